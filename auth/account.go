@@ -1,0 +1,213 @@
+package auth
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/bson"
+)
+
+// AccountID identifies an account. It is opaque to everything outside auth.
+type AccountID string
+
+// Role is an account's place on the whole site.
+type Role string
+
+// Site roles. The first account ever created becomes the owner.
+const (
+	RoleOwner  Role = "owner"
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// Account is one person, however many ways they sign in.
+type Account struct {
+	ID            AccountID
+	Name          string
+	Email         string // primary email, lower-cased; may be empty
+	EmailVerified bool
+	AvatarURL     string // from a provider, or empty for none
+	Locale        string // "ko", "en" or "" for the browser's choice
+	Birthday      Birthday
+	Role          Role
+	CreatedAt     time.Time
+	LastSeenAt    time.Time
+}
+
+// Birthday is an optional month and day; zero means not given.
+type Birthday struct {
+	Month int
+	Day   int
+}
+
+// IsZero reports whether no birthday was given.
+func (b Birthday) IsZero() bool { return b.Month == 0 && b.Day == 0 }
+
+// IsAdmin reports whether the account may administer the site.
+func (a Account) IsAdmin() bool { return a.Role == RoleOwner || a.Role == RoleAdmin }
+
+// maxNameRunes bounds a display name.
+const maxNameRunes = 60
+
+// AccountByID returns a live account.
+func (s *Service) AccountByID(ctx context.Context, id AccountID) (Account, error) {
+	d, err := s.findAccount(ctx, id)
+	return d.account(), err
+}
+
+// ProfileInput is the profile form as typed.
+type ProfileInput struct {
+	Name       string
+	AvatarURL  string // "" for none, or one a linked provider reported
+	Locale     string // "", "ko" or "en"
+	BirthMonth string // "" or 1–12
+	BirthDay   string // "" or a day of that month
+}
+
+// Validate checks the input and returns the cleaned name and birthday.
+func (in ProfileInput) Validate() (string, Birthday, error) {
+	v := ValidationError{}
+	name := strings.TrimSpace(in.Name)
+	switch {
+	case name == "":
+		v["name"] = "validation.name.required"
+	case utf8.RuneCountInString(name) > maxNameRunes:
+		v["name"] = "validation.name.too_long"
+	case strings.IndexFunc(name, unicode.IsControl) >= 0 || !utf8.ValidString(name):
+		v["name"] = "validation.name.invalid"
+	}
+	if in.Locale != "" && in.Locale != "ko" && in.Locale != "en" {
+		v["locale"] = "validation.locale.invalid"
+	}
+	b, ok := parseBirthday(in.BirthMonth, in.BirthDay)
+	if !ok {
+		v["birthday"] = "validation.birthday.invalid"
+	}
+	return name, b, v.OrNil()
+}
+
+// parseBirthday accepts both empty (no birthday) or a real month and day;
+// 29 February is allowed.
+func parseBirthday(month, day string) (Birthday, bool) {
+	month, day = strings.TrimSpace(month), strings.TrimSpace(day)
+	if month == "" && day == "" {
+		return Birthday{}, true
+	}
+	m, err1 := strconv.Atoi(month)
+	d, err2 := strconv.Atoi(day)
+	if err1 != nil || err2 != nil || m < 1 || m > 12 || d < 1 {
+		return Birthday{}, false
+	}
+	// 2024 is a leap year, so this is the longest each month gets.
+	if d > time.Date(2024, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		return Birthday{}, false
+	}
+	return Birthday{Month: m, Day: d}, true
+}
+
+// UpdateProfile saves account a's profile. The avatar must be none or one
+// that a linked provider reported, so no arbitrary URL reaches a page.
+func (s *Service) UpdateProfile(ctx context.Context, a AccountID, in ProfileInput) error {
+	name, b, err := in.Validate()
+	if err != nil {
+		return err
+	}
+	if in.AvatarURL != "" {
+		choices, err := s.AvatarChoices(ctx, a)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(choices, in.AvatarURL) {
+			return ValidationError{"avatar": "validation.avatar.invalid"}
+		}
+	}
+	return s.updateAccount(ctx, a, bson.M{"name": name, "avatarUrl": in.AvatarURL,
+		"locale": in.Locale, "birthMonth": b.Month, "birthDay": b.Day})
+}
+
+// truncateRunes cuts s to at most n characters.
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
+
+// AvatarChoices lists the avatars account a's identities reported.
+func (s *Service) AvatarChoices(ctx context.Context, a AccountID) ([]string, error) {
+	ids, err := s.accountIdentities(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, d := range ids {
+		if d.AvatarURL != "" && !slices.Contains(out, d.AvatarURL) {
+			out = append(out, d.AvatarURL)
+		}
+	}
+	return out, nil
+}
+
+// Export is everything stored about an account, for "Download my data".
+type Export struct {
+	Account    Account         `json:"account"`
+	Identities []Identity      `json:"identities"`
+	Sessions   []SessionExport `json:"sessions"`
+	ExportedAt time.Time       `json:"exportedAt"`
+}
+
+// SessionExport describes a session without its secrets.
+type SessionExport struct {
+	CreatedAt time.Time `json:"createdAt"`
+	SeenAt    time.Time `json:"seenAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// ExportAccount gathers everything auth stores about account a.
+func (s *Service) ExportAccount(ctx context.Context, a AccountID) (Export, error) {
+	acc, err := s.AccountByID(ctx, a)
+	if err != nil {
+		return Export{}, err
+	}
+	ids, err := s.Identities(ctx, a)
+	if err != nil {
+		return Export{}, err
+	}
+	sess, err := s.accountSessions(ctx, a)
+	if err != nil {
+		return Export{}, err
+	}
+	x := Export{Account: acc, Identities: ids, ExportedAt: s.now()}
+	for _, d := range sess {
+		x.Sessions = append(x.Sessions, SessionExport{CreatedAt: d.CreatedAt, SeenAt: d.SeenAt, ExpiresAt: d.ExpiresAt})
+	}
+	return x, nil
+}
+
+// DeleteAccount removes account a's personal data and identities and ends
+// all its sessions. The emptied account document stays as a tombstone.
+func (s *Service) DeleteAccount(ctx context.Context, a AccountID) error {
+	if _, err := s.findAccount(ctx, a); err != nil {
+		return err
+	}
+	if err := s.deleteAccountIdentities(ctx, a); err != nil {
+		return err
+	}
+	if err := s.deleteAccountEmailLinks(ctx, a); err != nil {
+		return err
+	}
+	if err := s.eraseAccount(ctx, a); err != nil {
+		return err
+	}
+	if err := s.deleteAccountSessions(ctx, a); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "account deleted", "account", a)
+	return nil
+}

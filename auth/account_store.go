@@ -1,0 +1,132 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/internal/mongodb"
+)
+
+type accountDoc struct {
+	ID            AccountID `bson:"_id"`
+	Name          string    `bson:"name"`
+	Email         string    `bson:"email,omitempty"`
+	EmailVerified bool      `bson:"emailVerified"`
+	AvatarURL     string    `bson:"avatarUrl,omitempty"`
+	Locale        string    `bson:"locale,omitempty"`
+	BirthMonth    int       `bson:"birthMonth,omitempty"`
+	BirthDay      int       `bson:"birthDay,omitempty"`
+	Role          Role      `bson:"role"`
+	// Identities counts the linked identities, so that unlinking can be
+	// refused atomically when only one is left.
+	Identities int       `bson:"identities"`
+	CreatedAt  time.Time `bson:"createdAt"`
+	LastSeenAt time.Time `bson:"lastSeenAt"`
+	DeletedAt  time.Time `bson:"deletedAt,omitempty"`
+}
+
+func (d accountDoc) account() Account {
+	return Account{ID: d.ID, Name: d.Name, Email: d.Email, EmailVerified: d.EmailVerified,
+		AvatarURL: d.AvatarURL, Locale: d.Locale, Birthday: Birthday{Month: d.BirthMonth, Day: d.BirthDay},
+		Role: d.Role, CreatedAt: d.CreatedAt, LastSeenAt: d.LastSeenAt}
+}
+
+func newAccountID() AccountID { return AccountID(primitive.NewObjectID().Hex()) }
+
+func (s *Service) insertAccount(ctx context.Context, d accountDoc) error {
+	if _, err := s.accounts.InsertOne(ctx, d); err != nil {
+		return fmt.Errorf("auth: insert account: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) findAccount(ctx context.Context, id AccountID) (accountDoc, error) {
+	var d accountDoc
+	err := s.accounts.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && !d.DeletedAt.IsZero()) {
+		return accountDoc{}, ErrNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("auth: find account: %w", err)
+	}
+	return d, nil
+}
+
+// findAccountByVerifiedEmail returns a live account whose primary email is
+// email and verified. Served by index "accounts_email".
+func (s *Service) findAccountByVerifiedEmail(ctx context.Context, email string) (accountDoc, error) {
+	var d accountDoc
+	err := s.accounts.FindOne(ctx, bson.M{"email": email, "emailVerified": true, "deletedAt": bson.M{"$exists": false}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, ErrNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("auth: find account by email: %w", err)
+	}
+	return d, nil
+}
+
+func (s *Service) updateAccount(ctx context.Context, id AccountID, set bson.M) error {
+	res, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id, "deletedAt": bson.M{"$exists": false}}, bson.M{"$set": set})
+	if err != nil {
+		return fmt.Errorf("auth: update account: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+func (s *Service) touchAccount(ctx context.Context, id AccountID) error {
+	return s.updateAccount(ctx, id, bson.M{"lastSeenAt": s.now()})
+}
+
+// incIdentities adds n to the account's identity count. With n < 0 it only
+// applies while more than -n remain, and reports ErrLastIdentity otherwise.
+func (s *Service) incIdentities(ctx context.Context, id AccountID, n int) error {
+	filter := bson.M{"_id": id}
+	if n < 0 {
+		filter["identities"] = bson.M{"$gt": -n}
+	}
+	res, err := s.accounts.UpdateOne(ctx, filter, bson.M{"$inc": bson.M{"identities": n}})
+	if err != nil {
+		return fmt.Errorf("auth: count identities: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrLastIdentity
+	}
+	return nil
+}
+
+// eraseAccount removes everything personal from the account document and
+// marks it deleted; the document stays so content elsewhere keeps a
+// consistent author reference.
+func (s *Service) eraseAccount(ctx context.Context, id AccountID) error {
+	_, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id}, bson.M{
+		"$set":   bson.M{"deletedAt": s.now(), "name": "", "identities": 0},
+		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "birthMonth": "", "birthDay": "", "lastSeenAt": ""},
+	})
+	if err != nil {
+		return fmt.Errorf("auth: erase account: %w", err)
+	}
+	return nil
+}
+
+// claimOwner makes a the site owner if nobody is yet. The unique _id of
+// the claim document decides between two first sign-ups at once.
+func (s *Service) claimOwner(ctx context.Context, a AccountID) (bool, error) {
+	_, err := s.site.InsertOne(ctx, bson.M{"_id": "owner", "accountId": a, "at": s.now()})
+	if mongodb.IsDuplicateKey(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("auth: claim owner: %w", err)
+	}
+	return true, nil
+}

@@ -1,0 +1,242 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"fanclub/auth"
+	"fanclub/internal/mail"
+	"fanclub/internal/mongotest"
+)
+
+func newService(t *testing.T) *auth.Service {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := auth.New(mongotest.New(t), auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestNormaliseEmail(t *testing.T) {
+	long := make([]byte, 250)
+	for i := range long {
+		long[i] = 'a'
+	}
+	tests := []struct {
+		in, want, errKey string
+	}{
+		{in: "  Mina@Example.COM ", want: "mina@example.com"},
+		{in: "", errKey: "validation.email.required"},
+		{in: "not an email", errKey: "validation.email.invalid"},
+		{in: "mina@localhost", errKey: "validation.email.invalid"},
+		{in: "Mina <mina@example.com>", errKey: "validation.email.invalid"},
+		{in: string(long) + "@x.com", errKey: "validation.email.too_long"},
+	}
+	for _, tt := range tests {
+		got, err := auth.NormaliseEmail(tt.in)
+		var v auth.ValidationError
+		switch {
+		case tt.errKey == "" && (err != nil || got != tt.want):
+			t.Errorf("NormaliseEmail(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		case tt.errKey != "" && (!errors.As(err, &v) || v["email"] != tt.errKey):
+			t.Errorf("NormaliseEmail(%q) error = %v; want %s", tt.in, err, tt.errKey)
+		}
+	}
+}
+
+func TestProfileInputValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     auth.ProfileInput
+		errs   map[string]string
+		wantBD auth.Birthday
+	}{
+		{name: "minimal", in: auth.ProfileInput{Name: " 민아 "}},
+		{name: "full", in: auth.ProfileInput{Name: "Mina", Locale: "ko", BirthMonth: "2", BirthDay: "29"}, wantBD: auth.Birthday{Month: 2, Day: 29}},
+		{name: "empty name", in: auth.ProfileInput{Name: "   "}, errs: map[string]string{"name": "validation.name.required"}},
+		{name: "61 characters", in: auth.ProfileInput{Name: string(make([]rune, 61)) + "x"}, errs: map[string]string{"name": "validation.name.too_long"}},
+		{name: "60 Korean characters is fine", in: auth.ProfileInput{Name: repeat("가", 60)}},
+		{name: "control character", in: auth.ProfileInput{Name: "a\x07b"}, errs: map[string]string{"name": "validation.name.invalid"}},
+		{name: "unknown locale", in: auth.ProfileInput{Name: "a", Locale: "fr"}, errs: map[string]string{"locale": "validation.locale.invalid"}},
+		{name: "31 April", in: auth.ProfileInput{Name: "a", BirthMonth: "4", BirthDay: "31"}, errs: map[string]string{"birthday": "validation.birthday.invalid"}},
+		{name: "month only", in: auth.ProfileInput{Name: "a", BirthMonth: "4"}, errs: map[string]string{"birthday": "validation.birthday.invalid"}},
+		{name: "month 13", in: auth.ProfileInput{Name: "a", BirthMonth: "13", BirthDay: "1"}, errs: map[string]string{"birthday": "validation.birthday.invalid"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, bd, err := tt.in.Validate()
+			var v auth.ValidationError
+			if tt.errs == nil {
+				if err != nil || bd != tt.wantBD {
+					t.Fatalf("got %v, %v", bd, err)
+				}
+				return
+			}
+			if !errors.As(err, &v) {
+				t.Fatalf("err = %v, want a ValidationError", err)
+			}
+			for f, k := range tt.errs {
+				if v[f] != k {
+					t.Errorf("field %s: got %q, want %q", f, v[f], k)
+				}
+			}
+		})
+	}
+}
+
+func repeat(s string, n int) string {
+	out := ""
+	for range n {
+		out += s
+	}
+	return out
+}
+
+func TestSignInRules(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	google := auth.External{Provider: "google", Subject: "g1", Email: "mina@example.com", EmailVerified: true, Name: "Mina"}
+
+	first, err := s.SignIn(ctx, google)
+	if err != nil || first.Role != auth.RoleOwner {
+		t.Fatalf("first account: %+v, %v; want the owner", first, err)
+	}
+	again, err := s.SignIn(ctx, google)
+	if err != nil || again.ID != first.ID {
+		t.Fatalf("same identity again: %v, %v; want the same account", again.ID, err)
+	}
+
+	// Another provider reporting the same verified email is not merged.
+	gh := auth.External{Provider: "github", Subject: "77", Email: "mina@example.com", EmailVerified: true}
+	if _, err := s.SignIn(ctx, gh); !errors.Is(err, auth.ErrAccountExists) {
+		t.Fatalf("verified email of an existing account: %v, want ErrAccountExists", err)
+	}
+	// An unverified one (Kakao gives no flag) matches nothing: a new account.
+	kakao := auth.External{Provider: "kakao", Subject: "k9", Email: "mina@example.com"}
+	other, err := s.SignIn(ctx, kakao)
+	if err != nil || other.ID == first.ID || other.Role != auth.RoleMember {
+		t.Fatalf("unverified email: %+v, %v; want a new member account", other, err)
+	}
+
+	// Linking: GitHub to Mina works; Kakao (Other's) cannot be moved.
+	if err := s.Link(ctx, first.ID, gh); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Link(ctx, first.ID, kakao); !errors.Is(err, auth.ErrIdentityTaken) {
+		t.Fatalf("link another account's identity: %v, want ErrIdentityTaken", err)
+	}
+	ids, _ := s.Identities(ctx, other.ID)
+	if len(ids) != 1 || ids[0].ID != "kakao:k9" {
+		t.Fatalf("kakao identity moved: %+v", ids)
+	}
+
+	// Unlinking: down to one, never zero.
+	if err := s.Unlink(ctx, first.ID, "github:77"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Unlink(ctx, first.ID, "google:g1"); !errors.Is(err, auth.ErrLastIdentity) {
+		t.Fatalf("unlink the last: %v, want ErrLastIdentity", err)
+	}
+	if err := s.Unlink(ctx, first.ID, "kakao:k9"); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("unlink someone else's identity: %v, want ErrNotFound", err)
+	}
+}
+
+func TestConcurrentUnlinksLeaveOneIdentity(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	a, err := s.SignIn(ctx, auth.External{Provider: "email", Subject: "a@x.com", Email: "a@x.com", EmailVerified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{"1", "2", "3"} {
+		if err := s.Link(ctx, a.ID, auth.External{Provider: "github", Subject: sub}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, id := range []string{"email:a@x.com", "github:1", "github:2", "github:3"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = s.Unlink(ctx, a.ID, id) }()
+	}
+	wg.Wait()
+	ids, err := s.Identities(ctx, a.ID)
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("after four concurrent unlinks: %d identities (%v), want exactly 1", len(ids), err)
+	}
+}
+
+func TestConcurrentFirstSignUpsMakeOneOwner(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	var wg sync.WaitGroup
+	roles := make(chan auth.Role, 10)
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := s.SignIn(ctx, auth.External{Provider: "github", Subject: string(rune('a' + i))})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			roles <- a.Role
+		}()
+	}
+	wg.Wait()
+	close(roles)
+	owners := 0
+	for r := range roles {
+		if r == auth.RoleOwner {
+			owners++
+		}
+	}
+	if owners != 1 {
+		t.Fatalf("%d owners among 10 simultaneous first sign-ups, want 1", owners)
+	}
+}
+
+func TestDeleteAccountRemovesPersonalData(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, _ := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	a, _ := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g", Email: "mina@example.com", EmailVerified: true, Name: "Mina"})
+	if _, _, err := s.StartSignedIn(ctx, "", a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateProfile(ctx, a.ID, auth.ProfileInput{Name: "Mina", BirthMonth: "3", BirthDay: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteAccount(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	for coll, filter := range map[string]bson.M{
+		"identities": {"accountId": a.ID}, "sessions": {"accountId": a.ID},
+		"accounts": {"_id": a.ID, "$or": bson.A{bson.M{"email": bson.M{"$exists": true}}, bson.M{"name": "Mina"}, bson.M{"birthMonth": bson.M{"$exists": true}}}},
+	} {
+		if n, _ := db.Collection(coll).CountDocuments(ctx, filter); n != 0 {
+			t.Errorf("%s still holds %d personal documents", coll, n)
+		}
+	}
+	if _, err := s.AccountByID(ctx, a.ID); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("deleted account still found: %v", err)
+	}
+	// The same person can come back as a new account.
+	b, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g", Email: "mina@example.com", EmailVerified: true})
+	if err != nil || b.ID == a.ID {
+		t.Errorf("sign in after deletion: %v, %v", b.ID, err)
+	}
+}

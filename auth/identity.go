@@ -1,0 +1,178 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fanclub/internal/mongodb"
+)
+
+// Identity is one sign-in method linked to an account: a provider's
+// subject, or an email address proven by a link.
+type Identity struct {
+	ID            string // provider + ":" + subject; unique by construction
+	Provider      string // "google", "github", "kakao", "naver", "oidc", "email"
+	Subject       string
+	AccountID     AccountID
+	Email         string
+	EmailVerified bool
+	AvatarURL     string
+	LinkedAt      time.Time
+}
+
+// ProviderInfo names a configured sign-in method for the sign-in page.
+type ProviderInfo struct {
+	ID   string // as in the URL: /auth/{ID}
+	Name string // shown on the button
+}
+
+// External is what a provider (or a used email link) says about a person.
+type External struct {
+	Provider      string
+	Subject       string
+	Email         string // lower-cased
+	EmailVerified bool   // only a provider's explicit word makes this true
+	Name          string
+	AvatarURL     string
+}
+
+func (e External) identityID() string { return e.Provider + ":" + e.Subject }
+
+// SignIn returns the account that ext signs into, creating one for a new
+// person. A new identity whose verified email belongs to an existing
+// account is refused with ErrAccountExists rather than merged: the person
+// signs in the old way and links this one in settings. An unverified
+// email never matches anything.
+func (s *Service) SignIn(ctx context.Context, ext External) (Account, error) {
+	ident, err := s.findIdentity(ctx, ext.identityID())
+	if err == nil {
+		if err := s.updateIdentitySeen(ctx, ident.ID, ext.Email, ext.EmailVerified, ext.AvatarURL); err != nil {
+			return Account{}, err
+		}
+		a, err := s.findAccount(ctx, ident.AccountID)
+		return a.account(), err
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Account{}, err
+	}
+	if ext.EmailVerified && ext.Email != "" {
+		_, err := s.findAccountByVerifiedEmail(ctx, ext.Email)
+		if err == nil {
+			return Account{}, ErrAccountExists
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return Account{}, err
+		}
+	}
+	return s.createAccount(ctx, ext)
+}
+
+func (s *Service) createAccount(ctx context.Context, ext External) (Account, error) {
+	now := s.now()
+	d := accountDoc{ID: newAccountID(), Name: defaultName(ext), Role: RoleMember,
+		AvatarURL: ext.AvatarURL, Identities: 1, CreatedAt: now, LastSeenAt: now}
+	if ext.Email != "" {
+		d.Email, d.EmailVerified = ext.Email, ext.EmailVerified
+	}
+	owner, err := s.claimOwner(ctx, d.ID)
+	if err != nil {
+		return Account{}, err
+	}
+	if owner {
+		d.Role = RoleOwner
+	}
+	if err := s.insertAccount(ctx, d); err != nil {
+		return Account{}, err
+	}
+	err = s.insertIdentity(ctx, identityDoc{ID: ext.identityID(), Provider: ext.Provider, Subject: ext.Subject,
+		AccountID: d.ID, Email: ext.Email, EmailVerified: ext.EmailVerified, AvatarURL: ext.AvatarURL, LinkedAt: now})
+	if mongodb.IsDuplicateKey(err) {
+		// The same person signed in twice at once and the other request
+		// won: drop this account and use theirs.
+		if err := s.eraseAccount(ctx, d.ID); err != nil {
+			return Account{}, err
+		}
+		return s.SignIn(ctx, ext)
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("auth: insert identity: %w", err)
+	}
+	s.log.InfoContext(ctx, "account created", "account", d.ID, "provider", ext.Provider, "owner", owner)
+	return d.account(), nil
+}
+
+// defaultName is the display name a new account starts with.
+func defaultName(ext External) string {
+	if n := strings.TrimSpace(ext.Name); n != "" {
+		return truncateRunes(n, maxNameRunes)
+	}
+	if local, _, ok := strings.Cut(ext.Email, "@"); ok && local != "" {
+		return truncateRunes(local, maxNameRunes)
+	}
+	return "member"
+}
+
+// Link adds ext as a sign-in method of account a. An identity already
+// linked to another account is refused with ErrIdentityTaken and stays
+// where it is; linking one already on a is a no-op.
+func (s *Service) Link(ctx context.Context, a AccountID, ext External) error {
+	if _, err := s.findAccount(ctx, a); err != nil {
+		return err
+	}
+	err := s.insertIdentity(ctx, identityDoc{ID: ext.identityID(), Provider: ext.Provider, Subject: ext.Subject,
+		AccountID: a, Email: ext.Email, EmailVerified: ext.EmailVerified, AvatarURL: ext.AvatarURL, LinkedAt: s.now()})
+	if mongodb.IsDuplicateKey(err) {
+		ident, ferr := s.findIdentity(ctx, ext.identityID())
+		if ferr != nil {
+			return ferr
+		}
+		if ident.AccountID != a {
+			return ErrIdentityTaken
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("auth: link identity: %w", err)
+	}
+	return s.incIdentities(ctx, a, 1)
+}
+
+// Unlink removes a sign-in method from account a, never the last one. The
+// count is decremented first, conditionally, so two unlinks at once cannot
+// both pass the check and leave the account with no way in.
+func (s *Service) Unlink(ctx context.Context, a AccountID, identityID string) error {
+	ident, err := s.findIdentity(ctx, identityID)
+	if err != nil || ident.AccountID != a {
+		return ErrNotFound
+	}
+	if err := s.incIdentities(ctx, a, -1); err != nil {
+		return err
+	}
+	deleted, err := s.deleteIdentity(ctx, a, identityID)
+	if err != nil || !deleted {
+		if rerr := s.incIdentities(ctx, a, 1); rerr != nil {
+			return rerr
+		}
+		if err == nil {
+			err = ErrNotFound
+		}
+		return err
+	}
+	return nil
+}
+
+// Identities lists account a's sign-in methods, oldest first.
+func (s *Service) Identities(ctx context.Context, a AccountID) ([]Identity, error) {
+	ds, err := s.accountIdentities(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Identity, len(ds))
+	for i, d := range ds {
+		out[i] = d.identity()
+	}
+	return out, nil
+}

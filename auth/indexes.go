@@ -1,0 +1,34 @@
+package auth
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/internal/mongodb"
+)
+
+// EnsureIndexes creates auth's indexes. Identities and sessions are keyed
+// by _id and need none beyond these.
+func (s *Service) EnsureIndexes(ctx context.Context) error {
+	idx := func(name string, keys bson.D) mongo.IndexModel {
+		return mongo.IndexModel{Keys: keys, Options: options.Index().SetName(name)}
+	}
+	if err := mongodb.EnsureIndexes(ctx, s.accounts,
+		idx("accounts_email", bson.D{{Key: "email", Value: 1}})); err != nil {
+		return err
+	}
+	if err := mongodb.EnsureIndexes(ctx, s.identities,
+		idx("identities_account", bson.D{{Key: "accountId", Value: 1}})); err != nil {
+		return err
+	}
+	if err := mongodb.EnsureIndexes(ctx, s.sessions,
+		idx("sessions_account", bson.D{{Key: "accountId", Value: 1}}),
+		idx("sessions_expires", bson.D{{Key: "expiresAt", Value: 1}})); err != nil {
+		return err
+	}
+	return mongodb.EnsureIndexes(ctx, s.emailLinks,
+		idx("email_links_expires", bson.D{{Key: "expiresAt", Value: 1}}))
+}

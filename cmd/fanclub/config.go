@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"fanclub/auth"
+	"fanclub/internal/mail"
+)
+
+// config is everything the site reads from its environment and flags.
+type config struct {
+	Addr           string
+	BaseURL        string
+	DataDir        string
+	MongoURI       string
+	TrustedProxies []string
+	SMTP           mail.SMTPConfig // Host empty: mail goes to the log
+	Providers      []auth.ProviderConfig
+}
+
+// loadConfig reads the configuration. It is pure, so a table test covers it.
+func loadConfig(args []string, getenv func(string) string) (config, error) {
+	env := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		Addr:     env("FANCLUB_ADDR", ":8080"),
+		BaseURL:  strings.TrimSuffix(env("FANCLUB_BASE_URL", "http://localhost:8080"), "/"),
+		DataDir:  env("FANCLUB_DATA_DIR", "./data"),
+		MongoURI: env("MONGODB_URI", ""),
+	}
+	fs := flag.NewFlagSet("fanclub", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "embedded database directory")
+	if err := fs.Parse(args); err != nil {
+		return config{}, fmt.Errorf("flags: %w", err)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return config{}, fmt.Errorf("FANCLUB_BASE_URL %q: want http(s)://host[:port]", c.BaseURL)
+	}
+	for _, p := range strings.Split(getenv("FANCLUB_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	if host := env("FANCLUB_SMTP_HOST", ""); host != "" {
+		port, err := strconv.Atoi(env("FANCLUB_SMTP_PORT", "587"))
+		if err != nil {
+			return config{}, fmt.Errorf("FANCLUB_SMTP_PORT: %w", err)
+		}
+		c.SMTP = mail.SMTPConfig{Host: host, Port: port, Username: env("FANCLUB_SMTP_USERNAME", ""),
+			Password: env("FANCLUB_SMTP_PASSWORD", ""), From: env("FANCLUB_SMTP_FROM", "")}
+		if c.SMTP.From == "" {
+			return config{}, errors.New("FANCLUB_SMTP_FROM is required with FANCLUB_SMTP_HOST")
+		}
+	}
+	for _, id := range []string{"google", "github", "kakao", "naver"} {
+		prefix := "FANCLUB_" + strings.ToUpper(id) + "_"
+		if cid := env(prefix+"CLIENT_ID", ""); cid != "" {
+			c.Providers = append(c.Providers, auth.ProviderConfig{ID: id, ClientID: cid, ClientSecret: env(prefix+"CLIENT_SECRET", "")})
+		}
+	}
+	if issuer := env("FANCLUB_OIDC_ISSUER", ""); issuer != "" {
+		p := auth.ProviderConfig{ID: "oidc", Issuer: issuer, ClientID: env("FANCLUB_OIDC_CLIENT_ID", ""),
+			ClientSecret: env("FANCLUB_OIDC_CLIENT_SECRET", ""), Name: env("FANCLUB_OIDC_NAME", "OpenID Connect")}
+		if p.ClientID == "" {
+			return config{}, errors.New("FANCLUB_OIDC_CLIENT_ID is required with FANCLUB_OIDC_ISSUER")
+		}
+		c.Providers = append(c.Providers, p)
+	}
+	return c, nil
+}

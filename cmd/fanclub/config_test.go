@@ -1,0 +1,84 @@
+package main
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"fanclub/auth"
+)
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		check   func(t *testing.T, c config)
+		wantErr string
+	}{
+		{name: "defaults", check: func(t *testing.T, c config) {
+			if c.Addr != ":8080" || c.BaseURL != "http://localhost:8080" || c.DataDir != "./data" || c.MongoURI != "" {
+				t.Errorf("got %+v", c)
+			}
+			if len(c.Providers) != 0 || c.SMTP.Host != "" || c.TrustedProxies != nil {
+				t.Errorf("nothing optional should be on: %+v", c)
+			}
+		}},
+		{name: "environment", env: map[string]string{
+			"FANCLUB_ADDR": "127.0.0.1:9000", "FANCLUB_BASE_URL": "https://club.example.com/",
+			"MONGODB_URI": "mongodb://db:27017/club", "FANCLUB_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.0/8",
+		}, check: func(t *testing.T, c config) {
+			if c.Addr != "127.0.0.1:9000" || c.BaseURL != "https://club.example.com" || c.MongoURI != "mongodb://db:27017/club" {
+				t.Errorf("got %+v", c)
+			}
+			if !reflect.DeepEqual(c.TrustedProxies, []string{"10.0.0.1", "10.0.0.0/8"}) {
+				t.Errorf("proxies %v", c.TrustedProxies)
+			}
+		}},
+		{name: "flags win over environment", args: []string{"-addr", ":7000", "-data", "/tmp/x"},
+			env: map[string]string{"FANCLUB_ADDR": ":9000"}, check: func(t *testing.T, c config) {
+				if c.Addr != ":7000" || c.DataDir != "/tmp/x" {
+					t.Errorf("got %+v", c)
+				}
+			}},
+		{name: "providers in order, only those configured", env: map[string]string{
+			"FANCLUB_KAKAO_CLIENT_ID": "k", "FANCLUB_GOOGLE_CLIENT_ID": "g", "FANCLUB_GOOGLE_CLIENT_SECRET": "gs",
+			"FANCLUB_OIDC_ISSUER": "https://id.example.com", "FANCLUB_OIDC_CLIENT_ID": "o", "FANCLUB_OIDC_NAME": "Brand ID",
+		}, check: func(t *testing.T, c config) {
+			want := []auth.ProviderConfig{
+				{ID: "google", ClientID: "g", ClientSecret: "gs"},
+				{ID: "kakao", ClientID: "k"},
+				{ID: "oidc", Name: "Brand ID", ClientID: "o", Issuer: "https://id.example.com"},
+			}
+			if !reflect.DeepEqual(c.Providers, want) {
+				t.Errorf("got %+v", c.Providers)
+			}
+		}},
+		{name: "smtp", env: map[string]string{"FANCLUB_SMTP_HOST": "smtp.example.com", "FANCLUB_SMTP_FROM": "club@example.com"},
+			check: func(t *testing.T, c config) {
+				if c.SMTP.Host != "smtp.example.com" || c.SMTP.Port != 587 || c.SMTP.From != "club@example.com" {
+					t.Errorf("got %+v", c.SMTP)
+				}
+			}},
+		{name: "bad base URL", env: map[string]string{"FANCLUB_BASE_URL": "localhost:8080"}, wantErr: "FANCLUB_BASE_URL"},
+		{name: "smtp without sender", env: map[string]string{"FANCLUB_SMTP_HOST": "smtp.example.com"}, wantErr: "FANCLUB_SMTP_FROM"},
+		{name: "smtp bad port", env: map[string]string{"FANCLUB_SMTP_HOST": "h", "FANCLUB_SMTP_FROM": "a@b.c", "FANCLUB_SMTP_PORT": "x"}, wantErr: "FANCLUB_SMTP_PORT"},
+		{name: "oidc without client", env: map[string]string{"FANCLUB_OIDC_ISSUER": "https://id.example.com"}, wantErr: "FANCLUB_OIDC_CLIENT_ID"},
+		{name: "unknown flag", args: []string{"-nope"}, wantErr: "flags"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := loadConfig(tt.args, func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}

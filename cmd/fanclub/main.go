@@ -1,0 +1,141 @@
+// Command fanclub runs the fanclub site.
+//
+//	fanclub [serve] [-addr :8080] [-data ./data]
+//
+// With no MONGODB_URI it starts an embedded database under ./data.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"fanclub/auth"
+	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
+	"fanclub/views"
+	"fanclub/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "fanclub:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := loadConfig(args, getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log)
+	default:
+		return fmt.Errorf("unknown command %q (want: serve)", cmd)
+	}
+}
+
+func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+	conn, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+
+	var mailer auth.Mailer = mail.Log{Logger: log}
+	if cfg.SMTP.Host != "" {
+		mailer = mail.NewSMTP(cfg.SMTP)
+	}
+	au, err := auth.New(conn.DB, auth.Config{BaseURL: cfg.BaseURL, Providers: cfg.Providers}, mailer, time.Now, log)
+	if err != nil {
+		return err
+	}
+	if err := au.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	catalogs, err := views.LoadCatalogs()
+	if err != nil {
+		return err
+	}
+	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies},
+		web.Deps{Auth: au, Catalogs: catalogs, Log: log, Ready: conn.Ping})
+	if err != nil {
+		return err
+	}
+	go sweep(ctx, au, log)
+
+	methods := []string{"email link"}
+	for _, p := range au.Providers() {
+		methods = append(methods, p.Name)
+	}
+	mailTo := "the log (FANCLUB_SMTP_HOST not set)"
+	if cfg.SMTP.Host != "" {
+		mailTo = cfg.SMTP.Host
+	}
+	log.Info("fanclub is up", "url", cfg.BaseURL, "listen", cfg.Addr,
+		"sign-in", strings.Join(methods, ", "), "mail", mailTo)
+
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listen(cfg.Addr) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	return app.ShutdownWithTimeout(15 * time.Second)
+}
+
+// openDatabase connects to MONGODB_URI, or starts the embedded server.
+func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (*mongodb.Conn, error) {
+	if cfg.MongoURI != "" {
+		conn, err := mongodb.Connect(ctx, cfg.MongoURI)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("database: MongoDB", "database", conn.DB.Name())
+		return conn, nil
+	}
+	conn, err := mongodb.StartEmbedded(ctx, cfg.DataDir, log)
+	if errors.Is(err, mongodb.ErrDataDirLocked) {
+		return nil, fmt.Errorf("%w (stop the other fanclub, or set FANCLUB_DATA_DIR)", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	log.Info("database: embedded FerretDB (SQLite)", "dir", cfg.DataDir)
+	return conn, nil
+}
+
+// sweep deletes expired sessions, links and counters every ten minutes:
+// the embedded server has no TTL indexes.
+func sweep(ctx context.Context, au *auth.Service, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := au.Sweep(ctx); err != nil {
+				log.Warn("sweep failed", "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,70 @@
+// Package mail sends fanclub's email: through an SMTP server when one is
+// configured, otherwise into the log, links included, so a newcomer with
+// no mail server can still sign in.
+package mail
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Message is one plain-text email.
+type Message struct {
+	To      string
+	Subject string
+	Text    string
+}
+
+// Log writes each message to the log instead of sending it.
+type Log struct{ Logger *slog.Logger }
+
+// Send logs m at info level with its whole text.
+func (l Log) Send(ctx context.Context, m Message) error {
+	l.Logger.InfoContext(ctx, "mail (SMTP not configured, so it is logged instead of sent)",
+		"to", m.To, "subject", m.Subject, "text", m.Text)
+	return nil
+}
+
+// SMTPConfig names an SMTP server and the sender address.
+type SMTPConfig struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+}
+
+// SMTP sends messages through an SMTP server, with STARTTLS when offered.
+type SMTP struct{ cfg SMTPConfig }
+
+// NewSMTP returns a sender for cfg.
+func NewSMTP(cfg SMTPConfig) *SMTP { return &SMTP{cfg: cfg} }
+
+// Send delivers m, one connection per message: sign-in mail is rare.
+func (s *SMTP) Send(ctx context.Context, m Message) error {
+	msg := gomail.NewMsg()
+	if err := msg.From(s.cfg.From); err != nil {
+		return fmt.Errorf("mail: from: %w", err)
+	}
+	if err := msg.To(m.To); err != nil {
+		return fmt.Errorf("mail: to: %w", err)
+	}
+	msg.Subject(m.Subject)
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTLSPortPolicy(gomail.TLSOpportunistic)}
+	if s.cfg.Username != "" {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(s.cfg.Username), gomail.WithPassword(s.cfg.Password))
+	}
+	c, err := gomail.NewClient(s.cfg.Host, opts...)
+	if err != nil {
+		return fmt.Errorf("mail: client: %w", err)
+	}
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		return fmt.Errorf("mail: send to %s: %w", m.To, err)
+	}
+	return nil
+}

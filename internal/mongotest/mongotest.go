@@ -1,0 +1,53 @@
+// Package mongotest gives each test a fresh database on one embedded
+// FerretDB server per test binary, started with the production settings.
+package mongotest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/internal/mongodb"
+)
+
+var (
+	once    sync.Once
+	conn    *mongodb.Conn
+	connErr error
+)
+
+// New returns an empty database that is dropped when the test ends.
+func New(t testing.TB) *mongo.Database {
+	t.Helper()
+	c := Conn(t)
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	db := c.Database("t" + hex.EncodeToString(b[:]))
+	t.Cleanup(func() { _ = db.Drop(context.Background()) })
+	return db
+}
+
+// Conn returns the test binary's embedded server connection, starting it
+// on first use in a temporary directory.
+func Conn(t testing.TB) *mongodb.Conn {
+	t.Helper()
+	once.Do(func() {
+		dir, err := os.MkdirTemp("", "fanclub-test-db-")
+		if err != nil {
+			connErr = err
+			return
+		}
+		log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		conn, connErr = mongodb.StartEmbedded(context.Background(), dir, log)
+	})
+	if connErr != nil {
+		t.Fatalf("mongotest: start embedded server: %v", connErr)
+	}
+	return conn
+}

@@ -1,0 +1,90 @@
+package views
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// Locales are the languages fanclub speaks, the default first.
+var Locales = []string{"en", "ko"}
+
+// Catalog maps message keys to text in one language.
+type Catalog map[string]string
+
+// Catalogs holds every language's messages.
+type Catalogs map[string]Catalog
+
+// LoadCatalogs reads the embedded catalogs.
+func LoadCatalogs() (Catalogs, error) {
+	cs := Catalogs{}
+	for _, l := range Locales {
+		b, err := localeFiles.ReadFile("locales/" + l + ".json")
+		if err != nil {
+			return nil, fmt.Errorf("views: catalog %s: %w", l, err)
+		}
+		var c Catalog
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("views: catalog %s: %w", l, err)
+		}
+		cs[l] = c
+	}
+	return cs, nil
+}
+
+type ctxKey struct{}
+
+type i18nCtx struct {
+	locale  string
+	catalog Catalog
+}
+
+// WithLocale returns a context whose T speaks locale.
+func (cs Catalogs) WithLocale(ctx context.Context, locale string) context.Context {
+	c, ok := cs[locale]
+	if !ok {
+		locale, c = Locales[0], cs[Locales[0]]
+	}
+	return context.WithValue(ctx, ctxKey{}, i18nCtx{locale: locale, catalog: c})
+}
+
+// Missing marks a key with no text, so a test can find it in any page.
+const Missing = "⟦missing:"
+
+// T translates key in the context's language. Arguments come in pairs,
+// name then value, and replace {name} in the text.
+func T(ctx context.Context, key string, args ...string) string {
+	ic, _ := ctx.Value(ctxKey{}).(i18nCtx)
+	s, ok := ic.catalog[key]
+	if !ok {
+		return Missing + key + "⟧"
+	}
+	if len(args) == 0 {
+		return s
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+args[i]+"}", args[i+1])
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// LocaleOf returns the context's language.
+func LocaleOf(ctx context.Context) string {
+	ic, _ := ctx.Value(ctxKey{}).(i18nCtx)
+	if ic.locale == "" {
+		return Locales[0]
+	}
+	return ic.locale
+}
+
+// HasLocale reports whether ctx already carries a language.
+func HasLocale(ctx context.Context) bool {
+	_, ok := ctx.Value(ctxKey{}).(i18nCtx)
+	return ok
+}

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fanclub/auth"
+	"fanclub/views"
+)
+
+// handleError is the one place errors become statuses and pages. Domain
+// errors map to a status and a message key; anything unknown is a 500
+// whose details go to the log and never to the page.
+func (s *server) handleError(c *fiber.Ctx, err error) error {
+	status, key, retry := fiber.StatusInternalServerError, "error.500", ""
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &fe):
+		status, key = fe.Code, statusKey(fe.Code)
+	case errors.Is(err, errCSRF):
+		status, key = fiber.StatusForbidden, "error.csrf"
+	case errors.Is(err, auth.ErrNotFound):
+		status, key = fiber.StatusNotFound, "error.404"
+	case errors.Is(err, auth.ErrForbidden):
+		status, key = fiber.StatusForbidden, "error.403"
+	case errors.Is(err, auth.ErrUnknownProvider):
+		status, key, retry = fiber.StatusNotFound, "signin.error.unknown_provider", "/signin"
+	case errors.Is(err, auth.ErrBadState):
+		status, key, retry = fiber.StatusBadRequest, "signin.error.bad_state", "/signin"
+	case errors.Is(err, auth.ErrProviderFailed):
+		status, key, retry = fiber.StatusBadGateway, "signin.error.provider_failed", "/signin"
+	case errors.Is(err, auth.ErrIdentityTaken):
+		status, key, retry = fiber.StatusConflict, "signin.error.identity_taken", "/settings"
+	case errors.Is(err, auth.ErrAccountExists):
+		status, key, retry = fiber.StatusConflict, "signin.error.account_exists", "/signin"
+	case errors.Is(err, auth.ErrLinkInvalid):
+		status, key, retry = fiber.StatusGone, "signin.error.link_invalid", "/signin"
+	case errors.Is(err, auth.ErrLastIdentity):
+		status, key, retry = fiber.StatusConflict, "settings.error.last_identity", "/settings"
+	case errors.Is(err, auth.ErrRateLimited):
+		status, key = fiber.StatusTooManyRequests, "error.429"
+	}
+	if status >= 500 && status != fiber.StatusBadGateway {
+		s.log.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	c.Response().ResetBody()
+	if !views.HasLocale(c.UserContext()) { // the error came before pickLocale
+		c.SetUserContext(s.catalogs.WithLocale(c.UserContext(), acceptPrefix(c.Get(fiber.HeaderAcceptLanguage))))
+	}
+	page := views.ErrorPage(views.Error{Chrome: s.chrome(c), Status: status, Key: key, Retry: retry})
+	if rerr := render(c, status, page); rerr != nil {
+		s.log.ErrorContext(c.UserContext(), "error page failed", "err", rerr)
+		return c.Status(status).SendString(fiber.ErrInternalServerError.Message)
+	}
+	return nil
+}
+
+// statusKey is the message for a bare HTTP status.
+func statusKey(code int) string {
+	switch code {
+	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+		return "error.404"
+	case fiber.StatusForbidden:
+		return "error.403"
+	case fiber.StatusTooManyRequests:
+		return "error.429"
+	case fiber.StatusBadRequest, fiber.StatusRequestEntityTooLarge, fiber.StatusUnprocessableEntity:
+		return "error.bad_request"
+	}
+	if code >= 500 {
+		return "error.500"
+	}
+	return "error.bad_request"
+}

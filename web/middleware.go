@@ -1,0 +1,200 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fanclub/auth"
+	"fanclub/views"
+)
+
+const (
+	sessionCookie = "fanclub_session"
+	langCookie    = "lang"
+	flashCookie   = "flash"
+)
+
+// errCSRF refuses a state-changing request without a valid token.
+var errCSRF = errors.New("web: missing or invalid CSRF token")
+
+// securityHeaders sets the headers every response carries. The CSP allows
+// no inline script or style; the referrer policy keeps same-origin
+// referers (which the CSRF check may read) and sends none elsewhere.
+func (s *server) securityHeaders(c *fiber.Ctx) error {
+	h := &c.Response().Header
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "+
+		"script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if s.secure {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	return c.Next()
+}
+
+// request-scoped values, read through the typed accessors below.
+type (
+	sessionKey struct{}
+	viewerKey  struct{}
+	tokenKey   struct{}
+)
+
+// loadSession reads the session cookie and, when signed in, the account.
+func (s *server) loadSession(c *fiber.Ctx) error {
+	token := c.Cookies(sessionCookie)
+	if token == "" {
+		return c.Next()
+	}
+	sess, err := s.auth.SessionByToken(c.UserContext(), token)
+	if errors.Is(err, auth.ErrNotFound) {
+		s.clearCookie(c, sessionCookie)
+		return c.Next()
+	}
+	if err != nil {
+		return err
+	}
+	c.Locals(sessionKey{}, sess)
+	c.Locals(tokenKey{}, token)
+	if sess.SignedIn() {
+		acc, err := s.auth.AccountByID(c.UserContext(), sess.AccountID)
+		if err == nil {
+			c.Locals(viewerKey{}, &acc)
+		} else if !errors.Is(err, auth.ErrNotFound) {
+			return err
+		}
+	}
+	return c.Next()
+}
+
+// session returns the request's session and its cookie token, if any.
+func session(c *fiber.Ctx) (auth.Session, string, bool) {
+	sess, ok := c.Locals(sessionKey{}).(auth.Session)
+	token, _ := c.Locals(tokenKey{}).(string)
+	return sess, token, ok
+}
+
+// viewer returns the signed-in account, or nil.
+func viewer(c *fiber.Ctx) *auth.Account {
+	a, _ := c.Locals(viewerKey{}).(*auth.Account)
+	return a
+}
+
+// ensureSession returns the request's session, starting a signed-out one
+// (for a form's CSRF token or an OAuth round trip) when there is none.
+func (s *server) ensureSession(c *fiber.Ctx) (auth.Session, error) {
+	if sess, _, ok := session(c); ok {
+		return sess, nil
+	}
+	token, sess, err := s.auth.NewSession(c.UserContext())
+	if err != nil {
+		return auth.Session{}, err
+	}
+	s.setSessionCookie(c, token, time.Time{})
+	c.Locals(sessionKey{}, sess)
+	c.Locals(tokenKey{}, token)
+	return sess, nil
+}
+
+func (s *server) requireSignedIn(c *fiber.Ctx) error {
+	if viewer(c) == nil {
+		if isSafeMethod(c.Method()) {
+			return c.Redirect("/signin", fiber.StatusSeeOther)
+		}
+		return fiber.ErrForbidden
+	}
+	return c.Next()
+}
+
+// pickLocale chooses the page language: a switcher choice (?lang=, kept in
+// a cookie), else the account's setting, else Accept-Language.
+func (s *server) pickLocale(c *fiber.Ctx) error {
+	if l := c.Query("lang"); l != "" && isSafeMethod(c.Method()) {
+		if isLocale(l) {
+			c.Cookie(&fiber.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+				HTTPOnly: true, Secure: s.secure, SameSite: fiber.CookieSameSiteLaxMode})
+		}
+		return c.Redirect(c.Path(), fiber.StatusSeeOther)
+	}
+	locale := c.Cookies(langCookie)
+	if !isLocale(locale) {
+		locale = ""
+	}
+	if v := viewer(c); locale == "" && v != nil && isLocale(v.Locale) {
+		locale = v.Locale
+	}
+	if locale == "" {
+		locale = c.AcceptsLanguages(views.Locales...)
+		if !isLocale(locale) {
+			locale = acceptPrefix(c.Get(fiber.HeaderAcceptLanguage))
+		}
+	}
+	c.SetUserContext(s.catalogs.WithLocale(c.UserContext(), locale))
+	return c.Next()
+}
+
+func isLocale(l string) bool { return l == "ko" || l == "en" }
+
+// acceptPrefix matches regional tags such as ko-KR, which Fiber's exact
+// matching misses, in the header's order.
+func acceptPrefix(header string) string {
+	for _, part := range strings.Split(header, ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if isLocale(base) {
+			return base
+		}
+	}
+	return views.Locales[0]
+}
+
+// checkCSRF refuses a state-changing request unless it carries the
+// session's token and, when the browser says where it comes from, comes
+// from this site. The origin is compared with the configured base URL, not
+// the request's scheme, so a TLS-terminating proxy changes nothing.
+func (s *server) checkCSRF(c *fiber.Ctx) error {
+	if isSafeMethod(c.Method()) {
+		return c.Next()
+	}
+	sess, _, ok := session(c)
+	if !ok {
+		return errCSRF
+	}
+	sent := c.FormValue("_csrf")
+	if sent == "" {
+		sent = c.Get("X-CSRF-Token")
+	}
+	if subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRF)) != 1 {
+		return errCSRF
+	}
+	if c.Get("Sec-Fetch-Site") == "cross-site" {
+		return errCSRF
+	}
+	if o := c.Get(fiber.HeaderOrigin); o != "" {
+		if o != s.origin {
+			return errCSRF
+		}
+	} else if r := c.Get(fiber.HeaderReferer); r != "" {
+		u, err := url.Parse(r)
+		if err != nil || u.Scheme+"://"+u.Host != s.origin {
+			return errCSRF
+		}
+	}
+	return c.Next()
+}
+
+func (s *server) setSessionCookie(c *fiber.Ctx, token string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+		HTTPOnly: true, Secure: s.secure, SameSite: fiber.CookieSameSiteLaxMode})
+}
+
+func (s *server) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0),
+		HTTPOnly: true, Secure: s.secure, SameSite: fiber.CookieSameSiteLaxMode})
+}

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"fanclub/views"
+)
+
+// chrome builds what every page's frame needs, once per request.
+func (s *server) chrome(c *fiber.Ctx) views.Chrome {
+	ch := views.Chrome{Viewer: viewer(c), Locale: views.LocaleOf(c.UserContext()), Path: c.Path()}
+	if sess, _, ok := session(c); ok {
+		ch.CSRF = sess.CSRF
+	}
+	if f := c.Cookies(flashCookie); f != "" {
+		kind, key, _ := cutFlash(f)
+		if _, known := s.catalogs[ch.Locale][key]; known {
+			ch.Flash = views.Flash{Kind: kind, Key: key}
+		}
+		s.clearCookie(c, flashCookie)
+	}
+	return ch
+}
+
+// render writes page with status. On a render error the body is reset so
+// no half page reaches the browser, and the error handler takes over.
+func render(c *fiber.Ctx, status int, page templ.Component) error {
+	c.Status(status).Type("html", "utf-8")
+	if err := page.Render(c.UserContext(), c.Response().BodyWriter()); err != nil {
+		c.Response().ResetBody()
+		return err
+	}
+	return nil
+}
+
+// redirectWithFlash redirects (303) and shows the message keyed key on the
+// next page. kind is "ok" or "error".
+func (s *server) redirectWithFlash(c *fiber.Ctx, to, kind, key string) error {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: kind + ":" + key, Path: "/", MaxAge: 60,
+		HTTPOnly: true, Secure: s.secure, SameSite: fiber.CookieSameSiteLaxMode})
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+func cutFlash(v string) (kind, key string, ok bool) {
+	kind, key, ok = strings.Cut(v, ":")
+	if kind != "ok" && kind != "error" {
+		return "", "", false
+	}
+	return kind, key, ok
+}

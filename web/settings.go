@@ -1,0 +1,107 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fanclub/auth"
+	"fanclub/views"
+)
+
+func (s *server) showSettings(c *fiber.Ctx) error {
+	v := viewer(c)
+	form := views.ProfileForm{Name: v.Name, AvatarURL: v.AvatarURL, Locale: v.Locale}
+	if !v.Birthday.IsZero() {
+		form.BirthMonth, form.BirthDay = strconv.Itoa(v.Birthday.Month), strconv.Itoa(v.Birthday.Day)
+	}
+	return s.renderSettings(c, fiber.StatusOK, form, nil)
+}
+
+// renderSettings renders the settings page with form as typed.
+func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm, errs map[string]string) error {
+	ids, err := s.auth.Identities(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return err
+	}
+	p := views.Settings{Chrome: s.chrome(c), Profile: form, Errors: errs, Identities: ids}
+	linked := map[string]bool{}
+	for _, id := range ids {
+		linked[id.Provider] = true
+		if id.AvatarURL != "" {
+			p.Profile.AvatarChoices = append(p.Profile.AvatarChoices, id.AvatarURL)
+		}
+	}
+	for _, pi := range s.auth.Providers() {
+		if !linked[pi.ID] {
+			p.Linkable = append(p.Linkable, pi)
+		}
+	}
+	return render(c, status, views.SettingsPage(p))
+}
+
+func (s *server) saveProfile(c *fiber.Ctx) error {
+	in := auth.ProfileInput{Name: c.FormValue("name"), AvatarURL: c.FormValue("avatar"), Locale: c.FormValue("locale"),
+		BirthMonth: c.FormValue("birth_month"), BirthDay: c.FormValue("birth_day")}
+	err := s.auth.UpdateProfile(c.UserContext(), viewer(c).ID, in)
+	var invalid auth.ValidationError
+	if errors.As(err, &invalid) {
+		form := views.ProfileForm{Name: in.Name, AvatarURL: in.AvatarURL, Locale: in.Locale,
+			BirthMonth: in.BirthMonth, BirthDay: in.BirthDay}
+		return s.renderSettings(c, fiber.StatusUnprocessableEntity, form, invalid)
+	}
+	if err != nil {
+		return err
+	}
+	s.clearCookie(c, langCookie) // the saved language now applies
+	return s.redirectWithFlash(c, "/settings", "ok", "flash.profile_saved")
+}
+
+func (s *server) unlinkIdentity(c *fiber.Ctx) error {
+	if err := s.auth.Unlink(c.UserContext(), viewer(c).ID, c.FormValue("identity")); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/settings", "ok", "flash.identity_unlinked")
+}
+
+// linkEmail mails a link that adds an address as a sign-in method.
+func (s *server) linkEmail(c *fiber.Ctx) error {
+	err := s.auth.RequestEmailLink(c.UserContext(), auth.EmailLinkRequest{Email: c.FormValue("email"),
+		IP: c.IP(), Locale: views.LocaleOf(c.UserContext()), LinkTo: viewer(c).ID})
+	var invalid auth.ValidationError
+	if errors.As(err, &invalid) {
+		return s.redirectWithFlash(c, "/settings", "error", invalid["email"])
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/settings", "ok", "flash.email_link_sent")
+}
+
+// exportData sends everything stored about the account as a JSON file.
+func (s *server) exportData(c *fiber.Ctx) error {
+	x, err := s.auth.ExportAccount(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="fanclub-my-data.json"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(x)
+}
+
+func (s *server) showDeleteAccount(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, views.DeleteAccountPage(views.DeleteAccount{Chrome: s.chrome(c)}))
+}
+
+func (s *server) deleteAccount(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "yes" {
+		return render(c, fiber.StatusUnprocessableEntity, views.DeleteAccountPage(views.DeleteAccount{
+			Chrome: s.chrome(c), Errors: map[string]string{"confirm": "validation.confirm.required"}}))
+	}
+	if err := s.auth.DeleteAccount(c.UserContext(), viewer(c).ID); err != nil {
+		return err
+	}
+	s.clearCookie(c, sessionCookie)
+	return s.redirectWithFlash(c, "/", "ok", "flash.account_deleted")
+}

@@ -1,0 +1,334 @@
+package web_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/oauth2-proxy/mockoidc"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/auth"
+	"fanclub/internal/mail"
+	"fanclub/internal/mongotest"
+	"fanclub/views"
+	"fanclub/web"
+)
+
+// site is one running fanclub on a fresh embedded database, listening on
+// loopback, with an in-process OpenID Connect provider configured.
+type site struct {
+	t      *testing.T
+	URL    string // base URL, e.g. http://127.0.0.1:41234
+	DB     *mongo.Database
+	Auth   *auth.Service
+	App    *fiber.App
+	OIDC   *mockoidc.MockOIDC
+	Outbox *outbox
+}
+
+// siteOptions change how newSite builds the site.
+type siteOptions struct {
+	db             *mongo.Database // share another site's database
+	oidc           *mockoidc.MockOIDC
+	baseURL        string // default: the listener's address
+	trustedProxies []string
+}
+
+// newSite starts fanclub the way cmd/fanclub does, with mail going to the
+// log, which the test reads as its outbox.
+func newSite(t *testing.T, o siteOptions) *site {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, URL: "http://" + ln.Addr().String(), DB: o.db, OIDC: o.oidc, Outbox: &outbox{}}
+	if s.DB == nil {
+		s.DB = mongotest.New(t)
+	}
+	if s.OIDC == nil {
+		s.OIDC, err = mockoidc.Run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.OIDC.Shutdown() })
+	}
+	base := s.URL
+	if o.baseURL != "" {
+		base = o.baseURL
+	}
+	log := slog.New(slog.NewJSONHandler(s.Outbox, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cfg := s.OIDC.Config()
+	s.Auth, err = auth.New(s.DB, auth.Config{BaseURL: base, Providers: []auth.ProviderConfig{{
+		ID: "oidc", Name: "Test ID", ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Issuer: s.OIDC.Issuer(),
+	}}}, mail.Log{Logger: log}, time.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Auth.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	catalogs, err := views.LoadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies},
+		web.Deps{Auth: s.Auth, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
+			return s.DB.Client().Ping(ctx, nil)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = s.App.Listener(ln) }()
+	t.Cleanup(func() { _ = s.App.ShutdownWithTimeout(5 * time.Second) })
+	return s
+}
+
+// outbox is the log the site writes mail to. Tests read sign-in links
+// from it, exactly as a newcomer with no SMTP server would.
+type outbox struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *outbox) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+// Mail is one logged message.
+type Mail struct {
+	To, Subject, Text string
+}
+
+// Mails returns every message logged so far, oldest first.
+func (o *outbox) Mails() []Mail {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []Mail
+	sc := bufio.NewScanner(bytes.NewReader(o.buf.Bytes()))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var rec struct {
+			Msg, To, Subject, Text string
+		}
+		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.To != "" && strings.HasPrefix(rec.Msg, "mail") {
+			out = append(out, Mail{To: rec.To, Subject: rec.Subject, Text: rec.Text})
+		}
+	}
+	return out
+}
+
+var linkRE = regexp.MustCompile(`https?://\S+/signin/link\?token=[A-Za-z0-9_-]+`)
+
+// LinkTo returns the newest sign-in link mailed to email.
+func (o *outbox) LinkTo(t *testing.T, email string) string {
+	t.Helper()
+	ms := o.Mails()
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].To == email {
+			if l := linkRE.FindString(ms[i].Text); l != "" {
+				return l
+			}
+		}
+	}
+	t.Fatalf("no sign-in link mailed to %s; outbox: %+v", email, ms)
+	return ""
+}
+
+// browser is an HTTP client with its own cookie jar: one person's browser.
+// It does not follow redirects unless told to, so tests see each step.
+type browser struct {
+	t      *testing.T
+	site   *site
+	client *http.Client
+}
+
+func (s *site) newBrowser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: s.t, site: s, client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// response is what a test looks at: status, location and body text.
+type response struct {
+	Status   int
+	Location string
+	Body     string
+	Header   http.Header
+}
+
+func (b *browser) do(req *http.Request, follow bool) response {
+	b.t.Helper()
+	c := *b.client
+	if follow {
+		c.CheckRedirect = nil
+	}
+	if req.Header.Get("Accept-Language") == "" {
+		req.Header.Set("Accept-Language", "en")
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return response{Status: res.StatusCode, Location: res.Header.Get("Location"), Body: string(body), Header: res.Header}
+}
+
+// get requests path (or a full URL) without following redirects.
+func (b *browser) get(path string) response {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", b.abs(path), nil)
+	return b.do(req, false)
+}
+
+// follow requests path and follows every redirect, across hosts.
+func (b *browser) follow(path string) response {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", b.abs(path), nil)
+	return b.do(req, true)
+}
+
+// post submits a form as a browser would from a page of this site: the
+// CSRF token from the session's last page, and a same-origin Origin.
+func (b *browser) post(path string, form url.Values) response {
+	b.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("_csrf") == "" {
+		form.Set("_csrf", b.csrf())
+	}
+	return b.postRaw(path, form, map[string]string{"Origin": b.site.URL})
+}
+
+// postRaw submits a form exactly as given, with the given extra headers.
+func (b *browser) postRaw(path string, form url.Values, headers map[string]string) response {
+	b.t.Helper()
+	req, _ := http.NewRequest("POST", b.abs(path), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return b.do(req, false)
+}
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// csrf loads a page with forms and returns the CSRF token in it.
+func (b *browser) csrf() string {
+	b.t.Helper()
+	page := "/signin"
+	if b.signedIn() {
+		page = "/settings"
+	}
+	m := csrfRE.FindStringSubmatch(b.get(page).Body)
+	if m == nil {
+		b.t.Fatalf("no CSRF token on %s", page)
+	}
+	return m[1]
+}
+
+func (b *browser) signedIn() bool {
+	return b.get("/settings").Status == http.StatusOK
+}
+
+// cookie returns the value of the named cookie for the site.
+func (b *browser) cookie(name string) string {
+	u, _ := url.Parse(b.site.URL)
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func (b *browser) abs(path string) string {
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		return path
+	}
+	return b.site.URL + path
+}
+
+// signInByEmailLink asks for a link, opens it and confirms, and fails the
+// test unless the browser ends up signed in.
+func (b *browser) signInByEmailLink(t *testing.T, s *site, email string) {
+	t.Helper()
+	if r := b.post("/signin/email", url.Values{"email": {email}}); r.Status != http.StatusOK {
+		t.Fatalf("request link: status %d", r.Status)
+	}
+	link := s.Outbox.LinkTo(t, email)
+	page := b.get(link)
+	if page.Status != http.StatusOK {
+		t.Fatalf("open link: status %d", page.Status)
+	}
+	u, _ := url.Parse(link)
+	r := b.post("/signin/link", url.Values{"token": {u.Query().Get("token")}})
+	if r.Status != http.StatusSeeOther || r.Location != "/" {
+		t.Fatalf("confirm link: status %d to %q: %s", r.Status, r.Location, r.Body)
+	}
+}
+
+// signInOIDC queues user at the provider and goes through the real
+// redirects: our /auth/oidc, the provider's authorize, our callback.
+func (b *browser) signInOIDC(user *mockoidc.MockUser, intent string) response {
+	b.t.Helper()
+	b.site.OIDC.QueueUser(user)
+	path := "/auth/oidc"
+	if intent != "" {
+		path += "?intent=" + intent
+	}
+	r := b.get(path)
+	if r.Status != http.StatusSeeOther {
+		b.t.Fatalf("begin: status %d: %s", r.Status, r.Body)
+	}
+	r = b.get(r.Location) // the provider's authorize endpoint
+	if r.Status != http.StatusFound {
+		b.t.Fatalf("authorize: status %d: %s", r.Status, r.Body)
+	}
+	return b.get(r.Location) // our callback
+}
+
+func (s *site) count(coll string, filter any) int64 {
+	s.t.Helper()
+	n, err := s.DB.Collection(coll).CountDocuments(context.Background(), filter)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return n
+}
+
+func mustContain(t *testing.T, body string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
+
+func mustNotContain(t *testing.T, body string, unwanted ...string) {
+	t.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(body, w) {
+			t.Errorf("page contains %q", w)
+		}
+	}
+}
