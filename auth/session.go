@@ -73,6 +73,11 @@ func (s *Service) SessionByToken(ctx context.Context, token string) (Session, er
 		if err := s.touchSession(ctx, doc); err != nil {
 			return Session{}, err
 		}
+		if doc.AccountID != "" {
+			if err := s.touchAccount(ctx, doc.AccountID); err != nil && !errors.Is(err, ErrNotFound) {
+				return Session{}, err
+			}
+		}
 	}
 	return doc.session(), nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -11,7 +12,7 @@ import (
 
 // chrome builds what every page's frame needs, once per request.
 func (s *server) chrome(c *fiber.Ctx) views.Chrome {
-	ch := views.Chrome{Viewer: viewer(c), Locale: views.LocaleOf(c.UserContext()), Path: c.Path()}
+	ch := views.Chrome{Viewer: viewer(c), Locale: views.LocaleOf(c.UserContext()), Path: s.switcherPath(c)}
 	if sess, _, ok := session(c); ok {
 		ch.CSRF = sess.CSRF
 	}
@@ -50,4 +51,17 @@ func cutFlash(v string) (kind, key string, ok bool) {
 		return "", "", false
 	}
 	return kind, key, ok
+}
+
+// switcherPath is where the language switcher leads back to: this page,
+// or for the answer to a form post (which has no GET route of its own) the
+// page the form was on.
+func (s *server) switcherPath(c *fiber.Ctx) string {
+	if isSafeMethod(c.Method()) {
+		return c.Path()
+	}
+	if u, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && u.Scheme+"://"+u.Host == s.origin && u.Path != "" {
+		return u.Path
+	}
+	return "/"
 }

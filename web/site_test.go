@@ -38,6 +38,26 @@ type site struct {
 	App    *fiber.App
 	OIDC   *mockoidc.MockOIDC
 	Outbox *outbox
+	Clock  *clock
+}
+
+// clock is the site's time, which a test may move forward.
+type clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// Advance moves the site's time forward by d.
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
 }
 
 // siteOptions change how newSite builds the site.
@@ -56,7 +76,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, URL: "http://" + ln.Addr().String(), DB: o.db, OIDC: o.oidc, Outbox: &outbox{}}
+	s := &site{t: t, URL: "http://" + ln.Addr().String(), DB: o.db, OIDC: o.oidc, Outbox: &outbox{}, Clock: &clock{}}
 	if s.DB == nil {
 		s.DB = mongotest.New(t)
 	}
@@ -75,7 +95,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	cfg := s.OIDC.Config()
 	s.Auth, err = auth.New(s.DB, auth.Config{BaseURL: base, Providers: []auth.ProviderConfig{{
 		ID: "oidc", Name: "Test ID", ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Issuer: s.OIDC.Issuer(),
-	}}}, mail.Log{Logger: log}, time.Now, log)
+	}}}, mail.Log{Logger: log}, s.Clock.Now, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,9 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	msg.Subject(m.Subject)
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTLSPortPolicy(gomail.TLSOpportunistic)}
+	if s.cfg.Port == 465 {
+		opts = append(opts, gomail.WithSSLPort(false)) // implicit TLS
+	}
 	if s.cfg.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
 			gomail.WithUsername(s.cfg.Username), gomail.WithPassword(s.cfg.Password))

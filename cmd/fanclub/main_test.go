@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a log written by the server and read by the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestServeStartsAndStops runs the command a newcomer runs, on a fresh
+// data directory: it serves pages, says where it is, refuses a second
+// process on the same directory, and shuts down cleanly.
+func TestServeStartsAndStops(t *testing.T) {
+	addr, dir := freeAddr(t), t.TempDir()
+	env := map[string]string{"FANCLUB_ADDR": addr, "FANCLUB_BASE_URL": "http://" + addr, "FANCLUB_DATA_DIR": dir}
+	getenv := func(k string) string { return env[k] }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, getenv, log) }()
+
+	var res *http.Response
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		var err error
+		res, err = http.Get("http://" + addr + "/readyz")
+		if err == nil && res.StatusCode == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready after 60s: %v; log:\n%s", err, log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	res.Body.Close()
+
+	res, err := http.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "fanclub") {
+		t.Fatalf("home: %d", res.StatusCode)
+	}
+	for _, want := range []string{"url=http://" + addr, "embedded FerretDB", "sign-in=\"email link\""} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+
+	second := run(ctx, []string{"-addr", freeAddr(t)}, getenv, io.Discard)
+	if second == nil || !strings.Contains(second.Error(), "in use") {
+		t.Errorf("second process on the same data directory: %v, want a refusal", second)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("did not shut down within 30s")
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "frobnicate") {
+		t.Fatalf("got %v", err)
+	}
+}
