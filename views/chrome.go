@@ -1,6 +1,10 @@
 package views
 
-import "fanclub/auth"
+import (
+	"strings"
+
+	"fanclub/auth"
+)
 
 // Chrome is what the frame of every page needs. The web layer builds it
 // once per request (web/render.go).
@@ -9,7 +13,16 @@ type Chrome struct {
 	Locale string        // "ko" or "en"
 	CSRF   string        // the session's CSRF token, for forms
 	Flash  Flash
-	Path   string // the current path, for the language switcher
+	Path   string // the current path and query, for the language switcher
+}
+
+// LangURL is the switcher's link to this page in language l.
+func (c Chrome) LangURL(l string) string {
+	sep := "?"
+	if strings.Contains(c.Path, "?") {
+		sep = "&"
+	}
+	return c.Path + sep + "lang=" + l
 }
 
 // Flash is a one-time notice carried across a redirect.

@@ -120,7 +120,7 @@ func (s *server) pickLocale(c *fiber.Ctx) error {
 			c.Cookie(&fiber.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 				HTTPOnly: true, Secure: s.secure, SameSite: fiber.CookieSameSiteLaxMode})
 		}
-		return c.Redirect(c.Path(), fiber.StatusSeeOther)
+		return c.Redirect(localPath(c.Path(), c.Context().QueryArgs().String()), fiber.StatusSeeOther)
 	}
 	locale := c.Cookies(langCookie)
 	if !isLocale(locale) {

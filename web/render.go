@@ -53,15 +53,32 @@ func cutFlash(v string) (kind, key string, ok bool) {
 	return kind, key, ok
 }
 
-// switcherPath is where the language switcher leads back to: this page,
-// or for the answer to a form post (which has no GET route of its own) the
-// page the form was on.
+// switcherPath is where the language switcher leads back to: this page
+// with its query, or for the answer to a form post (which has no GET route
+// of its own) the page the form was on.
 func (s *server) switcherPath(c *fiber.Ctx) string {
 	if isSafeMethod(c.Method()) {
-		return c.Path()
+		return localPath(c.Path(), c.Context().QueryArgs().String())
 	}
-	if u, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && u.Scheme+"://"+u.Host == s.origin && u.Path != "" {
-		return u.Path
+	if u, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && u.Scheme+"://"+u.Host == s.origin {
+		return localPath(u.Path, u.RawQuery)
 	}
 	return "/"
+}
+
+// localPath joins a path and a query, less any lang parameter, into a
+// link that cannot leave the site: "//host" and "/\\host" become "/".
+func localPath(path, rawQuery string) string {
+	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") || strings.HasPrefix(path, "/\\") {
+		path = "/"
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return path
+	}
+	q.Del("lang")
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
 }

@@ -46,25 +46,8 @@ func TestServeStartsAndStops(t *testing.T) {
 	addr, dir := freeAddr(t), t.TempDir()
 	env := map[string]string{"FANCLUB_ADDR": addr, "FANCLUB_BASE_URL": "http://" + addr, "FANCLUB_DATA_DIR": dir}
 	getenv := func(k string) string { return env[k] }
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	log := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, getenv, log) }()
-
-	var res *http.Response
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		var err error
-		res, err = http.Get("http://" + addr + "/readyz")
-		if err == nil && res.StatusCode == http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready after 60s: %v; log:\n%s", err, log)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	res.Body.Close()
+	stop := startServe(t, addr, getenv, log)
 
 	res, err := http.Get("http://" + addr + "/")
 	if err != nil {
@@ -81,19 +64,52 @@ func TestServeStartsAndStops(t *testing.T) {
 		}
 	}
 
-	second := run(ctx, []string{"-addr", freeAddr(t)}, getenv, io.Discard)
+	second := run(context.Background(), []string{"-addr", freeAddr(t)}, getenv, io.Discard)
 	if second == nil || !strings.Contains(second.Error(), "in use") {
 		t.Errorf("second process on the same data directory: %v, want a refusal", second)
 	}
+	stop()
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("shutdown: %v", err)
+	// A restart on the same data directory finds its indexes and data.
+	startServe(t, addr, getenv, io.Discard)()
+}
+
+// startServe runs the serve command until it answers /readyz, and returns
+// a function that stops it and checks it shut down cleanly.
+func startServe(t *testing.T, addr string, getenv func(string) string, log io.Writer) func() {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, getenv, log) }()
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		res, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				break
+			}
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("did not shut down within 30s")
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended before it was ready: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready after 60s: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("shutdown: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("did not shut down within 30s")
+		}
 	}
 }
 

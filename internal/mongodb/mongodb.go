@@ -156,14 +156,31 @@ func lockDir(dir string) (*os.File, error) {
 // index key.
 func IsDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }
 
-// EnsureIndexes creates the named indexes of a collection if they are
+// EnsureIndexes creates the named indexes of a collection that are
 // missing. Every index fanclub uses is declared through here at start-up.
+//
+// Indexes are created one at a time, and only when absent: the embedded
+// server crashes the connection when one createIndexes command repeats two
+// or more existing indexes, which every restart would do.
 func EnsureIndexes(ctx context.Context, coll *mongo.Collection, models ...mongo.IndexModel) error {
-	if len(models) == 0 {
-		return nil
-	}
-	if _, err := coll.Indexes().CreateMany(ctx, models); err != nil {
+	specs, err := coll.Indexes().ListSpecifications(ctx)
+	if err != nil {
 		return fmt.Errorf("mongodb: indexes of %s: %w", coll.Name(), err)
+	}
+	have := map[string]bool{}
+	for _, s := range specs {
+		have[s.Name] = true
+	}
+	for _, m := range models {
+		if m.Options == nil || m.Options.Name == nil {
+			return fmt.Errorf("mongodb: an index of %s has no name", coll.Name())
+		}
+		if have[*m.Options.Name] {
+			continue
+		}
+		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("mongodb: index %s of %s: %w", *m.Options.Name, coll.Name(), err)
+		}
 	}
 	return nil
 }
