@@ -1,0 +1,360 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/bson"
+)
+
+// setProfile is the profile part of an account document as stored.
+type setProfile struct {
+	ID         string `bson:"_id"`
+	Name       string `bson:"name"`
+	Email      string `bson:"email"`
+	AvatarURL  string `bson:"avatarUrl"`
+	Locale     string `bson:"locale"`
+	BirthMonth int    `bson:"birthMonth"`
+	BirthDay   int    `bson:"birthDay"`
+}
+
+// setAccountOf returns the stored account that signs in with the email
+// link for email, found through that identity.
+func setAccountOf(t *testing.T, s *site, email string) setProfile {
+	t.Helper()
+	var id struct {
+		AccountID string `bson:"accountId"`
+	}
+	if err := s.DB.Collection("identities").FindOne(context.Background(), bson.M{"_id": "email:" + email}).Decode(&id); err != nil {
+		t.Fatalf("identity of %s: %v", email, err)
+	}
+	return setAccountByID(t, s, id.AccountID)
+}
+
+func setAccountByID(t *testing.T, s *site, id string) setProfile {
+	t.Helper()
+	var p setProfile
+	if err := s.DB.Collection("accounts").FindOne(context.Background(), bson.M{"_id": id}).Decode(&p); err != nil {
+		t.Fatalf("account %s: %v", id, err)
+	}
+	return p
+}
+
+// setPost posts form from the settings page as a browser would, with the
+// session's token, a same-origin Origin and any extra headers.
+func setPost(b *browser, path string, form url.Values, headers map[string]string) response {
+	b.t.Helper()
+	form.Set("_csrf", b.csrf())
+	h := map[string]string{"Origin": b.site.URL, "Referer": b.site.URL + "/settings"}
+	for k, v := range headers {
+		h[k] = v
+	}
+	return b.postRaw(path, form, h)
+}
+
+func TestSettingsSaveProfile(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	b := s.newBrowser()
+	b.signInByEmailLink(t, s, "mina@example.com")
+
+	r := setPost(b, "/settings/profile", url.Values{"name": {"  Mina Park  "}, "locale": {"en"},
+		"birth_month": {"2"}, "birth_day": {"29"}, "avatar": {""}}, nil)
+	if r.Status != http.StatusSeeOther || r.Location != "/settings" {
+		t.Fatalf("status %d to %q: %s", r.Status, r.Location, r.Body)
+	}
+	page := b.get("/settings")
+	if page.Status != http.StatusOK {
+		t.Fatalf("settings: %d", page.Status)
+	}
+	mustContain(t, page.Body, `data-testid="flash"`, "Your profile was saved.", `value="Mina Park"`,
+		`<option value="2" selected>`, `<option value="29" selected>`, `value="en" lang="en" selected`)
+	mustNotContain(t, b.get("/settings").Body, "Your profile was saved.") // a flash shows once
+
+	got := setAccountOf(t, s, "mina@example.com")
+	want := setProfile{ID: got.ID, Name: "Mina Park", Email: "mina@example.com", Locale: "en", BirthMonth: 2, BirthDay: 29}
+	if got != want {
+		t.Fatalf("stored %+v, want %+v", got, want)
+	}
+
+	t.Run("clearing the birthday and language", func(t *testing.T) {
+		r := setPost(b, "/settings/profile", url.Values{"name": {"Mina Park"}, "locale": {""},
+			"birth_month": {""}, "birth_day": {""}}, nil)
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("status %d: %s", r.Status, r.Body)
+		}
+		got := setAccountOf(t, s, "mina@example.com")
+		if got.Locale != "" || got.BirthMonth != 0 || got.BirthDay != 0 {
+			t.Fatalf("stored %+v", got)
+		}
+	})
+}
+
+func TestSettingsProfileValidation(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	b := s.newBrowser()
+	b.signInByEmailLink(t, s, "mina@example.com")
+	before := setAccountOf(t, s, "mina@example.com")
+	longName := strings.Repeat("가", 61)
+
+	scenarios := []struct {
+		name    string
+		form    url.Values
+		lang    string
+		want    []string
+		wantNot []string
+	}{
+		{name: "empty name", form: url.Values{"name": {"   "}, "locale": {"en"}, "birth_month": {"3"}, "birth_day": {"14"}},
+			want: []string{`data-testid="error-name"`, "Enter a display name.", `aria-invalid="true"`,
+				`<option value="3" selected>`, `<option value="14" selected>`, `value="en" lang="en" selected`}},
+		{name: "empty name, in Korean", form: url.Values{"name": {""}, "birth_month": {"7"}, "birth_day": {"1"}}, lang: "ko",
+			want:    []string{`<html lang="ko">`, "표시 이름을 입력해 주세요.", `<option value="7" selected>`, `<option value="1" selected>`},
+			wantNot: []string{"Enter a display name."}},
+		{name: "61-character name", form: url.Values{"name": {longName}},
+			want: []string{`data-testid="error-name"`, "Your name can be at most 60 characters.", `value="` + longName + `"`}},
+		{name: "unknown language", form: url.Values{"name": {"Mina Typed"}, "locale": {"fr"}},
+			want: []string{`data-testid="error-locale"`, "Choose one of the languages in the list.", `value="Mina Typed"`}},
+		{name: "31 April", form: url.Values{"name": {"Mina Typed"}, "birth_month": {"4"}, "birth_day": {"31"}},
+			want: []string{`data-testid="error-birthday"`, "Choose a real date, or leave both month and day empty.",
+				`<option value="4" selected>`, `<option value="31" selected>`, `value="Mina Typed"`}},
+		{name: "month without a day", form: url.Values{"name": {"Mina Typed"}, "birth_month": {"6"}, "birth_day": {""}},
+			want: []string{`data-testid="error-birthday"`, "Choose a real date, or leave both month and day empty.",
+				`<option value="6" selected>`, `value="Mina Typed"`}},
+		{name: "avatar from no provider", form: url.Values{"name": {"Mina Typed"}, "avatar": {"https://evil.example/me.png"}},
+			want:    []string{`data-testid="error-avatar"`, "Choose one of the pictures shown.", `value="Mina Typed"`},
+			wantNot: []string{"evil.example"}},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			lang := sc.lang
+			if lang == "" {
+				lang = "en"
+			}
+			r := setPost(b, "/settings/profile", sc.form, map[string]string{"Accept-Language": lang})
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.Status)
+			}
+			mustContain(t, r.Body, sc.want...)
+			mustNotContain(t, r.Body, append(sc.wantNot, "Your profile was saved.", "⟦missing:")...)
+			if after := setAccountOf(t, s, "mina@example.com"); after != before {
+				t.Fatalf("stored %+v, want unchanged %+v", after, before)
+			}
+		})
+	}
+}
+
+func TestSettingsLanguage(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	b := s.newBrowser()
+	b.signInByEmailLink(t, s, "mina@example.com")
+	if r := setPost(b, "/settings/profile", url.Values{"name": {"Mina"}, "locale": {"ko"}}, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("save locale: %d: %s", r.Status, r.Body)
+	}
+
+	t.Run("the account's language beats Accept-Language", func(t *testing.T) {
+		page := b.get("/settings") // Accept-Language: en
+		mustContain(t, page.Body, `<html lang="ko">`, "<h1>설정</h1>", "프로필을 저장했어요.")
+		mustNotContain(t, page.Body, "<h1>Settings</h1>")
+	})
+
+	t.Run("the switcher redirects to the same page and remembers the choice", func(t *testing.T) {
+		r := b.get("/settings?lang=en")
+		if r.Status != http.StatusSeeOther || r.Location != "/settings" {
+			t.Fatalf("status %d to %q", r.Status, r.Location)
+		}
+		if b.cookie("lang") != "en" {
+			t.Fatalf("lang cookie %q", b.cookie("lang"))
+		}
+		page := b.get("/settings")
+		mustContain(t, page.Body, `<html lang="en">`, "<h1>Settings</h1>")
+		mustContain(t, b.get("/").Body, `<html lang="en">`, "Hello, Mina")
+	})
+
+	t.Run("an unknown language changes nothing", func(t *testing.T) {
+		r := b.get("/settings?lang=fr")
+		if r.Status != http.StatusSeeOther || r.Location != "/settings" {
+			t.Fatalf("status %d to %q", r.Status, r.Location)
+		}
+		if b.cookie("lang") != "en" {
+			t.Fatalf("lang cookie %q", b.cookie("lang"))
+		}
+	})
+
+	t.Run("saving the profile clears the switcher's choice", func(t *testing.T) {
+		r := setPost(b, "/settings/profile", url.Values{"name": {"Mina"}, "locale": {"ko"}}, nil)
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("status %d", r.Status)
+		}
+		if c := b.cookie("lang"); c != "" {
+			t.Fatalf("lang cookie still %q", c)
+		}
+		mustContain(t, b.get("/settings").Body, `<html lang="ko">`, "<h1>설정</h1>")
+	})
+}
+
+func TestSettingsExport(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	b := s.newBrowser()
+	b.signInByEmailLink(t, s, "mina@example.com")
+	csrf := b.csrf()
+	token := b.cookie("fanclub_session")
+	acc := setAccountOf(t, s, "mina@example.com")
+	var sess struct {
+		ID string `bson:"_id"`
+	}
+	if err := s.DB.Collection("sessions").FindOne(context.Background(), bson.M{"accountId": acc.ID}).Decode(&sess); err != nil {
+		t.Fatal(err)
+	}
+
+	r := b.get("/settings/export")
+	if r.Status != http.StatusOK {
+		t.Fatalf("status %d", r.Status)
+	}
+	if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.Contains(ct, "json") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	var x struct {
+		Account    struct{ Name, Email string }
+		Identities []struct{ Provider, Email string }
+		Sessions   []json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(r.Body), &x); err != nil {
+		t.Fatalf("not JSON: %v: %s", err, r.Body)
+	}
+	if x.Account.Name != "mina" || x.Account.Email != "mina@example.com" {
+		t.Errorf("account %+v", x.Account)
+	}
+	if len(x.Identities) != 1 || x.Identities[0].Provider != "email" || x.Identities[0].Email != "mina@example.com" {
+		t.Errorf("identities %+v", x.Identities)
+	}
+	if len(x.Sessions) == 0 {
+		t.Error("no sessions listed")
+	}
+	for what, secret := range map[string]string{"session token": token, "session hash": sess.ID, "CSRF token": csrf} {
+		if secret == "" || strings.Contains(r.Body, secret) {
+			t.Errorf("export reveals the %s (or it is empty)", what)
+		}
+	}
+	mustNotContain(t, r.Body, `"CSRF"`, `"csrf"`)
+}
+
+func TestSettingsDeleteAccount(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	b := s.newBrowser()
+	b.signInByEmailLink(t, s, "mina@example.com")
+	other := s.newBrowser()
+	other.signInByEmailLink(t, s, "mina@example.com")
+	acc := setAccountOf(t, s, "mina@example.com")
+	if n := s.count("sessions", bson.M{"accountId": acc.ID}); n != 2 {
+		t.Fatalf("%d sessions before, want 2", n)
+	}
+
+	t.Run("the confirmation page says what goes", func(t *testing.T) {
+		r := b.get("/settings/delete")
+		if r.Status != http.StatusOK {
+			t.Fatalf("status %d", r.Status)
+		}
+		mustContain(t, r.Body, "<h1>Delete your account</h1>", "This cannot be undone.",
+			"every sign-in method you have linked", `name="confirm"`, `data-testid="confirm-delete"`)
+	})
+
+	t.Run("without the box ticked nothing is deleted", func(t *testing.T) {
+		r := setPost(b, "/settings/delete", url.Values{}, nil)
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422", r.Status)
+		}
+		mustContain(t, r.Body, `data-testid="error-confirm"`, "Tick the box to confirm that you want to delete your account.")
+		if got := setAccountByID(t, s, acc.ID); got != acc {
+			t.Fatalf("account changed: %+v", got)
+		}
+		if n := s.count("identities", bson.M{"accountId": acc.ID}); n != 1 {
+			t.Fatalf("%d identities", n)
+		}
+		if n := s.count("sessions", bson.M{"accountId": acc.ID}); n != 2 {
+			t.Fatalf("%d sessions", n)
+		}
+		if !b.signedIn() {
+			t.Fatal("signed out")
+		}
+	})
+
+	t.Run("confirmed, the account is emptied and signed out everywhere", func(t *testing.T) {
+		r := setPost(b, "/settings/delete", url.Values{"confirm": {"yes"}}, nil)
+		if r.Status != http.StatusSeeOther || r.Location != "/" {
+			t.Fatalf("status %d to %q: %s", r.Status, r.Location, r.Body)
+		}
+		home := b.get("/")
+		mustContain(t, home.Body, "Your account was deleted.", `href="/signin"`)
+		mustNotContain(t, home.Body, `data-testid="viewer-name"`)
+		if r := b.get("/settings"); r.Status != http.StatusSeeOther || r.Location != "/signin" {
+			t.Fatalf("settings after delete: %d to %q", r.Status, r.Location)
+		}
+		if r := other.get("/settings"); r.Status != http.StatusSeeOther || r.Location != "/signin" {
+			t.Fatalf("second browser still signed in: %d", r.Status)
+		}
+		if n := s.count("identities", bson.M{"accountId": acc.ID}); n != 0 {
+			t.Fatalf("%d identities left", n)
+		}
+		if n := s.count("sessions", bson.M{"accountId": acc.ID}); n != 0 {
+			t.Fatalf("%d sessions left", n)
+		}
+		if n := s.count("accounts", bson.M{"_id": acc.ID, "email": bson.M{"$exists": true}}); n != 0 {
+			t.Fatal("the email is still stored")
+		}
+		if got := setAccountByID(t, s, acc.ID); got.Name != "" || got.Email != "" || got.Locale != "" {
+			t.Fatalf("personal data left: %+v", got)
+		}
+	})
+
+	t.Run("signing in again with the address makes a new account", func(t *testing.T) {
+		again := s.newBrowser()
+		again.signInByEmailLink(t, s, "mina@example.com")
+		if id := setAccountOf(t, s, "mina@example.com").ID; id == acc.ID {
+			t.Fatal("the deleted account came back")
+		}
+	})
+}
+
+func TestSettingsSignedOut(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	b := s.newBrowser()
+	scenarios := []struct {
+		name, method, path string
+		form               url.Values
+		wantStatus         int
+		wantLocation       string
+		want               []string
+	}{
+		{name: "settings page", method: "GET", path: "/settings", wantStatus: http.StatusSeeOther, wantLocation: "/signin"},
+		{name: "delete page", method: "GET", path: "/settings/delete", wantStatus: http.StatusSeeOther, wantLocation: "/signin"},
+		{name: "export", method: "GET", path: "/settings/export", wantStatus: http.StatusSeeOther, wantLocation: "/signin"},
+		{name: "save profile with a valid token", method: "POST", path: "/settings/profile",
+			form: url.Values{"name": {"Nobody"}}, wantStatus: http.StatusForbidden, want: []string{"You are not allowed to do that."}},
+		{name: "delete with a valid token", method: "POST", path: "/settings/delete",
+			form: url.Values{"confirm": {"yes"}}, wantStatus: http.StatusForbidden, want: []string{"You are not allowed to do that."}},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			var r response
+			if sc.method == "GET" {
+				r = b.get(sc.path)
+			} else {
+				r = b.post(sc.path, sc.form) // the signed-out session's real token
+			}
+			if r.Status != sc.wantStatus || r.Location != sc.wantLocation {
+				t.Fatalf("status %d to %q, want %d to %q", r.Status, r.Location, sc.wantStatus, sc.wantLocation)
+			}
+			mustContain(t, r.Body, sc.want...)
+			mustNotContain(t, r.Body, csrfMessage)
+		})
+	}
+	if n := s.count("accounts", bson.M{}); n != 0 {
+		t.Fatalf("%d accounts exist", n)
+	}
+}
