@@ -227,3 +227,28 @@ func TestUnlinkNeverTheLastMethod(t *testing.T) {
 		t.Fatalf("unlink someone else's: %d, want 404", r.Status)
 	}
 }
+
+// TestSignInRateLimitPerIP: starting sign-ins and using links count
+// against one budget per address, kept in the database.
+func TestSignInRateLimitPerIP(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	b := s.newBrowser()
+	for i := range 30 {
+		if r := b.get("/auth/oidc"); r.Status != http.StatusSeeOther {
+			t.Fatalf("attempt %d: %d", i+1, r.Status)
+		}
+	}
+	r := b.get("/auth/oidc")
+	if r.Status != http.StatusTooManyRequests {
+		t.Fatalf("31st attempt: %d, want 429", r.Status)
+	}
+	mustContain(t, r.Body, "Too many attempts")
+	// The budget is the address's, not the browser's: using a link from
+	// a fresh browser on the same address is refused too.
+	if r := s.newBrowser().post("/signin/link", url.Values{"token": {"whatever"}}); r.Status != http.StatusTooManyRequests {
+		t.Fatalf("link use over the limit: %d, want 429", r.Status)
+	}
+	if n := s.count("rate_limits", bson.M{"_id": bson.M{"$regex": "^signin-ip:"}}); n != 1 {
+		t.Fatalf("%d sign-in counters, want 1", n)
+	}
+}
