@@ -20,7 +20,23 @@ var (
 	once    sync.Once
 	conn    *mongodb.Conn
 	connErr error
+	dir     string
 )
+
+// Main runs a package's tests and then stops the embedded server and
+// removes its files. Call it from TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(mongotest.Main(m)) }
+func Main(m *testing.M) int {
+	code := m.Run()
+	if conn != nil {
+		_ = conn.Close(context.Background())
+	}
+	if dir != "" {
+		_ = os.RemoveAll(dir)
+	}
+	return code
+}
 
 // New returns an empty database that is dropped when the test ends.
 func New(t testing.TB) *mongo.Database {
@@ -38,7 +54,8 @@ func New(t testing.TB) *mongo.Database {
 func Conn(t testing.TB) *mongodb.Conn {
 	t.Helper()
 	once.Do(func() {
-		dir, err := os.MkdirTemp("", "fanclub-test-db-")
+		var err error
+		dir, err = os.MkdirTemp("", "fanclub-test-db-")
 		if err != nil {
 			connErr = err
 			return
