@@ -118,7 +118,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a AccountID, in ProfileInpu
 		return err
 	}
 	if in.AvatarURL != "" {
-		choices, err := s.AvatarChoices(ctx, a)
+		choices, err := s.avatarChoices(ctx, a)
 		if err != nil {
 			return err
 		}
@@ -139,19 +139,10 @@ func truncateRunes(s string, n int) string {
 	return string(r[:n])
 }
 
-// AvatarChoices lists the avatars account a's identities reported.
-func (s *Service) AvatarChoices(ctx context.Context, a AccountID) ([]string, error) {
-	ids, err := s.accountIdentities(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, d := range ids {
-		if d.AvatarURL != "" && !slices.Contains(out, d.AvatarURL) {
-			out = append(out, d.AvatarURL)
-		}
-	}
-	return out, nil
+// avatarChoices lists the avatars account a's identities reported.
+func (s *Service) avatarChoices(ctx context.Context, a AccountID) ([]string, error) {
+	m, err := s.Methods(ctx, a)
+	return m.Avatars, err
 }
 
 // Export is everything stored about an account, for "Download my data".
@@ -191,21 +182,24 @@ func (s *Service) ExportAccount(ctx context.Context, a AccountID) (Export, error
 }
 
 // DeleteAccount removes account a's personal data and identities and ends
-// all its sessions. The emptied account document stays as a tombstone.
+// all its sessions. The emptied account document stays as a tombstone. It
+// is marked deleted first, so a failure half-way leaves an account nobody
+// can use rather than a live one missing its sign-in methods, and running
+// it again finishes the job.
 func (s *Service) DeleteAccount(ctx context.Context, a AccountID) error {
 	if _, err := s.findAccount(ctx, a); err != nil {
-		return err
-	}
-	if err := s.deleteAccountIdentities(ctx, a); err != nil {
-		return err
-	}
-	if err := s.deleteAccountEmailLinks(ctx, a); err != nil {
 		return err
 	}
 	if err := s.eraseAccount(ctx, a); err != nil {
 		return err
 	}
 	if err := s.deleteAccountSessions(ctx, a); err != nil {
+		return err
+	}
+	if err := s.deleteAccountIdentities(ctx, a); err != nil {
+		return err
+	}
+	if err := s.deleteAccountEmailLinks(ctx, a); err != nil {
 		return err
 	}
 	s.log.InfoContext(ctx, "account deleted", "account", a)

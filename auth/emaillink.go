@@ -69,30 +69,49 @@ func (s *Service) RequestEmailLink(ctx context.Context, in EmailLinkRequest) err
 	return s.mailer.Send(ctx, signInMail(in.Locale, email, s.baseURL+"/signin/link?token="+token))
 }
 
-// ConsumeEmailLink uses up a link's token and returns the identity it
-// proves, and the account it was meant to be linked to, if any. Unknown,
-// used and expired tokens are all ErrLinkInvalid.
-func (s *Service) ConsumeEmailLink(ctx context.Context, token, ip string) (External, AccountID, error) {
+// PeekEmailLink returns the address a live link signs in as, without
+// using it up, so the confirm page can say whose account the button opens.
+func (s *Service) PeekEmailLink(ctx context.Context, token string) (string, error) {
+	if token == "" || len(token) > 100 {
+		return "", ErrLinkInvalid
+	}
+	var d emailLinkDoc
+	err := s.emailLinks.FindOne(ctx, bson.M{"_id": hashToken(token)}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && !s.now().Before(d.ExpiresAt)) {
+		return "", ErrLinkInvalid
+	}
+	if err != nil {
+		return "", fmt.Errorf("auth: find email link: %w", err)
+	}
+	return d.Email, nil
+}
+
+// UseEmailLink uses up a link's token and signs in as the address it
+// proves, or links the address to the account it was requested for, which
+// must be the one signed in on sess. Unknown, used and expired tokens are
+// all ErrLinkInvalid.
+func (s *Service) UseEmailLink(ctx context.Context, sess Session, token, ip string) (Outcome, error) {
 	if err := s.allow(ctx, "signin-ip:"+ip, s.limits.SignInPerIP); err != nil {
-		return External{}, "", err
+		return Outcome{}, err
 	}
 	if token == "" || len(token) > 100 {
-		return External{}, "", ErrLinkInvalid
+		return Outcome{}, ErrLinkInvalid
 	}
 	// Deleting on use makes the link single-use, atomically: of two
 	// clicks at once only one gets the document.
 	var d emailLinkDoc
 	err := s.emailLinks.FindOneAndDelete(ctx, bson.M{"_id": hashToken(token)}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return External{}, "", ErrLinkInvalid
+		return Outcome{}, ErrLinkInvalid
 	}
 	if err != nil {
-		return External{}, "", fmt.Errorf("auth: use email link: %w", err)
+		return Outcome{}, fmt.Errorf("auth: use email link: %w", err)
 	}
 	if !s.now().Before(d.ExpiresAt) {
-		return External{}, "", ErrLinkInvalid
+		return Outcome{}, ErrLinkInvalid
 	}
-	return External{Provider: "email", Subject: d.Email, Email: d.Email, EmailVerified: true}, d.LinkTo, nil
+	ext := External{Provider: "email", Subject: d.Email, Email: d.Email, EmailVerified: true}
+	return s.finish(ctx, sess, ext, d.LinkTo)
 }
 
 // allow counts an attempt against rule and refuses past it.

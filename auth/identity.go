@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/internal/mongodb"
 )
@@ -53,9 +56,16 @@ func (s *Service) SignIn(ctx context.Context, ext External) (Account, error) {
 			return Account{}, err
 		}
 		a, err := s.findAccount(ctx, ident.AccountID)
-		return a.account(), err
+		if !errors.Is(err, ErrNotFound) {
+			return a.account(), err
+		}
+		// The identity outlived a deleted account (a link that raced the
+		// deletion): drop it, and this person starts afresh.
+		if _, err := s.deleteIdentity(ctx, ident.AccountID, ident.ID); err != nil {
+			return Account{}, err
+		}
 	}
-	if !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Account{}, err
 	}
 	if ext.EmailVerified && ext.Email != "" {
@@ -77,17 +87,10 @@ func (s *Service) createAccount(ctx context.Context, ext External) (Account, err
 	if ext.Email != "" {
 		d.Email, d.EmailVerified = ext.Email, ext.EmailVerified
 	}
-	owner, err := s.claimOwner(ctx, d.ID)
-	if err != nil {
-		return Account{}, err
-	}
-	if owner {
-		d.Role = RoleOwner
-	}
 	if err := s.insertAccount(ctx, d); err != nil {
 		return Account{}, err
 	}
-	err = s.insertIdentity(ctx, identityDoc{ID: ext.identityID(), Provider: ext.Provider, Subject: ext.Subject,
+	err := s.insertIdentity(ctx, identityDoc{ID: ext.identityID(), Provider: ext.Provider, Subject: ext.Subject,
 		AccountID: d.ID, Email: ext.Email, EmailVerified: ext.EmailVerified, AvatarURL: ext.AvatarURL, LinkedAt: now})
 	if mongodb.IsDuplicateKey(err) {
 		// The same person signed in twice at once and the other request
@@ -99,6 +102,18 @@ func (s *Service) createAccount(ctx context.Context, ext External) (Account, err
 	}
 	if err != nil {
 		return Account{}, fmt.Errorf("auth: insert identity: %w", err)
+	}
+	// Claimed only once the account can be signed into, so the owner is
+	// never an account that failed half-way.
+	owner, err := s.claimOwner(ctx, d.ID)
+	if err != nil {
+		return Account{}, err
+	}
+	if owner {
+		d.Role = RoleOwner
+		if err := s.updateAccount(ctx, d.ID, bson.M{"role": RoleOwner}); err != nil {
+			return Account{}, err
+		}
 	}
 	s.log.InfoContext(ctx, "account created", "account", d.ID, "provider", ext.Provider, "owner", owner)
 	return d.account(), nil
@@ -175,4 +190,60 @@ func (s *Service) Identities(ctx context.Context, a AccountID) ([]Identity, erro
 		out[i] = d.identity()
 	}
 	return out, nil
+}
+
+// Outcome is where a finished sign-in round trip leaves the browser:
+// signed in as Account, or, when Linked, still signed in as before with
+// one more sign-in method on its account.
+type Outcome struct {
+	Account Account
+	Linked  bool
+}
+
+// finish signs in with ext, or links it to the session's account when the
+// round trip was started for linking. A link is only ever made to the
+// account signed in on this very session.
+func (s *Service) finish(ctx context.Context, sess Session, ext External, linkTo AccountID) (Outcome, error) {
+	if linkTo == "" {
+		a, err := s.SignIn(ctx, ext)
+		return Outcome{Account: a}, err
+	}
+	if sess.AccountID != linkTo {
+		return Outcome{}, ErrForbidden
+	}
+	if err := s.Link(ctx, linkTo, ext); err != nil {
+		return Outcome{}, err
+	}
+	a, err := s.AccountByID(ctx, linkTo)
+	return Outcome{Account: a, Linked: true}, err
+}
+
+// SignInMethods is what the settings page shows about sign-in methods.
+type SignInMethods struct {
+	Identities []Identity
+	Linkable   []ProviderInfo // configured providers not linked yet
+	Avatars    []string       // avatars the identities reported, once each
+}
+
+// Methods lists account a's sign-in methods, the providers it could still
+// link and the avatars it may choose from.
+func (s *Service) Methods(ctx context.Context, a AccountID) (SignInMethods, error) {
+	ids, err := s.Identities(ctx, a)
+	if err != nil {
+		return SignInMethods{}, err
+	}
+	m := SignInMethods{Identities: ids}
+	linked := map[string]bool{}
+	for _, id := range ids {
+		linked[id.Provider] = true
+		if id.AvatarURL != "" && !slices.Contains(m.Avatars, id.AvatarURL) {
+			m.Avatars = append(m.Avatars, id.AvatarURL)
+		}
+	}
+	for _, p := range s.providers {
+		if !linked[p.info.ID] {
+			m.Linkable = append(m.Linkable, p.info)
+		}
+	}
+	return m, nil
 }

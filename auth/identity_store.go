@@ -47,7 +47,7 @@ func (s *Service) findIdentity(ctx context.Context, id string) (identityDoc, err
 }
 
 // accountIdentities lists an account's identities, oldest first. Served by
-// index "identities_account"; an account has a handful at most.
+// index "identities_account_linked"; an account has a handful at most.
 func (s *Service) accountIdentities(ctx context.Context, a AccountID) ([]identityDoc, error) {
 	cur, err := s.identities.Find(ctx, bson.M{"accountId": a},
 		options.Find().SetSort(bson.D{{Key: "linkedAt", Value: 1}}).SetLimit(50))

@@ -21,7 +21,7 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		return err
 	}
 	if err := mongodb.EnsureIndexes(ctx, s.identities,
-		idx("identities_account", bson.D{{Key: "accountId", Value: 1}})); err != nil {
+		idx("identities_account_linked", bson.D{{Key: "accountId", Value: 1}, {Key: "linkedAt", Value: 1}})); err != nil {
 		return err
 	}
 	if err := mongodb.EnsureIndexes(ctx, s.sessions,
@@ -29,6 +29,10 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		idx("sessions_expires", bson.D{{Key: "expiresAt", Value: 1}})); err != nil {
 		return err
 	}
-	return mongodb.EnsureIndexes(ctx, s.emailLinks,
-		idx("email_links_expires", bson.D{{Key: "expiresAt", Value: 1}}))
+	if err := mongodb.EnsureIndexes(ctx, s.emailLinks,
+		idx("email_links_expires", bson.D{{Key: "expiresAt", Value: 1}}),
+		idx("email_links_link_to", bson.D{{Key: "linkTo", Value: 1}})); err != nil {
+		return err
+	}
+	return s.limiter.EnsureIndexes(ctx)
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,6 +65,7 @@ func newProvider(pc ProviderConfig, callback string) (provider, error) {
 		// The ID token carries the claims we need; some providers'
 		// userinfo omits sub, which would blank the subject.
 		op.SkipUserInfoRequest = true
+		op.HTTPClient = &http.Client{Timeout: 20 * time.Second}
 		p = op
 	default:
 		return provider{}, fmt.Errorf("auth: unknown provider %q", pc.ID)
@@ -133,43 +135,84 @@ type Callback struct {
 	Error string // the provider's error code, when it refused
 }
 
-// CompleteOAuth checks the callback against the session's state, which it
-// uses up, exchanges the code with the PKCE verifier and returns who the
-// provider says this is, with the round trip's intent.
-func (s *Service) CompleteOAuth(ctx context.Context, sess Session, id string, cb Callback, ip string) (External, string, error) {
+// FinishOAuth checks the callback against the session's state, which it
+// uses up, exchanges the code with the PKCE verifier, and signs in as the
+// person the provider names, or links them to the session's account when
+// the round trip was started for linking.
+func (s *Service) FinishOAuth(ctx context.Context, sess Session, id string, cb Callback, ip string) (Outcome, error) {
 	p, err := s.provider(id)
 	if err != nil {
-		return External{}, "", err
+		return Outcome{}, err
 	}
 	if err := s.allow(ctx, "signin-ip:"+ip, s.limits.SignInPerIP); err != nil {
-		return External{}, "", err
+		return Outcome{}, err
 	}
 	if cb.State == "" {
-		return External{}, "", ErrBadState
+		return Outcome{}, ErrBadState
 	}
 	st, err := s.takeSessionOAuth(ctx, sess.ID, id, cb.State)
 	if err != nil {
-		return External{}, "", err
+		return Outcome{}, err
 	}
 	if cb.Error != "" || cb.Code == "" {
-		return External{}, "", ErrProviderFailed
+		return Outcome{}, ErrProviderFailed
 	}
+	ext, err := s.exchange(ctx, p, st, cb.Code)
+	if err != nil {
+		return Outcome{}, err
+	}
+	var linkTo AccountID
+	if st.Intent == IntentLink {
+		linkTo = sess.AccountID
+	}
+	return s.finish(ctx, sess, ext, linkTo)
+}
+
+// exchange trades the code for tokens and asks who this is.
+func (s *Service) exchange(ctx context.Context, p provider, st oauthState, code string) (External, error) {
 	gp := withVerifier(p.goth, st.Verifier)
 	gs, err := gp.BeginAuth(st.State)
 	if err != nil {
-		return External{}, "", fmt.Errorf("auth: %s: %w", id, err)
+		return External{}, fmt.Errorf("auth: %s: %w", p.info.ID, err)
 	}
-	params := url.Values{"code": {cb.Code}, "code_verifier": {st.Verifier}}
+	params := url.Values{"code": {code}, "code_verifier": {st.Verifier}}
 	if _, err := gs.Authorize(gp, params); err != nil {
-		s.log.WarnContext(ctx, "sign-in exchange failed", "provider", id, "err", err)
-		return External{}, "", ErrProviderFailed
+		s.log.WarnContext(ctx, "sign-in exchange failed", "provider", p.info.ID, "err", err)
+		return External{}, ErrProviderFailed
 	}
 	u, err := gp.FetchUser(gs)
 	if err != nil || u.UserID == "" {
-		s.log.WarnContext(ctx, "sign-in user fetch failed", "provider", id, "err", err)
-		return External{}, "", ErrProviderFailed
+		s.log.WarnContext(ctx, "sign-in user fetch failed", "provider", p.info.ID, "err", err)
+		return External{}, ErrProviderFailed
 	}
-	return externalFrom(id, u), st.Intent, nil
+	return externalFrom(p.info.ID, u), nil
+}
+
+// HasProvider reports whether provider id is configured.
+func (s *Service) HasProvider(id string) bool {
+	_, err := s.provider(id)
+	return err == nil
+}
+
+// FormTargets lists the origins of the configured providers' sign-in
+// pages: linking starts from a form post that redirects there, and the
+// page's CSP form-action must allow it.
+func (s *Service) FormTargets() []string {
+	var out []string
+	for _, p := range s.providers {
+		gs, err := p.goth.BeginAuth("x")
+		if err != nil {
+			continue
+		}
+		raw, err := gs.GetAuthURL()
+		if err != nil {
+			continue
+		}
+		if u, err := url.Parse(raw); err == nil && u.Host != "" && !slices.Contains(out, u.Scheme+"://"+u.Host) {
+			out = append(out, u.Scheme+"://"+u.Host)
+		}
+	}
+	return out
 }
 
 // externalFrom maps a goth user to an External. Only an explicit

@@ -33,6 +33,8 @@ type Limits struct {
 	SignInPerIP  ratelimit.Rule // OAuth starts, callbacks and link uses
 	LinkPerIP    ratelimit.Rule // email-link requests from one address
 	LinkPerEmail ratelimit.Rule // email-link requests for one email
+	// SessionsPerIP bounds signed-out sessions started from one address.
+	SessionsPerIP ratelimit.Rule
 }
 
 // DefaultLimits are generous for people and tight for scripts.
@@ -40,6 +42,8 @@ var DefaultLimits = Limits{
 	SignInPerIP:  ratelimit.Rule{Max: 30, Window: 10 * time.Minute},
 	LinkPerIP:    ratelimit.Rule{Max: 10, Window: 15 * time.Minute},
 	LinkPerEmail: ratelimit.Rule{Max: 3, Window: 15 * time.Minute},
+	// Generous: a whole office behind one address starts a session each.
+	SessionsPerIP: ratelimit.Rule{Max: 300, Window: 10 * time.Minute},
 }
 
 // Service holds the accounts, identities and sessions of one site.

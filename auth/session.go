@@ -44,7 +44,12 @@ type oauthState struct {
 }
 
 // NewSession starts a signed-out session and returns its cookie token.
-func (s *Service) NewSession(ctx context.Context) (string, Session, error) {
+// Sessions are counted per address, so a script cannot fill the
+// collection that every request reads.
+func (s *Service) NewSession(ctx context.Context, ip string) (string, Session, error) {
+	if err := s.allow(ctx, "session-ip:"+ip, s.limits.SessionsPerIP); err != nil {
+		return "", Session{}, err
+	}
 	return s.insertNewSession(ctx, "", anonSessionIdle, anonSessionAbsolute)
 }
 

@@ -32,6 +32,7 @@ type SignInSent struct {
 type EmailLink struct {
 	Chrome Chrome
 	Token  string
+	Email  string // the address the link signs in as
 }
 
 // Settings is the account's settings page: profile, sign-in methods,

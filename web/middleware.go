@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -27,8 +28,7 @@ var errCSRF = errors.New("web: missing or invalid CSRF token")
 // referers (which the CSRF check may read) and sends none elsewhere.
 func (s *server) securityHeaders(c *fiber.Ctx) error {
 	h := &c.Response().Header
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "+
-		"script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", s.csp)
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
@@ -92,7 +92,7 @@ func (s *server) ensureSession(c *fiber.Ctx) (auth.Session, error) {
 	if sess, _, ok := session(c); ok {
 		return sess, nil
 	}
-	token, sess, err := s.auth.NewSession(c.UserContext())
+	token, sess, err := s.auth.NewSession(c.UserContext(), s.clientIP(c))
 	if err != nil {
 		return auth.Session{}, err
 	}
@@ -197,4 +197,39 @@ func (s *server) setSessionCookie(c *fiber.Ctx, token string, expires time.Time)
 func (s *server) clearCookie(c *fiber.Ctx, name string) {
 	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0),
 		HTTPOnly: true, Secure: s.secure, SameSite: fiber.CookieSameSiteLaxMode})
+}
+
+// clientIP is the address rate limits count against. Behind trusted
+// proxies it is the right-most X-Forwarded-For entry that is not one of
+// them: entries further left were written by the client and prove nothing.
+func (s *server) clientIP(c *fiber.Ctx) string {
+	remote, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok {
+		return c.Context().RemoteIP().String()
+	}
+	addr := remote.Unmap()
+	if !s.trusted(addr) {
+		return addr.String()
+	}
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a garbled entry: trust nothing further left
+		}
+		addr = hop.Unmap()
+		if !s.trusted(addr) {
+			break
+		}
+	}
+	return addr.String()
+}
+
+func (s *server) trusted(a netip.Addr) bool {
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -32,6 +32,7 @@ func (s *server) routes(app *fiber.App) {
 	settings.Post("/profile", s.saveProfile)
 	settings.Post("/sign-in/unlink", s.unlinkIdentity)
 	settings.Post("/sign-in/email", s.linkEmail)
+	app.Post("/auth/:provider/link", s.requireSignedIn, s.beginLink)
 	settings.Get("/export", s.exportData)
 	settings.Get("/delete", s.showDeleteAccount)
 	settings.Post("/delete", s.deleteAccount)

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -35,6 +37,8 @@ type server struct {
 	ready    func(context.Context) error
 	origin   string // scheme://host of BaseURL, for the CSRF origin check
 	secure   bool   // cookies are Secure when the site is served over https
+	proxies  []netip.Prefix
+	csp      string
 }
 
 // New returns the Fiber app that serves the site.
@@ -43,8 +47,13 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, &url.Error{Op: "parse base URL", URL: cfg.BaseURL, Err: err}
 	}
+	proxies, err := parseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	s := &server{auth: d.Auth, catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
-		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https"}
+		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
+		csp: contentSecurityPolicy(d.Auth.FormTargets())}
 	fc := fiber.Config{
 		AppName:               "fanclub",
 		ErrorHandler:          s.handleError,
@@ -54,21 +63,38 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 	}
-	if len(cfg.TrustedProxies) > 0 {
-		// Only then are X-Forwarded-For and -Proto believed, and only from
-		// these addresses.
-		fc.EnableTrustedProxyCheck = true
-		fc.TrustedProxies = cfg.TrustedProxies
-		fc.ProxyHeader = fiber.HeaderXForwardedFor
-	}
 	app := fiber.New(fc)
 	s.routes(app)
 	return app, nil
+}
+
+// parseProxies reads the trusted proxies: addresses or CIDR ranges.
+func parseProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range list {
+		if pfx, err := netip.ParsePrefix(p); err == nil {
+			out = append(out, pfx.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(p)
+		if err != nil {
+			return nil, fmt.Errorf("web: trusted proxy %q is neither an address nor a CIDR range", p)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+// contentSecurityPolicy allows no inline script or style. Forms post to
+// this site only, and may redirect to the sign-in providers (linking a
+// provider starts from a form).
+func contentSecurityPolicy(formTargets []string) string {
+	return "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; " +
+		"object-src 'none'; base-uri 'none'; form-action " + strings.Join(append([]string{"'self'"}, formTargets...), " ") +
+		"; frame-ancestors 'none'"
 }
 
 // isSafeMethod reports whether a request method changes nothing.
 func isSafeMethod(m string) bool {
 	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
 }
-
-func trimmed(s string) string { return strings.TrimSpace(s) }

@@ -21,23 +21,12 @@ func (s *server) showSettings(c *fiber.Ctx) error {
 
 // renderSettings renders the settings page with form as typed.
 func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm, errs map[string]string) error {
-	ids, err := s.auth.Identities(c.UserContext(), viewer(c).ID)
+	m, err := s.auth.Methods(c.UserContext(), viewer(c).ID)
 	if err != nil {
 		return err
 	}
-	p := views.Settings{Chrome: s.chrome(c), Profile: form, Errors: errs, Identities: ids}
-	linked := map[string]bool{}
-	for _, id := range ids {
-		linked[id.Provider] = true
-		if id.AvatarURL != "" {
-			p.Profile.AvatarChoices = append(p.Profile.AvatarChoices, id.AvatarURL)
-		}
-	}
-	for _, pi := range s.auth.Providers() {
-		if !linked[pi.ID] {
-			p.Linkable = append(p.Linkable, pi)
-		}
-	}
+	form.AvatarChoices = m.Avatars
+	p := views.Settings{Chrome: s.chrome(c), Profile: form, Errors: errs, Identities: m.Identities, Linkable: m.Linkable}
 	return render(c, status, views.SettingsPage(p))
 }
 
@@ -68,7 +57,7 @@ func (s *server) unlinkIdentity(c *fiber.Ctx) error {
 // linkEmail mails a link that adds an address as a sign-in method.
 func (s *server) linkEmail(c *fiber.Ctx) error {
 	err := s.auth.RequestEmailLink(c.UserContext(), auth.EmailLinkRequest{Email: c.FormValue("email"),
-		IP: c.IP(), Locale: views.LocaleOf(c.UserContext()), LinkTo: viewer(c).ID})
+		IP: s.clientIP(c), Locale: views.LocaleOf(c.UserContext()), LinkTo: viewer(c).ID})
 	var invalid auth.ValidationError
 	if errors.As(err, &invalid) {
 		return s.redirectWithFlash(c, "/settings", "error", invalid["email"])

@@ -29,7 +29,7 @@ func (s *server) renderSignIn(c *fiber.Ctx, status int, email string, errs map[s
 func (s *server) requestEmailLink(c *fiber.Ctx) error {
 	email := c.FormValue("email")
 	err := s.auth.RequestEmailLink(c.UserContext(), auth.EmailLinkRequest{
-		Email: email, IP: c.IP(), Locale: views.LocaleOf(c.UserContext())})
+		Email: email, IP: s.clientIP(c), Locale: views.LocaleOf(c.UserContext())})
 	var invalid auth.ValidationError
 	switch {
 	case errors.As(err, &invalid):
@@ -43,32 +43,51 @@ func (s *server) requestEmailLink(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.SignInSentPage(views.SignInSent{Chrome: s.chrome(c), Email: normalised}))
 }
 
-// showEmailLink only shows a confirm button: mail scanners that open every
-// link must not use up a single-use link.
+// showEmailLink only shows a confirm button, naming the account it opens:
+// mail scanners that open every link must not use up a single-use link,
+// and nobody should be signed in to an account they did not ask for.
 func (s *server) showEmailLink(c *fiber.Ctx) error {
-	if _, err := s.ensureSession(c); err != nil {
-		return err
-	}
-	return render(c, fiber.StatusOK, views.EmailLinkPage(views.EmailLink{Chrome: s.chrome(c), Token: c.Query("token")}))
-}
-
-func (s *server) useEmailLink(c *fiber.Ctx) error {
-	ext, linkTo, err := s.auth.ConsumeEmailLink(c.UserContext(), c.FormValue("token"), c.IP())
+	token := c.Query("token")
+	email, err := s.auth.PeekEmailLink(c.UserContext(), token)
 	if err != nil {
 		return err
 	}
-	if linkTo != "" {
-		return s.link(c, linkTo, ext)
+	if _, err := s.ensureSession(c); err != nil {
+		return err
 	}
-	return s.signIn(c, ext)
+	return render(c, fiber.StatusOK, views.EmailLinkPage(views.EmailLink{Chrome: s.chrome(c), Token: token, Email: email}))
 }
 
+func (s *server) useEmailLink(c *fiber.Ctx) error {
+	sess, _, _ := session(c)
+	out, err := s.auth.UseEmailLink(c.UserContext(), sess, c.FormValue("token"), s.clientIP(c))
+	if err != nil {
+		return err
+	}
+	return s.finishSignIn(c, out)
+}
+
+// beginOAuth starts signing in with a provider. It is a plain link, so it
+// may only sign in: linking a provider to an account is a form post.
 func (s *server) beginOAuth(c *fiber.Ctx) error {
+	return s.startOAuth(c, auth.IntentSignIn)
+}
+
+// beginLink starts linking a provider to the signed-in account.
+func (s *server) beginLink(c *fiber.Ctx) error {
+	return s.startOAuth(c, auth.IntentLink)
+}
+
+func (s *server) startOAuth(c *fiber.Ctx, intent string) error {
+	provider := c.Params("provider")
+	if !s.auth.HasProvider(provider) {
+		return auth.ErrUnknownProvider // before a session is made for it
+	}
 	sess, err := s.ensureSession(c)
 	if err != nil {
 		return err
 	}
-	to, err := s.auth.BeginOAuth(c.UserContext(), sess, c.Params("provider"), c.Query("intent"), c.IP())
+	to, err := s.auth.BeginOAuth(c.UserContext(), sess, provider, intent, s.clientIP(c))
 	if err != nil {
 		return err
 	}
@@ -80,36 +99,22 @@ func (s *server) completeOAuth(c *fiber.Ctx) error {
 	if !ok {
 		return auth.ErrBadState
 	}
-	ext, intent, err := s.auth.CompleteOAuth(c.UserContext(), sess, c.Params("provider"),
-		auth.Callback{State: c.Query("state"), Code: c.Query("code"), Error: c.Query("error")}, c.IP())
+	out, err := s.auth.FinishOAuth(c.UserContext(), sess, c.Params("provider"),
+		auth.Callback{State: c.Query("state"), Code: c.Query("code"), Error: c.Query("error")}, s.clientIP(c))
 	if err != nil {
 		return err
 	}
-	if intent == auth.IntentLink {
-		return s.link(c, sess.AccountID, ext)
-	}
-	return s.signIn(c, ext)
+	return s.finishSignIn(c, out)
 }
 
-// link adds ext to account a, which must be the one signed in here.
-func (s *server) link(c *fiber.Ctx, a auth.AccountID, ext auth.External) error {
-	if v := viewer(c); v == nil || v.ID != a {
-		return auth.ErrForbidden
-	}
-	if err := s.auth.Link(c.UserContext(), a, ext); err != nil {
-		return err
-	}
-	return s.redirectWithFlash(c, "/settings", "ok", "flash.identity_linked")
-}
-
-// signIn signs the browser in as ext's account on a fresh session.
-func (s *server) signIn(c *fiber.Ctx, ext auth.External) error {
-	acc, err := s.auth.SignIn(c.UserContext(), ext)
-	if err != nil {
-		return err
+// finishSignIn leaves a linked identity on settings, or signs the browser
+// in on a fresh session, so a token planted before sign-in is worthless.
+func (s *server) finishSignIn(c *fiber.Ctx, out auth.Outcome) error {
+	if out.Linked {
+		return s.redirectWithFlash(c, "/settings", "ok", "flash.identity_linked")
 	}
 	_, old, _ := session(c)
-	token, sess, err := s.auth.StartSignedIn(c.UserContext(), old, acc.ID)
+	token, sess, err := s.auth.StartSignedIn(c.UserContext(), old, out.Account.ID)
 	if err != nil {
 		return err
 	}

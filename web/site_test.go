@@ -311,11 +311,12 @@ func (b *browser) signInByEmailLink(t *testing.T, s *site, email string) {
 func (b *browser) signInOIDC(user *mockoidc.MockUser, intent string) response {
 	b.t.Helper()
 	b.site.OIDC.QueueUser(user)
-	path := "/auth/oidc"
-	if intent != "" {
-		path += "?intent=" + intent
+	var r response
+	if intent == "link" {
+		r = b.post("/auth/oidc/link", nil) // linking starts from the settings form
+	} else {
+		r = b.get("/auth/oidc")
 	}
-	r := b.get(path)
 	if r.Status != http.StatusSeeOther {
 		b.t.Fatalf("begin: status %d: %s", r.Status, r.Body)
 	}

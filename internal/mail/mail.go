@@ -54,9 +54,15 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	}
 	msg.Subject(m.Subject)
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
-	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTLSPortPolicy(gomail.TLSOpportunistic)}
+	// Sign-in links work like passwords: TLS is required, except to a
+	// relay on this machine.
+	policy := gomail.TLSMandatory
+	if s.cfg.Host == "localhost" || s.cfg.Host == "127.0.0.1" || s.cfg.Host == "::1" {
+		policy = gomail.TLSOpportunistic
+	}
+	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTLSPolicy(policy)}
 	if s.cfg.Port == 465 {
-		opts = append(opts, gomail.WithSSLPort(false)) // implicit TLS
+		opts = append(opts, gomail.WithSSL()) // implicit TLS
 	}
 	if s.cfg.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),

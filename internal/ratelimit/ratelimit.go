@@ -11,6 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/internal/mongodb"
 )
 
 // Limiter counts attempts in the rate_limits collection.
@@ -49,6 +51,12 @@ func (l *Limiter) Allow(ctx context.Context, key string, r Rule) (bool, error) {
 		return false, fmt.Errorf("ratelimit: count %s: %w", key, err)
 	}
 	return doc.Count <= r.Max, nil
+}
+
+// EnsureIndexes creates the index the sweep uses.
+func (l *Limiter) EnsureIndexes(ctx context.Context) error {
+	return mongodb.EnsureIndexes(ctx, l.coll, mongo.IndexModel{
+		Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("rate_limits_expires")})
 }
 
 // Sweep deletes the counters of windows that have ended.
