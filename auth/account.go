@@ -48,9 +48,6 @@ type Birthday struct {
 // IsZero reports whether no birthday was given.
 func (b Birthday) IsZero() bool { return b.Month == 0 && b.Day == 0 }
 
-// IsAdmin reports whether the account may administer the site.
-func (a Account) IsAdmin() bool { return a.Role == RoleOwner || a.Role == RoleAdmin }
-
 // maxNameRunes bounds a display name.
 const maxNameRunes = 60
 

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -250,5 +251,27 @@ func TestSignInRateLimitPerIP(t *testing.T) {
 	}
 	if n := s.count("rate_limits", bson.M{"_id": bson.M{"$regex": "^signin-ip:"}}); n != 1 {
 		t.Fatalf("%d sign-in counters, want 1", n)
+	}
+}
+
+// TestRateLimitUsesClientBehindProxy: behind a trusted proxy the limit
+// counts the address the proxy saw, not what the client wrote further
+// left in X-Forwarded-For.
+func TestRateLimitUsesClientBehindProxy(t *testing.T) {
+	s := newSite(t, siteOptions{trustedProxies: []string{"127.0.0.1"}})
+	b := s.newBrowser()
+	csrf := b.csrf()
+	status := 0
+	for i := range 11 {
+		form := url.Values{"_csrf": {csrf}, "email": {"p" + strconv.Itoa(i) + "@example.com"}}
+		r := b.postRaw("/signin/email", form, map[string]string{"Origin": s.URL,
+			"X-Forwarded-For": "198.51.100." + strconv.Itoa(i) + ", 203.0.113.9"})
+		status = r.Status
+	}
+	if status != http.StatusTooManyRequests {
+		t.Fatalf("11th request from one client with spoofed hops: %d, want 429", status)
+	}
+	if n := s.count("rate_limits", bson.M{"_id": bson.M{"$regex": `^link-ip:203\.0\.113\.9@`}}); n != 1 {
+		t.Fatalf("counter for the proxy-seen client: %d, want 1", n)
 	}
 }
