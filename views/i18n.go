@@ -5,10 +5,14 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
-//go:embed locales/*.json
+// Each language is a folder of catalogs, one per area of the site
+// (locales/en/site.json, locales/en/groups.json…), merged at load.
+//
+//go:embed locales
 var localeFiles embed.FS
 
 // Locales are the languages fanclub speaks, the default first.
@@ -24,13 +28,26 @@ type Catalogs map[string]Catalog
 func LoadCatalogs() (Catalogs, error) {
 	cs := Catalogs{}
 	for _, l := range Locales {
-		b, err := localeFiles.ReadFile("locales/" + l + ".json")
-		if err != nil {
-			return nil, fmt.Errorf("views: catalog %s: %w", l, err)
+		files, err := fs.Glob(localeFiles, "locales/"+l+"/*.json")
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("views: no catalogs for %s", l)
 		}
-		var c Catalog
-		if err := json.Unmarshal(b, &c); err != nil {
-			return nil, fmt.Errorf("views: catalog %s: %w", l, err)
+		c := Catalog{}
+		for _, f := range files {
+			b, err := localeFiles.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("views: catalog %s: %w", f, err)
+			}
+			var part Catalog
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("views: catalog %s: %w", f, err)
+			}
+			for k, v := range part {
+				if _, dup := c[k]; dup {
+					return nil, fmt.Errorf("views: catalog %s: key %q is defined twice", f, k)
+				}
+				c[k] = v
+			}
 		}
 		cs[l] = c
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/views"
 )
 
@@ -40,6 +41,28 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, key, retry = fiber.StatusConflict, "settings.error.last_identity", "/settings"
 	case errors.Is(err, auth.ErrRateLimited):
 		status, key = fiber.StatusTooManyRequests, "error.429"
+	case errors.Is(err, community.ErrNotFound):
+		status, key = fiber.StatusNotFound, "error.404"
+	case errors.Is(err, community.ErrForbidden):
+		status, key = fiber.StatusForbidden, "error.403"
+	case errors.Is(err, community.ErrSignInRequired):
+		status, key, retry = fiber.StatusUnauthorized, "error.signin_required", "/signin"
+	case errors.Is(err, community.ErrMuted):
+		status, key = fiber.StatusForbidden, "group.error.muted"
+	case errors.Is(err, community.ErrLocked):
+		status, key = fiber.StatusConflict, "post.error.locked"
+	case errors.Is(err, community.ErrRateLimited):
+		status, key = fiber.StatusTooManyRequests, "post.error.rate_limited"
+	case errors.Is(err, community.ErrGone):
+		status, key = fiber.StatusGone, "error.gone"
+	case errors.Is(err, community.ErrInviteInvalid):
+		status, key, retry = fiber.StatusGone, "invite.error.invalid", "/groups"
+	case errors.Is(err, community.ErrTierRequired):
+		status, key = fiber.StatusForbidden, "group.error.tier_required"
+	case errors.Is(err, community.ErrConflict):
+		status, key = fiber.StatusConflict, "error.conflict"
+	case errors.As(err, new(community.ValidationError)):
+		status, key = fiber.StatusBadRequest, "error.bad_request"
 	}
 	if status >= 500 && status != fiber.StatusBadGateway {
 		s.log.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/views"
 )
 
@@ -84,6 +85,14 @@ func session(c *fiber.Ctx) (auth.Session, string, bool) {
 func viewer(c *fiber.Ctx) *auth.Account {
 	a, _ := c.Locals(viewerKey{}).(*auth.Account)
 	return a
+}
+
+// actor is the person making the request, as community sees them.
+func actor(c *fiber.Ctx) community.Actor {
+	if a := viewer(c); a != nil {
+		return community.Actor{Account: *a}
+	}
+	return community.Actor{}
 }
 
 // ensureSession returns the request's session, starting a signed-out one

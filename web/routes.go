@@ -24,6 +24,10 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/auth/:provider", s.beginOAuth)
 	app.Get("/auth/:provider/callback", s.completeOAuth)
 	app.Post("/signout", s.signOut)
+	app.Get("/groups", s.showDirectory)
+	app.Get("/groups/new", s.requireSignedIn, s.showNewGroup) // before /groups/:slug
+	app.Get("/groups/:slug", s.showGroup)
+	app.Get("/invite/:token", s.showInvite)
 
 	// Signed-in members.
 	app.Post("/signout/everywhere", s.requireSignedIn, s.signOutEverywhere)
@@ -36,4 +40,49 @@ func (s *server) routes(app *fiber.App) {
 	settings.Get("/export", s.exportData)
 	settings.Get("/delete", s.showDeleteAccount)
 	settings.Post("/delete", s.deleteAccount)
+	app.Get("/notifications", s.requireSignedIn, s.showNotifications)
+	app.Post("/notifications/read", s.requireSignedIn, s.readNotifications)
+
+	// Groups: every handler asks community for the actor's standing, so
+	// a stranger gets a 404 wherever the group or its content is private.
+	app.Post("/invite/:token", s.requireSignedIn, s.acceptInvite)
+	app.Post("/groups", s.requireSignedIn, s.createGroup)
+	group := app.Group("/groups/:slug")
+	group.Get("/members", s.showMembers)
+	group.Get("/posts/:post", s.showPost)
+	group.Use(s.requireSignedIn) // from here on, a signed-in account is required
+	group.Get("/edit", s.showEditGroup)
+	group.Post("/edit", s.updateGroup)
+	group.Get("/join", s.showJoinGroup)
+	group.Post("/join", s.joinGroup)
+	group.Post("/leave", s.leaveGroup)
+	group.Post("/members/invite", s.inviteMember)
+	group.Post("/members/:account/approve", s.approveMember)
+	group.Post("/members/:account/decline", s.declineMember)
+	group.Post("/members/:account/role", s.changeMemberRole)
+	group.Post("/invites", s.createInviteLink)
+	group.Post("/invites/:invite/revoke", s.revokeInviteLink)
+
+	group.Post("/posts", s.createPost)
+	group.Get("/posts/:post/edit", s.showEditPost)
+	group.Post("/posts/:post/edit", s.updatePost)
+	group.Post("/posts/:post/delete", s.deletePost)
+	group.Post("/posts/:post/react", s.reactPost)
+	group.Post("/posts/:post/comments", s.createComment)
+	group.Get("/posts/:post/comments/:comment/edit", s.showEditComment)
+	group.Post("/posts/:post/comments/:comment/edit", s.updateComment)
+	group.Post("/posts/:post/comments/:comment/delete", s.deleteComment)
+	group.Post("/posts/:post/comments/:comment/react", s.reactComment)
+
+	// Moderation: reports from members, actions by moderators.
+	group.Post("/posts/:post/report", s.reportPost)
+	group.Post("/posts/:post/comments/:comment/report", s.reportComment)
+	group.Get("/moderation", s.showModeration)
+	group.Get("/audit", s.showAudit)
+	group.Post("/posts/:post/moderate", s.moderatePost)                      // action=hide|restore|remove|lock|unlock|pin|unpin|approve
+	group.Post("/posts/:post/comments/:comment/moderate", s.moderateComment) // action=hide|restore|remove
+	group.Post("/members/:account/moderate", s.moderateMember)               // action=mute|unmute|ban|unban
+	group.Post("/reports/:target/dismiss", s.dismissReports)
+	app.Get("/moderation", s.requireSignedIn, s.showSiteModeration)
+	app.Get("/moderation/audit", s.requireSignedIn, s.showSiteAudit)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/views"
 )
 
@@ -23,22 +24,24 @@ type Config struct {
 
 // Deps are the services the handlers call.
 type Deps struct {
-	Auth     *auth.Service
-	Catalogs views.Catalogs
-	Log      *slog.Logger
+	Auth      *auth.Service
+	Community *community.Service
+	Catalogs  views.Catalogs
+	Log       *slog.Logger
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(context.Context) error
 }
 
 type server struct {
-	auth     *auth.Service
-	catalogs views.Catalogs
-	log      *slog.Logger
-	ready    func(context.Context) error
-	origin   string // scheme://host of BaseURL, for the CSRF origin check
-	secure   bool   // cookies are Secure when the site is served over https
-	proxies  []netip.Prefix
-	csp      string
+	auth      *auth.Service
+	community *community.Service
+	catalogs  views.Catalogs
+	log       *slog.Logger
+	ready     func(context.Context) error
+	origin    string // scheme://host of BaseURL, for the CSRF origin check
+	secure    bool   // cookies are Secure when the site is served over https
+	proxies   []netip.Prefix
+	csp       string
 }
 
 // New returns the Fiber app that serves the site.
@@ -51,7 +54,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{auth: d.Auth, catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
+	s := &server{auth: d.Auth, community: d.Community, catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
 		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
 		csp: contentSecurityPolicy(d.Auth.FormTargets())}
 	fc := fiber.Config{

@@ -22,6 +22,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongotest"
 	"fanclub/views"
@@ -31,14 +32,15 @@ import (
 // site is one running fanclub on a fresh embedded database, listening on
 // loopback, with an in-process OpenID Connect provider configured.
 type site struct {
-	t      *testing.T
-	URL    string // base URL, e.g. http://127.0.0.1:41234
-	DB     *mongo.Database
-	Auth   *auth.Service
-	App    *fiber.App
-	OIDC   *mockoidc.MockOIDC
-	Outbox *outbox
-	Clock  *clock
+	t         *testing.T
+	URL       string // base URL, e.g. http://127.0.0.1:41234
+	DB        *mongo.Database
+	Auth      *auth.Service
+	Community *community.Service
+	App       *fiber.App
+	OIDC      *mockoidc.MockOIDC
+	Outbox    *outbox
+	Clock     *clock
 }
 
 // clock is the site's time, which a test may move forward.
@@ -66,6 +68,7 @@ type siteOptions struct {
 	oidc           *mockoidc.MockOIDC
 	baseURL        string // default: the listener's address
 	trustedProxies []string
+	limits         community.Limits // zero: the defaults
 }
 
 // newSite starts fanclub the way cmd/fanclub does, with mail going to the
@@ -102,12 +105,16 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err := s.Auth.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	s.Community = community.New(s.DB, o.limits, s.Clock.Now, log)
+	if err := s.Community.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies},
-		web.Deps{Auth: s.Auth, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
+		web.Deps{Auth: s.Auth, Community: s.Community, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
 			return s.DB.Client().Ping(ctx, nil)
 		}})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
 	"fanclub/views"
@@ -69,12 +70,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := au.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	cm := community.New(conn.DB, community.DefaultLimits, time.Now, log)
+	if err := cm.EnsureIndexes(ctx); err != nil {
+		return err
+	}
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		return err
 	}
 	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies},
-		web.Deps{Auth: au, Catalogs: catalogs, Log: log, Ready: conn.Ping})
+		web.Deps{Auth: au, Community: cm, Catalogs: catalogs, Log: log, Ready: conn.Ping})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,44 @@
+package community
+
+import "errors"
+
+// Errors the web layer maps to statuses and messages.
+var (
+	// ErrNotFound covers what does not exist and what the actor may not
+	// know exists: an unlisted group, a private group's content, a ban.
+	ErrNotFound = errors.New("community: not found")
+	// ErrForbidden means the actor can see the thing but not do this to it.
+	ErrForbidden = errors.New("community: forbidden")
+	// ErrSignInRequired means the action needs a signed-in account.
+	ErrSignInRequired = errors.New("community: sign in required")
+	// ErrMuted means a moderator muted the actor in this group for now.
+	ErrMuted = errors.New("community: muted in this group")
+	// ErrLocked means the post takes no more comments.
+	ErrLocked = errors.New("community: comments are locked")
+	// ErrRateLimited means the actor posted too much too fast.
+	ErrRateLimited = errors.New("community: posting too fast")
+	// ErrGone means the target was deleted, e.g. a report on a removed post.
+	ErrGone = errors.New("community: already deleted")
+	// ErrInviteInvalid covers an invitation link that is unknown, used up,
+	// expired or revoked.
+	ErrInviteInvalid = errors.New("community: invitation invalid or expired")
+	// ErrTierRequired means the group needs a tier the actor does not have.
+	ErrTierRequired = errors.New("community: a higher tier is required")
+	// ErrConflict means the state changed under the request, e.g. approving
+	// a request someone else already declined.
+	ErrConflict = errors.New("community: state changed")
+)
+
+// ValidationError lists what is wrong with an input, field by field, as
+// message keys the web layer translates.
+type ValidationError map[string]string
+
+func (v ValidationError) Error() string { return "community: invalid input" }
+
+// OrNil returns v as an error when it holds something, else nil.
+func (v ValidationError) OrNil() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}

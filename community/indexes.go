@@ -1,0 +1,64 @@
+package community
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/internal/mongodb"
+)
+
+// EnsureIndexes creates community's indexes, each named after the query
+// it serves.
+func (s *Service) EnsureIndexes(ctx context.Context) error {
+	idx := func(name string, keys ...string) mongo.IndexModel {
+		d := bson.D{}
+		for _, k := range keys {
+			dir := 1
+			if k[0] == '-' {
+				k, dir = k[1:], -1
+			}
+			d = append(d, bson.E{Key: k, Value: dir})
+		}
+		return mongo.IndexModel{Keys: d, Options: options.Index().SetName(name)}
+	}
+	unique := func(m mongo.IndexModel) mongo.IndexModel {
+		m.Options.SetUnique(true)
+		return m
+	}
+	for _, c := range []struct {
+		coll   *mongo.Collection
+		models []mongo.IndexModel
+	}{
+		{s.groups, []mongo.IndexModel{
+			unique(idx("groups_slug", "slug")),
+			idx("groups_visibility_name", "visibility", "name"),
+		}},
+		{s.members, []mongo.IndexModel{
+			idx("group_members_account", "account"),
+			idx("group_members_group_state", "group", "state", "-joinedAt"),
+		}},
+		{s.invites, []mongo.IndexModel{idx("group_invites_group", "group", "-createdAt")}},
+		{s.posts, []mongo.IndexModel{
+			idx("posts_group_feed", "group", "state", "pinned", "-createdAt", "-_id"),
+		}},
+		{s.comments, []mongo.IndexModel{idx("comments_post", "post", "createdAt", "_id")}},
+		{s.reactions, []mongo.IndexModel{
+			idx("reactions_account_target", "account", "target"),
+			idx("reactions_target", "target"),
+		}},
+		{s.reports, []mongo.IndexModel{
+			idx("reports_group_open", "group", "resolved", "-createdAt"),
+			idx("reports_target", "target"),
+		}},
+		{s.audit, []mongo.IndexModel{idx("audit_group_at", "group", "-at")}},
+		{s.notifications, []mongo.IndexModel{idx("notifications_account", "account", "-createdAt")}},
+	} {
+		if err := mongodb.EnsureIndexes(ctx, c.coll, c.models...); err != nil {
+			return err
+		}
+	}
+	return s.limiter.EnsureIndexes(ctx)
+}

@@ -1,0 +1,9 @@
+package community_test
+
+import (
+	"testing"
+
+	"fanclub/internal/mongotest"
+)
+
+func TestMain(m *testing.M) { mongotest.Main(m) }

@@ -1,0 +1,167 @@
+package community
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"fanclub/auth"
+	"fanclub/internal/ratelimit"
+)
+
+// PostID identifies a post.
+type PostID string
+
+// ContentState is where a post or comment stands with moderation.
+type ContentState string
+
+const (
+	Published ContentState = "published"
+	// Held waits for a moderator's approval (a new member's first posts).
+	Held ContentState = "held"
+	// Hidden was hidden by a moderator; only moderators (and the author,
+	// marked) still see it.
+	Hidden  ContentState = "hidden"
+	Deleted ContentState = "deleted"
+)
+
+// Post is one entry in a group's feed.
+type Post struct {
+	ID    PostID
+	Group GroupID
+	// Author, AuthorName and AuthorAvatar are carried on the post, so a
+	// feed page needs no query per author.
+	Author       auth.AccountID
+	AuthorName   string
+	AuthorAvatar string
+	Body         string // Markdown as written
+	HTML         string // Body rendered and sanitised
+	State        ContentState
+	Pinned       bool
+	Locked       bool // no more comments
+	Comments     int  // comments not deleted
+	Reactions    map[Reaction]int
+	Reports      int // open reports
+	Mentions     []auth.AccountID
+	CreatedAt    time.Time
+	EditedAt     time.Time // zero if never edited
+}
+
+// Edited reports whether the author changed the post after writing it.
+func (p Post) Edited() bool { return !p.EditedAt.IsZero() }
+
+// maxBody bounds a post or comment: generous for a long story, far below
+// what would slow a page.
+const maxBody = 10000
+
+// validBody trims a post or comment body and checks its length.
+func validBody(body string) (string, error) {
+	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+	switch n := utf8.RuneCountInString(body); {
+	case n == 0:
+		return body, ValidationError{"body": "post.error.body_required"}
+	case n > maxBody:
+		return body, ValidationError{"body": "post.error.body_long"}
+	}
+	return body, nil
+}
+
+// FeedPage is one page of a group's feed.
+type FeedPage struct {
+	Pinned []Post // on the first page only
+	Posts  []Post
+	// Mine holds the reactions the viewer gave, by post.
+	Mine map[PostID]map[Reaction]bool
+	// Next is the cursor for older posts, "" on the last page.
+	Next string
+}
+
+// FeedPageSize is how many posts a feed page holds.
+const FeedPageSize = 20
+
+// CreatePost writes a post to the group's feed. A new member's first
+// posts are held for a moderator when the group asks for it.
+func (s *Service) CreatePost(ctx context.Context, a Actor, slug, body string) (Post, error) {
+	st, err := s.GroupBySlug(ctx, a, slug)
+	if err != nil {
+		return Post{}, err
+	}
+	if err := st.requirePost(); err != nil {
+		return Post{}, err
+	}
+	if body, err = validBody(body); err != nil {
+		return Post{}, err
+	}
+	if err := s.allowWrite(ctx, a); err != nil {
+		return Post{}, err
+	}
+	state := Published
+	if st.Member.Published < st.Group.HoldFirstPosts && !st.CanModerate() {
+		state = Held
+	}
+	p := Post{ID: PostID(newID()), Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name,
+		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: RenderMarkdown(body), State: state,
+		Reactions: map[Reaction]int{}, CreatedAt: s.now()}
+	if err := s.insertPost(ctx, p); err != nil {
+		return Post{}, err
+	}
+	if state == Published {
+		if err := s.countPublished(ctx, st.Group.ID, a.ID(), 1); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// PostByID returns a post of the group at slug that the actor may read,
+// with their standing. Hidden and held posts are for moderators and the
+// author; deleted posts are gone for everyone.
+func (s *Service) PostByID(ctx context.Context, a Actor, slug string, id PostID) (Post, Standing, error) {
+	st, err := s.GroupBySlug(ctx, a, slug)
+	if err != nil {
+		return Post{}, Standing{}, err
+	}
+	if err := st.requireRead(); err != nil {
+		return Post{}, Standing{}, err
+	}
+	if !validID(string(id)) {
+		return Post{}, Standing{}, ErrNotFound
+	}
+	p, err := s.findPost(ctx, id)
+	if err != nil {
+		return Post{}, Standing{}, err
+	}
+	if p.Group != st.Group.ID || !st.mayView(p.State, p.Author) {
+		return Post{}, Standing{}, ErrNotFound
+	}
+	return p, st, nil
+}
+
+// mayView reports whether the actor sees content in state by author.
+func (st Standing) mayView(state ContentState, author auth.AccountID) bool {
+	switch state {
+	case Published:
+		return true
+	case Held, Hidden:
+		return st.CanModerate() || (author == st.Actor.ID() && st.Actor.SignedIn())
+	}
+	return false
+}
+
+// allowWrite applies the per-account posting limits.
+func (s *Service) allowWrite(ctx context.Context, a Actor) error {
+	for _, r := range []struct {
+		key  string
+		rule ratelimit.Rule
+	}{{"post-min:", s.limits.PostsPerMinute}, {"post-day:", s.limits.PostsPerDay}} {
+		ok, err := s.limiter.Allow(ctx, r.key+string(a.ID()), r.rule)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrRateLimited
+		}
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+package community
+
+import (
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson/primitive"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/internal/ratelimit"
+)
+
+// Limits bound how fast one account may write. Zero values take the
+// defaults.
+type Limits struct {
+	PostsPerMinute ratelimit.Rule // posts and comments together
+	PostsPerDay    ratelimit.Rule
+}
+
+// DefaultLimits let a lively member talk and stop a script.
+var DefaultLimits = Limits{
+	PostsPerMinute: ratelimit.Rule{Max: 6, Window: time.Minute},
+	PostsPerDay:    ratelimit.Rule{Max: 200, Window: 24 * time.Hour},
+}
+
+// Service holds the groups, feed and moderation of one site.
+type Service struct {
+	groups        *mongo.Collection
+	members       *mongo.Collection // group_members
+	invites       *mongo.Collection // group_invites: invitation links
+	posts         *mongo.Collection
+	comments      *mongo.Collection
+	reactions     *mongo.Collection
+	reports       *mongo.Collection
+	audit         *mongo.Collection // audit_log
+	notifications *mongo.Collection
+	unread        *mongo.Collection // notification_counts: unread per account
+	limiter       *ratelimit.Limiter
+	limits        Limits
+	now           func() time.Time
+	log           *slog.Logger
+}
+
+// New returns the service over db.
+func New(db *mongo.Database, limits Limits, now func() time.Time, log *slog.Logger) *Service {
+	if limits.PostsPerMinute.Max == 0 {
+		limits.PostsPerMinute = DefaultLimits.PostsPerMinute
+	}
+	if limits.PostsPerDay.Max == 0 {
+		limits.PostsPerDay = DefaultLimits.PostsPerDay
+	}
+	return &Service{
+		groups:        db.Collection("groups"),
+		members:       db.Collection("group_members"),
+		invites:       db.Collection("group_invites"),
+		posts:         db.Collection("posts"),
+		comments:      db.Collection("comments"),
+		reactions:     db.Collection("reactions"),
+		reports:       db.Collection("reports"),
+		audit:         db.Collection("audit_log"),
+		notifications: db.Collection("notifications"),
+		unread:        db.Collection("notification_counts"),
+		limiter:       ratelimit.New(db, now),
+		limits:        limits,
+		now:           now,
+		log:           log,
+	}
+}
+
+// newID returns a fresh document id: an ObjectID in hex, as auth uses.
+func newID() string { return primitive.NewObjectID().Hex() }
+
+// validID reports whether s looks like an id newID made, so a malformed
+// id in a URL is refused before it reaches the database.
+func validID(s string) bool {
+	_, err := primitive.ObjectIDFromHex(s)
+	return err == nil
+}
