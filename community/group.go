@@ -76,7 +76,7 @@ const (
 )
 
 var (
-	slugPattern  = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$`)
+	slugPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$`)
 	// reservedSlugs would shadow a fixed route under /groups/.
 	reservedSlugs = map[string]bool{"new": true, "moderation": true, "invite": true}
 )

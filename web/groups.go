@@ -32,5 +32,5 @@ func (s *server) revokeInviteLink(c *fiber.Ctx) error { return fiber.ErrNotFound
 
 func (s *server) showInvite(c *fiber.Ctx) error { return fiber.ErrNotFound }
 
-func (s *server) acceptInvite(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) acceptInvite(c *fiber.Ctx) error  { return fiber.ErrNotFound }
 func (s *server) showJoinGroup(c *fiber.Ctx) error { return fiber.ErrNotFound }
