@@ -121,6 +121,16 @@ func (s *server) requireSignedIn(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// hideFromSignedOut answers 404 to a signed-out visitor, for a group's
+// pages that only members use: a redirect to sign-in would tell them the
+// group exists.
+func (s *server) hideFromSignedOut(c *fiber.Ctx) error {
+	if viewer(c) == nil {
+		return fiber.ErrNotFound
+	}
+	return c.Next()
+}
+
 // pickLocale chooses the page language: a switcher choice (?lang=, kept in
 // a cookie), else the account's setting, else Accept-Language.
 func (s *server) pickLocale(c *fiber.Ctx) error {

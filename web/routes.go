@@ -50,7 +50,7 @@ func (s *server) routes(app *fiber.App) {
 	group := app.Group("/groups/:slug")
 	group.Get("/members", s.showMembers)
 	group.Get("/posts/:post", s.showPost)
-	group.Use(s.requireSignedIn) // from here on, a signed-in account is required
+	group.Use(s.hideFromSignedOut) // from here on, a signed-in account is required
 	group.Get("/edit", s.showEditGroup)
 	group.Post("/edit", s.updateGroup)
 	group.Get("/join", s.showJoinGroup)
