@@ -1,0 +1,52 @@
+package community
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/auth"
+)
+
+type commentDoc struct {
+	ID           CommentID        `bson:"_id"`
+	Post         PostID           `bson:"post"`
+	Group        GroupID          `bson:"group"`
+	Author       auth.AccountID   `bson:"author"`
+	AuthorName   string           `bson:"authorName"`
+	AuthorAvatar string           `bson:"authorAvatar,omitempty"`
+	Body         string           `bson:"body"`
+	HTML         string           `bson:"html"`
+	State        ContentState     `bson:"state"`
+	ReplyTo      CommentID        `bson:"replyTo,omitempty"`
+	ReplyToName  string           `bson:"replyToName,omitempty"`
+	ReplyToQuote string           `bson:"replyToQuote,omitempty"`
+	Reactions    map[Reaction]int `bson:"reactions"`
+	Reports      int              `bson:"reports"`
+	CreatedAt    time.Time        `bson:"createdAt"`
+	EditedAt     time.Time        `bson:"editedAt,omitempty"`
+}
+
+func (d commentDoc) comment() Comment {
+	if d.Reactions == nil {
+		d.Reactions = map[Reaction]int{}
+	}
+	return Comment(d)
+}
+
+func (s *Service) insertComment(ctx context.Context, c Comment) error {
+	_, err := s.comments.InsertOne(ctx, commentDoc(c))
+	return wrap(err, "insert comment")
+}
+
+func (s *Service) findComment(ctx context.Context, id CommentID) (Comment, error) {
+	var d commentDoc
+	err := s.comments.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Comment{}, ErrNotFound
+	}
+	return d.comment(), wrap(err, "find comment")
+}
