@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"fanclub/auth"
 	"fanclub/internal/ratelimit"
 )
@@ -40,7 +42,7 @@ type Post struct {
 	State        ContentState
 	Pinned       bool
 	Locked       bool // no more comments
-	Comments     int  // comments not deleted
+	Comments     int  // published comments
 	Reactions    map[Reaction]int
 	Reports      int // open reports
 	Mentions     []auth.AccountID
@@ -96,15 +98,22 @@ func (s *Service) CreatePost(ctx context.Context, a Actor, slug, body string) (P
 	if err := s.allowWrite(ctx, a); err != nil {
 		return Post{}, err
 	}
+	mentions, err := s.resolveMentions(ctx, st.Group.ID, body)
+	if err != nil {
+		return Post{}, err
+	}
 	state := Published
 	if st.Member.Published < st.Group.HoldFirstPosts && !st.CanModerate() {
 		state = Held
 	}
 	p := Post{ID: PostID(newID()), Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name,
 		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: RenderMarkdown(body), State: state,
-		Reactions: map[Reaction]int{}, CreatedAt: s.now()}
+		Reactions: map[Reaction]int{}, Mentions: ids(mentions), CreatedAt: s.now()}
 	if err := s.insertPost(ctx, p); err != nil {
 		return Post{}, err
+	}
+	if state == Published {
+		s.notifyMentions(ctx, st, p.ID, mentions, nil)
 	}
 	if state == Published {
 		if err := s.countPublished(ctx, st.Group.ID, a.ID(), 1); err != nil {
@@ -162,6 +171,80 @@ func (s *Service) allowWrite(ctx context.Context, a Actor) error {
 		if !ok {
 			return ErrRateLimited
 		}
+	}
+	return nil
+}
+
+// EditPost replaces the body of the actor's own post and marks it edited.
+func (s *Service) EditPost(ctx context.Context, a Actor, slug string, id PostID, body string) (Post, error) {
+	p, st, err := s.PostByID(ctx, a, slug, id)
+	if err != nil {
+		return Post{}, err
+	}
+	if err := st.requirePost(); err != nil {
+		return p, err
+	}
+	if p.Author != a.ID() {
+		return p, ErrForbidden
+	}
+	if body, err = validBody(body); err != nil {
+		return p, err
+	}
+	mentions, err := s.resolveMentions(ctx, st.Group.ID, body)
+	if err != nil {
+		return p, err
+	}
+	p.Body, p.HTML, p.EditedAt = body, RenderMarkdown(body), s.now()
+	_, err = s.posts.UpdateOne(ctx, bson.M{"_id": id, "state": bson.M{"$ne": Deleted}},
+		bson.M{"$set": bson.M{"body": p.Body, "html": p.HTML, "editedAt": p.EditedAt, "mentions": ids(mentions)}})
+	if err != nil {
+		return p, wrap(err, "edit post")
+	}
+	s.notifyMentions(ctx, st, p.ID, mentions, p.Mentions)
+	return p, nil
+}
+
+// DeletePost deletes a post: its author may, and so may moderators, whose
+// deleting of another's post is audited with the reason.
+func (s *Service) DeletePost(ctx context.Context, a Actor, slug string, id PostID, reason string) error {
+	p, st, err := s.PostByID(ctx, a, slug, id)
+	if err != nil {
+		return err
+	}
+	own := p.Author == a.ID()
+	if !own && !st.CanModerate() {
+		return ErrForbidden
+	}
+	if own && !st.CanModerate() {
+		if err := st.requirePost(); err != nil {
+			return err
+		}
+	}
+	if err := s.setPostState(ctx, p, Deleted); err != nil {
+		return err
+	}
+	if !own {
+		s.record(ctx, a, st.Group.ID, AuditDelete, "post", string(id), p.AuthorName, reason)
+	}
+	return nil
+}
+
+// setPostState moves a post from the state it was read in to another,
+// keeping the group's and author's published counts in step. A post that
+// changed meanwhile is left alone (ErrConflict).
+func (s *Service) setPostState(ctx context.Context, p Post, to ContentState) error {
+	res, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID, "state": p.State}, bson.M{"$set": bson.M{"state": to}})
+	if err != nil {
+		return wrap(err, "update post")
+	}
+	if res.ModifiedCount == 0 {
+		return ErrConflict
+	}
+	switch {
+	case p.State == Published && to != Published:
+		return s.countPublished(ctx, p.Group, p.Author, -1)
+	case p.State != Published && to == Published:
+		return s.countPublished(ctx, p.Group, p.Author, 1)
 	}
 	return nil
 }

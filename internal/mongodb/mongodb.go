@@ -26,7 +26,8 @@ const DatabaseName = "fanclub"
 // Conn is an open database and the means to close it.
 type Conn struct {
 	DB       *mongo.Database
-	Embedded bool // true when the database is the in-process FerretDB
+	Embedded bool   // true when the database is the in-process FerretDB
+	URI      string // where the server listens, for a second client
 	client   *mongo.Client
 	stop     func()
 }
@@ -46,7 +47,7 @@ func Connect(ctx context.Context, uri string) (*Conn, error) {
 	if name == "" {
 		name = DatabaseName
 	}
-	c := &Conn{DB: client.Database(name), client: client, stop: func() {}}
+	c := &Conn{DB: client.Database(name), URI: uri, client: client, stop: func() {}}
 	if err := c.Ping(ctx); err != nil {
 		_ = client.Disconnect(ctx)
 		return nil, err
@@ -107,7 +108,7 @@ func StartEmbedded(ctx context.Context, dir string, log *slog.Logger) (*Conn, er
 		stop()
 		return nil, fmt.Errorf("mongodb: connect to embedded server: %w", err)
 	}
-	c := &Conn{DB: client.Database(DatabaseName), Embedded: true, client: client, stop: stop}
+	c := &Conn{DB: client.Database(DatabaseName), Embedded: true, URI: f.MongoDBURI(), client: client, stop: stop}
 	if err := c.Ping(ctx); err != nil {
 		c.Close(context.Background())
 		return nil, err

@@ -11,7 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/internal/mongodb"
 )
@@ -46,6 +48,26 @@ func New(t testing.TB) *mongo.Database {
 	_, _ = rand.Read(b[:])
 	db := c.Database("t" + hex.EncodeToString(b[:]))
 	t.Cleanup(func() { _ = db.Drop(context.Background()) })
+	return db
+}
+
+// NewMonitored returns an empty database, like New, reached through its
+// own client that reports every command to mon: tests count the round
+// trips a page costs with it.
+func NewMonitored(t testing.TB, mon *event.CommandMonitor) *mongo.Database {
+	t.Helper()
+	c := Conn(t)
+	client, err := mongo.Connect(context.Background(), options.Client().ApplyURI(c.URI).SetMaxPoolSize(1).SetMonitor(mon))
+	if err != nil {
+		t.Fatalf("mongotest: connect a monitored client: %v", err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	db := client.Database("t" + hex.EncodeToString(b[:]))
+	t.Cleanup(func() {
+		_ = db.Drop(context.Background())
+		_ = client.Disconnect(context.Background())
+	})
 	return db
 }
 

@@ -1,0 +1,114 @@
+package community
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// maxPinned bounds the pinned posts shown above the feed.
+const maxPinned = 5
+
+// Feed returns the actor's standing in the group at slug and, for those
+// who may read it, one page of its feed: pinned posts first on the first
+// page, then the rest newest first, older than the cursor before. A page
+// costs the same few queries whatever its length: the group, the
+// member, the pinned posts, the page, and the viewer's reactions on it.
+func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Standing, FeedPage, error) {
+	st, err := s.GroupBySlug(ctx, a, slug)
+	if err != nil || !st.CanRead() {
+		return st, FeedPage{}, err
+	}
+	filter := bson.M{"group": st.Group.ID, "pinned": false}
+	st.visibleStates(filter)
+	var page FeedPage
+	if before == "" {
+		pf := bson.M{"group": st.Group.ID, "pinned": true}
+		st.visibleStates(pf)
+		if page.Pinned, err = s.findPosts(ctx, pf, maxPinned); err != nil {
+			return st, page, err
+		}
+	} else {
+		at, id, ok := parseCursor(before)
+		if !ok {
+			return st, page, ErrNotFound
+		}
+		filter["$or"] = bson.A{
+			bson.M{"createdAt": bson.M{"$lt": at}},
+			bson.M{"createdAt": at, "_id": bson.M{"$lt": id}},
+		}
+	}
+	posts, err := s.findPosts(ctx, filter, FeedPageSize+1)
+	if err != nil {
+		return st, page, err
+	}
+	if len(posts) > FeedPageSize {
+		posts = posts[:FeedPageSize]
+		last := posts[len(posts)-1]
+		page.Next = cursor(last.CreatedAt, string(last.ID))
+	}
+	page.Posts = posts
+	targets := make([]string, 0, len(posts)+len(page.Pinned))
+	for _, p := range append(page.Pinned, posts...) {
+		targets = append(targets, postTarget(p.ID))
+	}
+	mine, err := s.reactionsOf(ctx, a, targets)
+	page.Mine = map[PostID]map[Reaction]bool{}
+	for t, rs := range mine {
+		page.Mine[PostID(strings.TrimPrefix(t, "post:"))] = rs
+	}
+	return st, page, err
+}
+
+// visibleStates narrows a post or comment filter to what the actor sees:
+// published content, plus held and hidden content for moderators and for
+// its own author.
+func (st Standing) visibleStates(filter bson.M) {
+	switch {
+	case st.CanModerate():
+		filter["state"] = bson.M{"$in": bson.A{Published, Held, Hidden}}
+	default:
+		filter["$and"] = bson.A{bson.M{"$or": bson.A{
+			bson.M{"state": Published},
+			bson.M{"state": bson.M{"$in": bson.A{Held, Hidden}}, "author": st.Actor.ID()},
+		}}}
+	}
+}
+
+// findPosts returns up to n posts matching filter, newest first. Served
+// by index "posts_group_feed".
+func (s *Service) findPosts(ctx context.Context, filter bson.M, n int) ([]Post, error) {
+	opts := options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(n))
+	cur, err := s.posts.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, wrap(err, "list posts")
+	}
+	var docs []postDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, wrap(err, "list posts")
+	}
+	out := make([]Post, len(docs))
+	for i, d := range docs {
+		out[i] = d.post()
+	}
+	return out, nil
+}
+
+// cursor is a keyset position: a time and the id that breaks ties.
+func cursor(at time.Time, id string) string {
+	return strconv.FormatInt(at.UnixMilli(), 10) + "-" + id
+}
+
+// parseCursor reads a cursor made by cursor.
+func parseCursor(c string) (time.Time, string, bool) {
+	ms, id, ok := strings.Cut(c, "-")
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if !ok || err != nil || !validID(id) {
+		return time.Time{}, "", false
+	}
+	return time.UnixMilli(n).UTC(), id, true
+}

@@ -1,0 +1,326 @@
+package community_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/event"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/auth"
+	"fanclub/community"
+	"fanclub/internal/ratelimit"
+	"fanclub/internal/mongotest"
+)
+
+// fdService is community on db with limits no test trips over.
+func fdService(t *testing.T, db *mongo.Database) *community.Service {
+	t.Helper()
+	svc := community.New(db, community.Limits{PostsPerMinute: ratelimit.Rule{Max: 100000, Window: time.Minute}, PostsPerDay: ratelimit.Rule{Max: 100000, Window: time.Hour}}, time.Now,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := svc.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// fdActor is a signed-in person; accounts live in auth, which community
+// does not read.
+func fdActor(i int) community.Actor {
+	return community.Actor{Account: auth.Account{ID: auth.AccountID(fmt.Sprintf("%024x", i+1)), Name: fmt.Sprintf("member%d", i), Role: auth.RoleMember}}
+}
+
+var fdStaff = community.Actor{Account: auth.Account{ID: "5f0000000000000000000001", Name: "Admin", Role: auth.RoleAdmin}}
+
+// fdGroup creates an open group and fills it with n posts by a member.
+func fdGroup(t *testing.T, svc *community.Service, slug string, n int) community.Actor {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := svc.CreateGroup(ctx, fdStaff, community.GroupInput{Slug: slug, Name: "Group " + slug,
+		Visibility: community.Listed, Policy: community.JoinOpen}); err != nil {
+		t.Fatal(err)
+	}
+	author := fdActor(1000)
+	if _, err := svc.Join(ctx, author, slug, ""); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if _, err := svc.CreatePost(ctx, author, slug, fmt.Sprintf("Post %d for @member1001", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return author
+}
+
+// TestFeedRoundTrips proves a feed page costs the same number of database
+// commands whatever its length: authors ride on the posts and the
+// viewer's reactions come in one $in query.
+func TestFeedRoundTrips(t *testing.T) {
+	var counting atomic.Bool
+	var commands atomic.Int64
+	mon := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		if counting.Load() {
+			commands.Add(1)
+		}
+	}}
+	svc := fdService(t, mongotest.NewMonitored(t, mon))
+	ctx := context.Background()
+	count := func(slug string) (int64, int) {
+		reader := fdActor(1)
+		if _, err := svc.Join(ctx, reader, slug, ""); err != nil {
+			t.Fatal(err)
+		}
+		_, page, err := svc.Feed(ctx, reader, slug, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range page.Posts[:3] { // some marks to fetch
+			if err := svc.ReactToPost(ctx, reader, slug, p.ID, "like"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		commands.Store(0)
+		counting.Store(true)
+		_, page, err = svc.Feed(ctx, reader, slug, "")
+		counting.Store(false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Mine) != 3 {
+			t.Errorf("%s: the page marks %d posts as liked by the reader, want 3", slug, len(page.Mine))
+		}
+		return commands.Load(), len(page.Posts)
+	}
+	fdGroup(t, svc, "five", 5)
+	fdGroup(t, svc, "fifty", 50)
+	small, n5 := count("five")
+	large, n50 := count("fifty")
+	if n5 != 5 || n50 != community.FeedPageSize {
+		t.Fatalf("pages hold %d and %d posts, want 5 and %d", n5, n50, community.FeedPageSize)
+	}
+	if small != large || small == 0 {
+		t.Errorf("a feed page of 5 posts cost %d commands and one of %d cost %d; want the same", small, n50, large)
+	}
+	t.Logf("a feed page costs %d database commands", small)
+}
+
+// TestFeedPagesByKey walks the whole feed with "older posts" and sees
+// every post once, newest first.
+func TestFeedPagesByKey(t *testing.T) {
+	svc := fdService(t, mongotest.New(t))
+	ctx := context.Background()
+	fdGroup(t, svc, "long", 45)
+	reader := fdActor(2)
+	if _, err := svc.Join(ctx, reader, "long", ""); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[community.PostID]bool{}
+	var last time.Time
+	before, pages := "", 0
+	for {
+		_, page, err := svc.Feed(ctx, reader, "long", before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, p := range page.Posts {
+			if seen[p.ID] {
+				t.Errorf("post %s shown twice", p.ID)
+			}
+			if !last.IsZero() && p.CreatedAt.After(last) {
+				t.Errorf("post %s is newer than the one before it", p.ID)
+			}
+			seen[p.ID], last = true, p.CreatedAt
+		}
+		if before = page.Next; before == "" {
+			break
+		}
+	}
+	if len(seen) != 45 || pages != 3 {
+		t.Errorf("saw %d posts on %d pages, want 45 on 3", len(seen), pages)
+	}
+}
+
+// TestCountersUnderConcurrency has 50 people join, react and comment at
+// once, then checks every counter against a recount of the documents, and
+// that Reconcile repairs a counter drifted by hand.
+func TestCountersUnderConcurrency(t *testing.T) {
+	db := mongotest.New(t)
+	svc := fdService(t, db)
+	ctx := context.Background()
+	fdGroup(t, svc, "busy", 1)
+	_, page, err := svc.Feed(ctx, fdStaff, "busy", "")
+	if err != nil || len(page.Posts) != 1 {
+		t.Fatalf("feed: %v %d", err, len(page.Posts))
+	}
+	post := page.Posts[0].ID
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 50*4)
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := fdActor(i)
+			if _, err := svc.Join(ctx, a, "busy", ""); err != nil {
+				errs <- err
+				return
+			}
+			for _, r := range []community.Reaction{"like", "love"} {
+				if err := svc.ReactToPost(ctx, a, "busy", post, r); err != nil {
+					errs <- err
+				}
+			}
+			if _, err := svc.CreateComment(ctx, a, "busy", post, "Me too!", ""); err != nil {
+				errs <- err
+			}
+			if i%5 == 0 { // and some take their love back
+				if err := svc.ReactToPost(ctx, a, "busy", post, "love"); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	// One person double-clicking "like" ten times at once.
+	clicker := fdActor(999)
+	if _, err := svc.Join(ctx, clicker, "busy", ""); err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := svc.ReactToPost(ctx, clicker, "busy", post, "like"); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+
+	check := func(when string) {
+		t.Helper()
+		var g struct{ Members, Posts int }
+		if err := db.Collection("groups").FindOne(ctx, bson.M{"slug": "busy"}).Decode(&g); err != nil {
+			t.Fatal(err)
+		}
+		members := fdCount(t, db, "group_members", bson.M{"state": "active"})
+		if int64(g.Members) != members || members != 53 { // 50, the creator, the author and the clicker
+			t.Errorf("%s: group counts %d members, documents say %d, want 53", when, g.Members, members)
+		}
+		var p struct {
+			Comments  int
+			Reactions map[string]int
+		}
+		if err := db.Collection("posts").FindOne(ctx, bson.M{"_id": post}).Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		if c := fdCount(t, db, "comments", bson.M{"post": post, "state": "published"}); int64(p.Comments) != c || c != 50 {
+			t.Errorf("%s: post counts %d comments, documents say %d, want 50", when, p.Comments, c)
+		}
+		for _, r := range []string{"like", "love"} {
+			if n := fdCount(t, db, "reactions", bson.M{"target": "post:" + string(post), "reaction": r}); int64(p.Reactions[r]) != n {
+				t.Errorf("%s: post counts %d %q, documents say %d", when, p.Reactions[r], r, n)
+			}
+		}
+		if n := fdCount(t, db, "reactions", bson.M{"target": "post:" + string(post), "reaction": "love"}); n != 40 {
+			t.Errorf("%s: %d loves, want 40 (50 given, 10 taken back)", when, n)
+		}
+	}
+	check("after the burst")
+
+	// Drift the counters by hand, as a crash between write and count would.
+	if _, err := db.Collection("posts").UpdateOne(ctx, bson.M{"_id": post}, bson.M{"$set": bson.M{"comments": 7, "reactions.like": 99}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("groups").UpdateOne(ctx, bson.M{"slug": "busy"}, bson.M{"$inc": bson.M{"members": 3}}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := svc.GroupBySlug(ctx, fdStaff, "busy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed, err := svc.Reconcile(ctx, st.Group.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fixed.Groups != 1 || fixed.Posts != 1 {
+		t.Errorf("Reconcile repaired %+v, want the group and the post", fixed)
+	}
+	check("after Reconcile")
+	if again, _ := svc.Reconcile(ctx, st.Group.ID); again != (community.Repairs{}) {
+		t.Errorf("a second Reconcile repaired %+v, want nothing", again)
+	}
+}
+
+func fdCount(t *testing.T, db *mongo.Database, coll string, filter bson.M) int64 {
+	t.Helper()
+	n, err := db.Collection(coll).CountDocuments(context.Background(), filter, options.Count())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestMentionsAndReplies checks who hears of a comment: the post's
+// author, the replied-to commenter, and mentioned members, never oneself.
+func TestMentionsAndReplies(t *testing.T) {
+	db := mongotest.New(t)
+	svc := fdService(t, db)
+	ctx := context.Background()
+	author := fdGroup(t, svc, "talk", 0)
+	a, b := fdActor(1), fdActor(2)
+	for _, x := range []community.Actor{a, b} {
+		if _, err := svc.Join(ctx, x, "talk", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := svc.CreatePost(ctx, author, "talk", "Hello @member1 and @[nobody here]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.CreateComment(ctx, a, "talk", p.ID, "First! "+strings.Repeat("long ", 50), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := svc.CreateComment(ctx, b, "talk", p.ID, "Replying to you, @member1000", c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply.ReplyToName != "member1" || !strings.HasPrefix(reply.ReplyToQuote, "First! long") || len([]rune(reply.ReplyToQuote)) > 140 {
+		t.Errorf("reply quotes %q by %q", reply.ReplyToQuote, reply.ReplyToName)
+	}
+	notices := func(who community.Actor, kind string) int64 {
+		return fdCount(t, db, "notifications", bson.M{"account": who.ID(), "kind": kind})
+	}
+	for _, tc := range []struct {
+		who   community.Actor
+		kind  string
+		count int64
+	}{
+		{a, "mention", 1},      // in the post
+		{author, "reply", 2},   // a's comment and b's reply, both on the author's post
+		{a, "reply", 1},        // b replied to a
+		{author, "mention", 0}, // b's reply mentions the author, who is told of it as a reply already
+		{b, "reply", 0},
+	} {
+		if got := notices(tc.who, tc.kind); got != tc.count {
+			t.Errorf("%s has %d %q notices, want %d", tc.who.Account.Name, got, tc.kind, tc.count)
+		}
+	}
+	if n, _ := svc.Unread(ctx, a); n != 2 {
+		t.Errorf("member1 has %d unread, want 2", n)
+	}
+}

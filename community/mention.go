@@ -1,0 +1,82 @@
+package community
+
+import (
+	"context"
+	"regexp"
+	"slices"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/auth"
+)
+
+// A mention is "@" and a member's display name: @[Kim Minji] for a name
+// with spaces, or @minji for one without. Only active members of the
+// group are mentioned; anything else stays plain text.
+var mentionPattern = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_])@(?:\[([^\]\n]{1,60})\]|([\p{L}\p{N}_.-]{1,60}))`)
+
+// maxMentions bounds how many people one post or comment notifies.
+const maxMentions = 10
+
+// mentionedNames returns the distinct names mentioned in body.
+func mentionedNames(body string) []string {
+	var names []string
+	for _, m := range mentionPattern.FindAllStringSubmatch(body, -1) {
+		name := m[1] + m[2]
+		for len(name) > 0 && (name[len(name)-1] == '.' || name[len(name)-1] == '-') {
+			name = name[:len(name)-1] // "@minji." ends a sentence
+		}
+		if name != "" && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+		if len(names) == maxMentions {
+			break
+		}
+	}
+	return names
+}
+
+// resolveMentions finds the group's active members mentioned in body, in
+// one query.
+func (s *Service) resolveMentions(ctx context.Context, g GroupID, body string) ([]GroupMember, error) {
+	names := mentionedNames(body)
+	if len(names) == 0 {
+		return nil, nil
+	}
+	cur, err := s.members.Find(ctx, bson.M{"group": g, "state": StateActive, "name": bson.M{"$in": names}},
+		options.Find().SetLimit(maxMentions))
+	if err != nil {
+		return nil, wrap(err, "find mentioned members")
+	}
+	var docs []memberDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, wrap(err, "find mentioned members")
+	}
+	out := make([]GroupMember, len(docs))
+	for i, d := range docs {
+		out[i] = d.member()
+	}
+	return out, nil
+}
+
+// ids returns the members' account ids.
+func ids(ms []GroupMember) []auth.AccountID {
+	out := make([]auth.AccountID, len(ms))
+	for i, m := range ms {
+		out[i] = m.Account
+	}
+	return out
+}
+
+// notifyMentions tells each mentioned member, except the author and
+// those already told (mentioned in an earlier version of the text).
+func (s *Service) notifyMentions(ctx context.Context, st Standing, post PostID, mentioned []GroupMember, told []auth.AccountID) {
+	for _, m := range mentioned {
+		if m.Account == st.Actor.ID() || slices.Contains(told, m.Account) {
+			continue
+		}
+		s.notify(ctx, Notice{Account: m.Account, Kind: NoticeMention, ActorName: st.Actor.Account.Name,
+			GroupSlug: st.Group.Slug, GroupName: st.Group.Name, Post: post})
+	}
+}
