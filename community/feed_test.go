@@ -18,8 +18,8 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
-	"fanclub/internal/ratelimit"
 	"fanclub/internal/mongotest"
+	"fanclub/internal/ratelimit"
 )
 
 // fdService is community on db with limits no test trips over.
