@@ -57,6 +57,13 @@ func (s *Service) AccountByID(ctx context.Context, id AccountID) (Account, error
 	return d.account(), err
 }
 
+// AccountByEmail returns the live account whose verified email is email,
+// so a moderator can invite someone they know by address.
+func (s *Service) AccountByEmail(ctx context.Context, email string) (Account, error) {
+	d, err := s.findAccountByVerifiedEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	return d.account(), err
+}
+
 // ProfileInput is the profile form as typed.
 type ProfileInput struct {
 	Name       string

@@ -229,6 +229,9 @@ func (s *Service) DeleteComment(ctx context.Context, a Actor, slug string, post 
 	if err := s.setCommentState(ctx, c, Deleted); err != nil {
 		return err
 	}
+	if err := s.resolveReports(ctx, commentTarget(id)); err != nil {
+		return err
+	}
 	if !own {
 		s.record(ctx, a, st.Group.ID, AuditDelete, "comment", string(id), c.AuthorName, reason)
 	}

@@ -40,7 +40,10 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 			idx("group_members_account", "account"),
 			idx("group_members_group_state", "group", "state", "-joinedAt"),
 		}},
-		{s.invites, []mongo.IndexModel{idx("group_invites_group", "group", "-createdAt")}},
+		{s.invites, []mongo.IndexModel{
+			idx("group_invites_group", "group", "-createdAt"),
+			unique(idx("group_invites_token", "tokenHash")),
+		}},
 		{s.posts, []mongo.IndexModel{
 			idx("posts_group_feed", "group", "state", "pinned", "-createdAt", "-_id"),
 		}},
@@ -48,12 +51,17 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		{s.reactions, []mongo.IndexModel{
 			idx("reactions_account_target", "account", "target"),
 			idx("reactions_target", "target"),
+			idx("reactions_group", "group"),
 		}},
 		{s.reports, []mongo.IndexModel{
 			idx("reports_group_open", "group", "resolved", "-createdAt"),
 			idx("reports_target", "target"),
 		}},
-		{s.audit, []mongo.IndexModel{idx("audit_group_at", "group", "-at")}},
+		{s.audit, []mongo.IndexModel{
+			idx("audit_group_at", "group", "-at"),
+			idx("audit_group_action_at", "group", "action", "-at"),
+			idx("audit_group_actor_at", "group", "actor", "-at"),
+		}},
 		{s.notifications, []mongo.IndexModel{idx("notifications_account", "account", "-createdAt")}},
 	} {
 		if err := mongodb.EnsureIndexes(ctx, c.coll, c.models...); err != nil {

@@ -83,3 +83,74 @@ func (s *Service) Unread(ctx context.Context, a Actor) (int, error) {
 	}
 	return max(d.Unread, 0), wrap(err, "count unread")
 }
+
+// NoticePageSize is how many notices a page of the centre shows.
+const NoticePageSize = 30
+
+// NoticePage is one page of the actor's notices, newest first.
+type NoticePage struct {
+	Notices []Notice
+	Next    string
+}
+
+// Notices returns a page of the actor's own notices, older than before.
+// Served by index "notifications_account".
+func (s *Service) Notices(ctx context.Context, a Actor, before string) (NoticePage, error) {
+	if !a.SignedIn() {
+		return NoticePage{}, ErrSignInRequired
+	}
+	filter := bson.M{"account": a.ID()}
+	if before != "" {
+		at, id, ok := parseCursor(before)
+		if !ok {
+			return NoticePage{}, ErrNotFound
+		}
+		filter["$or"] = bson.A{bson.M{"createdAt": bson.M{"$lt": at}}, bson.M{"createdAt": at, "_id": bson.M{"$lt": id}}}
+	}
+	var docs []noticeDoc
+	sort := bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
+	if err := s.findAll(ctx, s.notifications, filter, sort, NoticePageSize+1, &docs, "list notices"); err != nil {
+		return NoticePage{}, err
+	}
+	var page NoticePage
+	if len(docs) > NoticePageSize {
+		docs = docs[:NoticePageSize]
+		page.Next = cursor(docs[len(docs)-1].CreatedAt, docs[len(docs)-1].ID)
+	}
+	for _, d := range docs {
+		page.Notices = append(page.Notices, Notice(d))
+	}
+	return page, nil
+}
+
+// MarkRead marks one of the actor's notices read (id), or all of them
+// (id ""), and returns the notice marked, if one was. The unread count is
+// then set from a recount, so it cannot drift. Another account's notice
+// is ErrNotFound.
+func (s *Service) MarkRead(ctx context.Context, a Actor, id string) (Notice, error) {
+	if !a.SignedIn() {
+		return Notice{}, ErrSignInRequired
+	}
+	filter := bson.M{"account": a.ID(), "read": false}
+	var n Notice
+	if id != "" {
+		var d noticeDoc
+		err := s.notifications.FindOne(ctx, bson.M{"_id": id, "account": a.ID()}).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) || !validID(id) {
+			return n, ErrNotFound
+		}
+		if err != nil {
+			return n, wrap(err, "find notice")
+		}
+		n, filter["_id"] = Notice(d), id
+	}
+	if _, err := s.notifications.UpdateMany(ctx, filter, bson.M{"$set": bson.M{"read": true}}); err != nil {
+		return n, wrap(err, "mark read")
+	}
+	left, err := s.notifications.CountDocuments(ctx, bson.M{"account": a.ID(), "read": false})
+	if err != nil {
+		return n, wrap(err, "count unread")
+	}
+	_, err = s.unread.UpdateOne(ctx, bson.M{"_id": a.ID()}, bson.M{"$set": bson.M{"unread": left}}, options.Update().SetUpsert(true))
+	return n, wrap(err, "count unread")
+}

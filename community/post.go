@@ -223,6 +223,9 @@ func (s *Service) DeletePost(ctx context.Context, a Actor, slug string, id PostI
 	if err := s.setPostState(ctx, p, Deleted); err != nil {
 		return err
 	}
+	if err := s.resolveReports(ctx, postTarget(id)); err != nil {
+		return err
+	}
 	if !own {
 		s.record(ctx, a, st.Group.ID, AuditDelete, "post", string(id), p.AuthorName, reason)
 	}

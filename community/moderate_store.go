@@ -1,0 +1,124 @@
+package community
+
+import (
+	"context"
+	"maps"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+)
+
+// maxHeld bounds the held posts a queue shows at once.
+const maxHeld = 50
+
+// queue builds a moderation queue within scope (a group, or the site) in
+// a fixed number of queries: open reports, held posts, then the posts,
+// comments and groups they concern, each with one $in.
+func (s *Service) queue(ctx context.Context, scope bson.M, groups map[GroupID]Group) (Queue, error) {
+	var q Queue
+	filter := maps.Clone(scope)
+	filter["resolved"] = false
+	var reports []reportDoc
+	if err := s.findAll(ctx, s.reports, filter, bson.D{{Key: "createdAt", Value: 1}}, maxQueue, &reports, "list reports"); err != nil {
+		return q, err
+	}
+	heldFilter := maps.Clone(scope)
+	heldFilter["state"] = Held
+	var held []postDoc
+	if err := s.findAll(ctx, s.posts, heldFilter, bson.D{{Key: "createdAt", Value: 1}}, maxHeld, &held, "list held posts"); err != nil {
+		return q, err
+	}
+	var order []string
+	byTarget := map[string][]Report{}
+	var postIDs, commentIDs []string
+	groupIDs := []GroupID{}
+	for _, r := range reports {
+		if _, seen := byTarget[r.Target]; !seen {
+			order = append(order, r.Target)
+			postIDs = append(postIDs, string(r.Post))
+			if r.Comment != "" {
+				commentIDs = append(commentIDs, string(r.Comment))
+			}
+			groupIDs = append(groupIDs, r.Group)
+		}
+		byTarget[r.Target] = append(byTarget[r.Target], Report{ReporterName: r.ReporterName, Reason: r.Reason, Note: r.Note, CreatedAt: r.CreatedAt})
+	}
+	var posts []postDoc
+	var comments []commentDoc
+	if err := s.findAll(ctx, s.posts, bson.M{"_id": bson.M{"$in": nonEmpty(postIDs)}}, nil, len(postIDs), &posts, "list reported posts"); err != nil {
+		return q, err
+	}
+	if err := s.findAll(ctx, s.comments, bson.M{"_id": bson.M{"$in": nonEmpty(commentIDs)}}, nil, len(commentIDs), &comments, "list reported comments"); err != nil {
+		return q, err
+	}
+	if groups == nil {
+		for _, p := range held {
+			groupIDs = append(groupIDs, p.Group)
+		}
+		var gs []groupDoc
+		if err := s.findAll(ctx, s.groups, bson.M{"_id": bson.M{"$in": groupIDs}}, nil, len(groupIDs), &gs, "list groups"); err != nil {
+			return q, err
+		}
+		groups = map[GroupID]Group{}
+		for _, g := range gs {
+			groups[g.ID] = g.group()
+		}
+	}
+	postByID := map[PostID]Post{}
+	for _, p := range posts {
+		postByID[p.ID] = p.post()
+	}
+	commentByID := map[CommentID]Comment{}
+	for _, c := range comments {
+		commentByID[c.ID] = c.comment()
+	}
+	for _, t := range order {
+		first := reports[0]
+		for _, r := range reports {
+			if r.Target == t {
+				first = r
+				break
+			}
+		}
+		item := QueueItem{Group: groups[first.Group], Post: postByID[first.Post], Reports: byTarget[t]}
+		if first.Comment != "" {
+			c, ok := commentByID[first.Comment]
+			if !ok || c.State == Deleted {
+				continue
+			}
+			item.Comment = &c
+		}
+		if item.Post.ID == "" || item.Post.State == Deleted {
+			continue
+		}
+		q.Items = append(q.Items, item)
+	}
+	for _, p := range held {
+		q.Items = append(q.Items, QueueItem{Group: groups[p.Group], Post: p.post()})
+	}
+	return q, nil
+}
+
+// findAll runs a bounded find and decodes every result into out.
+func (s *Service) findAll(ctx context.Context, coll *mongo.Collection, filter bson.M, sort bson.D, n int, out any, what string) error {
+	if n == 0 {
+		return nil
+	}
+	opts := options.Find().SetLimit(int64(n))
+	if sort != nil {
+		opts.SetSort(sort)
+	}
+	cur, err := coll.Find(ctx, filter, opts)
+	if err != nil {
+		return wrap(err, what)
+	}
+	return wrap(cur.All(ctx, out), what)
+}
+
+func nonEmpty(ids []string) []string {
+	if ids == nil {
+		return []string{}
+	}
+	return ids
+}
