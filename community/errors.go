@@ -1,6 +1,10 @@
 package community
 
-import "errors"
+import (
+	"errors"
+	"maps"
+	"slices"
+)
 
 // Errors the web layer maps to statuses and messages.
 var (
@@ -41,4 +45,14 @@ func (v ValidationError) OrNil() error {
 		return nil
 	}
 	return v
+}
+
+// First returns the message of the first field by name, for a page that
+// shows one message.
+func (v ValidationError) First() string {
+	keys := slices.Sorted(maps.Keys(v))
+	if len(keys) == 0 {
+		return ""
+	}
+	return v[keys[0]]
 }

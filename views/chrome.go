@@ -14,6 +14,7 @@ type Chrome struct {
 	CSRF   string        // the session's CSRF token, for forms
 	Flash  Flash
 	Path   string // the current path and query, for the language switcher
+	Unread int    // unread notifications, for the bell
 }
 
 // LangURL is the switcher's link to this page in language l.

@@ -59,3 +59,7 @@ func initial(name string) string {
 	}
 	return "?"
 }
+
+// key builds a catalog key from a prefix and a value from a fixed set
+// (a reaction, a colour, an action); TestDynamicKeysExist checks them all.
+func key(prefix, name string) string { return prefix + name }

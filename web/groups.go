@@ -1,36 +1,230 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"errors"
+	"strconv"
 
-func (s *server) showDirectory(c *fiber.Ctx) error { return fiber.ErrNotFound }
+	"github.com/gofiber/fiber/v2"
 
-func (s *server) showNewGroup(c *fiber.Ctx) error { return fiber.ErrNotFound }
+	"fanclub/auth"
+	"fanclub/community"
+	"fanclub/views"
+)
 
-func (s *server) createGroup(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) showDirectory(c *fiber.Ctx) error {
+	entries, err := s.community.Directory(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.DirectoryPage(views.Directory{Chrome: s.chrome(c), Entries: entries,
+		CanCreate: actor(c).SiteStaff()}))
+}
 
-func (s *server) showMembers(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) showNewGroup(c *fiber.Ctx) error {
+	if !actor(c).SiteStaff() {
+		return community.ErrForbidden
+	}
+	in := community.GroupInput{Visibility: community.Listed, Policy: community.JoinOpen, Color: community.CoverColors[0]}
+	return render(c, fiber.StatusOK, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Input: in}))
+}
 
-func (s *server) showEditGroup(c *fiber.Ctx) error { return fiber.ErrNotFound }
+// groupInput reads the create/edit group form.
+func groupInput(c *fiber.Ctx) community.GroupInput {
+	hold, _ := strconv.Atoi(c.FormValue("hold_first_posts", "0"))
+	return community.GroupInput{Slug: c.FormValue("slug"), Name: c.FormValue("name"), Description: c.FormValue("description"),
+		Color: c.FormValue("color"), CoverURL: c.FormValue("cover_url"), Visibility: community.Visibility(c.FormValue("visibility")),
+		Policy: community.JoinPolicy(c.FormValue("policy")), Question: c.FormValue("question"),
+		RequiredTier: c.FormValue("required_tier"), HoldFirstPosts: hold}
+}
 
-func (s *server) updateGroup(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) createGroup(c *fiber.Ctx) error {
+	in := groupInput(c)
+	g, err := s.community.CreateGroup(c.UserContext(), actor(c), in)
+	var invalid community.ValidationError
+	if errors.As(err, &invalid) {
+		return render(c, fiber.StatusUnprocessableEntity, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Input: in, Errors: invalid}))
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/groups/"+g.Slug, "ok", "flash.group_created")
+}
 
-func (s *server) joinGroup(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) showEditGroup(c *fiber.Ctx) error {
+	st, err := s.community.GroupBySlug(c.UserContext(), actor(c), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if !st.CanRead() {
+		return community.ErrNotFound
+	}
+	if !st.CanManage() {
+		return community.ErrForbidden
+	}
+	g := st.Group
+	in := community.GroupInput{Slug: g.Slug, Name: g.Name, Description: g.Description, Color: g.Color, CoverURL: g.CoverURL,
+		Visibility: g.Visibility, Policy: g.Policy, Question: g.Question, RequiredTier: g.RequiredTier, HoldFirstPosts: g.HoldFirstPosts}
+	return render(c, fiber.StatusOK, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Standing: &st, Input: in}))
+}
 
-func (s *server) leaveGroup(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) updateGroup(c *fiber.Ctx) error {
+	slug, in := c.Params("slug"), groupInput(c)
+	_, err := s.community.UpdateGroup(c.UserContext(), actor(c), slug, in)
+	var invalid community.ValidationError
+	if errors.As(err, &invalid) {
+		st, serr := s.community.GroupBySlug(c.UserContext(), actor(c), slug)
+		if serr != nil {
+			return serr
+		}
+		in.Slug = slug
+		return render(c, fiber.StatusUnprocessableEntity, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Standing: &st, Input: in, Errors: invalid}))
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/groups/"+slug, "ok", "flash.saved")
+}
 
-func (s *server) inviteMember(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) showJoinGroup(c *fiber.Ctx) error {
+	st, err := s.community.GroupBySlug(c.UserContext(), actor(c), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if st.Member.State == community.StateActive {
+		return c.Redirect("/groups/"+st.Group.Slug, fiber.StatusSeeOther)
+	}
+	return render(c, fiber.StatusOK, views.JoinPage(views.JoinForm{Chrome: s.chrome(c), Standing: st}))
+}
 
-func (s *server) approveMember(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) joinGroup(c *fiber.Ctx) error {
+	slug, answer := c.Params("slug"), c.FormValue("answer")
+	state, err := s.community.Join(c.UserContext(), actor(c), slug, answer)
+	var invalid community.ValidationError
+	if errors.As(err, &invalid) {
+		st, serr := s.community.GroupBySlug(c.UserContext(), actor(c), slug)
+		if serr != nil {
+			return serr
+		}
+		return render(c, fiber.StatusUnprocessableEntity, views.JoinPage(views.JoinForm{Chrome: s.chrome(c), Standing: st, Answer: answer, Errors: invalid}))
+	}
+	if err != nil {
+		return err
+	}
+	if state == community.StatePending {
+		return s.redirectWithFlash(c, "/groups/"+slug, "ok", "flash.join_requested")
+	}
+	return s.redirectWithFlash(c, "/groups/"+slug, "ok", "flash.joined")
+}
 
-func (s *server) declineMember(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) leaveGroup(c *fiber.Ctx) error {
+	if err := s.community.Leave(c.UserContext(), actor(c), c.Params("slug")); err != nil {
+		if errors.Is(err, community.ErrForbidden) {
+			return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "error", "group.error.owner_leave")
+		}
+		return err
+	}
+	return s.redirectWithFlash(c, "/groups", "ok", "flash.left")
+}
 
-func (s *server) changeMemberRole(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) showMembers(c *fiber.Ctx) error {
+	return s.renderMembers(c, fiber.StatusOK, views.MembersForm{})
+}
 
-func (s *server) createInviteLink(c *fiber.Ctx) error { return fiber.ErrNotFound }
+// renderMembers shows the member list with the invitation forms as given.
+func (s *server) renderMembers(c *fiber.Ctx, status int, form views.MembersForm) error {
+	st, roster, err := s.community.Members(c.UserContext(), actor(c), c.Params("slug"), c.Query("before"))
+	if err != nil {
+		return err
+	}
+	links, err := s.community.InviteLinks(c.UserContext(), st)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.MembersPage(views.Members{Chrome: s.chrome(c), Standing: st, Roster: roster,
+		Links: links, Form: form, BaseURL: s.origin}))
+}
 
-func (s *server) revokeInviteLink(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) inviteMember(c *fiber.Ctx) error {
+	email := c.FormValue("email")
+	who, err := s.auth.AccountByEmail(c.UserContext(), email)
+	if errors.Is(err, auth.ErrNotFound) {
+		err = community.ValidationError{"email": "member.error.no_account"}
+	}
+	if err == nil {
+		err = s.community.InviteAccount(c.UserContext(), actor(c), c.Params("slug"), who)
+	}
+	var invalid community.ValidationError
+	if errors.As(err, &invalid) {
+		return s.renderMembers(c, fiber.StatusUnprocessableEntity, views.MembersForm{Email: email, Errors: invalid})
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "ok", "flash.invited")
+}
 
-func (s *server) showInvite(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) approveMember(c *fiber.Ctx) error { return s.decide(c, true) }
 
-func (s *server) acceptInvite(c *fiber.Ctx) error  { return fiber.ErrNotFound }
-func (s *server) showJoinGroup(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) declineMember(c *fiber.Ctx) error { return s.decide(c, false) }
+
+func (s *server) decide(c *fiber.Ctx, approve bool) error {
+	err := s.community.DecideRequest(c.UserContext(), actor(c), c.Params("slug"), auth.AccountID(c.Params("account")), approve)
+	if err != nil {
+		return err
+	}
+	key := "flash.request_declined"
+	if approve {
+		key = "flash.request_approved"
+	}
+	return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members#requests", "ok", key)
+}
+
+func (s *server) changeMemberRole(c *fiber.Ctx) error {
+	err := s.community.SetRole(c.UserContext(), actor(c), c.Params("slug"), auth.AccountID(c.Params("account")),
+		community.GroupRole(c.FormValue("role")))
+	if errors.As(err, new(community.ValidationError)) {
+		return fiber.NewError(fiber.StatusBadRequest)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "ok", "flash.saved")
+}
+
+// createInviteLink makes a link and shows it once, on the members page.
+func (s *server) createInviteLink(c *fiber.Ctx) error {
+	uses, _ := strconv.Atoi(c.FormValue("uses"))
+	days, _ := strconv.Atoi(c.FormValue("days"))
+	token, err := s.community.CreateInviteLink(c.UserContext(), actor(c), c.Params("slug"), uses, days)
+	var invalid community.ValidationError
+	if errors.As(err, &invalid) {
+		return s.renderMembers(c, fiber.StatusUnprocessableEntity, views.MembersForm{Uses: c.FormValue("uses"), Days: c.FormValue("days"), Errors: invalid})
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderMembers(c, fiber.StatusCreated, views.MembersForm{NewLink: s.origin + "/invite/" + token})
+}
+
+func (s *server) revokeInviteLink(c *fiber.Ctx) error {
+	if err := s.community.RevokeInviteLink(c.UserContext(), actor(c), c.Params("slug"), c.Params("invite")); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members#invite-links", "ok", "flash.link_revoked")
+}
+
+func (s *server) showInvite(c *fiber.Ctx) error {
+	g, link, err := s.community.InviteByToken(c.UserContext(), actor(c), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.InvitePage(views.Invite{Chrome: s.chrome(c), Group: g, Link: link, Token: c.Params("token")}))
+}
+
+func (s *server) acceptInvite(c *fiber.Ctx) error {
+	g, err := s.community.AcceptInvite(c.UserContext(), actor(c), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/groups/"+g.Slug, "ok", "flash.joined")
+}

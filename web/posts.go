@@ -1,26 +1,193 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"errors"
+	"net/url"
+	"strings"
 
-func (s *server) createPost(c *fiber.Ctx) error { return fiber.ErrNotFound }
+	"github.com/gofiber/fiber/v2"
 
-func (s *server) showPost(c *fiber.Ctx) error { return fiber.ErrNotFound }
+	"fanclub/community"
+	"fanclub/views"
+)
 
-func (s *server) showEditPost(c *fiber.Ctx) error { return fiber.ErrNotFound }
+// showGroup is a group's page: its feed for readers, a way in for others.
+func (s *server) showGroup(c *fiber.Ctx) error {
+	st, page, err := s.community.Feed(c.UserContext(), actor(c), c.Params("slug"), c.Query("before"))
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.GroupFeedPage(views.GroupFeed{Chrome: s.chrome(c), Standing: st, Page: page}))
+}
 
-func (s *server) updatePost(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) createPost(c *fiber.Ctx) error {
+	slug, body := c.Params("slug"), c.FormValue("body")
+	p, err := s.community.CreatePost(c.UserContext(), actor(c), slug, body)
+	var invalid community.ValidationError
+	if errors.As(err, &invalid) {
+		st, page, ferr := s.community.Feed(c.UserContext(), actor(c), slug, "")
+		if ferr != nil {
+			return ferr
+		}
+		return render(c, fiber.StatusUnprocessableEntity, views.GroupFeedPage(views.GroupFeed{Chrome: s.chrome(c),
+			Standing: st, Page: page, Draft: body, Errors: invalid}))
+	}
+	if err != nil {
+		return err
+	}
+	if p.State == community.Held {
+		return s.redirectWithFlash(c, "/groups/"+slug, "ok", "flash.post_held")
+	}
+	return s.redirectWithFlash(c, "/groups/"+slug+"#post-"+string(p.ID), "ok", "flash.post_published")
+}
 
-func (s *server) deletePost(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) showPost(c *fiber.Ctx) error {
+	return s.renderThread(c, fiber.StatusOK, "", c.Query("reply_to"), nil)
+}
 
-func (s *server) reactPost(c *fiber.Ctx) error { return fiber.ErrNotFound }
+// renderThread shows a post's page, with the comment form as typed.
+func (s *server) renderThread(c *fiber.Ctx, status int, draft, replyTo string, errs map[string]string) error {
+	th, st, err := s.community.ThreadOf(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")), c.Query("after"))
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.PostPage(views.PostThread{Chrome: s.chrome(c), Standing: st, Thread: th,
+		Draft: draft, ReplyTo: replyTo, Errors: errs}))
+}
 
-func (s *server) createComment(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) showEditPost(c *fiber.Ctx) error {
+	p, st, err := s.community.PostByID(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")))
+	if err != nil {
+		return err
+	}
+	if p.Author != actor(c).ID() {
+		return community.ErrForbidden
+	}
+	return s.renderEdit(c, fiber.StatusOK, st, postURL(c), p.Body, nil)
+}
 
-func (s *server) showEditComment(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) updatePost(c *fiber.Ctx) error {
+	body := c.FormValue("body")
+	p, err := s.community.EditPost(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")), body)
+	var invalid community.ValidationError
+	if errors.As(err, &invalid) {
+		st, serr := s.community.GroupBySlug(c.UserContext(), actor(c), c.Params("slug"))
+		if serr != nil {
+			return serr
+		}
+		return s.renderEdit(c, fiber.StatusUnprocessableEntity, st, postURL(c), body, invalid)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, postURL(c)+"#post-"+string(p.ID), "ok", "flash.saved")
+}
 
-func (s *server) updateComment(c *fiber.Ctx) error { return fiber.ErrNotFound }
+// renderEdit shows the edit form of the post or comment at path.
+func (s *server) renderEdit(c *fiber.Ctx, status int, st community.Standing, path, body string, errs map[string]string) error {
+	return render(c, status, views.EditTextPage(views.EditText{Chrome: s.chrome(c), Standing: st, Action: path + "/edit",
+		Back: postURL(c), Body: body, Errors: errs}))
+}
 
-func (s *server) deleteComment(c *fiber.Ctx) error { return fiber.ErrNotFound }
+func (s *server) deletePost(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	if err := s.community.DeletePost(c.UserContext(), actor(c), slug, community.PostID(c.Params("post")), c.FormValue("reason")); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/groups/"+slug, "ok", "flash.deleted")
+}
 
-func (s *server) reactComment(c *fiber.Ctx) error { return fiber.ErrNotFound }
-func (s *server) showGroup(c *fiber.Ctx) error    { return fiber.ErrNotFound }
+func (s *server) reactPost(c *fiber.Ctx) error {
+	err := s.community.ReactToPost(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
+		community.Reaction(c.FormValue("reaction")))
+	return s.afterReaction(c, err)
+}
+
+func (s *server) reactComment(c *fiber.Ctx) error {
+	err := s.community.ReactToComment(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
+		community.CommentID(c.Params("comment")), community.Reaction(c.FormValue("reaction")))
+	return s.afterReaction(c, err)
+}
+
+// afterReaction sends the browser back where the button was; an unknown
+// reaction is a bad request.
+func (s *server) afterReaction(c *fiber.Ctx, err error) error {
+	if errors.As(err, new(community.ValidationError)) {
+		return fiber.NewError(fiber.StatusBadRequest)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(backTo(c, postURL(c)), fiber.StatusSeeOther)
+}
+
+func (s *server) createComment(c *fiber.Ctx) error {
+	body, replyTo := c.FormValue("body"), c.FormValue("reply_to")
+	cm, err := s.community.CreateComment(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
+		body, community.CommentID(replyTo))
+	var invalid community.ValidationError
+	if errors.As(err, &invalid) {
+		return s.renderThread(c, fiber.StatusUnprocessableEntity, body, replyTo, invalid)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, postURL(c)+"#comment-"+string(cm.ID), "ok", "flash.comment_published")
+}
+
+func (s *server) showEditComment(c *fiber.Ctx) error {
+	cm, st, err := s.community.CommentByID(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
+		community.CommentID(c.Params("comment")))
+	if err != nil {
+		return err
+	}
+	if cm.Author != actor(c).ID() {
+		return community.ErrForbidden
+	}
+	return s.renderEdit(c, fiber.StatusOK, st, postURL(c)+"/comments/"+string(cm.ID), cm.Body, nil)
+}
+
+func (s *server) updateComment(c *fiber.Ctx) error {
+	body := c.FormValue("body")
+	id := community.CommentID(c.Params("comment"))
+	_, err := s.community.EditComment(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")), id, body)
+	var invalid community.ValidationError
+	if errors.As(err, &invalid) {
+		st, serr := s.community.GroupBySlug(c.UserContext(), actor(c), c.Params("slug"))
+		if serr != nil {
+			return serr
+		}
+		return s.renderEdit(c, fiber.StatusUnprocessableEntity, st, postURL(c)+"/comments/"+string(id), body, invalid)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, postURL(c)+"#comment-"+string(id), "ok", "flash.saved")
+}
+
+func (s *server) deleteComment(c *fiber.Ctx) error {
+	if err := s.community.DeleteComment(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
+		community.CommentID(c.Params("comment")), c.FormValue("reason")); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, postURL(c)+"#comments", "ok", "flash.deleted")
+}
+
+// postURL is the page of the post the request is about.
+func postURL(c *fiber.Ctx) string {
+	return "/groups/" + c.Params("slug") + "/posts/" + c.Params("post")
+}
+
+// backTo is the page a form came from, from its "return" field when that
+// is a group's page or the site's queue, else fallback: never another site.
+func backTo(c *fiber.Ctx, fallback string) string {
+	u, err := url.Parse(c.FormValue("return"))
+	if err != nil || u.Scheme != "" || u.Host != "" || !(strings.HasPrefix(u.Path, "/groups/") || u.Path == "/moderation") {
+		return fallback
+	}
+	to := localPath(u.Path, u.RawQuery)
+	if u.Fragment != "" {
+		to += "#" + url.PathEscape(u.Fragment)
+	}
+	return to
+}

@@ -16,6 +16,13 @@ func (s *server) chrome(c *fiber.Ctx) views.Chrome {
 	if sess, _, ok := session(c); ok {
 		ch.CSRF = sess.CSRF
 	}
+	if ch.Viewer != nil {
+		n, err := s.community.Unread(c.UserContext(), actor(c))
+		if err != nil { // the bell is not worth failing a page for
+			s.log.WarnContext(c.UserContext(), "count unread notifications", "err", err)
+		}
+		ch.Unread = n
+	}
 	if f := c.Cookies(flashCookie); f != "" {
 		kind, key, _ := cutFlash(f)
 		if _, known := s.catalogs[ch.Locale][key]; known {

@@ -1,0 +1,51 @@
+package views
+
+import (
+	"testing"
+
+	"fanclub/community"
+)
+
+// TestDynamicKeysExist checks the keys templates build with key(): every
+// value of each fixed set has its text in every language.
+func TestDynamicKeysExist(t *testing.T) {
+	cs, err := LoadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	add := func(prefix string, names ...string) {
+		for _, n := range names {
+			keys = append(keys, prefix+n)
+		}
+	}
+	for _, r := range community.Reactions {
+		add("reaction.", string(r))
+	}
+	add("color.", community.CoverColors...)
+	add("group.policy.", "open", "approval", "invite", "tier")
+	add("groupform.visibility.", "listed", "unlisted")
+	for d := range community.MuteDurations {
+		add("moderation.duration.", d)
+	}
+	for _, r := range community.ReportReasons {
+		add("report.reason.", string(r))
+	}
+	add("moderation.action.", "hide", "restore", "approve", "lock", "unlock", "pin", "unpin", "remove", "mute", "unmute", "ban", "unban")
+	add("flash.moderated.", "hide", "restore", "approve", "lock", "unlock", "pin", "unpin", "remove", "mute", "unmute", "ban", "unban", "dismiss")
+	for _, a := range community.AuditActions {
+		keys = append(keys, actionKey(a))
+	}
+	for _, k := range []community.NoticeKind{community.NoticeReply, community.NoticeMention, community.NoticeJoinApproved,
+		community.NoticeJoinDeclined, community.NoticeInvited} {
+		add("notifications.kind.", string(k))
+	}
+	add("member.role.", "owner", "moderator", "member")
+	for _, l := range Locales {
+		for _, k := range keys {
+			if _, ok := cs[l][k]; !ok {
+				t.Errorf("%s lacks %q", l, k)
+			}
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package views
+
+import (
+	"context"
+	"strconv"
+
+	"fanclub/community"
+)
+
+// Directory lists the groups a viewer may know of.
+type Directory struct {
+	Chrome    Chrome
+	Entries   []community.DirectoryEntry
+	CanCreate bool
+}
+
+// GroupForm creates (Standing nil) or edits a group.
+type GroupForm struct {
+	Chrome   Chrome
+	Standing *community.Standing
+	Input    community.GroupInput
+	Errors   map[string]string
+}
+
+// JoinForm asks to join, answering the group's question if it has one.
+type JoinForm struct {
+	Chrome   Chrome
+	Standing community.Standing
+	Answer   string
+	Errors   map[string]string
+}
+
+// Members is a group's member list with, for moderators, the requests,
+// invitations, bans and invitation links.
+type Members struct {
+	Chrome   Chrome
+	Standing community.Standing
+	Roster   community.Roster
+	Links    []community.InviteLink
+	Form     MembersForm
+	BaseURL  string
+}
+
+// MembersForm is the invitation forms as typed, and a link just made.
+type MembersForm struct {
+	Email   string
+	Uses    string
+	Days    string
+	NewLink string // shown once, right after it is made
+	Errors  map[string]string
+}
+
+// Invite is the page an invitation link opens.
+type Invite struct {
+	Chrome Chrome
+	Group  community.Group
+	Link   community.InviteLink
+	Token  string
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+func roleKey(r community.GroupRole) string { return "member.role." + string(r) }
+
+func maxUsesText(ctx context.Context, n int) string {
+	if n == 0 {
+		return T(ctx, "invite.unlimited")
+	}
+	return strconv.Itoa(n)
+}
