@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/ratelimit"
 )
 
 // person is a signed-in browser and the account behind it.
@@ -85,4 +87,12 @@ func (s *site) join(t *testing.T, slug string, p person) {
 	if err != nil || st != community.StateActive {
 		t.Fatalf("join %s: %v %v", slug, st, err)
 	}
+}
+
+// crowd are site options for a test that signs many people up from one
+// address and has them write a lot: no limit gets in the way.
+func crowd() siteOptions {
+	many := ratelimit.Rule{Max: 100000, Window: time.Minute}
+	return siteOptions{limits: community.Limits{PostsPerMinute: many, PostsPerDay: many},
+		authLimits: auth.Limits{SignInPerIP: many, LinkPerIP: many, LinkPerEmail: many, SessionsPerIP: many}}
 }

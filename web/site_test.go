@@ -69,6 +69,7 @@ type siteOptions struct {
 	baseURL        string // default: the listener's address
 	trustedProxies []string
 	limits         community.Limits // zero: the defaults
+	authLimits     auth.Limits      // zero: the defaults
 }
 
 // newSite starts fanclub the way cmd/fanclub does, with mail going to the
@@ -98,7 +99,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	cfg := s.OIDC.Config()
 	s.Auth, err = auth.New(s.DB, auth.Config{BaseURL: base, Providers: []auth.ProviderConfig{{
 		ID: "oidc", Name: "Test ID", ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Issuer: s.OIDC.Issuer(),
-	}}}, mail.Log{Logger: log}, s.Clock.Now, log)
+	}}, Limits: o.authLimits}, mail.Log{Logger: log}, s.Clock.Now, log)
 	if err != nil {
 		t.Fatal(err)
 	}
