@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -95,4 +96,14 @@ func crowd() siteOptions {
 	many := ratelimit.Rule{Max: 100000, Window: time.Minute}
 	return siteOptions{limits: community.Limits{PostsPerMinute: many, PostsPerDay: many},
 		authLimits: auth.Limits{SignInPerIP: many, LinkPerIP: many, LinkPerEmail: many, SessionsPerIP: many}}
+}
+
+// regexpFind returns the first submatch of pattern in body.
+func regexpFind(t *testing.T, body, pattern string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no match for %s", pattern)
+	}
+	return m[1]
 }

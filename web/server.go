@@ -60,7 +60,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	fc := fiber.Config{
 		AppName:               "fanclub",
 		ErrorHandler:          s.handleError,
-		BodyLimit:             256 << 10, // forms are small; nothing here uploads files yet
+		BodyLimit:             1 << 20, // room for a 100 kB post in Korean, percent-encoded (×3); nothing uploads files yet
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
