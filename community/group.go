@@ -141,7 +141,7 @@ func (in *GroupInput) Validate() error {
 		}
 	case JoinTier:
 		if in.RequiredTier == "" || len(in.RequiredTier) > 40 {
-			v["requiredTier"] = "group.error.tier_required"
+			v["requiredTier"] = "group.error.tier_name"
 		}
 	default:
 		v["policy"] = "group.error.policy"

@@ -1,0 +1,320 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/auth"
+	"fanclub/community"
+)
+
+// TestCreateGroupForm: staff create a group; bad input is explained,
+// kept, and creates nothing; a member cannot create one.
+func TestCreateGroupForm(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	member := s.signUp(t, "member@example.com")
+
+	if res := member.get("/groups/new"); res.Status != http.StatusForbidden {
+		t.Errorf("a member opens the create form: %d, want 403", res.Status)
+	}
+	if res := member.post("/groups", url.Values{"name": {"Mine"}, "slug": {"mine"}, "visibility": {"listed"}, "policy": {"open"}}); res.Status != http.StatusForbidden {
+		t.Errorf("a member creates a group: %d, want 403", res.Status)
+	}
+	good := url.Values{"name": {"커피 애호가"}, "slug": {"coffee"}, "description": {"Beans & **brews**"},
+		"color": {"teal"}, "visibility": {"listed"}, "policy": {"open"}, "hold_first_posts": {"0"}}
+	if res := admin.post("/groups", good); res.Status != http.StatusSeeOther || res.Location != "/groups/coffee" {
+		t.Fatalf("create: %d %q %s", res.Status, res.Location, res.Body)
+	}
+	for _, tc := range []struct {
+		name  string
+		field string
+		value string
+		want  string
+	}{
+		{"taken slug", "slug", "coffee", "That address is taken."},
+		{"malformed slug", "slug", "Coffee Lovers!", "Use 3 to 40 lowercase letters"},
+		{"reserved slug", "slug", "new", "That address is taken."},
+		{"empty name", "name", " ", "Give the group a name."},
+		{"unknown colour", "color", "gold", "Choose one of the colours."},
+		{"no tier", "policy", "tier", "Name the tier this group needs."},
+	} {
+		f := url.Values{}
+		for k, v := range good {
+			f[k] = v
+		}
+		f.Set("slug", "tea")
+		f.Set("name", "차 모임 Tea")
+		f.Set(tc.field, tc.value)
+		res := admin.post("/groups", f)
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: status %d, want 422", tc.name, res.Status)
+		}
+		mustContain(t, res.Body, tc.want, `aria-invalid="true"`)
+		if tc.field != "name" {
+			mustContain(t, res.Body, `value="차 모임 Tea"`)
+		}
+	}
+	if n := s.count("groups", bson.M{}); n != 1 {
+		t.Errorf("%d groups after refused forms, want 1", n)
+	}
+	page := member.get("/groups/coffee")
+	mustContain(t, page.Body, "커피 애호가", "<strong>brews</strong>", "1 members", `data-testid="join"`)
+}
+
+// TestDirectoryBadges: the directory marks groups joined, requested and
+// invited, hides unlisted groups from strangers and lists them for
+// their members.
+func TestDirectoryBadges(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "open-house", Name: "Open house"})
+	s.newGroup(t, admin, community.GroupInput{Slug: "vip", Name: "VIP lounge", Policy: community.JoinApproval})
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "Secret club", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	minji := s.signUp(t, "minji@example.com")
+
+	if res := s.newBrowser().get("/groups"); res.Status != http.StatusOK || strings.Contains(res.Body, "Secret club") {
+		t.Errorf("signed out: %d; unlisted group shown: %v", res.Status, strings.Contains(res.Body, "Secret club"))
+	}
+	s.join(t, "open-house", minji)
+	minji.post("/groups/vip/join", url.Values{"answer": {""}})
+	if err := s.Community.InviteAccount(context.Background(), s.actor(t, admin), "secret", s.actor(t, minji).Account); err != nil {
+		t.Fatal(err)
+	}
+	dir := minji.get("/groups")
+	mustContain(t, dir.Body, `data-testid="badge-joined"`, `data-testid="badge-requested"`, `data-testid="badge-invited"`, "Secret club")
+	stranger := s.signUp(t, "stranger@example.com")
+	mustNotContain(t, stranger.get("/groups").Body, "Secret club", `data-testid="badge-joined"`)
+
+	empty := newSite(t, siteOptions{})
+	mustContain(t, empty.newBrowser().get("/groups").Body, `data-testid="directory-empty"`)
+}
+
+// TestJoinPolicies: open joins at once, by-request waits for a moderator
+// who approves (the requester is told) or declines, invite-only refuses,
+// tier needs the tier, and the owner cannot leave.
+func TestJoinPolicies(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "open-house"})
+	s.newGroup(t, admin, community.GroupInput{Slug: "vip", Name: "VIP", Policy: community.JoinApproval, Question: "Favourite product?"})
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Policy: community.JoinInvite})
+	s.newGroup(t, admin, community.GroupInput{Slug: "premium", Policy: community.JoinTier, RequiredTier: "premium"})
+	minji, jun := s.signUp(t, "minji@example.com"), s.signUp(t, "jun@example.com")
+
+	if res := minji.post("/groups/open-house/join", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("join open: %d", res.Status)
+	}
+	mustContain(t, minji.follow("/groups/open-house").Body, "2 members", `data-testid="composer"`[:0]+"Write a post")
+
+	res := minji.post("/groups/vip/join", url.Values{"answer": {""}})
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("request without an answer: %d, want 422", res.Status)
+	}
+	mustContain(t, res.Body, "Please answer the question.", "Favourite product?")
+	minji.post("/groups/vip/join", url.Values{"answer": {"The cold brew"}})
+	jun.post("/groups/vip/join", url.Values{"answer": {"Mugs"}})
+	mustContain(t, minji.get("/groups/vip").Body, `data-testid="membership-state"`)
+	if res := minji.get("/groups/vip/members"); res.Status != http.StatusNotFound {
+		t.Errorf("a requester reads the member list: %d, want 404", res.Status)
+	}
+	members := admin.get("/groups/vip/members")
+	mustContain(t, members.Body, "The cold brew", "Mugs", `data-testid="approve"`)
+	if res := admin.post("/groups/vip/members/"+string(minji.ID)+"/approve", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("approve: %d", res.Status)
+	}
+	if res := admin.post("/groups/vip/members/"+string(jun.ID)+"/decline", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("decline: %d", res.Status)
+	}
+	if res := admin.post("/groups/vip/members/"+string(jun.ID)+"/approve", nil); res.Status != http.StatusNotFound {
+		t.Errorf("approve a declined request: %d, want 404", res.Status)
+	}
+	mustContain(t, minji.get("/notifications").Body, "Your request to join VIP was approved")
+	mustContain(t, jun.get("/notifications").Body, "Your request to join VIP was declined")
+	if res := minji.get("/groups/vip/members"); res.Status != http.StatusOK {
+		t.Errorf("an approved member reads the list: %d", res.Status)
+	}
+	if n := s.count("audit_log", bson.M{"action": bson.M{"$in": bson.A{"member.approve", "member.decline"}}}); n != 2 {
+		t.Errorf("%d audit entries for the decisions, want 2", n)
+	}
+
+	if res := minji.post("/groups/secret/join", nil); res.Status != http.StatusForbidden {
+		t.Errorf("join invite-only: %d, want 403", res.Status)
+	}
+	res = minji.post("/groups/premium/join", nil)
+	if res.Status != http.StatusForbidden {
+		t.Errorf("join a tier group without the tier: %d, want 403", res.Status)
+	}
+	mustContain(t, res.Body, "This group is for members of a higher tier.")
+
+	if res := minji.post("/groups/open-house/leave", nil); res.Status != http.StatusSeeOther {
+		t.Errorf("leave: %d", res.Status)
+	}
+	if res := admin.post("/groups/open-house/leave", nil); res.Status != http.StatusSeeOther || res.Location != "/groups/open-house/members" {
+		t.Errorf("owner leaves: %d to %q, want refused back to the members page", res.Status, res.Location)
+	}
+	var g struct{ Members int }
+	_ = s.DB.Collection("groups").FindOne(context.Background(), bson.M{"slug": "open-house"}).Decode(&g)
+	if g.Members != 1 {
+		t.Errorf("open-house has %d members after minji left, want 1 (the owner)", g.Members)
+	}
+}
+
+// TestInviteByAccount: a moderator invites by email; the person is told
+// and accepts from the group page.
+func TestInviteByAccount(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "Secret", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	minji := s.signUp(t, "minji@example.com")
+	if res := minji.get("/groups/secret"); res.Status != http.StatusNotFound {
+		t.Fatalf("before the invitation: %d, want 404", res.Status)
+	}
+	res := admin.post("/groups/secret/members/invite", url.Values{"email": {"nobody@example.com"}})
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("invite an unknown address: %d, want 422", res.Status)
+	}
+	mustContain(t, res.Body, "No one has an account with that email address yet.", `value="nobody@example.com"`)
+	if res := admin.post("/groups/secret/members/invite", url.Values{"email": {"MINJI@example.com"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("invite: %d %s", res.Status, res.Body)
+	}
+	mustContain(t, minji.get("/notifications").Body, "admin invited you to Secret")
+	page := minji.get("/groups/secret")
+	mustContain(t, page.Body, "Accept invitation")
+	if res := minji.post("/groups/secret/join", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("accept: %d", res.Status)
+	}
+	if res := minji.get("/groups/secret/members"); res.Status != http.StatusOK {
+		t.Errorf("after accepting: %d", res.Status)
+	}
+}
+
+// TestInviteLinks: a single-use link admits exactly one of two people
+// racing for it; expired and revoked links refuse clearly.
+func TestInviteLinks(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "Secret", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	res := admin.post("/groups/secret/invites", url.Values{"uses": {"1"}, "days": {"7"}})
+	if res.Status != http.StatusCreated {
+		t.Fatalf("make a link: %d", res.Status)
+	}
+	link := regexpFind(t, res.Body, `(/invite/[A-Za-z0-9_-]{43})"`)
+	if res := admin.post("/groups/secret/invites", url.Values{"uses": {"5000"}, "days": {"90"}}); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("a link for 5000 people for 90 days: %d, want 422", res.Status)
+	}
+
+	a, b := s.signUp(t, "a@example.com"), s.signUp(t, "b@example.com")
+	mustContain(t, s.newBrowser().get(link).Body, "You are invited to Secret", "Sign in first")
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	for i, p := range []person{a, b} {
+		p.get(link) // the page, for its CSRF token
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = p.post(link, nil).Status
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, st := range statuses {
+		if st == http.StatusSeeOther {
+			won++
+		} else if st != http.StatusGone {
+			t.Errorf("a loser got %d, want 410", st)
+		}
+	}
+	if won != 1 || s.count("group_members", bson.M{"state": "active"}) != 2 {
+		t.Errorf("%d won a single-use link; %d active members, want 1 and 2", won, s.count("group_members", bson.M{"state": "active"}))
+	}
+
+	res = admin.post("/groups/secret/invites", url.Values{"uses": {"0"}, "days": {"1"}})
+	open := regexpFind(t, res.Body, `(/invite/[A-Za-z0-9_-]{43})"`)
+	c := s.signUp(t, "c@example.com")
+	s.Clock.Advance(25 * time.Hour)
+	res = c.get(open)
+	if res.Status != http.StatusGone {
+		t.Errorf("an expired link: %d, want 410", res.Status)
+	}
+	mustContain(t, res.Body, "This invitation link is invalid, used up, revoked or expired.")
+
+	res = admin.post("/groups/secret/invites", url.Values{"uses": {"0"}, "days": {"7"}})
+	revoked := regexpFind(t, res.Body, `(/invite/[A-Za-z0-9_-]{43})"`)
+	var newest struct {
+		ID string `bson:"_id"`
+	}
+	if err := s.DB.Collection("group_invites").FindOne(context.Background(), bson.M{},
+		options.FindOne().SetSort(bson.D{{Key: "createdAt", Value: -1}})).Decode(&newest); err != nil {
+		t.Fatal(err)
+	}
+	if res := admin.post("/groups/secret/invites/"+newest.ID+"/revoke", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", res.Status)
+	}
+	if res := c.post(revoked, nil); res.Status != http.StatusGone {
+		t.Errorf("a revoked link: %d, want 410", res.Status)
+	}
+	if n := s.count("group_members", bson.M{"account": c.ID}); n != 0 {
+		t.Errorf("c joined through a dead link")
+	}
+	var stored struct{ TokenHash string }
+	_ = s.DB.Collection("group_invites").FindOne(context.Background(), bson.M{}).Decode(&stored)
+	if strings.Contains(link, stored.TokenHash) || stored.TokenHash == "" {
+		t.Errorf("the database holds the token itself, not its hash")
+	}
+}
+
+// TestGroupOwnerManagesOwnGroupOnly: a group's owner who is not site staff
+// edits their group and appoints moderators, but not another group.
+func TestGroupOwnerManagesOwnGroupOnly(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	owner := s.signUp(t, "owner@example.com")
+	s.makeSiteAdmin(t, owner)
+	s.newGroup(t, owner, community.GroupInput{Slug: "mine", Name: "Mine"})
+	s.newGroup(t, admin, community.GroupInput{Slug: "theirs"})
+	s.setAccountRole(t, owner, auth.RoleMember)
+	minji := s.signUp(t, "minji@example.com")
+	s.join(t, "mine", minji)
+	s.join(t, "theirs", owner)
+
+	edit := url.Values{"name": {"Mine, renamed"}, "color": {"pink"}, "visibility": {"listed"}, "policy": {"open"}, "hold_first_posts": {"2"}}
+	if res := owner.post("/groups/mine/edit", edit); res.Status != http.StatusSeeOther {
+		t.Fatalf("owner edits: %d %s", res.Status, res.Body)
+	}
+	mustContain(t, minji.get("/groups/mine").Body, "Mine, renamed")
+	if res := owner.post("/groups/theirs/edit", edit); res.Status != http.StatusForbidden {
+		t.Errorf("owner edits another group: %d, want 403", res.Status)
+	}
+	if res := owner.post("/groups/mine/members/"+string(minji.ID)+"/role", url.Values{"role": {"moderator"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("appoint: %d", res.Status)
+	}
+	if res := minji.get("/groups/mine/moderation"); res.Status != http.StatusOK {
+		t.Errorf("the new moderator opens the queue: %d", res.Status)
+	}
+	if res := minji.post("/groups/mine/members/"+string(owner.ID)+"/moderate", url.Values{"action": {"ban"}}); res.Status != http.StatusForbidden {
+		t.Errorf("a moderator bans the owner: %d, want 403", res.Status)
+	}
+}
+
+// TestGroupPagesInKorean: the group pages speak Korean to Korean readers.
+func TestGroupPagesInKorean(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "coffee"})
+	req, _ := http.NewRequest("GET", s.URL+"/groups/coffee", nil)
+	req.Header.Set("Accept-Language", "ko-KR,ko")
+	res := admin.do(req, false)
+	mustContain(t, res.Body, `lang="ko"`, "아직 글이 없습니다", "글쓰기", "알림")
+	req, _ = http.NewRequest("GET", s.URL+"/groups", nil)
+	req.Header.Set("Accept-Language", "ko")
+	mustContain(t, s.newBrowser().do(req, false).Body, "가장 열정적인 팬들을 위한 모임입니다")
+}
