@@ -122,8 +122,12 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id Po
 	if body, err = validBody(body); err != nil {
 		return Comment{}, err
 	}
+	mentions, err := s.resolveMentions(ctx, st.Group.ID, body)
+	if err != nil {
+		return Comment{}, err
+	}
 	c := Comment{ID: CommentID(newID()), Post: id, Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name,
-		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: RenderMarkdown(body), State: Published,
+		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: RenderMarkdown(markMentions(body, mentions)), State: Published,
 		Reactions: map[Reaction]int{}, CreatedAt: s.now()}
 	var parent Comment
 	if replyTo != "" {
@@ -134,10 +138,6 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id Po
 			return Comment{}, ValidationError{"reply_to": "comment.error.reply_to"}
 		}
 		c.ReplyTo, c.ReplyToName, c.ReplyToQuote = parent.ID, parent.AuthorName, quote(parent.Body)
-	}
-	mentions, err := s.resolveMentions(ctx, st.Group.ID, body)
-	if err != nil {
-		return Comment{}, err
 	}
 	if err := s.allowWrite(ctx, a); err != nil {
 		return Comment{}, err
@@ -209,7 +209,11 @@ func (s *Service) EditComment(ctx context.Context, a Actor, slug string, post Po
 	if body, err = validBody(body); err != nil {
 		return c, err
 	}
-	c.Body, c.HTML, c.EditedAt = body, RenderMarkdown(body), s.now()
+	mentions, err := s.resolveMentions(ctx, st.Group.ID, body)
+	if err != nil {
+		return c, err
+	}
+	c.Body, c.HTML, c.EditedAt = body, RenderMarkdown(markMentions(body, mentions)), s.now()
 	_, err = s.comments.UpdateOne(ctx, bson.M{"_id": id, "state": bson.M{"$ne": Deleted}},
 		bson.M{"$set": bson.M{"body": c.Body, "html": c.HTML, "editedAt": c.EditedAt}})
 	return c, wrap(err, "edit comment")

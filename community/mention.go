@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
@@ -23,10 +24,7 @@ const maxMentions = 10
 func mentionedNames(body string) []string {
 	var names []string
 	for _, m := range mentionPattern.FindAllStringSubmatch(body, -1) {
-		name := m[1] + m[2]
-		for len(name) > 0 && (name[len(name)-1] == '.' || name[len(name)-1] == '-') {
-			name = name[:len(name)-1] // "@minji." ends a sentence
-		}
+		name := strings.TrimRight(m[1]+m[2], ".-") // "@minji." ends a sentence
 		if name != "" && !slices.Contains(names, name) {
 			names = append(names, name)
 		}
@@ -80,3 +78,31 @@ func (s *Service) notifyMentions(ctx context.Context, st Standing, post PostID, 
 			GroupSlug: st.Group.Slug, GroupName: st.Group.Name, Post: post})
 	}
 }
+
+// markMentions bolds the mentions of members in body, before it is
+// rendered, so a mention stands out; other @words stay as written.
+func markMentions(body string, mentioned []GroupMember) string {
+	if len(mentioned) == 0 {
+		return body
+	}
+	names := map[string]bool{}
+	for _, m := range mentioned {
+		names[m.Name] = true
+	}
+	return mentionPattern.ReplaceAllStringFunc(body, func(match string) string {
+		sub := mentionPattern.FindStringSubmatch(match)
+		name := strings.TrimRight(sub[1]+sub[2], ".-")
+		if !names[name] {
+			return match
+		}
+		at := strings.Index(match, "@")
+		trailing := ""
+		if sub[2] != "" {
+			trailing = sub[2][len(name):]
+		}
+		return match[:at] + "**@" + markdownEscaper.Replace(name) + "**" + trailing
+	})
+}
+
+// markdownEscaper keeps a name's punctuation from becoming Markdown.
+var markdownEscaper = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `_`, `\_`, "`", "\\`", `[`, `\[`, `]`, `\]`, `<`, `\<`)

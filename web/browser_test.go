@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"go.mongodb.org/mongo-driver/bson"
 
+	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/views"
 )
 
@@ -288,11 +291,12 @@ func TestBrowserSignInByEmailLink(t *testing.T) {
 }
 
 // TestBrowserScreenshot is not a test but the generator of the README's
-// screenshots: with FANCLUB_SCREENSHOT set to a directory it signs in and
-// saves home.png and settings.png there: what a phone's screen (390x844 CSS
+// screenshots: with FANCLUB_SCREENSHOT set to a directory it signs in,
+// fills a group with a few posts, and saves home.png, settings.png,
+// group.png and moderation.png there: what a phone's screen (390x844 CSS
 // pixels, at twice the density, so 780x1688 PNGs) shows of each page.
 // Otherwise it skips. Korean text needs a Korean font (fonts-nanum or
-// fonts-noto-cjk), though the pictures are in English.
+// fonts-noto-cjk), reactions an emoji font (fonts-noto-color-emoji).
 //
 //	FANCLUB_SCREENSHOT=$PWD/docs go test ./web -run TestBrowserScreenshot -count=1
 func TestBrowserScreenshot(t *testing.T) {
@@ -303,13 +307,16 @@ func TestBrowserScreenshot(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s := newSite(t, siteOptions{})
+	s := newSite(t, crowd())
 	b := brOpen(t, 2)
 	b.brSignIn(s, "minji@example.com")
+	brDemoGroup(t, s)
 
 	for _, shot := range []struct{ path, file, ready string }{
 		{"/", "home.png", `[data-testid="greeting"]`},
 		{"/settings", "settings.png", `[data-testid="save-profile"]`},
+		{"/groups/coffee-lovers#feed-heading", "group.png", `[data-testid="post"]`},
+		{"/groups/coffee-lovers/moderation", "moderation.png", `[data-testid="queue-item"]`},
 	} {
 		b.do("open "+shot.path,
 			chromedp.Navigate(s.URL+shot.path),
@@ -328,4 +335,65 @@ func TestBrowserScreenshot(t *testing.T) {
 		}
 		t.Logf("wrote %s (%d bytes)", out, len(img))
 	}
+}
+
+// brDemoGroup fills a group for the screenshots: the signed-in owner
+// minji, two members, posts in both languages, reactions and a report.
+func brDemoGroup(t *testing.T, s *site) {
+	t.Helper()
+	ctx := context.Background()
+	accounts := s.DB.Collection("accounts")
+	named := func(email, name string) community.Actor {
+		if _, err := accounts.UpdateOne(ctx, bson.M{"email": email}, bson.M{"$set": bson.M{"name": name}}); err != nil {
+			t.Fatal(err)
+		}
+		var d struct {
+			ID auth.AccountID `bson:"_id"`
+		}
+		if err := accounts.FindOne(ctx, bson.M{"email": email}).Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		a, err := s.Auth.AccountByID(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return community.Actor{Account: a}
+	}
+	minji := named("minji@example.com", "Minji Kim")
+	s.signUp(t, "emma@example.com")
+	s.signUp(t, "jun@example.com")
+	emma, jun := named("emma@example.com", "Emma Lee"), named("jun@example.com", "박준")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := s.Community.CreateGroup(ctx, minji, community.GroupInput{Slug: "coffee-lovers", Name: "Coffee lovers · 커피 애호가",
+		Description: "Tasting notes, brewing tips and first looks at new roasts.", Color: "teal",
+		Visibility: community.Listed, Policy: community.JoinOpen})
+	must(err)
+	for _, a := range []community.Actor{emma, jun} {
+		_, err := s.Community.Join(ctx, a, "coffee-lovers", "")
+		must(err)
+	}
+	welcome, err := s.Community.CreatePost(ctx, minji, "coffee-lovers", "Welcome! Read the **house rules** and say hi 👋")
+	must(err)
+	s.Clock.Advance(time.Hour)
+	guji, err := s.Community.CreatePost(ctx, emma, "coffee-lovers", "Tried the **Ethiopia Guji** pour-over this morning ☕️\n\n- blueberry\n- jasmine\n\nAnyone else, @[박준]?")
+	must(err)
+	s.Clock.Advance(time.Hour)
+	class, err := s.Community.CreatePost(ctx, jun, "coffee-lovers", "다음 주 **로스팅 클래스** 신청하신 분 계신가요? 🙋")
+	must(err)
+	must(s.Community.ModeratePost(ctx, minji, "coffee-lovers", welcome.ID, community.ModPin, ""))
+	for _, r := range []struct {
+		a    community.Actor
+		post community.PostID
+		r    community.Reaction
+	}{{jun, guji.ID, "love"}, {minji, guji.ID, "love"}, {minji, guji.ID, "like"}, {emma, class.ID, "like"}, {emma, welcome.ID, "thanks"}} {
+		must(s.Community.ReactToPost(ctx, r.a, "coffee-lovers", r.post, r.r))
+	}
+	_, err = s.Community.CreateComment(ctx, jun, "coffee-lovers", guji.ID, "저도요! Blueberry notes 최고예요.", "")
+	must(err)
+	must(s.Community.ReportContent(ctx, emma, "coffee-lovers", community.ReportInput{Post: class.ID, Reason: "offtopic", Note: "Looks like an ad?"}))
 }

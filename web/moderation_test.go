@@ -66,9 +66,9 @@ func TestReportsReachTheQueues(t *testing.T) {
 	if queue.Status != http.StatusOK {
 		t.Fatalf("queue: %d", queue.Status)
 	}
-	mustContain(t, queue.Body, "Buy cheap watches", "2 reports", "reader: Spam or advertising", "Obvious spam", "mod: Off-topic")
+	mustContain(t, queue.Body, "Buy cheap watches", "Reports: 2", "reader: Spam or advertising", "Obvious spam", "mod: Off-topic")
 	site := c.admin.get("/moderation")
-	mustContain(t, site.Body, "Buy cheap watches", "2 reports", "Coffee")
+	mustContain(t, site.Body, "Buy cheap watches", "Reports: 2", "Coffee")
 	if res := c.mod.get("/moderation"); res.Status != http.StatusNotFound {
 		t.Errorf("a group moderator opens the site queue: %d, want 404", res.Status)
 	}
@@ -236,9 +236,9 @@ func TestModerateComments(t *testing.T) {
 	mustContain(t, c.mod.get("/groups/coffee/moderation").Body, "Rude words", "Comment")
 	c.mod.post(path+"/comments/"+cm.ID+"/moderate", url.Values{"action": {"hide"}})
 	mustNotContain(t, c.author.get(path).Body, "Rude words")
-	mustContain(t, c.author.get(path).Body, "0 comments")
+	mustContain(t, c.author.get(path).Body, "Comments: 0")
 	c.mod.post(path+"/comments/"+cm.ID+"/moderate", url.Values{"action": {"restore"}})
-	mustContain(t, c.author.get(path).Body, "Rude words", "1 comments")
+	mustContain(t, c.author.get(path).Body, "Rude words", "Comments: 1")
 	c.mod.post(path+"/comments/"+cm.ID+"/moderate", url.Values{"action": {"remove"}})
 	mustNotContain(t, c.mod.get(path).Body, "Rude words")
 	if n := c.s.count("comments", bson.M{"state": "deleted"}); n != 1 {
