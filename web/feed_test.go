@@ -2,15 +2,19 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/event"
 
 	"fanclub/community"
+	"fanclub/internal/mongotest"
 	"fanclub/internal/ratelimit"
 )
 
@@ -266,4 +270,56 @@ func TestPostingLimit(t *testing.T) {
 	if res := admin.post("/groups/coffee/posts", url.Values{"body": {"later"}}); res.Status != http.StatusSeeOther {
 		t.Errorf("a minute later: %d, want 303", res.Status)
 	}
+}
+
+// TestFeedPageRoundTrips counts the database commands a whole feed page
+// costs through HTTP (session, account, bell, group, member, posts,
+// reactions): the same for 5 posts as for a full page out of 50.
+func TestFeedPageRoundTrips(t *testing.T) {
+	var counting atomic.Bool
+	var commands atomic.Int64
+	mon := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+		if counting.Load() {
+			commands.Add(1)
+		}
+	}}
+	o := crowd()
+	o.db = mongotest.NewMonitored(t, mon)
+	s := newSite(t, o)
+	admin := s.signUp(t, "admin@example.com")
+	reader := s.signUp(t, "reader@example.com")
+	for _, g := range []struct {
+		slug string
+		n    int
+	}{{"five", 5}, {"fifty", 50}} {
+		s.newGroup(t, admin, community.GroupInput{Slug: g.slug})
+		s.join(t, g.slug, reader)
+		for i := range g.n {
+			p, err := s.Community.CreatePost(context.Background(), s.actor(t, admin), g.slug, fmt.Sprintf("%s %d by @reader", g.slug, i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i%2 == 0 {
+				if err := s.Community.ReactToPost(context.Background(), s.actor(t, reader), g.slug, p.ID, "like"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	cost := func(slug string) int64 {
+		reader.get("/groups/" + slug) // warm: any once-per-session write happens here
+		commands.Store(0)
+		counting.Store(true)
+		res := reader.get("/groups/" + slug)
+		counting.Store(false)
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, `aria-pressed="true"`) {
+			t.Fatalf("%s: %d, or no reaction marked", slug, res.Status)
+		}
+		return commands.Load()
+	}
+	small, large := cost("five"), cost("fifty")
+	if small != large {
+		t.Errorf("a feed page of 5 posts cost %d database commands, one of 20 (of 50) cost %d; want the same", small, large)
+	}
+	t.Logf("a feed page costs %d database commands through HTTP", small)
 }
