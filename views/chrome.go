@@ -34,3 +34,8 @@ type Flash struct {
 
 // SignedIn reports whether someone is signed in.
 func (c Chrome) SignedIn() bool { return c.Viewer != nil }
+
+// Staff reports whether the viewer runs the site: its owner or an admin.
+func (c Chrome) Staff() bool {
+	return c.Viewer != nil && (c.Viewer.Role == auth.RoleOwner || c.Viewer.Role == auth.RoleAdmin)
+}

@@ -68,7 +68,8 @@ func TestReportsReachTheQueues(t *testing.T) {
 	}
 	mustContain(t, queue.Body, "Buy cheap watches", "Reports: 2", "reader: Spam or advertising", "Obvious spam", "mod: Off-topic")
 	site := c.admin.get("/moderation")
-	mustContain(t, site.Body, "Buy cheap watches", "Reports: 2", "Coffee")
+	mustContain(t, site.Body, "Buy cheap watches", "Reports: 2", "Coffee", `data-testid="site-moderation"`)
+	mustNotContain(t, c.mod.get("/groups").Body, `data-testid="site-moderation"`)
 	if res := c.mod.get("/moderation"); res.Status != http.StatusNotFound {
 		t.Errorf("a group moderator opens the site queue: %d, want 404", res.Status)
 	}
