@@ -135,11 +135,9 @@ func (s *Service) auditPage(ctx context.Context, filter bson.M, f AuditFilter) (
 		filter["actor"] = f.Actor
 	}
 	if f.Before != "" {
-		at, id, ok := parseCursor(f.Before)
-		if !ok {
-			return AuditPage{}, ErrNotFound
+		if err := pageAfter(filter, "at", f.Before, "$lt", nil); err != nil {
+			return AuditPage{}, err
 		}
-		filter["$or"] = bson.A{bson.M{"at": bson.M{"$lt": at}}, bson.M{"at": at, "_id": bson.M{"$lt": id}}}
 	}
 	var docs []auditDoc
 	if err := s.findAll(ctx, s.audit, filter, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, AuditPageSize+1, &docs, "list audit log"); err != nil {

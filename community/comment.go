@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
 )
@@ -67,20 +66,14 @@ func (s *Service) ThreadOf(ctx context.Context, a Actor, slug string, id PostID,
 	filter := bson.M{"post": id}
 	st.visibleStates(filter)
 	if after != "" {
-		at, cid, ok := parseCursor(after)
-		if !ok {
-			return Thread{}, st, ErrNotFound
+		if err := pageAfter(filter, "createdAt", after, "$gt", nil); err != nil {
+			return Thread{}, st, err
 		}
-		filter["$or"] = bson.A{bson.M{"createdAt": bson.M{"$gt": at}}, bson.M{"createdAt": at, "_id": bson.M{"$gt": cid}}}
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(CommentPageSize + 1)
-	cur, err := s.comments.Find(ctx, filter, opts)
-	if err != nil {
-		return Thread{}, st, wrap(err, "list comments")
 	}
 	var docs []commentDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return Thread{}, st, wrap(err, "list comments")
+	sort := bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}
+	if err := s.findAll(ctx, s.comments, filter, sort, CommentPageSize+1, &docs, "list comments"); err != nil {
+		return Thread{}, st, err
 	}
 	th := Thread{Post: p}
 	if len(docs) > CommentPageSize {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // maxPinned bounds the pinned posts shown above the feed.
@@ -33,13 +32,8 @@ func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Stand
 			return st, page, err
 		}
 	} else {
-		at, id, ok := parseCursor(before)
-		if !ok {
-			return st, page, ErrNotFound
-		}
-		filter["$or"] = bson.A{
-			bson.M{"createdAt": bson.M{"$lt": at}},
-			bson.M{"createdAt": at, "_id": bson.M{"$lt": id}},
+		if err := pageAfter(filter, "createdAt", before, "$lt", nil); err != nil {
+			return st, page, err
 		}
 	}
 	posts, err := s.findPosts(ctx, filter, FeedPageSize+1)
@@ -82,14 +76,10 @@ func (st Standing) visibleStates(filter bson.M) {
 // findPosts returns up to n posts matching filter, newest first. Served
 // by index "posts_group_feed".
 func (s *Service) findPosts(ctx context.Context, filter bson.M, n int) ([]Post, error) {
-	opts := options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(n))
-	cur, err := s.posts.Find(ctx, filter, opts)
-	if err != nil {
-		return nil, wrap(err, "list posts")
-	}
 	var docs []postDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "list posts")
+	sort := bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
+	if err := s.findAll(ctx, s.posts, filter, sort, n, &docs, "list posts"); err != nil {
+		return nil, err
 	}
 	out := make([]Post, len(docs))
 	for i, d := range docs {
@@ -101,6 +91,22 @@ func (s *Service) findPosts(ctx context.Context, filter bson.M, n int) ([]Post, 
 // cursor is a keyset position: a time and the id that breaks ties.
 func cursor(at time.Time, id string) string {
 	return strconv.FormatInt(at.UnixMilli(), 10) + "-" + id
+}
+
+// pageAfter narrows filter to the documents past a cursor in a listing
+// sorted by field then _id: older ones ("$lt") or newer ones ("$gt").
+// toID turns the cursor's id back into the document's _id. A cursor that
+// does not parse is ErrNotFound, like any other bad link.
+func pageAfter(filter bson.M, field, c, op string, toID func(string) string) error {
+	at, id, ok := parseCursor(c)
+	if !ok {
+		return ErrNotFound
+	}
+	if toID != nil {
+		id = toID(id)
+	}
+	filter["$or"] = bson.A{bson.M{field: bson.M{op: at}}, bson.M{field: at, "_id": bson.M{op: id}}}
+	return nil
 }
 
 // parseCursor reads a cursor made by cursor.

@@ -37,12 +37,10 @@ func (s *Service) Members(ctx context.Context, a Actor, slug, before string) (St
 	}
 	filter := bson.M{"group": st.Group.ID, "state": StateActive}
 	if before != "" {
-		at, account, ok := parseCursor(before)
-		if !ok {
-			return st, Roster{}, ErrNotFound
+		toID := func(account string) string { return memberID(st.Group.ID, auth.AccountID(account)) }
+		if err := pageAfter(filter, "joinedAt", before, "$lt", toID); err != nil {
+			return st, Roster{}, err
 		}
-		id := memberID(st.Group.ID, auth.AccountID(account))
-		filter["$or"] = bson.A{bson.M{"joinedAt": bson.M{"$lt": at}}, bson.M{"joinedAt": at, "_id": bson.M{"$lt": id}}}
 	}
 	sort := bson.D{{Key: "joinedAt", Value: -1}, {Key: "_id", Value: -1}}
 	var docs []memberDoc

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
 )
@@ -42,14 +41,10 @@ func (s *Service) resolveMentions(ctx context.Context, g GroupID, body string) (
 	if len(names) == 0 {
 		return nil, nil
 	}
-	cur, err := s.members.Find(ctx, bson.M{"group": g, "state": StateActive, "name": bson.M{"$in": names}},
-		options.Find().SetLimit(maxMentions))
-	if err != nil {
-		return nil, wrap(err, "find mentioned members")
-	}
 	var docs []memberDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "find mentioned members")
+	filter := bson.M{"group": g, "state": StateActive, "name": bson.M{"$in": names}}
+	if err := s.findAll(ctx, s.members, filter, nil, maxMentions, &docs, "find mentioned members"); err != nil {
+		return nil, err
 	}
 	out := make([]GroupMember, len(docs))
 	for i, d := range docs {

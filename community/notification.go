@@ -101,11 +101,9 @@ func (s *Service) Notices(ctx context.Context, a Actor, before string) (NoticePa
 	}
 	filter := bson.M{"account": a.ID()}
 	if before != "" {
-		at, id, ok := parseCursor(before)
-		if !ok {
-			return NoticePage{}, ErrNotFound
+		if err := pageAfter(filter, "createdAt", before, "$lt", nil); err != nil {
+			return NoticePage{}, err
 		}
-		filter["$or"] = bson.A{bson.M{"createdAt": bson.M{"$lt": at}}, bson.M{"createdAt": at, "_id": bson.M{"$lt": id}}}
 	}
 	var docs []noticeDoc
 	sort := bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
