@@ -145,6 +145,7 @@ type seeder struct {
 type seedGroup struct {
 	demoGroup
 	active  []community.Actor // members who write, the admin aside
+	welcome community.Post    // the admin's pinned post
 	written []community.Post  // by members, oldest first
 }
 
@@ -195,9 +196,14 @@ func (s *seeder) groups(ctx context.Context) error {
 			return fmt.Errorf("seed: pin in %s: %w", g.Slug, err)
 		}
 		s.n.Pinned++
+		sg.welcome = p
 	}
 	for _, g := range s.all {
 		if err := s.fill(ctx, g); err != nil {
+			return err
+		}
+		// The first members greet each other under the welcome post.
+		if err := s.discuss(ctx, g, g.welcome); err != nil {
 			return err
 		}
 	}
@@ -442,8 +448,9 @@ func (s *seeder) phrase(pool map[string][]string, who community.Actor) string {
 	return lines[s.rng.IntN(len(lines))]
 }
 
-// seedReactions weighs the reactions as people use them: mostly likes.
-var seedReactions = []community.Reaction{"like", "like", "like", "love", "love", "laugh", "wow", "thanks", "sad"}
+// seedReactions weighs the reactions as people use them on cheerful
+// posts: mostly likes, no sad faces.
+var seedReactions = []community.Reaction{"like", "like", "like", "love", "love", "laugh", "wow", "thanks"}
 
 func (s *seeder) reaction() community.Reaction { return seedReactions[s.rng.IntN(len(seedReactions))] }
 
