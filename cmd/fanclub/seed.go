@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +50,9 @@ func seed(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer conn.Close(context.Background())
 	start := time.Now()
 	n, err := seedDemo(ctx, conn.DB, time.Now, log)
+	if err != nil && !errors.Is(err, errNotEmpty) {
+		return fmt.Errorf("%w (the database is now partly seeded: seed a fresh one)", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -105,26 +107,6 @@ func databaseEmpty(ctx context.Context, db *mongo.Database) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// seedClock is the time the seed writes at. It starts three weeks back and
-// only moves forward, never past end, so the club reads like weeks of use.
-type seedClock struct{ t, end time.Time }
-
-// Now is the clock's time, for auth and community.
-func (c *seedClock) Now() time.Time { return c.t }
-
-// advance moves the clock forward by d.
-func (c *seedClock) advance(d time.Duration) { c.at(c.t.Add(d)) }
-
-// at moves the clock forward to t, if t is later.
-func (c *seedClock) at(t time.Time) {
-	if t.After(c.end) {
-		t = c.end
-	}
-	if t.After(c.t) {
-		c.t = t
-	}
 }
 
 // seeder writes the demo club through auth and community, as its people
@@ -440,50 +422,6 @@ func (s *seeder) postBody(g *seedGroup, author community.Actor) string {
 		body = strings.ReplaceAll(body, "{mention}", "@["+s.other(g.active, author.ID()).Account.Name+"]")
 	}
 	return body
-}
-
-// phrase is a random line from pool in who's language.
-func (s *seeder) phrase(pool map[string][]string, who community.Actor) string {
-	lines := pool[who.Account.Locale]
-	return lines[s.rng.IntN(len(lines))]
-}
-
-// seedReactions weighs the reactions as people use them on cheerful
-// posts: mostly likes, no sad faces.
-var seedReactions = []community.Reaction{"like", "like", "like", "love", "love", "laugh", "wow", "thanks"}
-
-func (s *seeder) reaction() community.Reaction { return seedReactions[s.rng.IntN(len(seedReactions))] }
-
-// minutes is a random duration from lo to hi minutes.
-func (s *seeder) minutes(lo, hi int) time.Duration {
-	return time.Duration(lo+s.rng.IntN(hi-lo+1)) * time.Minute
-}
-
-// pick is a random one of people.
-func (s *seeder) pick(people []community.Actor) community.Actor {
-	return people[s.rng.IntN(len(people))]
-}
-
-// other is a random one of people who is none of not, or the admin if
-// nobody else is there.
-func (s *seeder) other(people []community.Actor, not ...auth.AccountID) community.Actor {
-	var rest []community.Actor
-	for _, p := range people {
-		if !slices.Contains(not, p.ID()) {
-			rest = append(rest, p)
-		}
-	}
-	if len(rest) == 0 {
-		return s.admin
-	}
-	return s.pick(rest)
-}
-
-// some is n of people, distinct, in random order.
-func (s *seeder) some(people []community.Actor, n int) []community.Actor {
-	out := append([]community.Actor(nil), people...)
-	s.rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
-	return out[:min(n, len(out))]
 }
 
 // group is the seeded group with slug.
