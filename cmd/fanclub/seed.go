@@ -185,7 +185,7 @@ func (s *seeder) groups(ctx context.Context) error {
 			return err
 		}
 		// The first members greet each other under the welcome post.
-		if err := s.discuss(ctx, g, g.welcome); err != nil {
+		if err := s.discuss(ctx, g, g.welcome, demoGreetings); err != nil {
 			return err
 		}
 	}
@@ -323,21 +323,21 @@ func (s *seeder) feed(ctx context.Context) error {
 		}
 		s.n.Posts++
 		p.g.written = append(p.g.written, post)
-		if err := s.discuss(ctx, p.g, post); err != nil {
+		if err := s.discuss(ctx, p.g, post, demoComments); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// discuss adds up to five comments to post, some replying to others, and
-// reactions to the post and to some comments.
-func (s *seeder) discuss(ctx context.Context, g *seedGroup, post community.Post) error {
+// discuss adds up to five comments to post, from lines or replying to
+// others, and reactions to the post and to some comments.
+func (s *seeder) discuss(ctx context.Context, g *seedGroup, post community.Post, lines map[string][]string) error {
 	var comments []community.Comment
 	for range s.rng.IntN(6) {
 		s.clock.advance(s.minutes(10, 120))
 		who := s.pick(g.active)
-		body, replyTo := s.phrase(demoComments, who), community.CommentID("")
+		body, replyTo := s.phrase(lines, who), community.CommentID("")
 		if len(comments) > 0 && s.rng.IntN(3) == 0 {
 			parent := comments[s.rng.IntN(len(comments))]
 			body, replyTo = s.phrase(demoReplies, who), parent.ID

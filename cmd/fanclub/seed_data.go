@@ -205,8 +205,13 @@ var demoPosts = map[string][]string{
 	},
 }
 
-// demoComments and demoReplies are what members answer, by locale.
+// demoGreetings, demoComments and demoReplies are what members answer,
+// by locale: to a welcome post, to a post, to a comment.
 var (
+	demoGreetings = map[string][]string{
+		"ko": {"반가워요! 잘 부탁드려요 🙌", "가입했어요. 좋은 이야기 많이 나눠요!", "안녕하세요, 오래 기다렸어요 😊", "드디어 가입했어요!"},
+		"en": {"Hello everyone! 👋", "Happy to be here!", "Hi all, looking forward to this ☕", "Thanks for having me!"},
+	}
 	demoComments = map[string][]string{
 		"ko": {"저도 궁금했어요!", "좋은 정보 감사합니다 🙏", "와 사진도 올려 주세요!", "저는 93도로 내리는데 비슷한 맛이 나요.",
 			"완전 공감해요 ㅎㅎ", "다음 모임 때 가져와 주세요!", "저도 그 원두 정말 좋아해요.", "**꿀팁** 감사합니다!",
