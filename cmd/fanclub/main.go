@@ -1,8 +1,10 @@
 // Command fanclub runs the fanclub site.
 //
 //	fanclub [serve] [-addr :8080] [-data ./data]
+//	fanclub seed [-data ./data]
 //
-// With no MONGODB_URI it starts an embedded database under ./data.
+// With no MONGODB_URI it starts an embedded database under ./data. seed
+// fills an empty database with a demo club in Korean and English.
 package main
 
 import (
@@ -47,8 +49,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, log)
+	case "seed":
+		return seed(ctx, cfg, log)
 	default:
-		return fmt.Errorf("unknown command %q (want: serve)", cmd)
+		return fmt.Errorf("unknown command %q (want: serve or seed)", cmd)
 	}
 }
 

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"maps"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/auth"
+	"fanclub/community"
+	"fanclub/internal/mail"
+	"fanclub/internal/mongotest"
+)
+
+func TestMain(m *testing.M) { os.Exit(mongotest.Main(m)) }
+
+// TestSeedFillsAnEmptyDatabaseOnce runs `fanclub seed` on an empty
+// database (MONGODB_URI pointed at the test server) and checks the club it
+// makes; a second run refuses and changes nothing.
+func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	u, err := url.Parse(mongotest.Conn(t).URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + db.Name()
+	env := map[string]string{"MONGODB_URI": u.String()}
+	getenv := func(k string) string { return env[k] }
+
+	log := &syncBuffer{}
+	start := time.Now()
+	if err := run(ctx, []string{"seed"}, getenv, log); err != nil {
+		t.Fatalf("seed: %v\n%s", err, log)
+	}
+	for _, want := range []string{`msg="demo club seeded" accounts=51 groups=12`, "sign in as admin@example.com", "/signin"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+
+	count := func(coll string, filter bson.M) int64 {
+		t.Helper()
+		n, err := db.Collection(coll).CountDocuments(ctx, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	atLeast := func(what string, got, want int64) {
+		t.Helper()
+		if got < want {
+			t.Errorf("%s: %d, want at least %d", what, got, want)
+		}
+	}
+	if n := count("accounts", bson.M{}); n != 51 {
+		t.Errorf("accounts: %d, want 51", n)
+	}
+	if n := count("groups", bson.M{}); n != 12 {
+		t.Errorf("groups: %d, want 12", n)
+	}
+	for _, p := range []community.JoinPolicy{community.JoinOpen, community.JoinApproval, community.JoinInvite, community.JoinTier} {
+		if n := count("groups", bson.M{"policy": p}); n != 3 {
+			t.Errorf("%s groups: %d, want 3", p, n)
+		}
+	}
+	atLeast("unlisted groups", count("groups", bson.M{"visibility": community.Unlisted}), 1)
+	atLeast("posts", count("posts", bson.M{}), 51)
+	atLeast("pinned posts", count("posts", bson.M{"pinned": true}), 1)
+	atLeast("posts with a mention", count("posts", bson.M{"mentions.0": bson.M{"$exists": true}}), 1)
+	atLeast("comments", count("comments", bson.M{}), 51)
+	atLeast("replies", count("comments", bson.M{"replyTo": bson.M{"$exists": true}}), 1)
+	atLeast("reactions", count("reactions", bson.M{}), 51)
+	atLeast("pending requests", count("group_members", bson.M{"state": community.StatePending}), 1)
+	atLeast("open invitations", count("group_members", bson.M{"state": community.StateInvited}), 1)
+	atLeast("moderators", count("group_members", bson.M{"role": community.RoleModerator}), 1)
+	if n := count("reports", bson.M{"resolved": false}); n != 2 {
+		t.Errorf("open reports: %d, want 2", n)
+	}
+	// Dated over the last three weeks, none in the future.
+	for _, coll := range []string{"posts", "comments", "reactions"} {
+		if n := count(coll, bson.M{"$or": bson.A{
+			bson.M{"createdAt": bson.M{"$lt": start.Add(-22 * 24 * time.Hour)}},
+			bson.M{"createdAt": bson.M{"$gt": time.Now()}}}}); n != 0 {
+			t.Errorf("%s: %d dated outside the last three weeks", coll, n)
+		}
+	}
+	checkCounters(t, db)
+	checkAdminSignsIn(t, db)
+
+	before := snapshot(t, db)
+	err = run(ctx, []string{"seed"}, getenv, log)
+	if !errors.Is(err, errNotEmpty) {
+		t.Fatalf("second seed: %v, want errNotEmpty", err)
+	}
+	if after := snapshot(t, db); !maps.Equal(before, after) {
+		t.Errorf("second seed changed the database:\nbefore %v\nafter  %v", before, after)
+	}
+}
+
+// checkCounters asks community to recount every group: the seed went
+// through the same calls as people do, so nothing needs repair.
+func checkCounters(t *testing.T, db *mongo.Database) {
+	t.Helper()
+	ctx := context.Background()
+	cm := community.New(db, community.Limits{}, time.Now, discardLog())
+	var groups []struct {
+		ID community.GroupID `bson:"_id"`
+	}
+	cur, err := db.Collection("groups").Find(ctx, bson.M{})
+	if err != nil || cur.All(ctx, &groups) != nil {
+		t.Fatalf("list groups: %v", err)
+	}
+	for _, g := range groups {
+		if r, err := cm.Reconcile(ctx, g.ID); err != nil || r != (community.Repairs{}) {
+			t.Errorf("group %s: reconcile repaired %+v, %v; want nothing to repair", g.ID, r, err)
+		}
+	}
+}
+
+// checkAdminSignsIn checks the demo admin owns the site and that an email
+// link for the address opens that account.
+func checkAdminSignsIn(t *testing.T, db *mongo.Database) {
+	t.Helper()
+	ctx := context.Background()
+	au, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: discardLog()}, time.Now, discardLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := au.AccountByEmail(ctx, demoAdminEmail)
+	if err != nil || admin.Role != auth.RoleOwner || admin.Name != demoAdminName {
+		t.Fatalf("admin: %+v, %v; want the site owner", admin, err)
+	}
+	got, err := au.SignIn(ctx, auth.External{Provider: "email", Subject: demoAdminEmail, Email: demoAdminEmail, EmailVerified: true})
+	if err != nil || got.ID != admin.ID {
+		t.Errorf("email link for the admin: %+v, %v; want the admin's account", got, err)
+	}
+	member, err := au.AccountByEmail(ctx, "minji.kim@example.com")
+	if err != nil || member.Name != "김민지" || member.Role != auth.RoleMember {
+		t.Errorf("minji.kim: %+v, %v", member, err)
+	}
+}
+
+// snapshot counts the documents of every collection in db.
+func snapshot(t *testing.T, db *mongo.Database) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	names, err := db.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	for _, name := range names {
+		n, err := db.Collection(name).CountDocuments(ctx, bson.M{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = n
+	}
+	return out
+}
+
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
