@@ -120,7 +120,7 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id Po
 		return Comment{}, err
 	}
 	c := Comment{ID: CommentID(newID()), Post: id, Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name,
-		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: RenderMarkdown(markMentions(body, mentions)), State: Published,
+		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: highlightMentions(RenderMarkdown(body), mentions), State: Published,
 		Reactions: map[Reaction]int{}, CreatedAt: s.now()}
 	var parent Comment
 	if replyTo != "" {
@@ -206,7 +206,7 @@ func (s *Service) EditComment(ctx context.Context, a Actor, slug string, post Po
 	if err != nil {
 		return c, err
 	}
-	c.Body, c.HTML, c.EditedAt = body, RenderMarkdown(markMentions(body, mentions)), s.now()
+	c.Body, c.HTML, c.EditedAt = body, highlightMentions(RenderMarkdown(body), mentions), s.now()
 	_, err = s.comments.UpdateOne(ctx, bson.M{"_id": id, "state": bson.M{"$ne": Deleted}},
 		bson.M{"$set": bson.M{"body": c.Body, "html": c.HTML, "editedAt": c.EditedAt}})
 	return c, wrap(err, "edit comment")

@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"html"
 	"regexp"
 	"slices"
 	"strings"
@@ -74,30 +75,60 @@ func (s *Service) notifyMentions(ctx context.Context, st Standing, post PostID, 
 	}
 }
 
-// markMentions bolds the mentions of members in body, before it is
-// rendered, so a mention stands out; other @words stay as written.
-func markMentions(body string, mentioned []GroupMember) string {
+// highlightMentions marks the mentions of members in rendered, already
+// sanitised HTML with <span class="mention">, outside code; other @words
+// stay as written. Only text between tags is touched, so no markup a
+// member wrote can come through.
+func highlightMentions(rendered string, mentioned []GroupMember) string {
 	if len(mentioned) == 0 {
-		return body
+		return rendered
 	}
 	names := map[string]bool{}
 	for _, m := range mentioned {
 		names[m.Name] = true
 	}
-	return mentionPattern.ReplaceAllStringFunc(body, func(match string) string {
-		sub := mentionPattern.FindStringSubmatch(match)
-		name := strings.TrimRight(sub[1]+sub[2], ".-")
-		if !names[name] {
-			return match
+	mark := func(text string) string {
+		return mentionPattern.ReplaceAllStringFunc(text, func(match string) string {
+			sub := mentionPattern.FindStringSubmatch(match)
+			name := strings.TrimRight(html.UnescapeString(sub[1]+sub[2]), ".-")
+			if !names[name] {
+				return match
+			}
+			at := strings.Index(match, "@")
+			end := len(match)
+			if sub[2] != "" { // a sentence's full stop stays outside
+				end -= len(sub[2]) - len(strings.TrimRight(sub[2], ".-"))
+			}
+			return match[:at] + `<span class="mention">` + match[at:end] + `</span>` + match[end:]
+		})
+	}
+	var b strings.Builder
+	inCode := 0
+	for rest := rendered; rest != ""; {
+		lt := strings.IndexByte(rest, '<')
+		if lt < 0 {
+			lt = len(rest)
 		}
-		at := strings.Index(match, "@")
-		trailing := ""
-		if sub[2] != "" {
-			trailing = sub[2][len(name):]
+		if inCode == 0 {
+			b.WriteString(mark(rest[:lt]))
+		} else {
+			b.WriteString(rest[:lt])
 		}
-		return match[:at] + "**@" + markdownEscaper.Replace(name) + "**" + trailing
-	})
+		rest = rest[lt:]
+		gt := strings.IndexByte(rest, '>')
+		if gt < 0 {
+			b.WriteString(rest)
+			break
+		}
+		tag := rest[:gt+1]
+		switch {
+		case strings.HasPrefix(tag, "<code"), strings.HasPrefix(tag, "<pre"):
+			inCode++
+		case strings.HasPrefix(tag, "</code"), strings.HasPrefix(tag, "</pre"):
+			inCode = max(inCode-1, 0)
+		}
+		b.WriteString(tag)
+		rest = rest[gt+1:]
+	}
+	return b.String()
 }
-
-// markdownEscaper keeps a name's punctuation from becoming Markdown.
-var markdownEscaper = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `_`, `\_`, "`", "\\`", `[`, `\[`, `]`, `\]`, `<`, `\<`)

@@ -107,7 +107,7 @@ func (s *Service) CreatePost(ctx context.Context, a Actor, slug, body string) (P
 		state = Held
 	}
 	p := Post{ID: PostID(newID()), Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name,
-		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: RenderMarkdown(markMentions(body, mentions)), State: state,
+		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: highlightMentions(RenderMarkdown(body), mentions), State: state,
 		Reactions: map[Reaction]int{}, Mentions: ids(mentions), CreatedAt: s.now()}
 	if err := s.insertPost(ctx, p); err != nil {
 		return Post{}, err
@@ -194,7 +194,7 @@ func (s *Service) EditPost(ctx context.Context, a Actor, slug string, id PostID,
 	if err != nil {
 		return p, err
 	}
-	p.Body, p.HTML, p.EditedAt = body, RenderMarkdown(markMentions(body, mentions)), s.now()
+	p.Body, p.HTML, p.EditedAt = body, highlightMentions(RenderMarkdown(body), mentions), s.now()
 	_, err = s.posts.UpdateOne(ctx, bson.M{"_id": id, "state": bson.M{"$ne": Deleted}},
 		bson.M{"$set": bson.M{"body": p.Body, "html": p.HTML, "editedAt": p.EditedAt, "mentions": ids(mentions)}})
 	if err != nil {

@@ -81,6 +81,26 @@ func (s *Service) Reconcile(ctx context.Context, g GroupID) (Repairs, error) {
 	return r, nil
 }
 
+// ReconcileAll reconciles every group, a batch of ids at a time, and
+// returns the repairs made in the groups that needed any.
+func (s *Service) ReconcileAll(ctx context.Context) (map[GroupID]Repairs, error) {
+	out := map[GroupID]Repairs{}
+	var ids []GroupID
+	if err := each(ctx, s.groups, bson.M{}, func(d groupDoc) { ids = append(ids, d.ID) }); err != nil {
+		return out, err
+	}
+	for _, id := range ids {
+		r, err := s.Reconcile(ctx, id)
+		if err != nil {
+			return out, err
+		}
+		if r != (Repairs{}) {
+			out[id] = r
+		}
+	}
+	return out, nil
+}
+
 // each decodes every document matching filter into a T and passes it to
 // fn. Only for maintenance: it reads the whole match, in batches.
 func each[T any](ctx context.Context, coll *mongo.Collection, filter bson.M, fn func(T)) error {

@@ -262,7 +262,7 @@ func TestPostingLimit(t *testing.T) {
 	if res.Status != http.StatusTooManyRequests {
 		t.Errorf("third post in a minute: %d, want 429", res.Status)
 	}
-	mustContain(t, res.Body, "You are posting very fast.")
+	mustContain(t, res.Body, "You are posting very fast.", ">too fast</textarea>")
 	if n := s.count("posts", bson.M{}); n != 2 {
 		t.Errorf("%d posts stored, want 2", n)
 	}

@@ -23,14 +23,13 @@ func (s *server) showGroup(c *fiber.Ctx) error {
 func (s *server) createPost(c *fiber.Ctx) error {
 	slug, body := c.Params("slug"), c.FormValue("body")
 	p, err := s.community.CreatePost(c.UserContext(), actor(c), slug, body)
-	var invalid community.ValidationError
-	if errors.As(err, &invalid) {
+	if status, errs, ok := keepTyped(err); ok {
 		st, page, ferr := s.community.Feed(c.UserContext(), actor(c), slug, "")
 		if ferr != nil {
 			return ferr
 		}
-		return render(c, fiber.StatusUnprocessableEntity, views.GroupFeedPage(views.GroupFeed{Chrome: s.chrome(c),
-			Standing: st, Page: page, Draft: body, Errors: invalid}))
+		return render(c, status, views.GroupFeedPage(views.GroupFeed{Chrome: s.chrome(c),
+			Standing: st, Page: page, Draft: body, Errors: errs}))
 	}
 	if err != nil {
 		return err
@@ -125,9 +124,8 @@ func (s *server) createComment(c *fiber.Ctx) error {
 	body, replyTo := c.FormValue("body"), c.FormValue("reply_to")
 	cm, err := s.community.CreateComment(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
 		body, community.CommentID(replyTo))
-	var invalid community.ValidationError
-	if errors.As(err, &invalid) {
-		return s.renderThread(c, fiber.StatusUnprocessableEntity, body, replyTo, invalid)
+	if status, errs, ok := keepTyped(err); ok {
+		return s.renderThread(c, status, body, replyTo, errs)
 	}
 	if err != nil {
 		return err
@@ -171,6 +169,19 @@ func (s *server) deleteComment(c *fiber.Ctx) error {
 		return err
 	}
 	return s.redirectWithFlash(c, postURL(c)+"#comments", "ok", "flash.deleted")
+}
+
+// keepTyped says whether a refused post or comment goes back to its form
+// with what was typed: bad input (422) and the posting limit (429) do.
+func keepTyped(err error) (int, map[string]string, bool) {
+	var invalid community.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		return fiber.StatusUnprocessableEntity, invalid, true
+	case errors.Is(err, community.ErrRateLimited):
+		return fiber.StatusTooManyRequests, map[string]string{"form": "post.error.rate_limited"}, true
+	}
+	return 0, nil, false
 }
 
 // postURL is the page of the post the request is about.

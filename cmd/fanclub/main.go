@@ -2,6 +2,7 @@
 //
 //	fanclub [serve] [-addr :8080] [-data ./data]
 //	fanclub seed [-data ./data]
+//	fanclub reconcile [-data ./data]
 //
 // With no MONGODB_URI it starts an embedded database under ./data. seed
 // fills an empty database with a demo club in Korean and English.
@@ -51,8 +52,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return serve(ctx, cfg, log)
 	case "seed":
 		return seed(ctx, cfg, log)
+	case "reconcile":
+		return reconcile(ctx, cfg, log)
 	default:
-		return fmt.Errorf("unknown command %q (want: serve or seed)", cmd)
+		return fmt.Errorf("unknown command %q (want: serve, seed or reconcile)", cmd)
 	}
 }
 
@@ -147,4 +150,26 @@ func sweep(ctx context.Context, au *auth.Service, log *slog.Logger) {
 			}
 		}
 	}
+}
+
+// reconcile recounts every group's counters from the documents and
+// repairs those that drifted (members, posts, comments, reactions), e.g.
+// after a crash between a write and its count. Safe to run while the site
+// serves.
+func reconcile(ctx context.Context, cfg config, log *slog.Logger) error {
+	conn, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	cm := community.New(conn.DB, community.DefaultLimits, time.Now, log)
+	fixed, err := cm.ReconcileAll(ctx)
+	if err != nil {
+		return err
+	}
+	for g, r := range fixed {
+		log.Info("counters repaired", "group", g, "groups", r.Groups, "posts", r.Posts, "comments", r.Comments)
+	}
+	log.Info("reconciled", "groups_repaired", len(fixed))
+	return nil
 }

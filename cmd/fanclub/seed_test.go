@@ -170,3 +170,44 @@ func snapshot(t *testing.T, db *mongo.Database) map[string]int64 {
 }
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestReconcileRepairsDrift seeds a club, drifts two counters by hand,
+// and has `fanclub reconcile` put them right.
+func TestReconcileRepairsDrift(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	u, err := url.Parse(mongotest.Conn(t).URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + db.Name()
+	getenv := func(k string) string { return map[string]string{"MONGODB_URI": u.String()}[k] }
+	log := &syncBuffer{}
+	if err := run(ctx, []string{"seed"}, getenv, log); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	var g struct {
+		ID      string `bson:"_id"`
+		Members int
+	}
+	if err := db.Collection("groups").FindOne(ctx, bson.M{"policy": "open"}).Decode(&g); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("groups").UpdateOne(ctx, bson.M{"_id": g.ID}, bson.M{"$inc": bson.M{"members": 5}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("posts").UpdateOne(ctx, bson.M{"group": g.ID}, bson.M{"$inc": bson.M{"comments": 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"reconcile"}, getenv, log); err != nil {
+		t.Fatalf("reconcile: %v", err)
+	}
+	if !strings.Contains(log.String(), "groups_repaired=1") {
+		t.Errorf("reconcile log:\n%s", log)
+	}
+	var after struct{ Members int }
+	_ = db.Collection("groups").FindOne(ctx, bson.M{"_id": g.ID}).Decode(&after)
+	if after.Members != g.Members {
+		t.Errorf("members %d after reconcile, want %d", after.Members, g.Members)
+	}
+}
