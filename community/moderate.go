@@ -62,8 +62,12 @@ func (s *Service) ModeratePost(ctx context.Context, a Actor, slug string, id Pos
 		err = s.changePostState(ctx, p, Held, Published)
 	case ModLock, ModUnlock:
 		err = s.setPostFlag(ctx, p, "locked", action == ModLock)
-	case ModPin, ModUnpin:
-		err = s.setPostFlag(ctx, p, "pinned", action == ModPin)
+	case ModPin:
+		if err = s.roomForPin(ctx, p); err == nil {
+			err = s.setPostFlag(ctx, p, "pinned", true)
+		}
+	case ModUnpin:
+		err = s.setPostFlag(ctx, p, "pinned", false)
 	default:
 		return ValidationError{"action": "moderation.error.action"}
 	}
@@ -86,6 +90,18 @@ func (s *Service) changePostState(ctx context.Context, p Post, from, to ContentS
 		return ErrConflict
 	}
 	return s.setPostState(ctx, p, to)
+}
+
+// roomForPin refuses a pin beyond the few the feed shows on top.
+func (s *Service) roomForPin(ctx context.Context, p Post) error {
+	n, err := s.posts.CountDocuments(ctx, bson.M{"group": p.Group, "pinned": true, "state": bson.M{"$ne": Deleted}})
+	if err != nil {
+		return wrap(err, "count pins")
+	}
+	if n >= maxPinned && !p.Pinned {
+		return ValidationError{"action": "moderation.error.too_many_pins"}
+	}
+	return nil
 }
 
 func (s *Service) setPostFlag(ctx context.Context, p Post, field string, on bool) error {

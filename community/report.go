@@ -113,7 +113,7 @@ func (s *Service) reportable(ctx context.Context, st Standing, post PostID, comm
 	switch {
 	case state == Deleted || p.State == Deleted:
 		return "", "", ErrGone
-	case !st.mayView(state, author):
+	case !st.mayView(state, author) || !st.mayView(p.State, p.Author):
 		return "", "", ErrNotFound
 	}
 	return target, author, nil

@@ -323,3 +323,22 @@ func TestFeedPageRoundTrips(t *testing.T) {
 	}
 	t.Logf("a feed page costs %d database commands through HTTP", small)
 }
+
+// TestPinsAreFew: the feed shows five pinned posts on top, so a sixth pin
+// is refused with a message and the post stays where it was.
+func TestPinsAreFew(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "coffee"})
+	for i := range 6 {
+		body := fmt.Sprintf("Pin me %d", i)
+		admin.post("/groups/coffee/posts", url.Values{"body": {body}})
+		res := admin.post("/groups/coffee/posts/"+fdPostID(t, s, body)+"/moderate", url.Values{"action": {"pin"}})
+		if i == 5 {
+			mustContain(t, admin.follow(res.Location).Body, "Five posts are pinned already.")
+		}
+	}
+	if n := s.count("posts", bson.M{"pinned": true}); n != 5 {
+		t.Errorf("%d pinned posts, want 5", n)
+	}
+}

@@ -240,6 +240,13 @@ func TestModerateComments(t *testing.T) {
 	mustContain(t, c.author.get(path).Body, "Comments: 0")
 	c.mod.post(path+"/comments/"+cm.ID+"/moderate", url.Values{"action": {"restore"}})
 	mustContain(t, c.author.get(path).Body, "Rude words", "Comments: 1")
+	other := c.s.signUp(t, "other@example.com")
+	c.s.join(t, "coffee", other)
+	c.mod.post(path+"/moderate", url.Values{"action": {"hide"}})
+	if res := other.post(path+"/comments/"+cm.ID+"/report", url.Values{"reason": {"spam"}}); res.Status != http.StatusNotFound {
+		t.Errorf("report a comment under a hidden post: %d, want 404", res.Status)
+	}
+	c.mod.post(path+"/moderate", url.Values{"action": {"restore"}})
 	c.mod.post(path+"/comments/"+cm.ID+"/moderate", url.Values{"action": {"remove"}})
 	mustNotContain(t, c.mod.get(path).Body, "Rude words")
 	if n := c.s.count("comments", bson.M{"state": "deleted"}); n != 1 {
