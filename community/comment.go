@@ -86,6 +86,9 @@ func (s *Service) ThreadOf(ctx context.Context, a Actor, slug string, id PostID,
 		th.Comments = append(th.Comments, d.comment())
 		targets = append(targets, commentTarget(d.ID))
 	}
+	if err := s.hideGoneQuotes(ctx, st, th.Comments); err != nil {
+		return th, st, err
+	}
 	mine, err := s.reactionsOf(ctx, a, targets)
 	th.Mine = map[string]map[Reaction]bool{}
 	for t, rs := range mine {
@@ -151,6 +154,35 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id Po
 	}
 	s.notifyMentions(ctx, st, id, mentions, told)
 	return c, nil
+}
+
+// hideGoneQuotes blanks the quotes replies carry of comments the viewer
+// may no longer see (hidden or deleted since), with one query for the
+// page, so moderated text does not live on in a quote.
+func (s *Service) hideGoneQuotes(ctx context.Context, st Standing, cs []Comment) error {
+	var parents []string
+	for _, c := range cs {
+		if c.ReplyTo != "" {
+			parents = append(parents, string(c.ReplyTo))
+		}
+	}
+	if len(parents) == 0 {
+		return nil
+	}
+	var docs []commentDoc
+	if err := s.findAll(ctx, s.comments, bson.M{"_id": bson.M{"$in": parents}}, nil, len(parents), &docs, "find quoted comments"); err != nil {
+		return err
+	}
+	visible := map[CommentID]bool{}
+	for _, d := range docs {
+		visible[d.ID] = st.mayView(d.State, d.Author)
+	}
+	for i, c := range cs {
+		if c.ReplyTo != "" && !visible[c.ReplyTo] {
+			cs[i].ReplyToQuote = ""
+		}
+	}
+	return nil
 }
 
 // quote is the start of a comment, for a reply to carry.
@@ -222,6 +254,9 @@ func (s *Service) DeleteComment(ctx context.Context, a Actor, slug string, post 
 	own := c.Author == a.ID()
 	if !own && !st.CanModerate() {
 		return ErrForbidden
+	}
+	if reason, err = validReason(reason); err != nil {
+		return err
 	}
 	if err := s.setCommentState(ctx, c, Deleted); err != nil {
 		return err

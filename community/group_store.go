@@ -183,13 +183,16 @@ func (s *Service) setMemberState(ctx context.Context, g GroupID, a auth.AccountI
 }
 
 // removeMember deletes a relation that is still in state, and uncounts it
-// if it was active.
+// if it was active. A relation no longer in that state is ErrConflict.
 func (s *Service) removeMember(ctx context.Context, g GroupID, a auth.AccountID, state MemberState) error {
 	res, err := s.members.DeleteOne(ctx, bson.M{"_id": memberID(g, a), "state": state})
 	if err != nil {
 		return wrap(err, "delete member")
 	}
-	if res.DeletedCount == 1 && state == StateActive {
+	if res.DeletedCount == 0 {
+		return ErrConflict // someone else changed it first
+	}
+	if state == StateActive {
 		return s.incGroup(ctx, g, "members", -1)
 	}
 	return nil

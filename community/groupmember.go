@@ -197,5 +197,8 @@ func (s *Service) Leave(ctx context.Context, a Actor, slug string) error {
 	case st.Member.Role == RoleOwner:
 		return ErrForbidden
 	}
-	return s.removeMember(ctx, st.Group.ID, a.ID(), st.Member.State)
+	if err := s.removeMember(ctx, st.Group.ID, a.ID(), st.Member.State); !errors.Is(err, ErrConflict) {
+		return err
+	}
+	return nil // gone already: a second tab, or a moderator acted first
 }

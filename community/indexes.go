@@ -38,7 +38,8 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		}},
 		{s.members, []mongo.IndexModel{
 			idx("group_members_account", "account"),
-			idx("group_members_group_state", "group", "state", "-joinedAt"),
+			idx("group_members_group_state", "group", "state", "-joinedAt", "-_id"),
+			idx("group_members_group_state_name", "group", "state", "name"),
 		}},
 		{s.invites, []mongo.IndexModel{
 			idx("group_invites_group", "group", "-createdAt"),
@@ -46,6 +47,7 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		}},
 		{s.posts, []mongo.IndexModel{
 			idx("posts_group_feed", "group", "state", "pinned", "-createdAt", "-_id"),
+			idx("posts_state_created", "state", "createdAt"), // the site's held posts
 		}},
 		{s.comments, []mongo.IndexModel{idx("comments_post", "post", "createdAt", "_id")}},
 		{s.reactions, []mongo.IndexModel{
@@ -54,15 +56,19 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 			idx("reactions_group", "group"),
 		}},
 		{s.reports, []mongo.IndexModel{
-			idx("reports_group_open", "group", "resolved", "-createdAt"),
+			idx("reports_group_open", "group", "resolved", "createdAt"),
+			idx("reports_open", "resolved", "createdAt"), // the site's queue
 			idx("reports_target", "target"),
 		}},
 		{s.audit, []mongo.IndexModel{
-			idx("audit_group_at", "group", "-at"),
-			idx("audit_group_action_at", "group", "action", "-at"),
-			idx("audit_group_actor_at", "group", "actor", "-at"),
+			idx("audit_group_at", "group", "-at", "-_id"),
+			idx("audit_group_action_at", "group", "action", "-at", "-_id"),
+			idx("audit_group_actor_at", "group", "actor", "-at", "-_id"),
+			idx("audit_at", "-at", "-_id"), // the site's log
+			idx("audit_action_at", "action", "-at", "-_id"),
+			idx("audit_actor_at", "actor", "-at", "-_id"),
 		}},
-		{s.notifications, []mongo.IndexModel{idx("notifications_account", "account", "-createdAt")}},
+		{s.notifications, []mongo.IndexModel{idx("notifications_account", "account", "-createdAt", "-_id")}},
 	} {
 		if err := mongodb.EnsureIndexes(ctx, c.coll, c.models...); err != nil {
 			return err

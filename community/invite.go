@@ -179,7 +179,13 @@ func (s *Service) AcceptInvite(ctx context.Context, a Actor, token string) (Grou
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return g, err
 	}
-	if m.State == StateActive {
+	switch m.State {
+	case StateActive:
+		return g, nil
+	case StatePending, StateInvited: // let in already: the link is not spent
+		if err := s.setMemberState(ctx, g.ID, a.ID(), m.State, StateActive); err != nil && !errors.Is(err, ErrConflict) {
+			return g, err
+		}
 		return g, nil
 	}
 	use := bson.M{"_id": link.ID, "revoked": false, "expiresAt": bson.M{"$gt": s.now()}, "left": bson.M{"$gt": 0}}
@@ -193,12 +199,8 @@ func (s *Service) AcceptInvite(ctx context.Context, a Actor, token string) (Grou
 	if res.MatchedCount == 0 {
 		return g, ErrInviteInvalid
 	}
-	if m.State == StatePending || m.State == StateInvited {
-		err = s.setMemberState(ctx, g.ID, a.ID(), m.State, StateActive)
-	} else {
-		err = s.addMember(ctx, g.ID, a, RoleMember, StateActive, "")
-	}
-	if errors.Is(err, errDuplicate) || errors.Is(err, ErrConflict) {
+	err = s.addMember(ctx, g.ID, a, RoleMember, StateActive, "")
+	if errors.Is(err, errDuplicate) {
 		err = nil // a second tab got there first
 	}
 	return g, err

@@ -74,10 +74,19 @@ func (s *Service) ModeratePost(ctx context.Context, a Actor, slug string, id Pos
 	if err != nil {
 		return err
 	}
-	if action == ModHide {
+	switch action {
+	case ModHide:
 		if err := s.resolveReports(ctx, postTarget(id)); err != nil {
 			return err
 		}
+	case ModApprove: // the mentions are heard now the post is out
+		author := st
+		author.Actor = Actor{Account: auth.Account{ID: p.Author, Name: p.AuthorName}}
+		mentioned := make([]GroupMember, len(p.Mentions))
+		for i, m := range p.Mentions {
+			mentioned[i] = GroupMember{Account: m}
+		}
+		s.notifyMentions(ctx, author, id, mentioned, nil)
 	}
 	s.record(ctx, a, st.Group.ID, audit, "post", string(id), p.AuthorName, reason)
 	return nil

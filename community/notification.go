@@ -122,9 +122,9 @@ func (s *Service) Notices(ctx context.Context, a Actor, before string) (NoticePa
 }
 
 // MarkRead marks one of the actor's notices read (id), or all of them
-// (id ""), and returns the notice marked, if one was. The unread count is
-// then set from a recount, so it cannot drift. Another account's notice
-// is ErrNotFound.
+// (id ""), and returns the notice marked, if one was. The unread count
+// drops by exactly the notices this call marked, so a notice arriving
+// meanwhile still counts. Another account's notice is ErrNotFound.
 func (s *Service) MarkRead(ctx context.Context, a Actor, id string) (Notice, error) {
 	if !a.SignedIn() {
 		return Notice{}, ErrSignInRequired
@@ -142,13 +142,13 @@ func (s *Service) MarkRead(ctx context.Context, a Actor, id string) (Notice, err
 		}
 		n, filter["_id"] = Notice(d), id
 	}
-	if _, err := s.notifications.UpdateMany(ctx, filter, bson.M{"$set": bson.M{"read": true}}); err != nil {
+	res, err := s.notifications.UpdateMany(ctx, filter, bson.M{"$set": bson.M{"read": true}})
+	if err != nil {
 		return n, wrap(err, "mark read")
 	}
-	left, err := s.notifications.CountDocuments(ctx, bson.M{"account": a.ID(), "read": false})
-	if err != nil {
-		return n, wrap(err, "count unread")
+	if res.ModifiedCount == 0 {
+		return n, nil
 	}
-	_, err = s.unread.UpdateOne(ctx, bson.M{"_id": a.ID()}, bson.M{"$set": bson.M{"unread": left}}, options.Update().SetUpsert(true))
+	_, err = s.unread.UpdateOne(ctx, bson.M{"_id": a.ID()}, bson.M{"$inc": bson.M{"unread": -res.ModifiedCount}})
 	return n, wrap(err, "count unread")
 }

@@ -200,7 +200,9 @@ func (s *Service) EditPost(ctx context.Context, a Actor, slug string, id PostID,
 	if err != nil {
 		return p, wrap(err, "edit post")
 	}
-	s.notifyMentions(ctx, st, p.ID, mentions, p.Mentions)
+	if p.State == Published { // a held post tells its mentions when approved
+		s.notifyMentions(ctx, st, p.ID, mentions, p.Mentions)
+	}
 	return p, nil
 }
 
@@ -214,6 +216,9 @@ func (s *Service) DeletePost(ctx context.Context, a Actor, slug string, id PostI
 	own := p.Author == a.ID()
 	if !own && !st.CanModerate() {
 		return ErrForbidden
+	}
+	if reason, err = validReason(reason); err != nil {
+		return err
 	}
 	if own && !st.CanModerate() {
 		if err := st.requirePost(); err != nil {

@@ -19,7 +19,9 @@ type Repairs struct {
 // members, published posts, each post's published comments, each post's
 // and comment's reactions) and repairs any that drifted. Counters move
 // with `$inc` after the write they count, so drift needs a crash between
-// the two; this is the repair, run by hand or on a schedule.
+// the two; this is the repair, run by hand when the site is quiet (it
+// recounts, then sets, so a write landing in between is missed until the
+// next run).
 func (s *Service) Reconcile(ctx context.Context, g GroupID) (Repairs, error) {
 	var r Repairs
 	members, err := s.members.CountDocuments(ctx, bson.M{"group": g, "state": StateActive})

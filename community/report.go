@@ -134,16 +134,20 @@ func (s *Service) targetColl(target string) (*mongo.Collection, string) {
 	return s.posts, id
 }
 
-// resolveReports closes the open reports on a target and zeroes its
-// count: the moderators have dealt with it.
+// resolveReports closes the open reports on a target and takes them off
+// its count: the moderators have dealt with it.
 func (s *Service) resolveReports(ctx context.Context, target string) error {
-	if _, err := s.reports.UpdateMany(ctx, bson.M{"target": target, "resolved": false},
-		bson.M{"$set": bson.M{"resolved": true}}); err != nil {
+	res, err := s.reports.UpdateMany(ctx, bson.M{"target": target, "resolved": false},
+		bson.M{"$set": bson.M{"resolved": true}})
+	if err != nil {
 		return wrap(err, "resolve reports")
 	}
-	coll, id := s.targetColl(target)
-	_, err := coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"reports": 0}})
-	return wrap(err, "resolve reports")
+	if res.ModifiedCount == 0 {
+		return nil
+	}
+	// Each report counted itself in; take out exactly those closed, so a
+	// report filed meanwhile still counts.
+	return s.incTarget(ctx, target, "reports", -int(res.ModifiedCount))
 }
 
 // maxQueue bounds the open reports a queue page reads. A queue longer

@@ -145,6 +145,16 @@ func (s *server) renderMembers(c *fiber.Ctx, status int, form views.MembersForm)
 }
 
 func (s *server) inviteMember(c *fiber.Ctx) error {
+	// Only moderators learn whether an address has an account.
+	st, err := s.community.GroupBySlug(c.UserContext(), actor(c), c.Params("slug"))
+	switch {
+	case err != nil:
+		return err
+	case !st.CanRead():
+		return community.ErrNotFound
+	case !st.CanModerate():
+		return community.ErrForbidden
+	}
 	email := c.FormValue("email")
 	who, err := s.auth.AccountByEmail(c.UserContext(), email)
 	if errors.Is(err, auth.ErrNotFound) {

@@ -134,6 +134,9 @@ func TestJoinPolicies(t *testing.T) {
 	if res := admin.post("/groups/vip/members/"+string(jun.ID)+"/decline", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("decline: %d", res.Status)
 	}
+	if res := admin.post("/groups/vip/members/"+string(minji.ID)+"/decline", nil); res.Status != http.StatusNotFound {
+		t.Errorf("decline a request another moderator approved: %d, want 404", res.Status)
+	}
 	if res := admin.post("/groups/vip/members/"+string(jun.ID)+"/approve", nil); res.Status != http.StatusNotFound {
 		t.Errorf("approve a declined request: %d, want 404", res.Status)
 	}
@@ -177,6 +180,13 @@ func TestInviteByAccount(t *testing.T) {
 	minji := s.signUp(t, "minji@example.com")
 	if res := minji.get("/groups/secret"); res.Status != http.StatusNotFound {
 		t.Fatalf("before the invitation: %d, want 404", res.Status)
+	}
+	s.newGroup(t, admin, community.GroupInput{Slug: "lounge"})
+	s.join(t, "lounge", minji)
+	for _, email := range []string{"nobody@example.com", "admin@example.com"} {
+		if res := minji.post("/groups/lounge/members/invite", url.Values{"email": {email}}); res.Status != http.StatusForbidden {
+			t.Errorf("a member invites %s: %d, want 403 whether or not the address has an account", email, res.Status)
+		}
 	}
 	res := admin.post("/groups/secret/members/invite", url.Values{"email": {"nobody@example.com"}})
 	if res.Status != http.StatusUnprocessableEntity {

@@ -147,8 +147,15 @@ func TestHeldPostsWaitForApproval(t *testing.T) {
 	mustNotContain(t, c.reader.get("/groups/careful").Body, "Buy cheap watches")
 	mustContain(t, c.author.get("/groups/careful").Body, "Awaiting a moderator")
 	mustContain(t, c.mod.get("/groups/careful/moderation").Body, "Buy cheap watches", "held for approval")
+	c.author.post("/groups/careful/posts/"+c.post+"/edit", url.Values{"body": {"Buy cheap watches, @reader"}})
+	if n := c.s.count("notifications", bson.M{"kind": "mention"}); n != 0 {
+		t.Errorf("editing a held post told %d people of their mention, want nobody yet", n)
+	}
 	if res := c.mod.post("/groups/careful/posts/"+c.post+"/moderate", url.Values{"action": {"approve"}}); res.Status != http.StatusSeeOther {
 		t.Fatal(res.Status)
+	}
+	if n := c.s.count("notifications", bson.M{"kind": "mention", "account": c.reader.ID}); n != 1 {
+		t.Errorf("approving told the mentioned reader %d times, want once", n)
 	}
 	mustContain(t, c.reader.get("/groups/careful").Body, "Buy cheap watches")
 	c.author.post("/groups/careful/posts", url.Values{"body": {"My second post"}})
@@ -234,12 +241,14 @@ func TestModerateComments(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.author.post(path+"/comments/"+cm.ID+"/report", url.Values{"reason": {"harassment"}})
+	c.author.post(path+"/comments", url.Values{"body": {"Please be kind"}, "reply_to": {cm.ID}})
+	mustContain(t, c.author.get(path).Body, `data-testid="reply-quote"`, "<p>Rude words</p>")
 	mustContain(t, c.mod.get("/groups/coffee/moderation").Body, "Rude words", "Comment")
 	c.mod.post(path+"/comments/"+cm.ID+"/moderate", url.Values{"action": {"hide"}})
-	mustNotContain(t, c.author.get(path).Body, "Rude words")
-	mustContain(t, c.author.get(path).Body, "Comments: 0")
+	mustNotContain(t, c.author.get(path).Body, "Rude words") // nor in the reply's quote
+	mustContain(t, c.author.get(path).Body, "Comments: 1", "Please be kind")
 	c.mod.post(path+"/comments/"+cm.ID+"/moderate", url.Values{"action": {"restore"}})
-	mustContain(t, c.author.get(path).Body, "Rude words", "Comments: 1")
+	mustContain(t, c.author.get(path).Body, "Rude words", "Comments: 2")
 	other := c.s.signUp(t, "other@example.com")
 	c.s.join(t, "coffee", other)
 	c.mod.post(path+"/moderate", url.Values{"action": {"hide"}})

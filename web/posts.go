@@ -171,8 +171,9 @@ func (s *server) deleteComment(c *fiber.Ctx) error {
 	return s.redirectWithFlash(c, postURL(c)+"#comments", "ok", "flash.deleted")
 }
 
-// keepTyped says whether a refused post or comment goes back to its form
-// with what was typed: bad input (422) and the posting limit (429) do.
+// keepTyped says whether a refused post or comment goes back to its page
+// with what was typed: bad input (422), the posting limit (429) and a
+// mute (403) do.
 func keepTyped(err error) (int, map[string]string, bool) {
 	var invalid community.ValidationError
 	switch {
@@ -180,6 +181,8 @@ func keepTyped(err error) (int, map[string]string, bool) {
 		return fiber.StatusUnprocessableEntity, invalid, true
 	case errors.Is(err, community.ErrRateLimited):
 		return fiber.StatusTooManyRequests, map[string]string{"form": "post.error.rate_limited"}, true
+	case errors.Is(err, community.ErrMuted):
+		return fiber.StatusForbidden, map[string]string{"form": "group.error.muted"}, true
 	}
 	return 0, nil, false
 }

@@ -154,8 +154,9 @@ func sweep(ctx context.Context, au *auth.Service, log *slog.Logger) {
 
 // reconcile recounts every group's counters from the documents and
 // repairs those that drifted (members, posts, comments, reactions), e.g.
-// after a crash between a write and its count. Safe to run while the site
-// serves.
+// after a crash between a write and its count. Run it when the site is
+// quiet: a write landing between its count and its repair can leave a
+// counter one off, which the next run puts right.
 func reconcile(ctx context.Context, cfg config, log *slog.Logger) error {
 	conn, err := openDatabase(ctx, cfg, log)
 	if err != nil {
