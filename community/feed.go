@@ -22,19 +22,26 @@ func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Stand
 	if err != nil || !st.CanRead() {
 		return st, FeedPage{}, err
 	}
-	filter := bson.M{"group": st.Group.ID, "pinned": false}
+	// The pinned posts on top are left out of every page below them; a
+	// pin beyond the few on top (two moderators pinning at once) still
+	// shows, in its place in time.
+	pf := bson.M{"group": st.Group.ID, "pinned": true}
+	st.visibleStates(pf)
+	pinned, err := s.findPosts(ctx, pf, maxPinned)
+	if err != nil {
+		return st, FeedPage{}, err
+	}
+	onTop := bson.A{}
+	for _, p := range pinned {
+		onTop = append(onTop, p.ID)
+	}
+	filter := bson.M{"group": st.Group.ID, "_id": bson.M{"$nin": onTop}}
 	st.visibleStates(filter)
 	var page FeedPage
 	if before == "" {
-		pf := bson.M{"group": st.Group.ID, "pinned": true}
-		st.visibleStates(pf)
-		if page.Pinned, err = s.findPosts(ctx, pf, maxPinned); err != nil {
-			return st, page, err
-		}
-	} else {
-		if err := pageAfter(filter, "createdAt", before, "$lt", nil); err != nil {
-			return st, page, err
-		}
+		page.Pinned = pinned
+	} else if err := pageAfter(filter, "createdAt", before, "$lt", nil); err != nil {
+		return st, page, err
 	}
 	posts, err := s.findPosts(ctx, filter, FeedPageSize+1)
 	if err != nil {
