@@ -100,6 +100,18 @@ func TestBrowserPostReactReportHide(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="queue-empty"]`)),
 		brShowsText(brT(t, "en", "flash.moderated.hide")),
 	)
+	b.do("open the group's pages in Korean",
+		chromedp.Navigate(s.URL+"/groups/coffee?lang=ko"),
+		brPage("ko"),
+		brShowsText(brT(t, "ko", "feed.compose.heading")),
+	)
+	b.noSideScroll("the feed in Korean")
+	b.do("open the audit log in Korean",
+		chromedp.Navigate(s.URL+"/groups/coffee/audit"),
+		brPage("ko"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="audit-entry"]`)),
+	)
+	b.noSideScroll("the audit log in Korean")
 	if n := s.count("posts", bson.M{"_id": p.ID, "state": "hidden", "reports": 0}); n != 1 {
 		t.Errorf("the post is not hidden with its reports closed")
 	}
