@@ -242,10 +242,13 @@ func TestCountersUnderConcurrency(t *testing.T) {
 	check("after the burst")
 
 	// Drift the counters by hand, as a crash between write and count would.
-	if _, err := db.Collection("posts").UpdateOne(ctx, bson.M{"_id": post}, bson.M{"$set": bson.M{"comments": 7, "reactions.like": 99}}); err != nil {
+	if _, err := db.Collection("posts").UpdateOne(ctx, bson.M{"_id": post}, bson.M{"$set": bson.M{"comments": 7, "reactions.like": 99, "reports": 4}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Collection("groups").UpdateOne(ctx, bson.M{"slug": "busy"}, bson.M{"$inc": bson.M{"members": 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("group_members").UpdateMany(ctx, bson.M{"account": fdActor(1000).ID()}, bson.M{"$set": bson.M{"published": 9}}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := svc.GroupBySlug(ctx, fdStaff, "busy")
@@ -256,8 +259,14 @@ func TestCountersUnderConcurrency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fixed.Groups != 1 || fixed.Posts != 1 {
-		t.Errorf("Reconcile repaired %+v, want the group and the post", fixed)
+	if fixed != (community.Repairs{Groups: 1, Posts: 1, Members: 1}) {
+		t.Errorf("Reconcile repaired %+v, want the group, the post and the author", fixed)
+	}
+	if n := fdCount(t, db, "posts", bson.M{"_id": post, "reports": 0}); n != 1 {
+		t.Errorf("the post's report count is not back to 0")
+	}
+	if n := fdCount(t, db, "group_members", bson.M{"account": fdActor(1000).ID(), "published": 1}); n != 1 {
+		t.Errorf("the author's published count is not back to 1")
 	}
 	check("after Reconcile")
 	if again, _ := svc.Reconcile(ctx, st.Group.ID); again != (community.Repairs{}) {

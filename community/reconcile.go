@@ -6,22 +6,25 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/auth"
 )
 
 // Repairs counts the counters Reconcile found wrong and set right.
 type Repairs struct {
 	Groups   int // members or posts counters
-	Posts    int // comments or reactions counters
-	Comments int // reactions counters
+	Posts    int // comments, reactions or reports counters
+	Comments int // reactions or reports counters
+	Members  int // published-posts counters, which end a newcomer's hold
 }
 
 // Reconcile recounts a group's counters from the documents (active
 // members, published posts, each post's published comments, each post's
-// and comment's reactions) and repairs any that drifted. Counters move
-// with `$inc` after the write they count, so drift needs a crash between
-// the two; this is the repair, run by hand when the site is quiet (it
-// recounts, then sets, so a write landing in between is missed until the
-// next run).
+// and comment's reactions and open reports, each member's published
+// posts) and repairs any that drifted. Counters move with `$inc` after
+// the write they count, so drift needs a crash between the two; this is
+// the repair, run by hand when the site is quiet (it recounts, then sets,
+// so a write landing in between is missed until the next run).
 func (s *Service) Reconcile(ctx context.Context, g GroupID) (Repairs, error) {
 	var r Repairs
 	members, err := s.members.CountDocuments(ctx, bson.M{"group": g, "state": StateActive})
@@ -38,49 +41,88 @@ func (s *Service) Reconcile(ctx context.Context, g GroupID) (Repairs, error) {
 		return r, wrap(err, "repair group")
 	}
 	r.Groups = int(res.ModifiedCount)
-
-	reactions := map[string]map[Reaction]int{}
-	if err := each(ctx, s.reactions, bson.M{"group": g}, func(d reactionDoc) {
-		if reactions[d.Target] == nil {
-			reactions[d.Target] = map[Reaction]int{}
-		}
-		reactions[d.Target][d.Reaction]++
-	}); err != nil {
+	if r.Posts, r.Comments, r.Members, err = s.reconcileContent(ctx, g); err != nil {
 		return r, err
-	}
-	comments := map[PostID]int{}
-	var commentFixes []commentDoc
-	if err := each(ctx, s.comments, bson.M{"group": g}, func(d commentDoc) {
-		if d.State == Published {
-			comments[d.Post]++
-		}
-		if !sameCounts(d.Reactions, reactions[commentTarget(d.ID)]) {
-			commentFixes = append(commentFixes, d)
-		}
-	}); err != nil {
-		return r, err
-	}
-	var postFixes []postDoc
-	if err := each(ctx, s.posts, bson.M{"group": g}, func(d postDoc) {
-		if d.Comments != comments[d.ID] || !sameCounts(d.Reactions, reactions[postTarget(d.ID)]) {
-			postFixes = append(postFixes, d)
-		}
-	}); err != nil {
-		return r, err
-	}
-	for _, d := range postFixes {
-		if err := s.setCounts(ctx, s.posts, string(d.ID), bson.M{"comments": comments[d.ID], "reactions": nonNil(reactions[postTarget(d.ID)])}); err != nil {
-			return r, err
-		}
-		r.Posts++
-	}
-	for _, d := range commentFixes {
-		if err := s.setCounts(ctx, s.comments, string(d.ID), bson.M{"reactions": nonNil(reactions[commentTarget(d.ID)])}); err != nil {
-			return r, err
-		}
-		r.Comments++
 	}
 	return r, nil
+}
+
+// tally is what the documents say a post's or comment's counters are.
+type tally struct {
+	comments  int
+	reactions map[Reaction]int
+	reports   int
+}
+
+// reconcileContent recounts the counters on a group's posts, comments and
+// members and sets those that differ.
+func (s *Service) reconcileContent(ctx context.Context, g GroupID) (posts, comments, members int, err error) {
+	count := map[string]*tally{} // by target
+	at := func(target string) *tally {
+		if count[target] == nil {
+			count[target] = &tally{reactions: map[Reaction]int{}}
+		}
+		return count[target]
+	}
+	published := map[auth.AccountID]int{}
+	if err := each(ctx, s.reactions, bson.M{"group": g}, func(d reactionDoc) { at(d.Target).reactions[d.Reaction]++ }); err != nil {
+		return 0, 0, 0, err
+	}
+	if err := each(ctx, s.reports, bson.M{"group": g, "resolved": false}, func(d reportDoc) { at(d.Target).reports++ }); err != nil {
+		return 0, 0, 0, err
+	}
+	var commentFixes, postFixes []string
+	if err := each(ctx, s.comments, bson.M{"group": g}, func(d commentDoc) {
+		if d.State == Published {
+			at(postTarget(d.Post)).comments++
+		}
+		if t := at(commentTarget(d.ID)); !sameCounts(d.Reactions, t.reactions) || d.Reports != t.reports {
+			commentFixes = append(commentFixes, commentTarget(d.ID))
+		}
+	}); err != nil {
+		return 0, 0, 0, err
+	}
+	if err := each(ctx, s.posts, bson.M{"group": g}, func(d postDoc) {
+		if d.State == Published {
+			published[d.Author]++
+		}
+		if t := at(postTarget(d.ID)); d.Comments != t.comments || !sameCounts(d.Reactions, t.reactions) || d.Reports != t.reports {
+			postFixes = append(postFixes, postTarget(d.ID))
+		}
+	}); err != nil {
+		return 0, 0, 0, err
+	}
+	for _, target := range append(postFixes, commentFixes...) {
+		t := count[target]
+		set := bson.M{"reactions": t.reactions, "reports": t.reports}
+		coll, id := s.targetColl(target)
+		if coll == s.posts {
+			set["comments"] = t.comments
+		}
+		if _, err := coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set}); err != nil {
+			return 0, 0, 0, wrap(err, "repair counters")
+		}
+	}
+	members, err = s.reconcilePublished(ctx, g, published)
+	return len(postFixes), len(commentFixes), members, err
+}
+
+// reconcilePublished sets each member's count of published posts.
+func (s *Service) reconcilePublished(ctx context.Context, g GroupID, published map[auth.AccountID]int) (int, error) {
+	var fixes []memberDoc
+	if err := each(ctx, s.members, bson.M{"group": g}, func(d memberDoc) {
+		if d.Published != published[d.Account] {
+			fixes = append(fixes, d)
+		}
+	}); err != nil {
+		return 0, err
+	}
+	for _, d := range fixes {
+		if _, err := s.members.UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"published": published[d.Account]}}); err != nil {
+			return 0, wrap(err, "repair member")
+		}
+	}
+	return len(fixes), nil
 }
 
 // ReconcileAll reconciles every group, a batch of ids at a time, and
@@ -136,14 +178,4 @@ func nonZero(m map[Reaction]int) map[Reaction]int {
 	return out
 }
 
-func nonNil(m map[Reaction]int) map[Reaction]int {
-	if m == nil {
-		return map[Reaction]int{}
-	}
-	return m
-}
 
-func (s *Service) setCounts(ctx context.Context, coll *mongo.Collection, id string, set bson.M) error {
-	_, err := coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set})
-	return wrap(err, "repair counters")
-}
