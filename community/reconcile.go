@@ -177,5 +177,3 @@ func nonZero(m map[Reaction]int) map[Reaction]int {
 	}
 	return out
 }
-
-
