@@ -23,7 +23,7 @@ import (
 )
 
 // fdService is community on db with limits no test trips over.
-func fdService(t *testing.T, db *mongo.Database) *community.Service {
+func fdService(t testing.TB, db *mongo.Database) *community.Service {
 	t.Helper()
 	svc := community.New(db, community.Limits{PostsPerMinute: ratelimit.Rule{Max: 100000, Window: time.Minute}, PostsPerDay: ratelimit.Rule{Max: 100000, Window: time.Hour}}, time.Now,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -42,7 +42,7 @@ func fdActor(i int) community.Actor {
 var fdStaff = community.Actor{Account: auth.Account{ID: "5f0000000000000000000001", Name: "Admin", Role: auth.RoleAdmin}}
 
 // fdGroup creates an open group and fills it with n posts by a member.
-func fdGroup(t *testing.T, svc *community.Service, slug string, n int) community.Actor {
+func fdGroup(t testing.TB, svc *community.Service, slug string, n int) community.Actor {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := svc.CreateGroup(ctx, fdStaff, community.GroupInput{Slug: slug, Name: "Group " + slug,
