@@ -141,7 +141,7 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id Po
 	if err := s.insertComment(ctx, c); err != nil {
 		return Comment{}, err
 	}
-	if err := s.countComments(ctx, id, 1); err != nil {
+	if err := s.countComments(ctx, st.Group.ID, id, 1); err != nil {
 		return c, err
 	}
 	told := []auth.AccountID{}
@@ -194,10 +194,13 @@ func quote(body string) string {
 	return string(r[:maxQuote-1]) + "…"
 }
 
-// countComments moves a post's count of published comments.
-func (s *Service) countComments(ctx context.Context, id PostID, delta int) error {
-	_, err := s.posts.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"comments": delta}})
-	return wrap(err, "count comments")
+// countComments moves a post's count of published comments, which the
+// feed shows.
+func (s *Service) countComments(ctx context.Context, g GroupID, id PostID, delta int) error {
+	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"comments": delta}}); err != nil {
+		return wrap(err, "count comments")
+	}
+	return s.feedChanged(ctx, g)
 }
 
 // CommentByID returns a comment on the post that the actor may see.
@@ -282,9 +285,9 @@ func (s *Service) setCommentState(ctx context.Context, c Comment, to ContentStat
 	}
 	switch {
 	case c.State == Published && to != Published:
-		return s.countComments(ctx, c.Post, -1)
+		return s.countComments(ctx, c.Group, c.Post, -1)
 	case c.State != Published && to == Published:
-		return s.countComments(ctx, c.Post, 1)
+		return s.countComments(ctx, c.Group, c.Post, 1)
 	}
 	return nil
 }

@@ -16,7 +16,9 @@ const maxPinned = 5
 // who may read it, one page of its feed: pinned posts first on the first
 // page, then the rest newest first, older than the cursor before. A page
 // costs the same few queries whatever its length: the group, the
-// member, the pinned posts, the page, and the viewer's reactions on it.
+// member, the pinned posts, the page, and the viewer's reactions on it;
+// the pinned posts and the page come from the cache while the group's
+// feed has not changed.
 func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Standing, FeedPage, error) {
 	st, err := s.GroupBySlug(ctx, a, slug)
 	if err != nil || !st.CanRead() {
@@ -25,9 +27,7 @@ func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Stand
 	// The pinned posts on top are left out of every page below them; a
 	// pin beyond the few on top (two moderators pinning at once) still
 	// shows, in its place in time.
-	pf := bson.M{"group": st.Group.ID, "pinned": true}
-	st.visibleStates(pf)
-	pinned, err := s.findPosts(ctx, pf, maxPinned)
+	pinned, err := s.feedPosts(ctx, st, "pinned", bson.M{"group": st.Group.ID, "pinned": true}, maxPinned)
 	if err != nil {
 		return st, FeedPage{}, err
 	}
@@ -36,14 +36,13 @@ func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Stand
 		onTop = append(onTop, p.ID)
 	}
 	filter := bson.M{"group": st.Group.ID, "_id": bson.M{"$nin": onTop}}
-	st.visibleStates(filter)
 	var page FeedPage
 	if before == "" {
 		page.Pinned = pinned
 	} else if err := pageAfter(filter, "createdAt", before, "$lt", nil); err != nil {
 		return st, page, err
 	}
-	posts, err := s.findPosts(ctx, filter, FeedPageSize+1)
+	posts, err := s.feedPosts(ctx, st, "before:"+before, filter, FeedPageSize+1)
 	if err != nil {
 		return st, page, err
 	}

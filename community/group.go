@@ -58,8 +58,11 @@ type Group struct {
 	HoldFirstPosts int
 	Members        int // active members, owner and moderators included
 	Posts          int // published posts
-	CreatedBy      auth.AccountID
-	CreatedAt      time.Time
+	// FeedVersion moves with every write that changes what the feed
+	// shows, so cached feed pages know when they are stale.
+	FeedVersion int64
+	CreatedBy   auth.AccountID
+	CreatedAt   time.Time
 }
 
 // CoverColors are the colours a group's cover may take. A fixed palette,

@@ -28,6 +28,7 @@ type groupDoc struct {
 	HoldFirstPosts  int            `bson:"holdFirstPosts"`
 	Members         int            `bson:"members"`
 	Posts           int            `bson:"posts"`
+	FeedVersion     int64          `bson:"feedVersion"`
 	CreatedBy       auth.AccountID `bson:"createdBy"`
 	CreatedAt       time.Time      `bson:"createdAt"`
 }
@@ -95,24 +96,26 @@ func (s *Service) incGroup(ctx context.Context, id GroupID, field string, delta 
 }
 
 type memberDoc struct {
-	ID         string         `bson:"_id"` // group + ":" + account
-	Group      GroupID        `bson:"group"`
-	Account    auth.AccountID `bson:"account"`
-	Name       string         `bson:"name"`
-	AvatarURL  string         `bson:"avatarUrl,omitempty"`
-	Role       GroupRole      `bson:"role"`
-	State      MemberState    `bson:"state"`
-	Answer     string         `bson:"answer,omitempty"`
-	MutedUntil time.Time      `bson:"mutedUntil,omitempty"`
-	Published  int            `bson:"published"`
-	JoinedAt   time.Time      `bson:"joinedAt"`
+	ID          string         `bson:"_id"` // group + ":" + account
+	Group       GroupID        `bson:"group"`
+	Account     auth.AccountID `bson:"account"`
+	Name        string         `bson:"name"`
+	AvatarURL   string         `bson:"avatarUrl,omitempty"`
+	Role        GroupRole      `bson:"role"`
+	State       MemberState    `bson:"state"`
+	Answer      string         `bson:"answer,omitempty"`
+	MutedUntil  time.Time      `bson:"mutedUntil,omitempty"`
+	Published   int            `bson:"published"`
+	Unpublished int            `bson:"unpublished"`
+	JoinedAt    time.Time      `bson:"joinedAt"`
 }
 
 func memberID(g GroupID, a auth.AccountID) string { return string(g) + ":" + string(a) }
 
 func (d memberDoc) member() GroupMember {
 	return GroupMember{Group: d.Group, Account: d.Account, Name: d.Name, AvatarURL: d.AvatarURL, Role: d.Role,
-		State: d.State, Answer: d.Answer, MutedUntil: d.MutedUntil, Published: d.Published, JoinedAt: d.JoinedAt}
+		State: d.State, Answer: d.Answer, MutedUntil: d.MutedUntil, Published: d.Published, Unpublished: d.Unpublished,
+		JoinedAt: d.JoinedAt}
 }
 
 func (s *Service) findMember(ctx context.Context, g GroupID, a auth.AccountID) (GroupMember, error) {

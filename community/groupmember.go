@@ -45,7 +45,10 @@ type GroupMember struct {
 	// Published counts the member's posts published so far, for holding
 	// a new member's first posts.
 	Published int
-	JoinedAt  time.Time // when the state last changed
+	// Unpublished counts the member's held and hidden posts: while there
+	// are none, the feed they see is everyone's, served from the cache.
+	Unpublished int
+	JoinedAt    time.Time // when the state last changed
 }
 
 // Standing is what one actor may do in one group, decided from the group

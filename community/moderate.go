@@ -117,8 +117,10 @@ func (s *Service) setPostFlag(ctx context.Context, p Post, field string, on bool
 	if p.State == Deleted {
 		return ErrGone
 	}
-	_, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{field: on}})
-	return wrap(err, "set post "+field)
+	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{field: on}}); err != nil {
+		return wrap(err, "set post "+field)
+	}
+	return s.feedChanged(ctx, p.Group)
 }
 
 // ModerateComment hides or restores a comment and logs it.

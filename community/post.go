@@ -112,13 +112,11 @@ func (s *Service) CreatePost(ctx context.Context, a Actor, slug, body string) (P
 	if err := s.insertPost(ctx, p); err != nil {
 		return Post{}, err
 	}
-	if state == Published {
-		s.notifyMentions(ctx, st, p.ID, mentions, nil)
+	if err := s.countPostState(ctx, p, "", state); err != nil {
+		return p, err
 	}
 	if state == Published {
-		if err := s.countPublished(ctx, st.Group.ID, a.ID(), 1); err != nil {
-			return p, err
-		}
+		s.notifyMentions(ctx, st, p.ID, mentions, nil)
 	}
 	return p, nil
 }
@@ -200,6 +198,9 @@ func (s *Service) EditPost(ctx context.Context, a Actor, slug string, id PostID,
 	if err != nil {
 		return p, wrap(err, "edit post")
 	}
+	if err := s.feedChanged(ctx, st.Group.ID); err != nil {
+		return p, err
+	}
 	if p.State == Published { // a held post tells its mentions when approved
 		s.notifyMentions(ctx, st, p.ID, mentions, p.Mentions)
 	}
@@ -238,7 +239,7 @@ func (s *Service) DeletePost(ctx context.Context, a Actor, slug string, id PostI
 }
 
 // setPostState moves a post from the state it was read in to another,
-// keeping the group's and author's published counts in step. A post that
+// keeping the counters that follow its state in step. A post that
 // changed meanwhile is left alone (ErrConflict).
 func (s *Service) setPostState(ctx context.Context, p Post, to ContentState) error {
 	res, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID, "state": p.State}, bson.M{"$set": bson.M{"state": to}})
@@ -248,11 +249,5 @@ func (s *Service) setPostState(ctx context.Context, p Post, to ContentState) err
 	if res.ModifiedCount == 0 {
 		return ErrConflict
 	}
-	switch {
-	case p.State == Published && to != Published:
-		return s.countPublished(ctx, p.Group, p.Author, -1)
-	case p.State != Published && to == Published:
-		return s.countPublished(ctx, p.Group, p.Author, 1)
-	}
-	return nil
+	return s.countPostState(ctx, p, p.State, to)
 }

@@ -51,12 +51,27 @@ func (s *Service) findPost(ctx context.Context, id PostID) (Post, error) {
 	return d.post(), wrap(err, "find post")
 }
 
-// countPublished moves the group's post counter and the author's count of
-// published posts (which ends the hold on a new member's posts).
-func (s *Service) countPublished(ctx context.Context, g GroupID, author auth.AccountID, delta int) error {
-	if err := s.incGroup(ctx, g, "posts", delta); err != nil {
-		return err
+// countPostState keeps the counters that follow a post's state in step
+// when it moves from one state to another ("" for a new post): the
+// group's and the author's published posts (the latter ends a newcomer's
+// hold), the author's held and hidden posts, and the group's feed version.
+func (s *Service) countPostState(ctx context.Context, p Post, from, to ContentState) error {
+	published := func(st ContentState) int { return map[bool]int{true: 1}[st == Published] }
+	unpublished := func(st ContentState) int { return map[bool]int{true: 1}[st == Held || st == Hidden] }
+	dp, du := published(to)-published(from), unpublished(to)-unpublished(from)
+	if _, err := s.groups.UpdateOne(ctx, bson.M{"_id": p.Group}, bson.M{"$inc": bson.M{"posts": dp, "feedVersion": 1}}); err != nil {
+		return wrap(err, "count group posts")
 	}
-	_, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID(g, author)}, bson.M{"$inc": bson.M{"published": delta}})
+	if dp == 0 && du == 0 {
+		return nil
+	}
+	_, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID(p.Group, p.Author)},
+		bson.M{"$inc": bson.M{"published": dp, "unpublished": du}})
 	return wrap(err, "count member posts")
+}
+
+// feedChanged tells every instance that the group's cached feed pages are
+// stale: a post's text, flags or counters changed.
+func (s *Service) feedChanged(ctx context.Context, g GroupID) error {
+	return s.incGroup(ctx, g, "feedVersion", 1)
 }

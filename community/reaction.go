@@ -119,8 +119,13 @@ func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target
 	} else if err != nil {
 		return err
 	}
-	_, err = coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"reactions." + string(r): delta}})
-	return wrap(err, "count reaction")
+	if _, err = coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"reactions." + string(r): delta}}); err != nil {
+		return wrap(err, "count reaction")
+	}
+	if coll == s.posts { // the feed shows a post's reactions
+		return s.feedChanged(ctx, g)
+	}
+	return nil
 }
 
 // reactionsOf returns which reactions the actor gave to each target, with

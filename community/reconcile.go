@@ -15,13 +15,13 @@ type Repairs struct {
 	Groups   int // members or posts counters
 	Posts    int // comments, reactions or reports counters
 	Comments int // reactions or reports counters
-	Members  int // published-posts counters, which end a newcomer's hold
+	Members  int // counts of a member's published posts (which end a newcomer's hold) or held and hidden ones
 }
 
 // Reconcile recounts a group's counters from the documents (active
 // members, published posts, each post's published comments, each post's
-// and comment's reactions and open reports, each member's published
-// posts) and repairs any that drifted. Counters move with `$inc` after
+// and comment's reactions and open reports, each member's published and
+// unpublished posts) and repairs any that drifted. Counters move with `$inc` after
 // the write they count, so drift needs a crash between the two; this is
 // the repair, run by hand when the site is quiet (it recounts, then sets,
 // so a write landing in between is missed until the next run).
@@ -64,7 +64,7 @@ func (s *Service) reconcileContent(ctx context.Context, g GroupID) (posts, comme
 		}
 		return count[target]
 	}
-	published := map[auth.AccountID]int{}
+	published, unpublished := map[auth.AccountID]int{}, map[auth.AccountID]int{}
 	if err := each(ctx, s.reactions, bson.M{"group": g}, func(d reactionDoc) { at(d.Target).reactions[d.Reaction]++ }); err != nil {
 		return 0, 0, 0, err
 	}
@@ -83,8 +83,11 @@ func (s *Service) reconcileContent(ctx context.Context, g GroupID) (posts, comme
 		return 0, 0, 0, err
 	}
 	if err := each(ctx, s.posts, bson.M{"group": g}, func(d postDoc) {
-		if d.State == Published {
+		switch d.State {
+		case Published:
 			published[d.Author]++
+		case Held, Hidden:
+			unpublished[d.Author]++
 		}
 		if t := at(postTarget(d.ID)); d.Comments != t.comments || !sameCounts(d.Reactions, t.reactions) || d.Reports != t.reports {
 			postFixes = append(postFixes, postTarget(d.ID))
@@ -103,22 +106,29 @@ func (s *Service) reconcileContent(ctx context.Context, g GroupID) (posts, comme
 			return 0, 0, 0, wrap(err, "repair counters")
 		}
 	}
-	members, err = s.reconcilePublished(ctx, g, published)
+	if len(postFixes) > 0 {
+		if err := s.feedChanged(ctx, g); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	members, err = s.reconcileAuthors(ctx, g, published, unpublished)
 	return len(postFixes), len(commentFixes), members, err
 }
 
-// reconcilePublished sets each member's count of published posts.
-func (s *Service) reconcilePublished(ctx context.Context, g GroupID, published map[auth.AccountID]int) (int, error) {
+// reconcileAuthors sets each member's counts of published posts and of
+// held or hidden ones.
+func (s *Service) reconcileAuthors(ctx context.Context, g GroupID, published, unpublished map[auth.AccountID]int) (int, error) {
 	var fixes []memberDoc
 	if err := each(ctx, s.members, bson.M{"group": g}, func(d memberDoc) {
-		if d.Published != published[d.Account] {
+		if d.Published != published[d.Account] || d.Unpublished != unpublished[d.Account] {
 			fixes = append(fixes, d)
 		}
 	}); err != nil {
 		return 0, err
 	}
 	for _, d := range fixes {
-		if _, err := s.members.UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": bson.M{"published": published[d.Account]}}); err != nil {
+		set := bson.M{"published": published[d.Account], "unpublished": unpublished[d.Account]}
+		if _, err := s.members.UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$set": set}); err != nil {
 			return 0, wrap(err, "repair member")
 		}
 	}

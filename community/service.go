@@ -36,6 +36,7 @@ type Service struct {
 	notifications *mongo.Collection
 	unread        *mongo.Collection // notification_counts: unread per account
 	limiter       *ratelimit.Limiter
+	feed          *feedCache
 	limits        Limits
 	now           func() time.Time
 	log           *slog.Logger
@@ -61,6 +62,7 @@ func New(db *mongo.Database, limits Limits, now func() time.Time, log *slog.Logg
 		notifications: db.Collection("notifications"),
 		unread:        db.Collection("notification_counts"),
 		limiter:       ratelimit.New(db, now),
+		feed:          newFeedCache(),
 		limits:        limits,
 		now:           now,
 		log:           log,
