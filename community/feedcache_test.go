@@ -70,7 +70,9 @@ func TestFeedCacheFollowsEveryWrite(t *testing.T) {
 		check  func() bool
 	}{
 		{"hide", func() error { return writer.ModeratePost(ctx, mod, "club", target, community.ModHide, "") },
-			func() bool { return !shows(feed(member), target) && shows(feed(mod), target) && shows(feed(author), target) }},
+			func() bool {
+				return !shows(feed(member), target) && shows(feed(mod), target) && shows(feed(author), target)
+			}},
 		{"restore", func() error { return writer.ModeratePost(ctx, mod, "club", target, community.ModRestore, "") },
 			func() bool { return shows(feed(member), target) }},
 		{"react", func() error { return writer.ReactToPost(ctx, member, "club", target, "love") },
