@@ -333,3 +333,41 @@ func TestMentionsAndReplies(t *testing.T) {
 		t.Errorf("member1 has %d unread, want 2", n)
 	}
 }
+
+// TestReconcileUnread puts drifted bell counts right: one too high, one
+// missing, one left behind after everything was read.
+func TestReconcileUnread(t *testing.T) {
+	db := mongotest.New(t)
+	svc := fdService(t, db)
+	ctx := context.Background()
+	author := fdGroup(t, svc, "talk", 1)
+	_, page, err := svc.Feed(ctx, author, "talk", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := fdActor(1), fdActor(2)
+	for _, x := range []community.Actor{a, b} {
+		if _, err := svc.Join(ctx, x, "talk", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.CreateComment(ctx, x, "talk", page.Posts[0].ID, "hello", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts := db.Collection("notification_counts")
+	if _, err := counts.UpdateOne(ctx, bson.M{"_id": author.ID()}, bson.M{"$set": bson.M{"unread": 9}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := counts.InsertOne(ctx, bson.M{"_id": a.ID(), "unread": 4}); err != nil {
+		t.Fatal(err)
+	}
+	fixed, err := svc.ReconcileUnread(ctx)
+	if err != nil || fixed != 2 {
+		t.Fatalf("repaired %d counts (%v), want 2", fixed, err)
+	}
+	for who, want := range map[community.Actor]int{author: 2, a: 0, b: 0} {
+		if n, _ := svc.Unread(ctx, who); n != want {
+			t.Errorf("%s has %d unread after reconcile, want %d", who.Account.Name, n, want)
+		}
+	}
+}

@@ -152,8 +152,8 @@ func sweep(ctx context.Context, au *auth.Service, log *slog.Logger) {
 	}
 }
 
-// reconcile recounts every group's counters from the documents and
-// repairs those that drifted (members, posts, comments, reactions), e.g.
+// reconcile recounts every group's counters and every account's unread
+// notices from the documents and repairs those that drifted, e.g.
 // after a crash between a write and its count. Run it when the site is
 // quiet: a write landing between its count and its repair can leave a
 // counter one off, which the next run puts right.
@@ -169,8 +169,12 @@ func reconcile(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	for g, r := range fixed {
-		log.Info("counters repaired", "group", g, "groups", r.Groups, "posts", r.Posts, "comments", r.Comments)
+		log.Info("counters repaired", "group", g, "groups", r.Groups, "posts", r.Posts, "comments", r.Comments, "members", r.Members)
 	}
-	log.Info("reconciled", "groups_repaired", len(fixed))
+	bells, err := cm.ReconcileUnread(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("reconciled", "groups_repaired", len(fixed), "unread_counts_repaired", bells)
 	return nil
 }
