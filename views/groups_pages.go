@@ -38,7 +38,6 @@ type Members struct {
 	Roster   community.Roster
 	Links    []community.InviteLink
 	Form     MembersForm
-	BaseURL  string
 }
 
 // MembersForm is the invitation forms as typed, and a link just made.

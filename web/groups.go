@@ -141,7 +141,7 @@ func (s *server) renderMembers(c *fiber.Ctx, status int, form views.MembersForm)
 		return err
 	}
 	return render(c, status, views.MembersPage(views.Members{Chrome: s.chrome(c), Standing: st, Roster: roster,
-		Links: links, Form: form, BaseURL: s.origin}))
+		Links: links, Form: form}))
 }
 
 func (s *server) inviteMember(c *fiber.Ctx) error {
