@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,9 +26,13 @@ func TestCreateGroupForm(t *testing.T) {
 
 	if res := member.get("/groups/new"); res.Status != http.StatusForbidden {
 		t.Errorf("a member opens the create form: %d, want 403", res.Status)
+	} else {
+		mustContain(t, res.Body, "Only site admins can create groups.")
 	}
 	if res := member.post("/groups", url.Values{"name": {"Mine"}, "slug": {"mine"}, "visibility": {"listed"}, "policy": {"open"}}); res.Status != http.StatusForbidden {
 		t.Errorf("a member creates a group: %d, want 403", res.Status)
+	} else {
+		mustContain(t, res.Body, "Only site admins can create groups.")
 	}
 	good := url.Values{"name": {"커피 애호가"}, "slug": {"coffee"}, "description": {"Beans & **brews**"},
 		"color": {"teal"}, "visibility": {"listed"}, "policy": {"open"}, "hold_first_posts": {"0"}}
@@ -43,6 +48,7 @@ func TestCreateGroupForm(t *testing.T) {
 		{"taken slug", "slug", "coffee", "That address is taken."},
 		{"malformed slug", "slug", "Coffee Lovers!", "Use 3 to 40 lowercase letters"},
 		{"reserved slug", "slug", "new", "That address is taken."},
+		{"short slug", "slug", "ab", "Use 3 to 40 lowercase letters"},
 		{"empty name", "name", " ", "Give the group a name."},
 		{"unknown colour", "color", "gold", "Choose one of the colours."},
 		{"no tier", "policy", "tier", "Name the tier this group needs."},
@@ -145,12 +151,27 @@ func TestJoinPolicies(t *testing.T) {
 	if res := minji.get("/groups/vip/members"); res.Status != http.StatusOK {
 		t.Errorf("an approved member reads the list: %d", res.Status)
 	}
+	for who, kind := range map[auth.AccountID]string{minji.ID: "join_approved", jun.ID: "join_declined"} {
+		if n := s.count("notifications", bson.M{"account": who, "kind": kind, "groupSlug": "vip"}); n != 1 {
+			t.Errorf("%d %s notices for %s, want 1", n, kind, who)
+		}
+	}
+	if n := s.count("group_members", bson.M{"account": jun.ID}); n != 0 {
+		t.Errorf("a declined request is still stored")
+	}
+	var vip struct{ Members int }
+	_ = s.DB.Collection("groups").FindOne(context.Background(), bson.M{"slug": "vip"}).Decode(&vip)
+	if vip.Members != 2 {
+		t.Errorf("vip has %d members after one approval, want 2", vip.Members)
+	}
 	if n := s.count("audit_log", bson.M{"action": bson.M{"$in": bson.A{"member.approve", "member.decline"}}}); n != 2 {
 		t.Errorf("%d audit entries for the decisions, want 2", n)
 	}
 
 	if res := minji.post("/groups/secret/join", nil); res.Status != http.StatusForbidden {
 		t.Errorf("join invite-only: %d, want 403", res.Status)
+	} else {
+		mustContain(t, res.Body, "This group takes members by invitation only.")
 	}
 	res = minji.post("/groups/premium/join", nil)
 	if res.Status != http.StatusForbidden {
@@ -301,11 +322,21 @@ func TestGroupOwnerManagesOwnGroupOnly(t *testing.T) {
 		t.Fatalf("owner edits: %d %s", res.Status, res.Body)
 	}
 	mustContain(t, minji.get("/groups/mine").Body, "Mine, renamed")
+	mustContain(t, owner.get("/groups/mine/edit").Body, `data-testid="slug-fixed"`, "/groups/mine")
+	if res := minji.get("/groups/mine/edit"); res.Status != http.StatusForbidden {
+		t.Errorf("a member opens the edit form: %d, want 403", res.Status)
+	}
 	if res := owner.post("/groups/theirs/edit", edit); res.Status != http.StatusForbidden {
 		t.Errorf("owner edits another group: %d, want 403", res.Status)
 	}
 	if res := owner.post("/groups/mine/members/"+string(minji.ID)+"/role", url.Values{"role": {"moderator"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("appoint: %d", res.Status)
+	}
+	if n := s.count("audit_log", bson.M{"action": "member.role", "target": string(minji.ID)}); n != 1 {
+		t.Errorf("%d audit entries for the appointment, want 1", n)
+	}
+	if n := s.count("group_members", bson.M{"account": minji.ID, "role": "moderator"}); n != 1 {
+		t.Errorf("minji is not stored as a moderator")
 	}
 	if res := minji.get("/groups/mine/moderation"); res.Status != http.StatusOK {
 		t.Errorf("the new moderator opens the queue: %d", res.Status)
@@ -327,4 +358,55 @@ func TestGroupPagesInKorean(t *testing.T) {
 	req, _ = http.NewRequest("GET", s.URL+"/groups", nil)
 	req.Header.Set("Accept-Language", "ko")
 	mustContain(t, s.newBrowser().do(req, false).Body, "가장 열정적인 팬들을 위한 모임입니다")
+}
+
+// TestDirectoryPagesByName: the directory pages by name with ?after=,
+// shows each group's description as a short excerpt, marks the viewer's
+// groups on every page, keeps unlisted groups to their own people, and
+// answers 404 to a cursor it did not make or may not reveal.
+func TestDirectoryPagesByName(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	n := community.DirectoryPageSize + 3
+	ids := map[string]community.GroupID{}
+	for i := range n {
+		slug := fmt.Sprintf("club-%02d", i)
+		ids[slug] = s.newGroup(t, admin, community.GroupInput{Slug: slug, Name: fmt.Sprintf("Club %02d", i),
+			Description: "Beans & **brews**\n\nand a second paragraph " + strings.Repeat("long ", 60)}).ID
+	}
+	secret := s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "A secret club", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	minji, stranger := s.signUp(t, "minji@example.com"), s.signUp(t, "stranger@example.com")
+	last := fmt.Sprintf("club-%02d", n-1)
+	s.join(t, last, minji)
+	if err := s.Community.InviteAccount(context.Background(), s.actor(t, admin), "secret", s.actor(t, minji).Account); err != nil {
+		t.Fatal(err)
+	}
+
+	first := minji.get("/groups")
+	if got := strings.Count(first.Body, `data-testid="group-card"`); got != community.DirectoryPageSize+1 {
+		t.Errorf("first page: %d cards, want %d listed and 1 unlisted", got, community.DirectoryPageSize)
+	}
+	mustContain(t, first.Body, "Your unlisted groups", "A secret club", `data-testid="badge-invited"`,
+		"Club 00", "Club 23", "Beans &amp; brews and a second paragraph long", "…")
+	mustNotContain(t, first.Body, "Club 24", "<strong>brews</strong>", `data-testid="badge-joined"`)
+	next := regexpFind(t, first.Body, `href="(/groups\?after=[0-9a-f]{24})"`)
+	if next != "/groups?after="+string(ids["club-23"]) {
+		t.Errorf("next page link %q, want after club-23", next)
+	}
+	second := minji.get(next)
+	if got := strings.Count(second.Body, `data-testid="group-card"`); got != 3 {
+		t.Errorf("second page: %d cards, want 3", got)
+	}
+	mustContain(t, second.Body, "Club 24", "Club 26", `data-testid="badge-joined"`)
+	mustNotContain(t, second.Body, "Club 23", "A secret club", `data-testid="directory-next"`, `data-testid="directory-empty"`)
+
+	mustNotContain(t, stranger.get("/groups").Body, "A secret club", "Your unlisted groups")
+	for _, bad := range []string{"/groups?after=nonsense", "/groups?after=" + string(secret.ID)} {
+		if res := stranger.get(bad); res.Status != http.StatusNotFound {
+			t.Errorf("%s as a stranger: %d, want 404", bad, res.Status)
+		}
+	}
+	staff := admin.get("/groups")
+	mustContain(t, staff.Body, "A secret club")
+	mustNotContain(t, staff.Body, "Your unlisted groups")
 }
