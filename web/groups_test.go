@@ -410,3 +410,46 @@ func TestDirectoryPagesByName(t *testing.T) {
 	mustContain(t, staff.Body, "A secret club")
 	mustNotContain(t, staff.Body, "Your unlisted groups")
 }
+
+// TestInviteLinkSignInAndBack: a signed-out visitor with an invitation
+// link signs in and comes back to it, then joins; a return address off
+// the site is ignored.
+func TestInviteLinkSignInAndBack(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "Secret", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	res := admin.post("/groups/secret/invites", url.Values{"uses": {"1"}, "days": {"7"}})
+	link := regexpFind(t, res.Body, `(/invite/[A-Za-z0-9_-]{43})"`)
+
+	signIn := func(b *browser, email, from string) response {
+		t.Helper()
+		if r := b.get(from); r.Status != http.StatusOK {
+			t.Fatalf("open %s: %d", from, r.Status)
+		}
+		b.post("/signin/email", url.Values{"email": {email}})
+		u, _ := url.Parse(s.Outbox.LinkTo(t, email))
+		b.get(u.RequestURI())
+		return b.post("/signin/link", url.Values{"token": {u.Query().Get("token")}})
+	}
+	b := s.newBrowser()
+	page := b.get(link)
+	mustContain(t, page.Body, "Sign in first", `href="/signin?next=`+link+`"`)
+	if r := signIn(b, "minji@example.com", "/signin?next="+link); r.Status != http.StatusSeeOther || r.Location != link {
+		t.Fatalf("signed in to %d %q, want back at the invitation", r.Status, r.Location)
+	}
+	mustContain(t, b.get(link).Body, `data-testid="accept-invite"`)
+	if r := b.post(link, nil); r.Status != http.StatusSeeOther || r.Location != "/groups/secret" {
+		t.Fatalf("accept: %d %q", r.Status, r.Location)
+	}
+	if n := s.count("group_members", bson.M{"state": "active"}); n != 2 {
+		t.Errorf("%d active members, want 2", n)
+	}
+
+	for _, evil := range []string{"//evil.example/x", "https://evil.example", "/\\evil.example"} {
+		other := s.newBrowser()
+		email := fmt.Sprintf("p%d@example.com", len(evil))
+		if r := signIn(other, email, "/signin?next="+url.QueryEscape(evil)); r.Location != "/" {
+			t.Errorf("next=%s led to %q, want /", evil, r.Location)
+		}
+	}
+}
