@@ -29,6 +29,13 @@ func (s *server) showNewGroup(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Input: in}))
 }
 
+func orKey(key, fallback string) string {
+	if key == "" {
+		return fallback
+	}
+	return key
+}
+
 // refuse answers 403 with a message saying why, where the generic one
 // would leave people guessing.
 func (s *server) refuse(c *fiber.Ctx, key, retry string) error {
@@ -130,13 +137,15 @@ func (s *server) joinGroup(c *fiber.Ctx) error {
 }
 
 func (s *server) leaveGroup(c *fiber.Ctx) error {
-	if err := s.community.Leave(c.UserContext(), actor(c), c.Params("slug")); err != nil {
-		if errors.Is(err, community.ErrForbidden) {
-			return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "error", "group.error.owner_leave")
-		}
+	left, err := s.community.Leave(c.UserContext(), actor(c), c.Params("slug"))
+	if errors.Is(err, community.ErrForbidden) {
+		return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "error", "group.error.owner_leave")
+	}
+	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/groups", "ok", "flash.left")
+	key := map[community.MemberState]string{community.StatePending: "flash.request_withdrawn", community.StateInvited: "flash.invitation_declined"}[left]
+	return s.redirectWithFlash(c, "/groups", "ok", orKey(key, "flash.left"))
 }
 
 func (s *server) showMembers(c *fiber.Ctx) error {

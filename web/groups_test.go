@@ -453,3 +453,38 @@ func TestInviteLinkSignInAndBack(t *testing.T) {
 		}
 	}
 }
+
+// TestWithdrawAndDecline: a requester withdraws their request and an
+// invitee declines their invitation from the group page, each behind a
+// confirmation; both are gone from the database and the directory.
+func TestWithdrawAndDecline(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "vip", Name: "VIP", Policy: community.JoinApproval})
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "Secret", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	minji := s.signUp(t, "minji@example.com")
+	minji.post("/groups/vip/join", url.Values{"answer": {"Mugs"}})
+	if err := s.Community.InviteAccount(context.Background(), s.actor(t, admin), "secret", s.actor(t, minji).Account); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, minji.get("/groups/vip").Body, `data-testid="withdraw-request"`, `data-testid="confirm-withdraw-request"`)
+	mustContain(t, minji.get("/groups/secret").Body, `data-testid="decline-invitation"`, `data-testid="confirm-decline-invitation"`)
+
+	if res := minji.post("/groups/vip/leave", nil); res.Status != http.StatusSeeOther || res.Location != "/groups" {
+		t.Fatalf("withdraw: %d %q", res.Status, res.Location)
+	}
+	mustContain(t, minji.get("/groups").Body, "Your request to join was withdrawn.")
+	if res := minji.post("/groups/secret/leave", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("decline: %d", res.Status)
+	}
+	dir := minji.get("/groups")
+	mustContain(t, dir.Body, "You declined the invitation.")
+	mustNotContain(t, dir.Body, "Secret", `data-testid="badge-requested"`)
+	if n := s.count("group_members", bson.M{"account": minji.ID}); n != 0 {
+		t.Errorf("%d relations left after withdrawing and declining, want 0", n)
+	}
+	if res := minji.get("/groups/secret"); res.Status != http.StatusNotFound {
+		t.Errorf("the unlisted group after declining: %d, want 404", res.Status)
+	}
+	mustNotContain(t, admin.get("/groups/vip/members").Body, "Mugs")
+}
