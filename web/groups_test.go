@@ -358,6 +358,26 @@ func TestGroupPagesInKorean(t *testing.T) {
 	req, _ = http.NewRequest("GET", s.URL+"/groups", nil)
 	req.Header.Set("Accept-Language", "ko")
 	mustContain(t, s.newBrowser().do(req, false).Body, "가장 열정적인 팬들을 위한 모임입니다")
+
+	s.newGroup(t, admin, community.GroupInput{Slug: "vip", Name: "VIP", Policy: community.JoinApproval})
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "Secret", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	minji := s.signUp(t, "minji@example.com")
+	minji.post("/groups/vip/join", url.Values{"answer": {"머그컵"}})
+	if err := s.Community.InviteAccount(context.Background(), s.actor(t, admin), "secret", s.actor(t, minji).Account); err != nil {
+		t.Fatal(err)
+	}
+	inKorean := func(path string) response {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Accept-Language", "ko")
+		return minji.do(req, false)
+	}
+	mustContain(t, inKorean("/groups").Body, "내 비공개 그룹", "초대받음", "요청함")
+	mustContain(t, inKorean("/groups/vip").Body, "가입 요청 취소")
+	if res := inKorean("/groups/new"); res.Status != http.StatusForbidden {
+		t.Errorf("a member opens the create form in Korean: %d, want 403", res.Status)
+	} else {
+		mustContain(t, res.Body, "그룹은 사이트 관리자만 만들 수 있습니다")
+	}
 }
 
 // TestDirectoryPagesByName: the directory pages by name with ?after=,
