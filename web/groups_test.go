@@ -508,3 +508,60 @@ func TestWithdrawAndDecline(t *testing.T) {
 	}
 	mustNotContain(t, admin.get("/groups/vip/members").Body, "Mugs")
 }
+
+// TestHandOverGroup: the owner hands the group to a member behind a
+// confirmation and becomes a moderator who may leave; a moderator cannot
+// hand it over; two hand-overs racing leave exactly one owner.
+func TestHandOverGroup(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	owner := s.signUp(t, "owner@example.com")
+	s.makeSiteAdmin(t, owner)
+	s.newGroup(t, owner, community.GroupInput{Slug: "mine", Name: "Mine"})
+	s.setAccountRole(t, owner, auth.RoleMember)
+	minji, jun := s.signUp(t, "minji@example.com"), s.signUp(t, "jun@example.com")
+	s.join(t, "mine", minji)
+	s.join(t, "mine", jun)
+	owners := func() int64 { return s.count("group_members", bson.M{"role": "owner", "state": "active"}) }
+
+	admin.post("/groups/mine/members/"+string(jun.ID)+"/role", url.Values{"role": {"moderator"}})
+	if res := jun.post("/groups/mine/members/"+string(minji.ID)+"/role", url.Values{"role": {"owner"}}); res.Status != http.StatusForbidden {
+		t.Errorf("a moderator hands the group over: %d, want 403", res.Status)
+	}
+	mustContain(t, owner.get("/groups/mine/members").Body, `data-testid="make-owner"`, `data-testid="confirm-make-owner"`)
+	if res := owner.post("/groups/mine/members/"+string(minji.ID)+"/role", url.Values{"role": {"owner"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("hand over: %d %s", res.Status, res.Body)
+	}
+	if s.count("group_members", bson.M{"account": minji.ID, "role": "owner"}) != 1 ||
+		s.count("group_members", bson.M{"account": owner.ID, "role": "moderator"}) != 1 || owners() != 1 {
+		t.Errorf("after the hand-over: minji is not the one owner, or the old owner is not a moderator")
+	}
+	if n := s.count("audit_log", bson.M{"action": "member.role", "target": string(minji.ID), "reason": "owner"}); n != 1 {
+		t.Errorf("%d audit entries for the hand-over, want 1", n)
+	}
+	if res := owner.get("/groups/mine/edit"); res.Status != http.StatusForbidden {
+		t.Errorf("the old owner edits: %d, want 403", res.Status)
+	}
+	if res := minji.get("/groups/mine/edit"); res.Status != http.StatusOK {
+		t.Errorf("the new owner edits: %d", res.Status)
+	}
+	if res := owner.post("/groups/mine/leave", nil); res.Status != http.StatusSeeOther || res.Location != "/groups" {
+		t.Errorf("the old owner leaves: %d %q", res.Status, res.Location)
+	}
+
+	s.join(t, "mine", admin)
+	admin.get("/groups/mine/members") // for the CSRF tokens
+	minji.get("/groups/mine/members")
+	var wg sync.WaitGroup
+	for by, to := range map[*person]person{&minji: jun, &admin: admin} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			by.post("/groups/mine/members/"+string(to.ID)+"/role", url.Values{"role": {"owner"}})
+		}()
+	}
+	wg.Wait()
+	if n := owners(); n != 1 {
+		t.Errorf("%d owners after two hand-overs raced, want 1", n)
+	}
+}
