@@ -201,7 +201,8 @@ func (s *Service) UpdateGroup(ctx context.Context, a Actor, slug string, in Grou
 // transferOwnership makes an active member the group's owner and the
 // owner a moderator. The owner is demoted first, on condition that they
 // still are owner, so of two transfers racing only one goes through and
-// the other is ErrConflict; a group never ends with two owners.
+// the other is ErrConflict; a group never ends with two owners. (A crash
+// between the two steps leaves none: site staff still manage the group.)
 func (s *Service) transferOwnership(ctx context.Context, a Actor, st Standing, to GroupMember) error {
 	var owners []memberDoc
 	if err := s.findAll(ctx, s.members, bson.M{"group": st.Group.ID, "state": StateActive, "role": RoleOwner}, nil, 1,
@@ -216,16 +217,16 @@ func (s *Service) transferOwnership(ctx context.Context, a Actor, st Standing, t
 		}
 		return res.ModifiedCount == 1, nil
 	}
-	if len(owners) == 1 {
-		if ok, err := set(owners[0].Account, RoleOwner, RoleModerator); err != nil || !ok {
-			return cmp.Or(err, ErrConflict)
-		}
+	// No owner: another hand-over is between its two steps. Going on would
+	// make a second owner.
+	if len(owners) == 0 {
+		return ErrConflict
 	}
-	ok, err := set(to.Account, to.Role, RoleOwner)
-	if err != nil || !ok {
-		if len(owners) == 1 { // the new owner left or changed meanwhile: the old one stays
-			_, _ = set(owners[0].Account, RoleModerator, RoleOwner)
-		}
+	if ok, err := set(owners[0].Account, RoleOwner, RoleModerator); err != nil || !ok {
+		return cmp.Or(err, ErrConflict)
+	}
+	if ok, err := set(to.Account, to.Role, RoleOwner); err != nil || !ok {
+		_, _ = set(owners[0].Account, RoleModerator, RoleOwner) // the new owner left or changed meanwhile: the old one stays
 		return cmp.Or(err, ErrConflict)
 	}
 	s.record(ctx, a, st.Group.ID, AuditRoleChange, "member", string(to.Account), to.Name, string(RoleOwner))
