@@ -76,6 +76,7 @@ const (
 	maxGroupDescription = 4000
 	maxQuestion         = 300
 	maxHoldFirstPosts   = 20
+	minSlug             = 3
 )
 
 var (
@@ -111,7 +112,7 @@ func (in *GroupInput) Validate() error {
 	switch {
 	case in.Slug == "":
 		v["slug"] = "group.error.slug_required"
-	case !slugPattern.MatchString(in.Slug) || strings.Contains(in.Slug, "--"):
+	case len(in.Slug) < minSlug || !slugPattern.MatchString(in.Slug) || strings.Contains(in.Slug, "--"):
 		v["slug"] = "group.error.slug_format"
 	case reservedSlugs[in.Slug]:
 		v["slug"] = "group.error.slug_taken"
@@ -217,47 +218,6 @@ func (s *Service) standingIn(ctx context.Context, a Actor, g Group) (Standing, e
 		return Standing{}, ErrNotFound
 	}
 	return st, nil
-}
-
-// DirectoryEntry is a listed group with the viewer's relation to it.
-type DirectoryEntry struct {
-	Group Group
-	State MemberState // "" when none
-}
-
-// maxDirectory bounds the directory; a brand has tens of groups, not
-// thousands.
-const maxDirectory = 200
-
-// Directory lists the listed groups, plus the unlisted ones the actor
-// belongs to, with the actor's state in each: two queries whatever the
-// count.
-func (s *Service) Directory(ctx context.Context, a Actor) ([]DirectoryEntry, error) {
-	states := map[GroupID]MemberState{}
-	var mine []GroupID
-	if a.SignedIn() {
-		ms, err := s.membershipsOf(ctx, a.ID(), maxDirectory)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range ms {
-			states[m.Group] = m.State
-			mine = append(mine, m.Group)
-		}
-	}
-	groups, err := s.findDirectory(ctx, mine, a.SiteStaff(), maxDirectory)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]DirectoryEntry, 0, len(groups))
-	for _, g := range groups {
-		st := states[g.ID]
-		if st == StateBanned && !a.SiteStaff() {
-			continue
-		}
-		out = append(out, DirectoryEntry{Group: g, State: st})
-	}
-	return out, nil
 }
 
 var errDuplicate = errors.New("community: duplicate key")

@@ -8,7 +8,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
 )
@@ -64,31 +63,6 @@ func (s *Service) findGroupBy(ctx context.Context, filter bson.M) (Group, error)
 	return d.group(), wrap(err, "find group")
 }
 
-// findDirectory returns the listed groups and the given ones (all groups
-// for staff), by name. Served by index "groups_visibility_name".
-func (s *Service) findDirectory(ctx context.Context, mine []GroupID, all bool, n int) ([]Group, error) {
-	if mine == nil {
-		mine = []GroupID{}
-	}
-	filter := bson.M{"$or": bson.A{bson.M{"visibility": Listed}, bson.M{"_id": bson.M{"$in": mine}}}}
-	if all {
-		filter = bson.M{}
-	}
-	cur, err := s.groups.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "name", Value: 1}}).SetLimit(int64(n)))
-	if err != nil {
-		return nil, wrap(err, "list groups")
-	}
-	var docs []groupDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "list groups")
-	}
-	out := make([]Group, len(docs))
-	for i, d := range docs {
-		out[i] = d.group()
-	}
-	return out, nil
-}
-
 // incGroup adds delta to one of a group's counters.
 func (s *Service) incGroup(ctx context.Context, id GroupID, field string, delta int) error {
 	_, err := s.groups.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{field: delta}})
@@ -125,24 +99,6 @@ func (s *Service) findMember(ctx context.Context, g GroupID, a auth.AccountID) (
 		return GroupMember{}, ErrNotFound
 	}
 	return d.member(), wrap(err, "find member")
-}
-
-// membershipsOf returns every relation the account has with a group.
-// Served by index "group_members_account".
-func (s *Service) membershipsOf(ctx context.Context, a auth.AccountID, n int) ([]GroupMember, error) {
-	cur, err := s.members.Find(ctx, bson.M{"account": a}, options.Find().SetLimit(int64(n)))
-	if err != nil {
-		return nil, wrap(err, "list memberships")
-	}
-	var docs []memberDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "list memberships")
-	}
-	out := make([]GroupMember, len(docs))
-	for i, d := range docs {
-		out[i] = d.member()
-	}
-	return out, nil
 }
 
 // addMember inserts a relation. The composite _id makes a second insert

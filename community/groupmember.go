@@ -185,23 +185,24 @@ func (s *Service) Join(ctx context.Context, a Actor, slug, answer string) (Membe
 // tier it needs and the web layer passes the one the person holds.
 func tierAtLeast(have, need string) bool { return need == "" || have == need }
 
-// Leave ends the actor's membership, request or invitation. The owner
-// cannot leave (a group always has one); a ban cannot be left either.
-func (s *Service) Leave(ctx context.Context, a Actor, slug string) error {
+// Leave ends the actor's membership, withdraws their request or declines
+// their invitation, and returns the state that ended ("" if none). The
+// owner cannot leave (a group always has one); a ban cannot be left.
+func (s *Service) Leave(ctx context.Context, a Actor, slug string) (MemberState, error) {
 	st, err := s.GroupBySlug(ctx, a, slug)
 	if err != nil {
-		return err
+		return "", err
 	}
 	switch {
 	case st.Member.State == "":
-		return nil
+		return "", nil
 	case st.Member.State == StateBanned:
-		return ErrNotFound
+		return "", ErrNotFound
 	case st.Member.Role == RoleOwner:
-		return ErrForbidden
+		return "", ErrForbidden
 	}
 	if err := s.removeMember(ctx, st.Group.ID, a.ID(), st.Member.State); !errors.Is(err, ErrConflict) {
-		return err
+		return st.Member.State, err
 	}
-	return nil // gone already: a second tab, or a moderator acted first
+	return st.Member.State, nil // gone already: a second tab, or a moderator acted first
 }

@@ -34,7 +34,8 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 	}{
 		{s.groups, []mongo.IndexModel{
 			unique(idx("groups_slug", "slug")),
-			idx("groups_visibility_name", "visibility", "name"),
+			idx("groups_directory", "visibility", "name", "_id"),
+			idx("groups_name", "name", "_id"), // the directory as staff see it
 		}},
 		{s.members, []mongo.IndexModel{
 			idx("group_members_account", "account"),

@@ -1,6 +1,7 @@
 package community
 
 import (
+	"cmp"
 	"context"
 	"errors"
 
@@ -99,8 +100,10 @@ func (s *Service) DecideRequest(ctx context.Context, a Actor, slug string, who a
 	return nil
 }
 
-// SetRole makes an active member a moderator or a plain member again. The
-// group's owner and site staff may; the owner's own role does not change.
+// SetRole makes an active member a moderator or a plain member again, or
+// hands them the group (RoleOwner: the owner becomes a moderator). The
+// group's owner and site staff may; the owner's own role is changed only
+// by handing the group to someone else.
 func (s *Service) SetRole(ctx context.Context, a Actor, slug string, who auth.AccountID, role GroupRole) error {
 	st, err := s.GroupBySlug(ctx, a, slug)
 	if err != nil {
@@ -112,7 +115,7 @@ func (s *Service) SetRole(ctx context.Context, a Actor, slug string, who auth.Ac
 	if !st.CanManage() {
 		return ErrForbidden
 	}
-	if role != RoleModerator && role != RoleMember {
+	if role != RoleModerator && role != RoleMember && role != RoleOwner {
 		return ValidationError{"role": "member.error.role"}
 	}
 	m, err := s.findMember(ctx, st.Group.ID, who)
@@ -123,6 +126,8 @@ func (s *Service) SetRole(ctx context.Context, a Actor, slug string, who auth.Ac
 		return ErrForbidden
 	case m.Role == role:
 		return nil
+	case role == RoleOwner:
+		return s.transferOwnership(ctx, a, st, m)
 	}
 	if _, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID(st.Group.ID, who), "role": m.Role},
 		bson.M{"$set": bson.M{"role": role}}); err != nil {
@@ -191,4 +196,39 @@ func (s *Service) UpdateGroup(ctx context.Context, a Actor, slug string, in Grou
 	}
 	s.record(ctx, a, g.ID, AuditGroupEdit, "group", string(g.ID), "", "")
 	return g, nil
+}
+
+// transferOwnership makes an active member the group's owner and the
+// owner a moderator. The owner is demoted first, on condition that they
+// still are owner, so of two transfers racing only one goes through and
+// the other is ErrConflict; a group never ends with two owners. (A crash
+// between the two steps leaves none: site staff still manage the group.)
+func (s *Service) transferOwnership(ctx context.Context, a Actor, st Standing, to GroupMember) error {
+	var owners []memberDoc
+	if err := s.findAll(ctx, s.members, bson.M{"group": st.Group.ID, "state": StateActive, "role": RoleOwner}, nil, 1,
+		&owners, "find owner"); err != nil {
+		return err
+	}
+	set := func(who auth.AccountID, from, role GroupRole) (bool, error) {
+		res, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID(st.Group.ID, who), "state": StateActive, "role": from},
+			bson.M{"$set": bson.M{"role": role}})
+		if err != nil {
+			return false, wrap(err, "set role")
+		}
+		return res.ModifiedCount == 1, nil
+	}
+	// No owner: another hand-over is between its two steps. Going on would
+	// make a second owner.
+	if len(owners) == 0 {
+		return ErrConflict
+	}
+	if ok, err := set(owners[0].Account, RoleOwner, RoleModerator); err != nil || !ok {
+		return cmp.Or(err, ErrConflict)
+	}
+	if ok, err := set(to.Account, to.Role, RoleOwner); err != nil || !ok {
+		_, _ = set(owners[0].Account, RoleModerator, RoleOwner) // the new owner left or changed meanwhile: the old one stays
+		return cmp.Or(err, ErrConflict)
+	}
+	s.record(ctx, a, st.Group.ID, AuditRoleChange, "member", string(to.Account), to.Name, string(RoleOwner))
+	return nil
 }

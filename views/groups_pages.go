@@ -10,7 +10,8 @@ import (
 // Directory lists the groups a viewer may know of.
 type Directory struct {
 	Chrome    Chrome
-	Entries   []community.DirectoryEntry
+	Page      community.Directory
+	First     bool // the first page: the empty state and unlisted groups show here
 	CanCreate bool
 }
 

@@ -12,20 +12,34 @@ import (
 )
 
 func (s *server) showDirectory(c *fiber.Ctx) error {
-	entries, err := s.community.Directory(c.UserContext(), actor(c))
+	after := c.Query("after")
+	page, err := s.community.Directory(c.UserContext(), actor(c), after)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.DirectoryPage(views.Directory{Chrome: s.chrome(c), Entries: entries,
-		CanCreate: actor(c).SiteStaff()}))
+	return render(c, fiber.StatusOK, views.DirectoryPage(views.Directory{Chrome: s.chrome(c), Page: page,
+		First: after == "", CanCreate: actor(c).SiteStaff()}))
 }
 
 func (s *server) showNewGroup(c *fiber.Ctx) error {
 	if !actor(c).SiteStaff() {
-		return community.ErrForbidden
+		return s.refuse(c, "group.error.staff_only", "/groups")
 	}
 	in := community.GroupInput{Visibility: community.Listed, Policy: community.JoinOpen, Color: community.CoverColors[0]}
 	return render(c, fiber.StatusOK, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Input: in}))
+}
+
+func orKey(key, fallback string) string {
+	if key == "" {
+		return fallback
+	}
+	return key
+}
+
+// refuse answers 403 with a message saying why, where the generic one
+// would leave people guessing.
+func (s *server) refuse(c *fiber.Ctx, key, retry string) error {
+	return render(c, fiber.StatusForbidden, views.ErrorPage(views.Error{Chrome: s.chrome(c), Status: fiber.StatusForbidden, Key: key, Retry: retry}))
 }
 
 // groupInput reads the create/edit group form.
@@ -40,6 +54,9 @@ func groupInput(c *fiber.Ctx) community.GroupInput {
 func (s *server) createGroup(c *fiber.Ctx) error {
 	in := groupInput(c)
 	g, err := s.community.CreateGroup(c.UserContext(), actor(c), in)
+	if errors.Is(err, community.ErrForbidden) {
+		return s.refuse(c, "group.error.staff_only", "/groups")
+	}
 	var invalid community.ValidationError
 	if errors.As(err, &invalid) {
 		return render(c, fiber.StatusUnprocessableEntity, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Input: in, Errors: invalid}))
@@ -107,6 +124,9 @@ func (s *server) joinGroup(c *fiber.Ctx) error {
 		}
 		return render(c, fiber.StatusUnprocessableEntity, views.JoinPage(views.JoinForm{Chrome: s.chrome(c), Standing: st, Answer: answer, Errors: invalid}))
 	}
+	if errors.Is(err, community.ErrForbidden) { // the group takes people by invitation only
+		return s.refuse(c, "group.error.invite_only", "/groups")
+	}
 	if err != nil {
 		return err
 	}
@@ -117,13 +137,15 @@ func (s *server) joinGroup(c *fiber.Ctx) error {
 }
 
 func (s *server) leaveGroup(c *fiber.Ctx) error {
-	if err := s.community.Leave(c.UserContext(), actor(c), c.Params("slug")); err != nil {
-		if errors.Is(err, community.ErrForbidden) {
-			return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "error", "group.error.owner_leave")
-		}
+	left, err := s.community.Leave(c.UserContext(), actor(c), c.Params("slug"))
+	if errors.Is(err, community.ErrForbidden) {
+		return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "error", "group.error.owner_leave")
+	}
+	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/groups", "ok", "flash.left")
+	key := map[community.MemberState]string{community.StatePending: "flash.request_withdrawn", community.StateInvited: "flash.invitation_declined"}[left]
+	return s.redirectWithFlash(c, "/groups", "ok", orKey(key, "flash.left"))
 }
 
 func (s *server) showMembers(c *fiber.Ctx) error {

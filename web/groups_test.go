@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,9 +26,13 @@ func TestCreateGroupForm(t *testing.T) {
 
 	if res := member.get("/groups/new"); res.Status != http.StatusForbidden {
 		t.Errorf("a member opens the create form: %d, want 403", res.Status)
+	} else {
+		mustContain(t, res.Body, "Only site admins can create groups.")
 	}
 	if res := member.post("/groups", url.Values{"name": {"Mine"}, "slug": {"mine"}, "visibility": {"listed"}, "policy": {"open"}}); res.Status != http.StatusForbidden {
 		t.Errorf("a member creates a group: %d, want 403", res.Status)
+	} else {
+		mustContain(t, res.Body, "Only site admins can create groups.")
 	}
 	good := url.Values{"name": {"커피 애호가"}, "slug": {"coffee"}, "description": {"Beans & **brews**"},
 		"color": {"teal"}, "visibility": {"listed"}, "policy": {"open"}, "hold_first_posts": {"0"}}
@@ -43,6 +48,7 @@ func TestCreateGroupForm(t *testing.T) {
 		{"taken slug", "slug", "coffee", "That address is taken."},
 		{"malformed slug", "slug", "Coffee Lovers!", "Use 3 to 40 lowercase letters"},
 		{"reserved slug", "slug", "new", "That address is taken."},
+		{"short slug", "slug", "ab", "Use 3 to 40 lowercase letters"},
 		{"empty name", "name", " ", "Give the group a name."},
 		{"unknown colour", "color", "gold", "Choose one of the colours."},
 		{"no tier", "policy", "tier", "Name the tier this group needs."},
@@ -145,12 +151,27 @@ func TestJoinPolicies(t *testing.T) {
 	if res := minji.get("/groups/vip/members"); res.Status != http.StatusOK {
 		t.Errorf("an approved member reads the list: %d", res.Status)
 	}
+	for who, kind := range map[auth.AccountID]string{minji.ID: "join_approved", jun.ID: "join_declined"} {
+		if n := s.count("notifications", bson.M{"account": who, "kind": kind, "groupSlug": "vip"}); n != 1 {
+			t.Errorf("%d %s notices for %s, want 1", n, kind, who)
+		}
+	}
+	if n := s.count("group_members", bson.M{"account": jun.ID}); n != 0 {
+		t.Errorf("a declined request is still stored")
+	}
+	var vip struct{ Members int }
+	_ = s.DB.Collection("groups").FindOne(context.Background(), bson.M{"slug": "vip"}).Decode(&vip)
+	if vip.Members != 2 {
+		t.Errorf("vip has %d members after one approval, want 2", vip.Members)
+	}
 	if n := s.count("audit_log", bson.M{"action": bson.M{"$in": bson.A{"member.approve", "member.decline"}}}); n != 2 {
 		t.Errorf("%d audit entries for the decisions, want 2", n)
 	}
 
 	if res := minji.post("/groups/secret/join", nil); res.Status != http.StatusForbidden {
 		t.Errorf("join invite-only: %d, want 403", res.Status)
+	} else {
+		mustContain(t, res.Body, "This group takes members by invitation only.")
 	}
 	res = minji.post("/groups/premium/join", nil)
 	if res.Status != http.StatusForbidden {
@@ -301,11 +322,21 @@ func TestGroupOwnerManagesOwnGroupOnly(t *testing.T) {
 		t.Fatalf("owner edits: %d %s", res.Status, res.Body)
 	}
 	mustContain(t, minji.get("/groups/mine").Body, "Mine, renamed")
+	mustContain(t, owner.get("/groups/mine/edit").Body, `data-testid="slug-fixed"`, "/groups/mine")
+	if res := minji.get("/groups/mine/edit"); res.Status != http.StatusForbidden {
+		t.Errorf("a member opens the edit form: %d, want 403", res.Status)
+	}
 	if res := owner.post("/groups/theirs/edit", edit); res.Status != http.StatusForbidden {
 		t.Errorf("owner edits another group: %d, want 403", res.Status)
 	}
 	if res := owner.post("/groups/mine/members/"+string(minji.ID)+"/role", url.Values{"role": {"moderator"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("appoint: %d", res.Status)
+	}
+	if n := s.count("audit_log", bson.M{"action": "member.role", "target": string(minji.ID)}); n != 1 {
+		t.Errorf("%d audit entries for the appointment, want 1", n)
+	}
+	if n := s.count("group_members", bson.M{"account": minji.ID, "role": "moderator"}); n != 1 {
+		t.Errorf("minji is not stored as a moderator")
 	}
 	if res := minji.get("/groups/mine/moderation"); res.Status != http.StatusOK {
 		t.Errorf("the new moderator opens the queue: %d", res.Status)
@@ -327,4 +358,215 @@ func TestGroupPagesInKorean(t *testing.T) {
 	req, _ = http.NewRequest("GET", s.URL+"/groups", nil)
 	req.Header.Set("Accept-Language", "ko")
 	mustContain(t, s.newBrowser().do(req, false).Body, "가장 열정적인 팬들을 위한 모임입니다")
+
+	s.newGroup(t, admin, community.GroupInput{Slug: "vip", Name: "VIP", Policy: community.JoinApproval})
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "Secret", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	minji := s.signUp(t, "minji@example.com")
+	minji.post("/groups/vip/join", url.Values{"answer": {"머그컵"}})
+	if err := s.Community.InviteAccount(context.Background(), s.actor(t, admin), "secret", s.actor(t, minji).Account); err != nil {
+		t.Fatal(err)
+	}
+	inKorean := func(path string) response {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req.Header.Set("Accept-Language", "ko")
+		return minji.do(req, false)
+	}
+	mustContain(t, inKorean("/groups").Body, "내 비공개 그룹", "초대받음", "요청함")
+	mustContain(t, inKorean("/groups/vip").Body, "가입 요청 취소")
+	if res := inKorean("/groups/new"); res.Status != http.StatusForbidden {
+		t.Errorf("a member opens the create form in Korean: %d, want 403", res.Status)
+	} else {
+		mustContain(t, res.Body, "그룹은 사이트 관리자만 만들 수 있습니다")
+	}
+}
+
+// TestDirectoryPagesByName: the directory pages by name with ?after=,
+// shows each group's description as a short excerpt, marks the viewer's
+// groups on every page, keeps unlisted groups to their own people, and
+// answers 404 to a cursor it did not make or may not reveal.
+func TestDirectoryPagesByName(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	n := community.DirectoryPageSize + 3
+	ids := map[string]community.GroupID{}
+	for i := range n {
+		slug := fmt.Sprintf("club-%02d", i)
+		ids[slug] = s.newGroup(t, admin, community.GroupInput{Slug: slug, Name: fmt.Sprintf("Club %02d", i),
+			Description: "Beans & **brews**\n\nand a second paragraph " + strings.Repeat("long ", 60)}).ID
+	}
+	secret := s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "A secret club", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	minji, stranger := s.signUp(t, "minji@example.com"), s.signUp(t, "stranger@example.com")
+	last := fmt.Sprintf("club-%02d", n-1)
+	s.join(t, last, minji)
+	if err := s.Community.InviteAccount(context.Background(), s.actor(t, admin), "secret", s.actor(t, minji).Account); err != nil {
+		t.Fatal(err)
+	}
+
+	first := minji.get("/groups")
+	if got := strings.Count(first.Body, `data-testid="group-card"`); got != community.DirectoryPageSize+1 {
+		t.Errorf("first page: %d cards, want %d listed and 1 unlisted", got, community.DirectoryPageSize)
+	}
+	mustContain(t, first.Body, "Your unlisted groups", "A secret club", `data-testid="badge-invited"`,
+		"Club 00", "Club 23", "Beans &amp; brews and a second paragraph long", "…")
+	mustNotContain(t, first.Body, "Club 24", "<strong>brews</strong>", `data-testid="badge-joined"`)
+	next := regexpFind(t, first.Body, `href="(/groups\?after=[0-9a-f]{24})"`)
+	if next != "/groups?after="+string(ids["club-23"]) {
+		t.Errorf("next page link %q, want after club-23", next)
+	}
+	second := minji.get(next)
+	if got := strings.Count(second.Body, `data-testid="group-card"`); got != 3 {
+		t.Errorf("second page: %d cards, want 3", got)
+	}
+	mustContain(t, second.Body, "Club 24", "Club 26", `data-testid="badge-joined"`)
+	mustNotContain(t, second.Body, "Club 23", "A secret club", `data-testid="directory-next"`, `data-testid="directory-empty"`)
+
+	mustNotContain(t, stranger.get("/groups").Body, "A secret club", "Your unlisted groups")
+	for _, bad := range []string{"/groups?after=nonsense", "/groups?after=" + string(secret.ID)} {
+		if res := stranger.get(bad); res.Status != http.StatusNotFound {
+			t.Errorf("%s as a stranger: %d, want 404", bad, res.Status)
+		}
+	}
+	staff := admin.get("/groups")
+	mustContain(t, staff.Body, "A secret club")
+	mustNotContain(t, staff.Body, "Your unlisted groups")
+}
+
+// TestInviteLinkSignInAndBack: a signed-out visitor with an invitation
+// link signs in and comes back to it, then joins; a return address off
+// the site is ignored.
+func TestInviteLinkSignInAndBack(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "Secret", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	res := admin.post("/groups/secret/invites", url.Values{"uses": {"1"}, "days": {"7"}})
+	link := regexpFind(t, res.Body, `(/invite/[A-Za-z0-9_-]{43})"`)
+
+	signIn := func(b *browser, email, from string) response {
+		t.Helper()
+		if r := b.get(from); r.Status != http.StatusOK {
+			t.Fatalf("open %s: %d", from, r.Status)
+		}
+		b.post("/signin/email", url.Values{"email": {email}})
+		u, _ := url.Parse(s.Outbox.LinkTo(t, email))
+		b.get(u.RequestURI())
+		return b.post("/signin/link", url.Values{"token": {u.Query().Get("token")}})
+	}
+	b := s.newBrowser()
+	page := b.get(link)
+	mustContain(t, page.Body, "Sign in first", `href="/signin?next=`+link+`"`)
+	if r := signIn(b, "minji@example.com", "/signin?next="+link); r.Status != http.StatusSeeOther || r.Location != link {
+		t.Fatalf("signed in to %d %q, want back at the invitation", r.Status, r.Location)
+	}
+	mustContain(t, b.get(link).Body, `data-testid="accept-invite"`)
+	if r := b.post(link, nil); r.Status != http.StatusSeeOther || r.Location != "/groups/secret" {
+		t.Fatalf("accept: %d %q", r.Status, r.Location)
+	}
+	if n := s.count("group_members", bson.M{"state": "active"}); n != 2 {
+		t.Errorf("%d active members, want 2", n)
+	}
+
+	for _, evil := range []string{"//evil.example/x", "https://evil.example", "/\\evil.example"} {
+		other := s.newBrowser()
+		email := fmt.Sprintf("p%d@example.com", len(evil))
+		if r := signIn(other, email, "/signin?next="+url.QueryEscape(evil)); r.Location != "/" {
+			t.Errorf("next=%s led to %q, want /", evil, r.Location)
+		}
+	}
+}
+
+// TestWithdrawAndDecline: a requester withdraws their request and an
+// invitee declines their invitation from the group page, each behind a
+// confirmation; both are gone from the database and the directory.
+func TestWithdrawAndDecline(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "vip", Name: "VIP", Policy: community.JoinApproval})
+	s.newGroup(t, admin, community.GroupInput{Slug: "secret", Name: "Secret", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	minji := s.signUp(t, "minji@example.com")
+	minji.post("/groups/vip/join", url.Values{"answer": {"Mugs"}})
+	if err := s.Community.InviteAccount(context.Background(), s.actor(t, admin), "secret", s.actor(t, minji).Account); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, minji.get("/groups/vip").Body, `data-testid="withdraw-request"`, `data-testid="confirm-withdraw-request"`)
+	mustContain(t, minji.get("/groups/secret").Body, `data-testid="decline-invitation"`, `data-testid="confirm-decline-invitation"`)
+
+	if res := minji.post("/groups/vip/leave", nil); res.Status != http.StatusSeeOther || res.Location != "/groups" {
+		t.Fatalf("withdraw: %d %q", res.Status, res.Location)
+	}
+	mustContain(t, minji.get("/groups").Body, "Your request to join was withdrawn.")
+	if res := minji.post("/groups/secret/leave", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("decline: %d", res.Status)
+	}
+	dir := minji.get("/groups")
+	mustContain(t, dir.Body, "You declined the invitation.")
+	mustNotContain(t, dir.Body, "Secret", `data-testid="badge-requested"`)
+	if n := s.count("group_members", bson.M{"account": minji.ID}); n != 0 {
+		t.Errorf("%d relations left after withdrawing and declining, want 0", n)
+	}
+	if res := minji.get("/groups/secret"); res.Status != http.StatusNotFound {
+		t.Errorf("the unlisted group after declining: %d, want 404", res.Status)
+	}
+	mustNotContain(t, admin.get("/groups/vip/members").Body, "Mugs")
+}
+
+// TestHandOverGroup: the owner hands the group to a member behind a
+// confirmation and becomes a moderator who may leave; a moderator cannot
+// hand it over; six hand-overs racing leave exactly one owner.
+func TestHandOverGroup(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	owner := s.signUp(t, "owner@example.com")
+	s.makeSiteAdmin(t, owner)
+	s.newGroup(t, owner, community.GroupInput{Slug: "mine", Name: "Mine"})
+	s.setAccountRole(t, owner, auth.RoleMember)
+	minji, jun := s.signUp(t, "minji@example.com"), s.signUp(t, "jun@example.com")
+	s.join(t, "mine", minji)
+	s.join(t, "mine", jun)
+	owners := func() int64 { return s.count("group_members", bson.M{"role": "owner", "state": "active"}) }
+
+	admin.post("/groups/mine/members/"+string(jun.ID)+"/role", url.Values{"role": {"moderator"}})
+	if res := jun.post("/groups/mine/members/"+string(minji.ID)+"/role", url.Values{"role": {"owner"}}); res.Status != http.StatusForbidden {
+		t.Errorf("a moderator hands the group over: %d, want 403", res.Status)
+	}
+	mustContain(t, owner.get("/groups/mine/members").Body, `data-testid="make-owner"`, `data-testid="confirm-make-owner"`)
+	if res := owner.post("/groups/mine/members/"+string(minji.ID)+"/role", url.Values{"role": {"owner"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("hand over: %d %s", res.Status, res.Body)
+	}
+	if s.count("group_members", bson.M{"account": minji.ID, "role": "owner"}) != 1 ||
+		s.count("group_members", bson.M{"account": owner.ID, "role": "moderator"}) != 1 || owners() != 1 {
+		t.Errorf("after the hand-over: minji is not the one owner, or the old owner is not a moderator")
+	}
+	if n := s.count("audit_log", bson.M{"action": "member.role", "target": string(minji.ID), "reason": "owner"}); n != 1 {
+		t.Errorf("%d audit entries for the hand-over, want 1", n)
+	}
+	if res := owner.get("/groups/mine/edit"); res.Status != http.StatusForbidden {
+		t.Errorf("the old owner edits: %d, want 403", res.Status)
+	}
+	if res := minji.get("/groups/mine/edit"); res.Status != http.StatusOK {
+		t.Errorf("the new owner edits: %d", res.Status)
+	}
+	if res := owner.post("/groups/mine/leave", nil); res.Status != http.StatusSeeOther || res.Location != "/groups" {
+		t.Errorf("the old owner leaves: %d %q", res.Status, res.Location)
+	}
+
+	var racers []person
+	for i := range 6 {
+		p := s.signUp(t, fmt.Sprintf("staff%d@example.com", i))
+		s.makeSiteAdmin(t, p)
+		s.join(t, "mine", p)
+		p.get("/groups/mine/members") // for the CSRF token
+		racers = append(racers, p)
+	}
+	var wg sync.WaitGroup
+	for _, p := range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.post("/groups/mine/members/"+string(p.ID)+"/role", url.Values{"role": {"owner"}})
+		}()
+	}
+	wg.Wait()
+	if n := owners(); n != 1 {
+		t.Errorf("%d owners after six hand-overs raced, want 1", n)
+	}
 }

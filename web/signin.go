@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,6 +17,7 @@ func (s *server) showSignIn(c *fiber.Ctx) error {
 	if _, err := s.ensureSession(c); err != nil {
 		return err
 	}
+	s.rememberReturn(c, c.Query("next"))
 	return s.renderSignIn(c, fiber.StatusOK, "", nil)
 }
 
@@ -119,7 +121,40 @@ func (s *server) finishSignIn(c *fiber.Ctx, out auth.Outcome) error {
 		return err
 	}
 	s.setSessionCookie(c, token, sess.EndsAt)
-	return s.redirectWithFlash(c, "/", "ok", "flash.signed_in")
+	to := "/"
+	if back := c.Cookies(returnCookie); isReturnPath(back) {
+		to = back
+		s.clearCookie(c, returnCookie)
+	}
+	return s.redirectWithFlash(c, to, "ok", "flash.signed_in")
+}
+
+// returnCookie holds where a visitor was going when sent to sign in (an
+// invitation link, say), to go back there after.
+const returnCookie = "fanclub_return"
+
+// rememberReturn keeps to for after sign-in, if it is a path on this site.
+func (s *server) rememberReturn(c *fiber.Ctx, to string) {
+	if !isReturnPath(to) {
+		return
+	}
+	c.Cookie(&fiber.Cookie{Name: returnCookie, Value: to, Path: "/", MaxAge: 3600,
+		HTTPOnly: true, Secure: s.secure, SameSite: fiber.CookieSameSiteLaxMode})
+}
+
+// isReturnPath reports whether p is a path on this site. Anything else,
+// such as "//evil.example" or a backslash or control character that
+// browsers read as a slash or drop, would make an open redirect.
+func isReturnPath(p string) bool {
+	if len(p) > 500 || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for _, r := range p {
+		if r <= ' ' || r == '\\' || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *server) signOut(c *fiber.Ctx) error {
