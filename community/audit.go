@@ -100,11 +100,8 @@ type AuditPage struct {
 
 // GroupAudit returns the group's log for its moderators.
 func (s *Service) GroupAudit(ctx context.Context, a Actor, slug string, f AuditFilter) (Standing, AuditPage, error) {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireModerate)
 	if err != nil {
-		return st, AuditPage{}, err
-	}
-	if err := st.requireModerate(); err != nil {
 		return st, AuditPage{}, err
 	}
 	page, err := s.auditPage(ctx, bson.M{"group": st.Group.ID}, f)

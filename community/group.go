@@ -203,6 +203,17 @@ func (s *Service) GroupBySlug(ctx context.Context, a Actor, slug string) (Standi
 	return s.standingIn(ctx, a, g)
 }
 
+// standingAs is GroupBySlug for a function that needs a right in the
+// group: it passes only if check (Standing.requireRead, requirePost or
+// requireModerate) does, and fails with check's error otherwise.
+func (s *Service) standingAs(ctx context.Context, a Actor, slug string, check func(Standing) error) (Standing, error) {
+	st, err := s.GroupBySlug(ctx, a, slug)
+	if err != nil {
+		return st, err
+	}
+	return st, check(st)
+}
+
 // standingIn loads the actor's membership of g and refuses a group the
 // actor may not know of.
 func (s *Service) standingIn(ctx context.Context, a Actor, g Group) (Standing, error) {

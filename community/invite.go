@@ -69,11 +69,8 @@ func hashToken(token string) string {
 // CreateInviteLink makes a link for the group's moderators to share and
 // returns its token, the only time it is known.
 func (s *Service) CreateInviteLink(ctx context.Context, a Actor, slug string, maxUses, days int) (string, error) {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireModerate)
 	if err != nil {
-		return "", err
-	}
-	if err := st.requireModerate(); err != nil {
 		return "", err
 	}
 	v := ValidationError{}
@@ -120,11 +117,8 @@ func (s *Service) InviteLinks(ctx context.Context, st Standing) ([]InviteLink, e
 
 // RevokeInviteLink stops a link from letting anyone else in.
 func (s *Service) RevokeInviteLink(ctx context.Context, a Actor, slug, id string) error {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireModerate)
 	if err != nil {
-		return err
-	}
-	if err := st.requireModerate(); err != nil {
 		return err
 	}
 	if !validID(id) {

@@ -29,11 +29,8 @@ type Roster struct {
 // Members returns the group's roster for a reader; non-readers get
 // ErrNotFound. Members are newest first, by key.
 func (s *Service) Members(ctx context.Context, a Actor, slug, before string) (Standing, Roster, error) {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireRead)
 	if err != nil {
-		return st, Roster{}, err
-	}
-	if err := st.requireRead(); err != nil {
 		return st, Roster{}, err
 	}
 	filter := bson.M{"group": st.Group.ID, "state": StateActive}
@@ -74,11 +71,8 @@ func (s *Service) Members(ctx context.Context, a Actor, slug, before string) (St
 // DecideRequest approves or declines a pending request to join. The
 // requester is told either way, and the decision is logged.
 func (s *Service) DecideRequest(ctx context.Context, a Actor, slug string, who auth.AccountID, approve bool) error {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireModerate)
 	if err != nil {
-		return err
-	}
-	if err := st.requireModerate(); err != nil {
 		return err
 	}
 	m, err := s.findMember(ctx, st.Group.ID, who)
@@ -105,11 +99,8 @@ func (s *Service) DecideRequest(ctx context.Context, a Actor, slug string, who a
 // group's owner and site staff may; the owner's own role is changed only
 // by handing the group to someone else.
 func (s *Service) SetRole(ctx context.Context, a Actor, slug string, who auth.AccountID, role GroupRole) error {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireRead)
 	if err != nil {
-		return err
-	}
-	if err := st.requireRead(); err != nil {
 		return err
 	}
 	if !st.CanManage() {
@@ -140,11 +131,8 @@ func (s *Service) SetRole(ctx context.Context, a Actor, slug string, who auth.Ac
 // InviteAccount invites a person to the group. Someone already asking to
 // join is let in; a member or a banned person is refused with a reason.
 func (s *Service) InviteAccount(ctx context.Context, a Actor, slug string, who auth.Account) error {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireModerate)
 	if err != nil {
-		return err
-	}
-	if err := st.requireModerate(); err != nil {
 		return err
 	}
 	m, err := s.findMember(ctx, st.Group.ID, who.ID)
@@ -172,11 +160,8 @@ func (s *Service) InviteAccount(ctx context.Context, a Actor, slug string, who a
 // UpdateGroup changes a group's settings; its owner and site staff may.
 // The slug stays: links to the group keep working.
 func (s *Service) UpdateGroup(ctx context.Context, a Actor, slug string, in GroupInput) (Group, error) {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireRead)
 	if err != nil {
-		return Group{}, err
-	}
-	if err := st.requireRead(); err != nil {
 		return Group{}, err
 	}
 	if !st.CanManage() {

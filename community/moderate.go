@@ -161,11 +161,8 @@ func (s *Service) ModerateComment(ctx context.Context, a Actor, slug string, pos
 // DismissReports closes the reports on a post or comment of the group
 // that needs no action.
 func (s *Service) DismissReports(ctx context.Context, a Actor, slug string, post PostID, comment CommentID, reason string) error {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireModerate)
 	if err != nil {
-		return err
-	}
-	if err := st.requireModerate(); err != nil {
 		return err
 	}
 	if reason, err = validReason(reason); err != nil {
@@ -206,11 +203,8 @@ var MuteDurations = map[string]time.Duration{"1h": time.Hour, "24h": 24 * time.H
 // moderators. A ban keeps the person out of this group only; unbanning
 // removes the relation, so they may ask to join again.
 func (s *Service) ModerateMember(ctx context.Context, a Actor, slug string, who auth.AccountID, action ModAction, duration, reason string) error {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireModerate)
 	if err != nil {
-		return err
-	}
-	if err := st.requireModerate(); err != nil {
 		return err
 	}
 	if reason, err = validReason(reason); err != nil {

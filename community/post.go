@@ -85,11 +85,8 @@ const FeedPageSize = 20
 // CreatePost writes a post to the group's feed. A new member's first
 // posts are held for a moderator when the group asks for it.
 func (s *Service) CreatePost(ctx context.Context, a Actor, slug, body string) (Post, error) {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requirePost)
 	if err != nil {
-		return Post{}, err
-	}
-	if err := st.requirePost(); err != nil {
 		return Post{}, err
 	}
 	if body, err = validBody(body); err != nil {
@@ -125,11 +122,8 @@ func (s *Service) CreatePost(ctx context.Context, a Actor, slug, body string) (P
 // with their standing. Hidden and held posts are for moderators and the
 // author; deleted posts are gone for everyone.
 func (s *Service) PostByID(ctx context.Context, a Actor, slug string, id PostID) (Post, Standing, error) {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireRead)
 	if err != nil {
-		return Post{}, Standing{}, err
-	}
-	if err := st.requireRead(); err != nil {
 		return Post{}, Standing{}, err
 	}
 	if !validID(string(id)) {

@@ -59,11 +59,8 @@ type ReportInput struct {
 // (ErrGone); nor can one's own; a second report by the same person is
 // refused and changes nothing.
 func (s *Service) ReportContent(ctx context.Context, a Actor, slug string, in ReportInput) error {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireRead)
 	if err != nil {
-		return err
-	}
-	if err := st.requireRead(); err != nil {
 		return err
 	}
 	reason := ReportReason(in.Reason)
@@ -171,11 +168,8 @@ type Queue struct {
 
 // ModerationQueue returns the group's queue for its moderators.
 func (s *Service) ModerationQueue(ctx context.Context, a Actor, slug string) (Standing, Queue, error) {
-	st, err := s.GroupBySlug(ctx, a, slug)
+	st, err := s.standingAs(ctx, a, slug, Standing.requireModerate)
 	if err != nil {
-		return st, Queue{}, err
-	}
-	if err := st.requireModerate(); err != nil {
 		return st, Queue{}, err
 	}
 	q, err := s.queue(ctx, bson.M{"group": st.Group.ID}, map[GroupID]Group{st.Group.ID: st.Group})
