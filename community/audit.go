@@ -141,10 +141,7 @@ func (s *Service) auditPage(ctx context.Context, filter bson.M, f AuditFilter) (
 		return AuditPage{}, err
 	}
 	var page AuditPage
-	if len(docs) > AuditPageSize {
-		docs = docs[:AuditPageSize]
-		page.Next = cursor(docs[len(docs)-1].At, docs[len(docs)-1].ID)
-	}
+	docs, page.Next = cutPage(docs, AuditPageSize, func(d auditDoc) string { return cursor(d.At, d.ID) })
 	for _, d := range docs {
 		page.Entries = append(page.Entries, AuditEntry(d))
 	}

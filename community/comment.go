@@ -76,11 +76,7 @@ func (s *Service) ThreadOf(ctx context.Context, a Actor, slug string, id PostID,
 		return Thread{}, st, err
 	}
 	th := Thread{Post: p}
-	if len(docs) > CommentPageSize {
-		docs = docs[:CommentPageSize]
-		last := docs[len(docs)-1]
-		th.Next = cursor(last.CreatedAt, string(last.ID))
-	}
+	docs, th.Next = cutPage(docs, CommentPageSize, func(d commentDoc) string { return cursor(d.CreatedAt, string(d.ID)) })
 	targets := []string{postTarget(p.ID)}
 	for _, d := range docs {
 		th.Comments = append(th.Comments, d.comment())

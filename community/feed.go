@@ -46,12 +46,7 @@ func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Stand
 	if err != nil {
 		return st, page, err
 	}
-	if len(posts) > FeedPageSize {
-		posts = posts[:FeedPageSize]
-		last := posts[len(posts)-1]
-		page.Next = cursor(last.CreatedAt, string(last.ID))
-	}
-	page.Posts = posts
+	page.Posts, page.Next = cutPage(posts, FeedPageSize, func(p Post) string { return cursor(p.CreatedAt, string(p.ID)) })
 	targets := make([]string, 0, len(posts)+len(page.Pinned))
 	for _, p := range append(page.Pinned, posts...) {
 		targets = append(targets, postTarget(p.ID))
@@ -97,6 +92,17 @@ func (s *Service) findPosts(ctx context.Context, filter bson.M, n int) ([]Post, 
 // cursor is a keyset position: a time and the id that breaks ties.
 func cursor(at time.Time, id string) string {
 	return strconv.FormatInt(at.UnixMilli(), 10) + "-" + id
+}
+
+// cutPage trims a listing read with one document more than a page, n, to
+// the page, and returns the cursor to the next page made from the last
+// document kept, or "" when there was no more: this is the last page.
+func cutPage[T any](docs []T, n int, next func(T) string) ([]T, string) {
+	if len(docs) <= n {
+		return docs, ""
+	}
+	docs = docs[:n]
+	return docs, next(docs[n-1])
 }
 
 // pageAfter narrows filter to the documents past a cursor in a listing

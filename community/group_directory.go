@@ -62,10 +62,7 @@ func (s *Service) Directory(ctx context.Context, a Actor, after string) (Directo
 		return Directory{}, err
 	}
 	var d Directory
-	if len(docs) > DirectoryPageSize {
-		docs = docs[:DirectoryPageSize]
-		d.Next = string(docs[len(docs)-1].ID)
-	}
+	docs, d.Next = cutPage(docs, DirectoryPageSize, func(g groupDoc) string { return string(g.ID) })
 	if after == "" && a.SignedIn() && !a.SiteStaff() {
 		unlisted, err := s.unlistedOf(ctx, a)
 		if err != nil {

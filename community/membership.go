@@ -46,11 +46,7 @@ func (s *Service) Members(ctx context.Context, a Actor, slug, before string) (St
 		return st, Roster{}, err
 	}
 	var r Roster
-	if len(docs) > MembersPageSize {
-		docs = docs[:MembersPageSize]
-		last := docs[len(docs)-1]
-		r.Next = cursor(last.JoinedAt, string(last.Account))
-	}
+	docs, r.Next = cutPage(docs, MembersPageSize, func(d memberDoc) string { return cursor(d.JoinedAt, string(d.Account)) })
 	for _, d := range docs {
 		r.Members = append(r.Members, d.member())
 	}

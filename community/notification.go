@@ -111,10 +111,7 @@ func (s *Service) Notices(ctx context.Context, a Actor, before string) (NoticePa
 		return NoticePage{}, err
 	}
 	var page NoticePage
-	if len(docs) > NoticePageSize {
-		docs = docs[:NoticePageSize]
-		page.Next = cursor(docs[len(docs)-1].CreatedAt, docs[len(docs)-1].ID)
-	}
+	docs, page.Next = cutPage(docs, NoticePageSize, func(d noticeDoc) string { return cursor(d.CreatedAt, d.ID) })
 	for _, d := range docs {
 		page.Notices = append(page.Notices, Notice(d))
 	}
