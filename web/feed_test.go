@@ -117,6 +117,11 @@ func TestFeedPaginatesAndPinsFirst(t *testing.T) {
 		t.Errorf("the pinned post is not above the newest one (at %d and %d)", i, j)
 	}
 	mustContain(t, first.Body, `data-testid="pinned"`, `data-testid="older-posts"`)
+	for _, bad := range []string{"yesterday", "1-notanid", "-" + fdPostID(t, s, "Post number B")} {
+		if res := admin.get("/groups/coffee?before=" + url.QueryEscape(bad)); res.Status != http.StatusNotFound {
+			t.Errorf("a made-up cursor %q: %d, want 404", bad, res.Status)
+		}
+	}
 	mustNotContain(t, first.Body, "Post number E") // the 20 newest are Y…F; A is pinned
 	m := regexpFind(t, first.Body, `href="(/groups/coffee\?before=[^"]+)"`)
 	second := admin.get(strings.ReplaceAll(m, "&amp;", "&"))

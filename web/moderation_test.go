@@ -113,11 +113,17 @@ func TestModeratorHidesAndRestores(t *testing.T) {
 	if n := c.s.count("reports", bson.M{"resolved": false}); n != 0 {
 		t.Errorf("%d open reports after hiding, want 0", n)
 	}
-	if res := c.mod.post(path+"/moderate", url.Values{"action": {"hide"}}); res.Status != http.StatusSeeOther {
-		t.Errorf("hide twice: %d", res.Status)
+	// A second moderator acting on what the first already did, and an
+	// action that does not exist, are told so and change nothing.
+	for action, want := range map[string]string{"hide": "Someone else changed this at the same time.", "explode": "Unknown action."} {
+		res := c.mod.post(path+"/moderate", url.Values{"action": {action}})
+		if res.Status != http.StatusSeeOther {
+			t.Errorf("%s: %d", action, res.Status)
+		}
+		mustContain(t, c.mod.follow(res.Location).Body, want)
 	}
-	if res := c.mod.post(path+"/moderate", url.Values{"action": {"explode"}}); res.Status != http.StatusSeeOther {
-		t.Errorf("unknown action: %d", res.Status)
+	if n := c.s.count("audit_log", bson.M{"action": "content.hide"}); n != 1 {
+		t.Errorf("%d hide entries in the log, want the one that happened", n)
 	}
 	c.mod.post(path+"/moderate", url.Values{"action": {"restore"}})
 	mustContain(t, c.reader.get("/groups/coffee").Body, "Buy cheap watches")
@@ -151,6 +157,12 @@ func TestHeldPostsWaitForApproval(t *testing.T) {
 	if n := c.s.count("notifications", bson.M{"kind": "mention"}); n != 0 {
 		t.Errorf("editing a held post told %d people of their mention, want nobody yet", n)
 	}
+	if res := c.author.post("/groups/careful/posts/"+c.post+"/react", url.Values{"reaction": {"like"}}); res.Status != http.StatusForbidden {
+		t.Errorf("a reaction to a held post: %d, want 403", res.Status)
+	}
+	if res := c.author.post("/groups/careful/posts/"+c.post+"/comments", url.Values{"body": {"bump"}}); res.Status != http.StatusForbidden {
+		t.Errorf("a comment on a held post: %d, want 403", res.Status)
+	}
 	if res := c.mod.post("/groups/careful/posts/"+c.post+"/moderate", url.Values{"action": {"approve"}}); res.Status != http.StatusSeeOther {
 		t.Fatal(res.Status)
 	}
@@ -173,15 +185,17 @@ func TestMuteAndBan(t *testing.T) {
 	c.s.join(t, "tea", c.reader)
 	member := "/groups/coffee/members/" + string(c.reader.ID) + "/moderate"
 
-	if res := c.mod.post(member, url.Values{"action": {"mute"}, "duration": {"forever"}}); res.Status != http.StatusSeeOther {
-		t.Errorf("mute with a bad duration: %d", res.Status)
+	res := c.mod.post(member, url.Values{"action": {"mute"}, "duration": {"forever"}})
+	mustContain(t, c.mod.follow(res.Location).Body, "Choose how long to mute for.")
+	if n := c.s.count("group_members", bson.M{"account": c.reader.ID, "mutedUntil": bson.M{"$exists": true}}); n != 0 {
+		t.Errorf("a mute with a bad duration muted the member")
 	}
 	if res := c.mod.post(member, url.Values{"action": {"mute"}, "duration": {"24h"}, "reason": {"Cool off"}}); res.Status != http.StatusSeeOther {
 		t.Fatal(res.Status)
 	}
 	page := c.reader.get("/groups/coffee")
 	mustContain(t, page.Body, "Buy cheap watches", `data-testid="muted-notice"`)
-	res := c.reader.post("/groups/coffee/posts", url.Values{"body": {"Let me talk"}})
+	res = c.reader.post("/groups/coffee/posts", url.Values{"body": {"Let me talk"}})
 	if res.Status != http.StatusForbidden {
 		t.Errorf("a muted member posts: %d, want 403", res.Status)
 	}
@@ -220,6 +234,11 @@ func TestMuteAndBan(t *testing.T) {
 	}
 	if res := c.reader.post("/groups/coffee/join", nil); res.Status != http.StatusSeeOther {
 		t.Errorf("unbanned: rejoin %d, want 303", res.Status)
+	}
+	// Only the owner and staff act on a moderator.
+	c.admin.post("/groups/coffee/members/"+string(c.reader.ID)+"/role", url.Values{"role": {"moderator"}})
+	if res := c.mod.post(member, url.Values{"action": {"mute"}, "duration": {"1h"}}); res.Status != http.StatusForbidden {
+		t.Errorf("a moderator mutes another moderator: %d, want 403", res.Status)
 	}
 	for _, action := range []string{"member.mute", "member.ban", "member.unban"} {
 		if n := c.s.count("audit_log", bson.M{"action": action, "subject": "reader"}); n != 1 {
