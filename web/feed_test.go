@@ -227,10 +227,12 @@ func TestReactionsToggle(t *testing.T) {
 	if p.Reactions["love"] != 0 || s.count("reactions", bson.M{}) != 0 {
 		t.Errorf("after a second press: counter %d, %d documents; want none", p.Reactions["love"], s.count("reactions", bson.M{}))
 	}
-	// A forged return address sends the browser home, not away.
-	res = admin.post("/groups/coffee/posts/"+id+"/react", url.Values{"reaction": {"like"}, "return": {"https://evil.example/"}})
-	if res.Location != "/groups/coffee/posts/"+id {
-		t.Errorf("forged return: redirected to %q", res.Location)
+	// A forged return address sends the browser to the post, not away.
+	for _, forged := range []string{"https://evil.example/", "//evil.example/groups/", "/groups/\\evil.example", "/settings"} {
+		res = admin.post("/groups/coffee/posts/"+id+"/react", url.Values{"reaction": {"like"}, "return": {forged}})
+		if res.Location != "/groups/coffee/posts/"+id {
+			t.Errorf("forged return %q: redirected to %q", forged, res.Location)
+		}
 	}
 }
 

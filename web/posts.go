@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -195,13 +194,9 @@ func postURL(c *fiber.Ctx) string {
 // backTo is the page a form came from, from its "return" field when that
 // is a group's page or the site's queue, else fallback: never another site.
 func backTo(c *fiber.Ctx, fallback string) string {
-	u, err := url.Parse(c.FormValue("return"))
-	if err != nil || u.Scheme != "" || u.Host != "" || !(strings.HasPrefix(u.Path, "/groups/") || u.Path == "/moderation") {
+	to := c.FormValue("return")
+	if !isReturnPath(to) || !(strings.HasPrefix(to, "/groups/") || to == "/moderation") {
 		return fallback
-	}
-	to := localPath(u.Path, u.RawQuery)
-	if u.Fragment != "" {
-		to += "#" + url.PathEscape(u.Fragment)
 	}
 	return to
 }
