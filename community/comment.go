@@ -260,7 +260,7 @@ func (s *Service) DeleteComment(ctx context.Context, a Actor, slug string, post 
 	if err := s.setCommentState(ctx, c, Deleted); err != nil {
 		return err
 	}
-	if err := s.resolveReports(ctx, commentTarget(id)); err != nil {
+	if err := s.resolveReports(ctx, st.Group.ID, commentTarget(id)); err != nil {
 		return err
 	}
 	if !own {

@@ -53,6 +53,15 @@ func TestFeedCacheFollowsEveryWrite(t *testing.T) {
 		return false
 	}
 
+	countOf := func(posts []community.Post, id community.PostID) community.Post {
+		for _, p := range posts {
+			if p.ID == id {
+				return p
+			}
+		}
+		return community.Post{}
+	}
+
 	first := feed(member)
 	before := postReads.Load()
 	if again := feed(fdActor(3)); len(again) != 0 {
@@ -85,6 +94,11 @@ func TestFeedCacheFollowsEveryWrite(t *testing.T) {
 			func() bool { return feed(member)[0].ID == first[2].ID && feed(member)[0].Pinned }},
 		{"new post", func() error { _, err := writer.CreatePost(ctx, author, "club", "fresh"); return err },
 			func() bool { return len(feed(member)) == 4 }},
+		{"report", func() error {
+			return writer.ReportContent(ctx, member, "club", community.ReportInput{Post: target, Reason: "spam"})
+		}, func() bool { return countOf(feed(mod), target).Reports == 1 }},
+		{"dismiss", func() error { return writer.DismissReports(ctx, mod, "club", target, "", "") },
+			func() bool { return countOf(feed(mod), target).Reports == 0 }},
 		{"delete", func() error { return writer.DeletePost(ctx, author, "club", target, "") },
 			func() bool { return !shows(feed(member), target) && !shows(feed(mod), target) }},
 	}

@@ -76,7 +76,7 @@ func (s *Service) ModeratePost(ctx context.Context, a Actor, slug string, id Pos
 	}
 	switch action {
 	case ModHide:
-		if err := s.resolveReports(ctx, postTarget(id)); err != nil {
+		if err := s.resolveReports(ctx, st.Group.ID, postTarget(id)); err != nil {
 			return err
 		}
 	case ModApprove: // the mentions are heard now the post is out
@@ -149,7 +149,7 @@ func (s *Service) ModerateComment(ctx context.Context, a Actor, slug string, pos
 		return err
 	}
 	if action == ModHide {
-		if err := s.resolveReports(ctx, commentTarget(id)); err != nil {
+		if err := s.resolveReports(ctx, st.Group.ID, commentTarget(id)); err != nil {
 			return err
 		}
 	}
@@ -178,7 +178,7 @@ func (s *Service) DismissReports(ctx context.Context, a Actor, slug string, post
 			target = commentTarget(comment)
 		}
 	}
-	if err := s.resolveReports(ctx, target); err != nil {
+	if err := s.resolveReports(ctx, st.Group.ID, target); err != nil {
 		return err
 	}
 	kind, id, _ := strings.Cut(target, ":")

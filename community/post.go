@@ -223,7 +223,7 @@ func (s *Service) DeletePost(ctx context.Context, a Actor, slug string, id PostI
 	if err := s.setPostState(ctx, p, Deleted); err != nil {
 		return err
 	}
-	if err := s.resolveReports(ctx, postTarget(id)); err != nil {
+	if err := s.resolveReports(ctx, st.Group.ID, postTarget(id)); err != nil {
 		return err
 	}
 	if !own {

@@ -86,7 +86,7 @@ func (s *Service) ReportContent(ctx context.Context, a Actor, slug string, in Re
 		}
 		return err
 	}
-	return s.incTarget(ctx, target, "reports", 1)
+	return s.countReports(ctx, st.Group.ID, target, 1)
 }
 
 // reportable finds the content a report is about in the group: deleted
@@ -116,11 +116,18 @@ func (s *Service) reportable(ctx context.Context, st Standing, post PostID, comm
 	return target, author, nil
 }
 
-// incTarget moves a counter on the post or comment a target names.
-func (s *Service) incTarget(ctx context.Context, target, field string, delta int) error {
+// countReports moves the count of open reports on the post or comment a
+// target names; moderators see a post's count in the feed, so the
+// group's feed changes with it.
+func (s *Service) countReports(ctx context.Context, g GroupID, target string, delta int) error {
 	coll, id := s.targetColl(target)
-	_, err := coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{field: delta}})
-	return wrap(err, "count "+field)
+	if _, err := coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"reports": delta}}); err != nil {
+		return wrap(err, "count reports")
+	}
+	if coll == s.posts {
+		return s.feedChanged(ctx, g)
+	}
+	return nil
 }
 
 func (s *Service) targetColl(target string) (*mongo.Collection, string) {
@@ -133,7 +140,7 @@ func (s *Service) targetColl(target string) (*mongo.Collection, string) {
 
 // resolveReports closes the open reports on a target and takes them off
 // its count: the moderators have dealt with it.
-func (s *Service) resolveReports(ctx context.Context, target string) error {
+func (s *Service) resolveReports(ctx context.Context, g GroupID, target string) error {
 	res, err := s.reports.UpdateMany(ctx, bson.M{"target": target, "resolved": false},
 		bson.M{"$set": bson.M{"resolved": true}})
 	if err != nil {
@@ -144,7 +151,7 @@ func (s *Service) resolveReports(ctx context.Context, target string) error {
 	}
 	// Each report counted itself in; take out exactly those closed, so a
 	// report filed meanwhile still counts.
-	return s.incTarget(ctx, target, "reports", -int(res.ModifiedCount))
+	return s.countReports(ctx, g, target, -int(res.ModifiedCount))
 }
 
 // maxQueue bounds the open reports a queue page reads. A queue longer

@@ -73,6 +73,8 @@ func TestReportsReachTheQueues(t *testing.T) {
 	if res := c.mod.get("/moderation"); res.Status != http.StatusNotFound {
 		t.Errorf("a group moderator opens the site queue: %d, want 404", res.Status)
 	}
+	mustContain(t, c.mod.get("/groups/coffee").Body, `data-testid="reported"`, "Reports: 2")
+	mustNotContain(t, c.reader.get("/groups/coffee").Body, `data-testid="reported"`)
 	if res := c.reader.get("/groups/coffee/moderation"); res.Status != http.StatusForbidden {
 		t.Errorf("a member opens the queue: %d, want 403", res.Status)
 	}
