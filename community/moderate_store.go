@@ -29,20 +29,26 @@ func (s *Service) queue(ctx context.Context, scope bson.M, groups map[GroupID]Gr
 	if err := s.findAll(ctx, s.posts, heldFilter, bson.D{{Key: "createdAt", Value: 1}}, maxHeld, &held, "list held posts"); err != nil {
 		return q, err
 	}
-	var order []string
-	byTarget := map[string][]Report{}
+	// One item per reported target, in the order of its oldest report.
+	var items []QueueItem
 	var postIDs, commentIDs []string
 	groupIDs := []GroupID{}
+	at := map[string]int{} // target → index in items
 	for _, r := range reports {
-		if _, seen := byTarget[r.Target]; !seen {
-			order = append(order, r.Target)
-			postIDs = append(postIDs, string(r.Post))
+		i, seen := at[r.Target]
+		if !seen {
+			i, at[r.Target] = len(items), len(items)
+			items = append(items, QueueItem{Group: Group{ID: r.Group}, Post: Post{ID: r.Post}})
+			postIDs, groupIDs = append(postIDs, string(r.Post)), append(groupIDs, r.Group)
 			if r.Comment != "" {
+				items[i].Comment = &Comment{ID: r.Comment}
 				commentIDs = append(commentIDs, string(r.Comment))
 			}
-			groupIDs = append(groupIDs, r.Group)
 		}
-		byTarget[r.Target] = append(byTarget[r.Target], Report{ReporterName: r.ReporterName, Reason: r.Reason, Note: r.Note, CreatedAt: r.CreatedAt})
+		items[i].Reports = append(items[i].Reports, Report{ReporterName: r.ReporterName, Reason: r.Reason, Note: r.Note, CreatedAt: r.CreatedAt})
+	}
+	for _, p := range held {
+		groupIDs = append(groupIDs, p.Group)
 	}
 	var posts []postDoc
 	var comments []commentDoc
@@ -53,9 +59,6 @@ func (s *Service) queue(ctx context.Context, scope bson.M, groups map[GroupID]Gr
 		return q, err
 	}
 	if groups == nil {
-		for _, p := range held {
-			groupIDs = append(groupIDs, p.Group)
-		}
 		var gs []groupDoc
 		if err := s.findAll(ctx, s.groups, bson.M{"_id": bson.M{"$in": groupIDs}}, nil, len(groupIDs), &gs, "list groups"); err != nil {
 			return q, err
@@ -65,6 +68,16 @@ func (s *Service) queue(ctx context.Context, scope bson.M, groups map[GroupID]Gr
 			groups[g.ID] = g.group()
 		}
 	}
+	q.Items = fillQueue(items, groups, posts, comments)
+	for _, p := range held {
+		q.Items = append(q.Items, QueueItem{Group: groups[p.Group], Post: p.post()})
+	}
+	return q, nil
+}
+
+// fillQueue puts the groups, posts and comments read into the items that
+// name them, leaving out those whose content was deleted meanwhile.
+func fillQueue(items []QueueItem, groups map[GroupID]Group, posts []postDoc, comments []commentDoc) []QueueItem {
 	postByID := map[PostID]Post{}
 	for _, p := range posts {
 		postByID[p.ID] = p.post()
@@ -73,31 +86,22 @@ func (s *Service) queue(ctx context.Context, scope bson.M, groups map[GroupID]Gr
 	for _, c := range comments {
 		commentByID[c.ID] = c.comment()
 	}
-	for _, t := range order {
-		first := reports[0]
-		for _, r := range reports {
-			if r.Target == t {
-				first = r
-				break
-			}
-		}
-		item := QueueItem{Group: groups[first.Group], Post: postByID[first.Post], Reports: byTarget[t]}
-		if first.Comment != "" {
-			c, ok := commentByID[first.Comment]
+	var out []QueueItem
+	for _, it := range items {
+		it.Group, it.Post = groups[it.Group.ID], postByID[it.Post.ID]
+		if it.Comment != nil {
+			c, ok := commentByID[it.Comment.ID]
 			if !ok || c.State == Deleted {
 				continue
 			}
-			item.Comment = &c
+			it.Comment = &c
 		}
-		if item.Post.ID == "" || item.Post.State == Deleted {
+		if it.Post.ID == "" || it.Post.State == Deleted {
 			continue
 		}
-		q.Items = append(q.Items, item)
+		out = append(out, it)
 	}
-	for _, p := range held {
-		q.Items = append(q.Items, QueueItem{Group: groups[p.Group], Post: p.post()})
-	}
-	return q, nil
+	return out
 }
 
 // findAll runs a bounded find and decodes every result into out.
