@@ -22,6 +22,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
 	"fanclub/views"
@@ -77,6 +78,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := au.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	// The queue is built before the services that enqueue on it and
+	// register its handlers, and runs only once they have.
+	queue := jobs.New(conn.DB, time.Now, log)
+	if err := queue.EnsureIndexes(ctx); err != nil {
+		return err
+	}
 	cm := community.New(conn.DB, community.DefaultLimits, time.Now, log)
 	if err := cm.EnsureIndexes(ctx); err != nil {
 		return err
@@ -90,7 +97,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	go sweep(ctx, au, log)
+	defer runJobs(ctx, queue)() // stopped before the database closes
+	go sweep(ctx, au, queue, log)
 
 	methods := []string{"email link"}
 	for _, p := range au.Providers() {
@@ -135,9 +143,24 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (*mongodb.C
 	return conn, nil
 }
 
-// sweep deletes expired sessions, links and counters every ten minutes:
-// the embedded server has no TTL indexes.
-func sweep(ctx context.Context, au *auth.Service, log *slog.Logger) {
+// runJobs runs the queue's due jobs every five seconds until the returned
+// function is called, which waits for the job in hand to be recorded.
+func runJobs(ctx context.Context, queue *jobs.Queue) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		queue.Run(ctx, 5*time.Second)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// sweep deletes expired sessions, links and counters, and finished jobs,
+// every ten minutes: the embedded server has no TTL indexes.
+func sweep(ctx context.Context, au *auth.Service, queue *jobs.Queue, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
@@ -147,6 +170,9 @@ func sweep(ctx context.Context, au *auth.Service, log *slog.Logger) {
 		case <-t.C:
 			if err := au.Sweep(ctx); err != nil {
 				log.Warn("sweep failed", "err", err)
+			}
+			if err := queue.Sweep(ctx); err != nil {
+				log.Warn("sweep of finished jobs failed", "err", err)
 			}
 		}
 	}
