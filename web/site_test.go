@@ -23,6 +23,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongotest"
 	"fanclub/views"
@@ -41,6 +42,7 @@ type site struct {
 	OIDC      *mockoidc.MockOIDC
 	Outbox    *outbox
 	Clock     *clock
+	Jobs      *jobs.Queue // tests drain it with Jobs.RunDue
 }
 
 // clock is the site's time, which a test may move forward.
@@ -96,6 +98,10 @@ func newSite(t *testing.T, o siteOptions) *site {
 		base = o.baseURL
 	}
 	log := slog.New(slog.NewJSONHandler(s.Outbox, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	s.Jobs = jobs.New(s.DB, s.Clock.Now, log)
+	if err := s.Jobs.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	cfg := s.OIDC.Config()
 	s.Auth, err = auth.New(s.DB, auth.Config{BaseURL: base, Providers: []auth.ProviderConfig{{
 		ID: "oidc", Name: "Test ID", ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Issuer: s.OIDC.Issuer(),
