@@ -34,6 +34,7 @@ type Account struct {
 	AvatarURL     string // from a provider, or empty for none
 	Locale        string // "ko", "en" or "" for the browser's choice
 	Birthday      Birthday
+	Mail          MailPreference // never empty: MailNone unless chosen
 	Role          Role
 	CreatedAt     time.Time
 	LastSeenAt    time.Time
@@ -47,6 +48,23 @@ type Birthday struct {
 
 // IsZero reports whether no birthday was given.
 func (b Birthday) IsZero() bool { return b.Month == 0 && b.Day == 0 }
+
+// MailPreference is which emails an account gets about the ideas its
+// person wrote or voted for.
+type MailPreference string
+
+// The mail preferences. Nobody is mailed without asking, so MailNone is
+// the default, also for accounts stored before the choice existed.
+const (
+	MailNone   MailPreference = "none"
+	MailStatus MailPreference = "status" // status changes and official responses
+	MailAll    MailPreference = "all"    // those, and every new comment
+)
+
+// valid reports whether p is one of the preferences above.
+func (p MailPreference) valid() bool {
+	return p == MailNone || p == MailStatus || p == MailAll
+}
 
 // maxNameRunes bounds a display name.
 const maxNameRunes = 60
@@ -132,6 +150,15 @@ func (s *Service) UpdateProfile(ctx context.Context, a AccountID, in ProfileInpu
 	}
 	return s.updateAccount(ctx, a, bson.M{"name": name, "avatarUrl": in.AvatarURL,
 		"locale": in.Locale, "birthMonth": b.Month, "birthDay": b.Day})
+}
+
+// SetMailPreference saves which emails about ideas account a gets. A value
+// not offered (a forged form) is a ValidationError on field "mail".
+func (s *Service) SetMailPreference(ctx context.Context, a AccountID, p MailPreference) error {
+	if !p.valid() {
+		return ValidationError{"mail": "validation.mail.invalid"}
+	}
+	return s.updateAccount(ctx, a, bson.M{"mail": p})
 }
 
 // truncateRunes cuts s to at most n characters.

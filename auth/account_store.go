@@ -14,15 +14,16 @@ import (
 )
 
 type accountDoc struct {
-	ID            AccountID `bson:"_id"`
-	Name          string    `bson:"name"`
-	Email         string    `bson:"email,omitempty"`
-	EmailVerified bool      `bson:"emailVerified"`
-	AvatarURL     string    `bson:"avatarUrl,omitempty"`
-	Locale        string    `bson:"locale,omitempty"`
-	BirthMonth    int       `bson:"birthMonth,omitempty"`
-	BirthDay      int       `bson:"birthDay,omitempty"`
-	Role          Role      `bson:"role"`
+	ID            AccountID      `bson:"_id"`
+	Name          string         `bson:"name"`
+	Email         string         `bson:"email,omitempty"`
+	EmailVerified bool           `bson:"emailVerified"`
+	AvatarURL     string         `bson:"avatarUrl,omitempty"`
+	Locale        string         `bson:"locale,omitempty"`
+	BirthMonth    int            `bson:"birthMonth,omitempty"`
+	BirthDay      int            `bson:"birthDay,omitempty"`
+	Mail          MailPreference `bson:"mail,omitempty"` // absent: MailNone
+	Role          Role           `bson:"role"`
 	// Identities counts the linked identities, so that unlinking can be
 	// refused atomically when only one is left.
 	Identities int       `bson:"identities"`
@@ -32,9 +33,13 @@ type accountDoc struct {
 }
 
 func (d accountDoc) account() Account {
-	return Account{ID: d.ID, Name: d.Name, Email: d.Email, EmailVerified: d.EmailVerified,
+	a := Account{ID: d.ID, Name: d.Name, Email: d.Email, EmailVerified: d.EmailVerified,
 		AvatarURL: d.AvatarURL, Locale: d.Locale, Birthday: Birthday{Month: d.BirthMonth, Day: d.BirthDay},
-		Role: d.Role, CreatedAt: d.CreatedAt, LastSeenAt: d.LastSeenAt}
+		Mail: d.Mail, Role: d.Role, CreatedAt: d.CreatedAt, LastSeenAt: d.LastSeenAt}
+	if a.Mail == "" {
+		a.Mail = MailNone
+	}
+	return a
 }
 
 func newAccountID() AccountID { return AccountID(primitive.NewObjectID().Hex()) }
@@ -110,7 +115,7 @@ func (s *Service) incIdentities(ctx context.Context, id AccountID, n int) error 
 func (s *Service) eraseAccount(ctx context.Context, id AccountID) error {
 	_, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id}, bson.M{
 		"$set":   bson.M{"deletedAt": s.now(), "name": "", "identities": 0},
-		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "birthMonth": "", "birthDay": "", "lastSeenAt": ""},
+		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "birthMonth": "", "birthDay": "", "mail": "", "lastSeenAt": ""},
 	})
 	if err != nil {
 		return fmt.Errorf("auth: erase account: %w", err)

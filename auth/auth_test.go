@@ -220,12 +220,15 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	if err := s.UpdateProfile(ctx, a.ID, auth.ProfileInput{Name: "Mina", BirthMonth: "3", BirthDay: "1"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.SetMailPreference(ctx, a.ID, auth.MailAll); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.DeleteAccount(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	for coll, filter := range map[string]bson.M{
 		"identities": {"accountId": a.ID}, "sessions": {"accountId": a.ID},
-		"accounts": {"_id": a.ID, "$or": bson.A{bson.M{"email": bson.M{"$exists": true}}, bson.M{"name": "Mina"}, bson.M{"birthMonth": bson.M{"$exists": true}}}},
+		"accounts": {"_id": a.ID, "$or": bson.A{bson.M{"email": bson.M{"$exists": true}}, bson.M{"name": "Mina"}, bson.M{"birthMonth": bson.M{"$exists": true}}, bson.M{"mail": bson.M{"$exists": true}}}},
 	} {
 		if n, _ := db.Collection(coll).CountDocuments(ctx, filter); n != 0 {
 			t.Errorf("%s still holds %d personal documents", coll, n)
@@ -238,5 +241,59 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	b, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g", Email: "mina@example.com", EmailVerified: true})
 	if err != nil || b.ID == a.ID {
 		t.Errorf("sign in after deletion: %v, %v", b.ID, err)
+	}
+}
+
+func TestMailPreference(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, _ := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	a, err := s.SignIn(ctx, auth.External{Provider: "github", Subject: "1", Name: "Mina"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := func() (auth.MailPreference, bool) {
+		t.Helper()
+		var d struct {
+			Mail *auth.MailPreference `bson:"mail"`
+		}
+		if err := db.Collection("accounts").FindOne(ctx, bson.M{"_id": a.ID}).Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Mail == nil {
+			return "", false
+		}
+		return *d.Mail, true
+	}
+
+	if p, ok := stored(); ok {
+		t.Fatalf("a new account stores mail %q; want no field, as for accounts from before", p)
+	}
+	if got, _ := s.AccountByID(ctx, a.ID); got.Mail != auth.MailNone {
+		t.Fatalf("no field reads as %q, want none", got.Mail)
+	}
+	for _, p := range []auth.MailPreference{auth.MailStatus, auth.MailAll, auth.MailNone} {
+		if err := s.SetMailPreference(ctx, a.ID, p); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := stored(); got != p {
+			t.Fatalf("stored %q, want %q", got, p)
+		}
+		if got, _ := s.AccountByID(ctx, a.ID); got.Mail != p {
+			t.Fatalf("read %q, want %q", got.Mail, p)
+		}
+	}
+	for _, forged := range []auth.MailPreference{"", "weekly", "ALL"} {
+		var v auth.ValidationError
+		if err := s.SetMailPreference(ctx, a.ID, forged); !errors.As(err, &v) || v["mail"] != "validation.mail.invalid" {
+			t.Errorf("%q: %v, want a validation error on mail", forged, err)
+		}
+	}
+	if got, _ := stored(); got != auth.MailNone {
+		t.Fatalf("after refused values stored %q", got)
+	}
+	if err := s.SetMailPreference(ctx, "no-such-account", auth.MailAll); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("unknown account: %v, want ErrNotFound", err)
 	}
 }
