@@ -1,4 +1,4 @@
-// Package assets holds the site's static files (stylesheets for now),
+// Package assets holds the site's static files (stylesheets and scripts),
 // embedded in the binary, and names them with a content hash so browsers
 // may cache them for good. It knows nothing of HTTP: the web layer serves
 // Files, and templates link with Path.
@@ -12,9 +12,10 @@ import (
 	"path"
 )
 
-// Files are the embedded static files, under their folder: css/app.css.
+// Files are the embedded static files, under their folder: css/app.css,
+// js/ideas.js.
 //
-//go:embed css
+//go:embed css js
 var Files embed.FS
 
 // versions maps a file's public name ("app.css") to where it lives in

@@ -37,6 +37,10 @@ const (
 	AuditDismissReport AuditAction = "report.dismiss"
 	AuditInviteLink    AuditAction = "invite.create"
 	AuditRevokeLink    AuditAction = "invite.revoke"
+	AuditIdeaStatus    AuditAction = "idea.status"
+	AuditIdeaRespond   AuditAction = "idea.respond"
+	AuditIdeaMerge     AuditAction = "idea.merge"
+	AuditIdeaTags      AuditAction = "idea.tags"
 )
 
 // AuditEntry is one logged action: who did what, to what, when and why.
@@ -79,7 +83,8 @@ func (s *Service) record(ctx context.Context, a Actor, g GroupID, action AuditAc
 // AuditActions lists every action, for the log's filter.
 var AuditActions = []AuditAction{AuditGroupCreate, AuditGroupEdit, AuditJoinApprove, AuditJoinDecline, AuditInvite,
 	AuditRoleChange, AuditMute, AuditUnmute, AuditBan, AuditUnban, AuditHide, AuditRestore, AuditDelete, AuditApprove,
-	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink}
+	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink,
+	AuditIdeaStatus, AuditIdeaRespond, AuditIdeaMerge, AuditIdeaTags}
 
 // AuditFilter narrows the log to one action or one actor, older than a
 // cursor.

@@ -14,11 +14,12 @@ import (
 // CommentID identifies a comment.
 type CommentID string
 
-// Comment is a reply on a post. Comments are flat; a reply to another
-// comment carries a short quote of it.
+// Comment is a reply on a post or an idea. Comments are flat; a reply to
+// another comment carries a short quote of it.
 type Comment struct {
 	ID           CommentID
-	Post         PostID
+	Post         PostID // the post it is on, or ""
+	Idea         IdeaID // the idea it is on, or ""
 	Group        GroupID
 	Author       auth.AccountID
 	AuthorName   string
@@ -38,6 +39,57 @@ type Comment struct {
 
 // Edited reports whether the author changed the comment after writing it.
 func (c Comment) Edited() bool { return !c.EditedAt.IsZero() }
+
+// On is what the comment hangs on.
+func (c Comment) On() Parent { return Parent{Post: c.Post, Idea: c.Idea} }
+
+// Parent is what comments hang on: a post or an idea. Both take comments
+// by the same rules.
+type Parent struct {
+	Post PostID
+	Idea IdeaID
+}
+
+// OnPost is the parent for comments on a post.
+func OnPost(id PostID) Parent { return Parent{Post: id} }
+
+// OnIdea is the parent for comments on an idea.
+func OnIdea(id IdeaID) Parent { return Parent{Idea: id} }
+
+// filter matches the comments on the parent.
+func (p Parent) filter() bson.M {
+	if p.Idea != "" {
+		return bson.M{"idea": p.Idea}
+	}
+	return bson.M{"post": p.Post}
+}
+
+// thread is what a comment needs to know of its parent.
+type thread struct {
+	on     Parent
+	author auth.AccountID
+	title  string
+	closed error // why it takes no comments, or nil
+	locked bool
+}
+
+// threadOf loads the parent the actor may read, with their standing.
+func (s *Service) threadOf(ctx context.Context, a Actor, slug string, on Parent) (thread, Standing, error) {
+	if on.Idea != "" {
+		i, st, err := s.IdeaByID(ctx, a, slug, on.Idea)
+		th := thread{on: on, author: i.Author, title: i.Title}
+		if !i.Open() {
+			th.closed = ErrIdeaClosed
+		}
+		return th, st, err
+	}
+	p, st, err := s.PostByID(ctx, a, slug, on.Post)
+	th := thread{on: on, author: p.Author, locked: p.Locked}
+	if p.State != Published {
+		th.closed = ErrForbidden
+	}
+	return th, st, err
+}
 
 // CommentPageSize is how many comments a post's page shows at once.
 const CommentPageSize = 50
@@ -63,42 +115,52 @@ func (s *Service) ThreadOf(ctx context.Context, a Actor, slug string, id PostID,
 	if err != nil {
 		return Thread{}, st, err
 	}
-	filter := bson.M{"post": id}
+	th := Thread{Post: p}
+	th.Comments, th.Mine, th.Next, err = s.commentPage(ctx, st, OnPost(id), after, postTarget(p.ID))
+	return th, st, err
+}
+
+// commentPage returns a page of the comments on a parent after the
+// cursor, oldest first, with the reactions the reader gave to them and to
+// the extra targets, by target id, and the cursor to the next page.
+func (s *Service) commentPage(ctx context.Context, st Standing, on Parent, after string, extra ...string) ([]Comment, map[string]map[Reaction]bool, string, error) {
+	filter := on.filter()
 	st.visibleStates(filter)
 	if after != "" {
 		if err := pageAfter(filter, "createdAt", after, "$gt", nil); err != nil {
-			return Thread{}, st, err
+			return nil, nil, "", err
 		}
 	}
 	var docs []commentDoc
 	sort := bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}
 	if err := s.findAll(ctx, s.comments, filter, sort, CommentPageSize+1, &docs, "list comments"); err != nil {
-		return Thread{}, st, err
+		return nil, nil, "", err
 	}
-	th := Thread{Post: p}
-	docs, th.Next = cutPage(docs, CommentPageSize, func(d commentDoc) string { return cursor(d.CreatedAt, string(d.ID)) })
-	targets := []string{postTarget(p.ID)}
+	docs, next := cutPage(docs, CommentPageSize, func(d commentDoc) string { return cursor(d.CreatedAt, string(d.ID)) })
+	var cs []Comment
+	targets := extra
 	for _, d := range docs {
-		th.Comments = append(th.Comments, d.comment())
+		cs = append(cs, d.comment())
 		targets = append(targets, commentTarget(d.ID))
 	}
-	if err := s.hideGoneQuotes(ctx, st, th.Comments); err != nil {
-		return th, st, err
+	if err := s.hideGoneQuotes(ctx, st, cs); err != nil {
+		return cs, nil, next, err
 	}
-	mine, err := s.reactionsOf(ctx, a, targets)
-	th.Mine = map[string]map[Reaction]bool{}
+	mine, err := s.reactionsOf(ctx, st.Actor, targets)
+	byID := map[string]map[Reaction]bool{}
 	for t, rs := range mine {
 		_, id, _ := strings.Cut(t, ":")
-		th.Mine[id] = rs
+		byID[id] = rs
 	}
-	return th, st, err
+	return cs, byID, next, err
 }
 
-// CreateComment adds a comment to a published, unlocked post. replyTo, if
-// set, is a comment on the same post that this one answers and quotes.
-// The post's author and the replied-to comment's author are told.
-func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id PostID, body string, replyTo CommentID) (Comment, error) {
-	p, st, err := s.PostByID(ctx, a, slug, id)
+// CreateComment adds a comment to a published, unlocked post or an open
+// idea. replyTo, if set, is a comment on the same parent that this one
+// answers and quotes. On a post, the post's author and the replied-to
+// comment's author are told; on an idea, its followers are.
+func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, on Parent, body string, replyTo CommentID) (Comment, error) {
+	p, st, err := s.threadOf(ctx, a, slug, on)
 	if err != nil {
 		return Comment{}, err
 	}
@@ -106,9 +168,9 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id Po
 		return Comment{}, err
 	}
 	switch {
-	case p.State != Published:
-		return Comment{}, ErrForbidden
-	case p.Locked && !st.CanModerate():
+	case p.closed != nil:
+		return Comment{}, p.closed
+	case p.locked && !st.CanModerate():
 		return Comment{}, ErrLocked
 	}
 	if body, err = validBody(body); err != nil {
@@ -118,7 +180,7 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id Po
 	if err != nil {
 		return Comment{}, err
 	}
-	c := Comment{ID: CommentID(newID()), Post: id, Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name,
+	c := Comment{ID: CommentID(newID()), Post: on.Post, Idea: on.Idea, Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name,
 		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: highlightMentions(RenderMarkdown(body), mentions), State: Published,
 		Reactions: map[Reaction]int{}, CreatedAt: s.now()}
 	var parent Comment
@@ -126,7 +188,7 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id Po
 		if !validID(string(replyTo)) {
 			return Comment{}, ValidationError{"reply_to": "comment.error.reply_to"}
 		}
-		if parent, err = s.findComment(ctx, replyTo); err != nil || parent.Post != id || parent.State != Published {
+		if parent, err = s.findComment(ctx, replyTo); err != nil || parent.On() != on || parent.State != Published {
 			return Comment{}, ValidationError{"reply_to": "comment.error.reply_to"}
 		}
 		c.ReplyTo, c.ReplyToName, c.ReplyToQuote = parent.ID, parent.AuthorName, quote(parent.Body)
@@ -137,11 +199,16 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, id Po
 	if err := s.insertComment(ctx, c); err != nil {
 		return Comment{}, err
 	}
-	if err := s.countComments(ctx, st.Group.ID, id, 1); err != nil {
+	if err := s.countComments(ctx, st.Group.ID, on, 1); err != nil {
 		return c, err
 	}
+	if on.Idea != "" {
+		s.announce(ctx, a, st.Group, Idea{ID: on.Idea, Title: p.title}, NoticeIdeaComment, nil)
+		return c, nil
+	}
+	id := on.Post
 	told := []auth.AccountID{}
-	for _, to := range []auth.AccountID{p.Author, parent.Author} {
+	for _, to := range []auth.AccountID{p.author, parent.Author} {
 		if to != "" && to != a.ID() && !slices.Contains(told, to) {
 			s.notify(ctx, Notice{Account: to, Kind: NoticeReply, ActorName: a.Account.Name, GroupSlug: st.Group.Slug,
 				GroupName: st.Group.Name, Post: id})
@@ -190,18 +257,25 @@ func quote(body string) string {
 	return string(r[:maxQuote-1]) + "…"
 }
 
-// countComments moves a post's count of published comments, which the
-// feed shows.
-func (s *Service) countComments(ctx context.Context, g GroupID, id PostID, delta int) error {
-	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"comments": delta}}); err != nil {
+// countComments moves a post's or idea's count of published comments,
+// which the feed or the board shows.
+func (s *Service) countComments(ctx context.Context, g GroupID, on Parent, delta int) error {
+	if on.Idea != "" {
+		if _, err := s.ideas.UpdateOne(ctx, bson.M{"_id": on.Idea},
+			bson.M{"$inc": bson.M{"comments": delta}, "$set": bson.M{"updatedAt": s.now()}}); err != nil {
+			return wrap(err, "count comments")
+		}
+		return s.boardChanged(ctx, g)
+	}
+	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": on.Post}, bson.M{"$inc": bson.M{"comments": delta}}); err != nil {
 		return wrap(err, "count comments")
 	}
 	return s.feedChanged(ctx, g)
 }
 
-// CommentByID returns a comment on the post that the actor may see.
-func (s *Service) CommentByID(ctx context.Context, a Actor, slug string, post PostID, id CommentID) (Comment, Standing, error) {
-	_, st, err := s.PostByID(ctx, a, slug, post)
+// CommentByID returns a comment on the parent that the actor may see.
+func (s *Service) CommentByID(ctx context.Context, a Actor, slug string, on Parent, id CommentID) (Comment, Standing, error) {
+	_, st, err := s.threadOf(ctx, a, slug, on)
 	if err != nil {
 		return Comment{}, st, err
 	}
@@ -212,15 +286,15 @@ func (s *Service) CommentByID(ctx context.Context, a Actor, slug string, post Po
 	if err != nil {
 		return Comment{}, st, err
 	}
-	if c.Post != post || !st.mayView(c.State, c.Author) {
+	if c.On() != on || !st.mayView(c.State, c.Author) {
 		return Comment{}, st, ErrNotFound
 	}
 	return c, st, nil
 }
 
 // EditComment replaces the body of the actor's own comment.
-func (s *Service) EditComment(ctx context.Context, a Actor, slug string, post PostID, id CommentID, body string) (Comment, error) {
-	c, st, err := s.CommentByID(ctx, a, slug, post, id)
+func (s *Service) EditComment(ctx context.Context, a Actor, slug string, on Parent, id CommentID, body string) (Comment, error) {
+	c, st, err := s.CommentByID(ctx, a, slug, on, id)
 	if err != nil {
 		return Comment{}, err
 	}
@@ -245,8 +319,8 @@ func (s *Service) EditComment(ctx context.Context, a Actor, slug string, post Po
 
 // DeleteComment deletes a comment: its author may, and moderators may,
 // audited with the reason when it is someone else's.
-func (s *Service) DeleteComment(ctx context.Context, a Actor, slug string, post PostID, id CommentID, reason string) error {
-	c, st, err := s.CommentByID(ctx, a, slug, post, id)
+func (s *Service) DeleteComment(ctx context.Context, a Actor, slug string, on Parent, id CommentID, reason string) error {
+	c, st, err := s.CommentByID(ctx, a, slug, on, id)
 	if err != nil {
 		return err
 	}
@@ -281,9 +355,9 @@ func (s *Service) setCommentState(ctx context.Context, c Comment, to ContentStat
 	}
 	switch {
 	case c.State == Published && to != Published:
-		return s.countComments(ctx, c.Group, c.Post, -1)
+		return s.countComments(ctx, c.Group, c.On(), -1)
 	case c.State != Published && to == Published:
-		return s.countComments(ctx, c.Group, c.Post, 1)
+		return s.countComments(ctx, c.Group, c.On(), 1)
 	}
 	return nil
 }

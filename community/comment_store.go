@@ -13,7 +13,8 @@ import (
 
 type commentDoc struct {
 	ID           CommentID        `bson:"_id"`
-	Post         PostID           `bson:"post"`
+	Post         PostID           `bson:"post,omitempty"`
+	Idea         IdeaID           `bson:"idea,omitempty"`
 	Group        GroupID          `bson:"group"`
 	Author       auth.AccountID   `bson:"author"`
 	AuthorName   string           `bson:"authorName"`

@@ -180,7 +180,7 @@ func TestCountersUnderConcurrency(t *testing.T) {
 					errs <- err
 				}
 			}
-			if _, err := svc.CreateComment(ctx, a, "busy", post, "Me too!", ""); err != nil {
+			if _, err := svc.CreateComment(ctx, a, "busy", community.OnPost(post), "Me too!", ""); err != nil {
 				errs <- err
 			}
 			if i%5 == 0 { // and some take their love back
@@ -300,11 +300,11 @@ func TestMentionsAndReplies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := svc.CreateComment(ctx, a, "talk", p.ID, "First! "+strings.Repeat("long ", 50), "")
+	c, err := svc.CreateComment(ctx, a, "talk", community.OnPost(p.ID), "First! "+strings.Repeat("long ", 50), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	reply, err := svc.CreateComment(ctx, b, "talk", p.ID, "Replying to you, @member1000", c.ID)
+	reply, err := svc.CreateComment(ctx, b, "talk", community.OnPost(p.ID), "Replying to you, @member1000", c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestReconcileUnread(t *testing.T) {
 		if _, err := svc.Join(ctx, x, "talk", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.CreateComment(ctx, x, "talk", page.Posts[0].ID, "hello", ""); err != nil {
+		if _, err := svc.CreateComment(ctx, x, "talk", community.OnPost(page.Posts[0].ID), "hello", ""); err != nil {
 			t.Fatal(err)
 		}
 	}

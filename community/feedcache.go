@@ -8,49 +8,52 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 )
 
-// feedCache keeps recent feed pages in memory, each under the feed
-// version of its group when it was read. The embedded store scans every
+// versionCache keeps recent pages in memory, each under the version of
+// its group (the feed's or the board's) when it was read. The embedded store scans every
 // post on the site for a page (bench/README.md); with the cache, a page
 // read again before the group's feed changes costs no query for posts.
 // Every instance reads the version with the group, so a write on one
 // instance makes the others read afresh.
-type feedCache struct {
+type versionCache[T any] struct {
 	mu      sync.Mutex
-	entries map[string]feedEntry
+	entries map[string]cacheEntry[T]
 	order   []string // keys, oldest first, for eviction
 }
 
-type feedEntry struct {
+type cacheEntry[T any] struct {
 	version int64
-	posts   []Post
+	value   T
 }
 
-// feedCacheSize bounds the pages kept: a page is at most 21 posts.
-const feedCacheSize = 512
+// cacheSize bounds the pages kept: a page is a few dozen documents.
+const cacheSize = 512
 
-func newFeedCache() *feedCache { return &feedCache{entries: map[string]feedEntry{}} }
+func newVersionCache[T any]() *versionCache[T] {
+	return &versionCache[T]{entries: map[string]cacheEntry[T]{}}
+}
 
-func (c *feedCache) get(key string, version int64) ([]Post, bool) {
+func (c *versionCache[T]) get(key string, version int64) (T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[key]
 	if !ok || e.version != version {
-		return nil, false
+		var zero T
+		return zero, false
 	}
-	return e.posts, true
+	return e.value, true
 }
 
-func (c *feedCache) put(key string, version int64, posts []Post) {
+func (c *versionCache[T]) put(key string, version int64, value T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[key]; !ok {
-		if len(c.order) >= feedCacheSize {
+		if len(c.order) >= cacheSize {
 			delete(c.entries, c.order[0])
 			c.order = c.order[1:]
 		}
 		c.order = append(c.order, key)
 	}
-	c.entries[key] = feedEntry{version: version, posts: posts}
+	c.entries[key] = cacheEntry[T]{version: version, value: value}
 }
 
 // feedPosts returns up to n posts of the group matching filter, newest

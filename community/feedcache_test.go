@@ -86,7 +86,10 @@ func TestFeedCacheFollowsEveryWrite(t *testing.T) {
 			func() bool { return shows(feed(member), target) }},
 		{"react", func() error { return writer.ReactToPost(ctx, member, "club", target, "love") },
 			func() bool { return feed(mod)[0].Reactions["love"] == 1 }},
-		{"comment", func() error { _, err := writer.CreateComment(ctx, member, "club", target, "hi", ""); return err },
+		{"comment", func() error {
+			_, err := writer.CreateComment(ctx, member, "club", community.OnPost(target), "hi", "")
+			return err
+		},
 			func() bool { return feed(mod)[0].Comments == 1 }},
 		{"edit", func() error { _, err := writer.EditPost(ctx, author, "club", target, "edited text"); return err },
 			func() bool { return feed(member)[0].Body == "edited text" }},

@@ -63,6 +63,13 @@ type Group struct {
 	FeedVersion int64
 	CreatedBy   auth.AccountID
 	CreatedAt   time.Time
+	// BoardOff turns the group's idea board off; boards are on by default.
+	BoardOff bool
+	// IdeaTags are the tags ideas on the board may carry.
+	IdeaTags []IdeaTag
+	// BoardVersion moves with every write that changes what the idea
+	// board or roadmap shows, as FeedVersion does for the feed.
+	BoardVersion int64
 }
 
 // CoverColors are the colours a group's cover may take. A fixed palette,

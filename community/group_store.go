@@ -30,6 +30,9 @@ type groupDoc struct {
 	FeedVersion     int64          `bson:"feedVersion"`
 	CreatedBy       auth.AccountID `bson:"createdBy"`
 	CreatedAt       time.Time      `bson:"createdAt"`
+	BoardOff        bool           `bson:"boardOff,omitempty"`
+	IdeaTags        []IdeaTag      `bson:"ideaTags,omitempty"`
+	BoardVersion    int64          `bson:"boardVersion"`
 }
 
 func (d groupDoc) group() Group { return Group(d) }

@@ -50,7 +50,22 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 			idx("posts_group_feed", "group", "state", "pinned", "-createdAt", "-_id"),
 			idx("posts_state_created", "state", "createdAt"), // the site's held posts
 		}},
-		{s.comments, []mongo.IndexModel{idx("comments_post", "post", "createdAt", "_id")}},
+		{s.comments, []mongo.IndexModel{
+			idx("comments_post", "post", "createdAt", "_id"),
+			idx("comments_idea", "idea", "createdAt", "_id"),
+		}},
+		{s.ideas, []mongo.IndexModel{
+			idx("ideas_trending", "group", "-score", "-_id"),
+			idx("ideas_top", "group", "-votes", "-_id"),
+			idx("ideas_new", "group", "-createdAt", "-_id"),
+			idx("ideas_updated", "group", "-updatedAt", "-_id"),
+			idx("ideas_roadmap", "group", "status", "-statusAt", "-_id"),
+			idx("ideas_unanswered", "group", "firstResponseAt", "createdAt", "_id"), // the queue and the response stats
+			idx("ideas_words", "group", "words"),
+			idx("ideas_author", "group", "author", "-score"),
+		}},
+		{s.votes, []mongo.IndexModel{idx("votes_idea", "idea"), idx("votes_group", "group")}},
+		{s.unsubscribes, []mongo.IndexModel{idx("idea_unsubscribes_idea", "idea")}},
 		{s.reactions, []mongo.IndexModel{
 			idx("reactions_account_target", "account", "target"),
 			idx("reactions_target", "target"),

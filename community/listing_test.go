@@ -31,12 +31,12 @@ func TestThreadRoundTrips(t *testing.T) {
 	}
 	few, many := page.Posts[0].ID, page.Posts[1].ID
 	for i := range 3 {
-		if _, err := svc.CreateComment(ctx, author, "talk", few, fmt.Sprint("few ", i), ""); err != nil {
+		if _, err := svc.CreateComment(ctx, author, "talk", community.OnPost(few), fmt.Sprint("few ", i), ""); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i := range community.CommentPageSize + 10 {
-		if _, err := svc.CreateComment(ctx, author, "talk", many, fmt.Sprint("many ", i), ""); err != nil {
+		if _, err := svc.CreateComment(ctx, author, "talk", community.OnPost(many), fmt.Sprint("many ", i), ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -125,7 +125,7 @@ func (s *Service) setPostFlag(ctx context.Context, p Post, field string, on bool
 
 // ModerateComment hides or restores a comment and logs it.
 func (s *Service) ModerateComment(ctx context.Context, a Actor, slug string, post PostID, id CommentID, action ModAction, reason string) error {
-	c, st, err := s.CommentByID(ctx, a, slug, post, id)
+	c, st, err := s.CommentByID(ctx, a, slug, OnPost(post), id)
 	if err != nil {
 		return err
 	}

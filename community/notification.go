@@ -20,7 +20,11 @@ const (
 	NoticeMention      NoticeKind = "mention"       // someone @mentioned me
 	NoticeJoinApproved NoticeKind = "join_approved" // my request to join was approved
 	NoticeJoinDeclined NoticeKind = "join_declined"
-	NoticeInvited      NoticeKind = "invited" // I was invited to a group
+	NoticeInvited      NoticeKind = "invited"       // I was invited to a group
+	NoticeIdeaStatus   NoticeKind = "idea_status"   // an idea I wrote or voted for moved
+	NoticeIdeaResponse NoticeKind = "idea_response" // the brand answered such an idea
+	NoticeIdeaMerged   NoticeKind = "idea_merged"   // it was merged into another; my vote moved
+	NoticeIdeaComment  NoticeKind = "idea_comment"  // someone commented on it
 )
 
 // Notice is an in-app notification for one account.
@@ -32,6 +36,9 @@ type Notice struct {
 	GroupSlug string
 	GroupName string
 	Post      PostID // the post it concerns, if any
+	Idea      IdeaID // the idea it concerns, if any
+	IdeaTitle string
+	Status    IdeaStatus // the idea's status when the notice was made
 	Read      bool
 	CreatedAt time.Time
 }
@@ -44,6 +51,9 @@ type noticeDoc struct {
 	GroupSlug string         `bson:"groupSlug"`
 	GroupName string         `bson:"groupName"`
 	Post      PostID         `bson:"post,omitempty"`
+	Idea      IdeaID         `bson:"idea,omitempty"`
+	IdeaTitle string         `bson:"ideaTitle,omitempty"`
+	Status    IdeaStatus     `bson:"status,omitempty"`
 	Read      bool           `bson:"read"`
 	CreatedAt time.Time      `bson:"createdAt"`
 }
@@ -55,17 +65,26 @@ func (s *Service) notify(ctx context.Context, n Notice) {
 	if n.Account == "" {
 		return
 	}
-	n.ID, n.CreatedAt = newID(), s.now()
-	d := noticeDoc{ID: n.ID, Account: n.Account, Kind: n.Kind, ActorName: n.ActorName, GroupSlug: n.GroupSlug,
-		GroupName: n.GroupName, Post: n.Post, CreatedAt: n.CreatedAt}
-	if _, err := s.notifications.InsertOne(ctx, d); err != nil {
-		s.log.ErrorContext(ctx, "notification write failed", "kind", n.Kind, "err", err)
-		return
+	n.ID = newID()
+	if err := s.notifyOnce(ctx, n); err != nil {
+		s.log.ErrorContext(ctx, "notification failed", "kind", n.Kind, "err", err)
 	}
-	if _, err := s.unread.UpdateOne(ctx, bson.M{"_id": n.Account}, bson.M{"$inc": bson.M{"unread": 1}},
-		options.Update().SetUpsert(true)); err != nil {
-		s.log.ErrorContext(ctx, "notification count failed", "err", err)
+}
+
+// notifyOnce records the notice under its id and bumps the unread count,
+// unless a notice with that id was already recorded: a job that runs
+// again after a crash tells nobody twice.
+func (s *Service) notifyOnce(ctx context.Context, n Notice) error {
+	n.CreatedAt, n.Read = s.now(), false
+	_, err := s.notifications.InsertOne(ctx, noticeDoc(n))
+	if err = dupOr(err, "write notice"); errors.Is(err, errDuplicate) {
+		return nil
+	} else if err != nil {
+		return err
 	}
+	_, err = s.unread.UpdateOne(ctx, bson.M{"_id": n.Account}, bson.M{"$inc": bson.M{"unread": 1}},
+		options.Update().SetUpsert(true))
+	return wrap(err, "count unread")
 }
 
 // Unread returns how many notices the actor has not read: one lookup by

@@ -76,8 +76,8 @@ func (s *Service) ReactToPost(ctx context.Context, a Actor, slug string, id Post
 }
 
 // ReactToComment gives or takes back the actor's reaction to a comment.
-func (s *Service) ReactToComment(ctx context.Context, a Actor, slug string, post PostID, id CommentID, r Reaction) error {
-	c, st, err := s.CommentByID(ctx, a, slug, post, id)
+func (s *Service) ReactToComment(ctx context.Context, a Actor, slug string, on Parent, id CommentID, r Reaction) error {
+	c, st, err := s.CommentByID(ctx, a, slug, on, id)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,8 @@ type Repairs struct {
 	Posts    int // comments, reactions or reports counters
 	Comments int // reactions or reports counters
 	Members  int // counts of a member's published posts (which end a newcomer's hold) or held and hidden ones
+	Ideas    int // vote or comment counters, with the trending score
+	Ballots  int // lists of the ideas each account voted for
 }
 
 // Reconcile recounts a group's counters from the documents (active
@@ -44,7 +46,13 @@ func (s *Service) Reconcile(ctx context.Context, g GroupID) (Repairs, error) {
 	if r.Posts, r.Comments, r.Members, err = s.reconcileContent(ctx, g); err != nil {
 		return r, err
 	}
-	return r, nil
+	if r.Ideas, r.Ballots, err = s.reconcileIdeas(ctx, g); err != nil {
+		return r, err
+	}
+	if r.Ideas+r.Ballots > 0 {
+		err = s.boardChanged(ctx, g)
+	}
+	return r, err
 }
 
 // tally is what the documents say a post's or comment's counters are.

@@ -35,9 +35,16 @@ type Service struct {
 	audit         *mongo.Collection // audit_log
 	notifications *mongo.Collection
 	unread        *mongo.Collection // notification_counts: unread per account
+	ideas         *mongo.Collection
+	votes         *mongo.Collection
+	ballots       *mongo.Collection // idea_ballots: the ideas each account voted for, by group
+	unsubscribes  *mongo.Collection // idea_unsubscribes: ideas an account hears no more of
 	limiter       *ratelimit.Limiter
-	feed          *feedCache
+	feed          *versionCache[[]Post]
+	board         *versionCache[[]Idea]
+	stats         *versionCache[ResponseStats]
 	limits        Limits
+	delivery      Delivery
 	now           func() time.Time
 	log           *slog.Logger
 }
@@ -61,8 +68,14 @@ func New(db *mongo.Database, limits Limits, now func() time.Time, log *slog.Logg
 		audit:         db.Collection("audit_log"),
 		notifications: db.Collection("notifications"),
 		unread:        db.Collection("notification_counts"),
+		ideas:         db.Collection("ideas"),
+		votes:         db.Collection("votes"),
+		ballots:       db.Collection("idea_ballots"),
+		unsubscribes:  db.Collection("idea_unsubscribes"),
 		limiter:       ratelimit.New(db, now),
-		feed:          newFeedCache(),
+		feed:          newVersionCache[[]Post](),
+		board:         newVersionCache[[]Idea](),
+		stats:         newVersionCache[ResponseStats](),
 		limits:        limits,
 		now:           now,
 		log:           log,

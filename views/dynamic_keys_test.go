@@ -37,10 +37,15 @@ func TestDynamicKeysExist(t *testing.T) {
 		keys = append(keys, actionKey(a))
 	}
 	for _, k := range []community.NoticeKind{community.NoticeReply, community.NoticeMention, community.NoticeJoinApproved,
-		community.NoticeJoinDeclined, community.NoticeInvited} {
+		community.NoticeJoinDeclined, community.NoticeInvited, community.NoticeIdeaStatus, community.NoticeIdeaResponse,
+		community.NoticeIdeaMerged, community.NoticeIdeaComment} {
 		add("notifications.kind.", string(k))
 	}
 	add("member.role.", "owner", "moderator", "member")
+	add("idea.sort.", community.BoardSorts...)
+	for _, st := range community.IdeaStatuses {
+		keys = append(keys, statusKey(st))
+	}
 	for _, l := range Locales {
 		for _, k := range keys {
 			if _, ok := cs[l][k]; !ok {

@@ -41,7 +41,19 @@ func postPath(st community.Standing, id community.PostID) string {
 }
 
 func commentPath(st community.Standing, c community.Comment) string {
+	if c.Idea != "" {
+		return ideaPath(st, c.Idea) + "/comments/" + string(c.ID)
+	}
 	return postPath(st, c.Post) + "/comments/" + string(c.ID)
+}
+
+// replyPath is where a reply to a comment on the post is written, "" when
+// the viewer may not comment there.
+func replyPath(st community.Standing, p community.Post) string {
+	if !st.CanPost() || p.State != community.Published || (p.Locked && !st.CanModerate()) {
+		return ""
+	}
+	return postPath(st, p.ID)
 }
 
 // reactionCount is a counter as text, empty for none.

@@ -11,6 +11,8 @@ type Notifications struct {
 // NoticeLink is the page a notice is about.
 func NoticeLink(n community.Notice) string {
 	switch {
+	case n.Idea != "":
+		return "/groups/" + n.GroupSlug + "/ideas/" + string(n.Idea)
 	case n.Post != "":
 		return "/groups/" + n.GroupSlug + "/posts/" + string(n.Post)
 	case n.GroupSlug != "":

@@ -393,7 +393,7 @@ func brDemoGroup(t *testing.T, s *site) {
 	}{{jun, guji.ID, "love"}, {minji, guji.ID, "love"}, {minji, guji.ID, "like"}, {emma, class.ID, "like"}, {emma, welcome.ID, "thanks"}} {
 		must(s.Community.ReactToPost(ctx, r.a, "coffee-lovers", r.post, r.r))
 	}
-	_, err = s.Community.CreateComment(ctx, jun, "coffee-lovers", guji.ID, "저도요! Blueberry notes 최고예요.", "")
+	_, err = s.Community.CreateComment(ctx, jun, "coffee-lovers", community.OnPost(guji.ID), "저도요! Blueberry notes 최고예요.", "")
 	must(err)
 	must(s.Community.ReportContent(ctx, emma, "coffee-lovers", community.ReportInput{Post: class.ID, Reason: "offtopic", Note: "Looks like an ad?"}))
 }

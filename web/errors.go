@@ -59,6 +59,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, key, retry = fiber.StatusGone, "invite.error.invalid", "/groups"
 	case errors.Is(err, community.ErrTierRequired):
 		status, key = fiber.StatusForbidden, "group.error.tier_required"
+	case errors.Is(err, community.ErrIdeaClosed):
+		status, key = fiber.StatusConflict, "idea.error.closed"
 	case errors.Is(err, community.ErrConflict):
 		status, key = fiber.StatusConflict, "error.conflict"
 	case errors.As(err, new(community.ValidationError)):

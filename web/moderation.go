@@ -86,7 +86,7 @@ func (s *server) moderateComment(c *fiber.Ctx) error {
 	slug, post, id, action := c.Params("slug"), community.PostID(c.Params("post")), community.CommentID(c.Params("comment")), c.FormValue("action")
 	var err error
 	if action == "remove" {
-		err = s.community.DeleteComment(c.UserContext(), actor(c), slug, post, id, c.FormValue("reason"))
+		err = s.community.DeleteComment(c.UserContext(), actor(c), slug, community.OnPost(post), id, c.FormValue("reason"))
 	} else {
 		err = s.community.ModerateComment(c.UserContext(), actor(c), slug, post, id, community.ModAction(action), c.FormValue("reason"))
 	}

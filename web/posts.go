@@ -102,7 +102,7 @@ func (s *server) reactPost(c *fiber.Ctx) error {
 }
 
 func (s *server) reactComment(c *fiber.Ctx) error {
-	err := s.community.ReactToComment(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
+	err := s.community.ReactToComment(c.UserContext(), actor(c), c.Params("slug"), parentOf(c),
 		community.CommentID(c.Params("comment")), community.Reaction(c.FormValue("reaction")))
 	return s.afterReaction(c, err)
 }
@@ -116,24 +116,27 @@ func (s *server) afterReaction(c *fiber.Ctx, err error) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(backTo(c, postURL(c)), fiber.StatusSeeOther)
+	return c.Redirect(backTo(c, parentURL(c)), fiber.StatusSeeOther)
 }
 
 func (s *server) createComment(c *fiber.Ctx) error {
 	body, replyTo := c.FormValue("body"), c.FormValue("reply_to")
-	cm, err := s.community.CreateComment(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
+	cm, err := s.community.CreateComment(c.UserContext(), actor(c), c.Params("slug"), parentOf(c),
 		body, community.CommentID(replyTo))
 	if status, errs, ok := keepTyped(err); ok {
+		if c.Params("idea") != "" {
+			return s.renderIdea(c, status, ideaDrafts{Comment: body, ReplyTo: replyTo, Errors: errs})
+		}
 		return s.renderThread(c, status, body, replyTo, errs)
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, postURL(c)+"#comment-"+string(cm.ID), "ok", "flash.comment_published")
+	return s.redirectWithFlash(c, parentURL(c)+"#comment-"+string(cm.ID), "ok", "flash.comment_published")
 }
 
 func (s *server) showEditComment(c *fiber.Ctx) error {
-	cm, st, err := s.community.CommentByID(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
+	cm, st, err := s.community.CommentByID(c.UserContext(), actor(c), c.Params("slug"), parentOf(c),
 		community.CommentID(c.Params("comment")))
 	if err != nil {
 		return err
@@ -141,33 +144,33 @@ func (s *server) showEditComment(c *fiber.Ctx) error {
 	if cm.Author != actor(c).ID() {
 		return community.ErrForbidden
 	}
-	return s.renderEdit(c, fiber.StatusOK, st, postURL(c)+"/comments/"+string(cm.ID), cm.Body, nil)
+	return s.renderEdit(c, fiber.StatusOK, st, parentURL(c)+"/comments/"+string(cm.ID), cm.Body, nil)
 }
 
 func (s *server) updateComment(c *fiber.Ctx) error {
 	body := c.FormValue("body")
 	id := community.CommentID(c.Params("comment"))
-	_, err := s.community.EditComment(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")), id, body)
+	_, err := s.community.EditComment(c.UserContext(), actor(c), c.Params("slug"), parentOf(c), id, body)
 	var invalid community.ValidationError
 	if errors.As(err, &invalid) {
 		st, serr := s.community.GroupBySlug(c.UserContext(), actor(c), c.Params("slug"))
 		if serr != nil {
 			return serr
 		}
-		return s.renderEdit(c, fiber.StatusUnprocessableEntity, st, postURL(c)+"/comments/"+string(id), body, invalid)
+		return s.renderEdit(c, fiber.StatusUnprocessableEntity, st, parentURL(c)+"/comments/"+string(id), body, invalid)
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, postURL(c)+"#comment-"+string(id), "ok", "flash.saved")
+	return s.redirectWithFlash(c, parentURL(c)+"#comment-"+string(id), "ok", "flash.saved")
 }
 
 func (s *server) deleteComment(c *fiber.Ctx) error {
-	if err := s.community.DeleteComment(c.UserContext(), actor(c), c.Params("slug"), community.PostID(c.Params("post")),
+	if err := s.community.DeleteComment(c.UserContext(), actor(c), c.Params("slug"), parentOf(c),
 		community.CommentID(c.Params("comment")), c.FormValue("reason")); err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, postURL(c)+"#comments", "ok", "flash.deleted")
+	return s.redirectWithFlash(c, parentURL(c)+"#comments", "ok", "flash.deleted")
 }
 
 // keepTyped says whether a refused post or comment goes back to its page
@@ -189,6 +192,23 @@ func keepTyped(err error) (int, map[string]string, bool) {
 // postURL is the page of the post the request is about.
 func postURL(c *fiber.Ctx) string {
 	return "/groups/" + c.Params("slug") + "/posts/" + c.Params("post")
+}
+
+// parentOf is what a comment route hangs on: an idea or a post. Comments
+// on both are served by the same handlers.
+func parentOf(c *fiber.Ctx) community.Parent {
+	if id := c.Params("idea"); id != "" {
+		return community.OnIdea(community.IdeaID(id))
+	}
+	return community.OnPost(community.PostID(c.Params("post")))
+}
+
+// parentURL is the page of the idea or post a comment route hangs on.
+func parentURL(c *fiber.Ctx) string {
+	if c.Params("idea") != "" {
+		return ideaURL(c)
+	}
+	return postURL(c)
 }
 
 // backTo is the page a form came from, from its "return" field when that

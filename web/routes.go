@@ -74,6 +74,31 @@ func (s *server) routes(app *fiber.App) {
 	group.Post("/posts/:post/comments/:comment/delete", s.deleteComment)
 	group.Post("/posts/:post/comments/:comment/react", s.reactComment)
 
+	// Ideas: the board, the roadmap and each idea; moderators answer,
+	// merge and keep the tags. Static paths come before /ideas/:idea.
+	group.Get("/ideas", s.showBoard)
+	group.Post("/ideas", s.createIdea)
+	group.Get("/ideas/new", s.showNewIdea)
+	group.Get("/ideas/roadmap", s.showRoadmap)
+	group.Get("/ideas/unanswered", s.showUnanswered)
+	group.Get("/ideas/tags", s.showIdeaTags)
+	group.Post("/ideas/tags", s.addIdeaTag)
+	group.Post("/ideas/tags/:tag/delete", s.removeIdeaTag)
+	group.Post("/ideas/board", s.setBoard) // on=1|0
+	group.Get("/ideas/:idea", s.showIdea)
+	group.Get("/ideas/:idea/edit", s.showEditIdea)
+	group.Post("/ideas/:idea/edit", s.updateIdea)
+	group.Post("/ideas/:idea/delete", s.deleteIdea)
+	group.Post("/ideas/:idea/vote", s.voteIdea)           // on=1|0
+	group.Post("/ideas/:idea/subscribe", s.subscribeIdea) // on=1|0
+	group.Post("/ideas/:idea/answer", s.answerIdea)
+	group.Post("/ideas/:idea/merge", s.mergeIdea)
+	group.Post("/ideas/:idea/comments", s.createComment)
+	group.Get("/ideas/:idea/comments/:comment/edit", s.showEditComment)
+	group.Post("/ideas/:idea/comments/:comment/edit", s.updateComment)
+	group.Post("/ideas/:idea/comments/:comment/delete", s.deleteComment)
+	group.Post("/ideas/:idea/comments/:comment/react", s.reactComment)
+
 	// Moderation: reports from members, actions by moderators.
 	group.Post("/posts/:post/report", s.reportPost)
 	group.Post("/posts/:post/comments/:comment/report", s.reportComment)

@@ -116,6 +116,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err := s.Community.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	s.Community.Deliver(community.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mail.Log{Logger: log}, BaseURL: base})
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		t.Fatal(err)

@@ -88,6 +88,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := cm.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mailer, BaseURL: cfg.BaseURL})
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		return err

@@ -345,7 +345,7 @@ func (s *seeder) discuss(ctx context.Context, g *seedGroup, post community.Post,
 				body = "@[" + parent.AuthorName + "] " + body
 			}
 		}
-		c, err := s.cm.CreateComment(ctx, who, g.in.Slug, post.ID, body, replyTo)
+		c, err := s.cm.CreateComment(ctx, who, g.in.Slug, community.OnPost(post.ID), body, replyTo)
 		if err != nil {
 			return fmt.Errorf("seed: comment in %s: %w", g.in.Slug, err)
 		}
@@ -364,7 +364,7 @@ func (s *seeder) discuss(ctx context.Context, g *seedGroup, post community.Post,
 			continue
 		}
 		for _, who := range s.some(g.active, 1+s.rng.IntN(2)) {
-			if err := s.cm.ReactToComment(ctx, who, g.in.Slug, post.ID, c.ID, s.reaction()); err != nil {
+			if err := s.cm.ReactToComment(ctx, who, g.in.Slug, community.OnPost(post.ID), c.ID, s.reaction()); err != nil {
 				return fmt.Errorf("seed: react to a comment in %s: %w", g.in.Slug, err)
 			}
 			s.n.Reactions++
@@ -394,7 +394,7 @@ func (s *seeder) reports(ctx context.Context) error {
 	post := brewing.written[len(brewing.written)-1]
 	s.clock.advance(s.minutes(60, 120))
 	rude := s.other(brewing.active, post.Author)
-	c, err := s.cm.CreateComment(ctx, rude, brewing.in.Slug, post.ID, demoRudeComment, "")
+	c, err := s.cm.CreateComment(ctx, rude, brewing.in.Slug, community.OnPost(post.ID), demoRudeComment, "")
 	if err != nil {
 		return fmt.Errorf("seed: rude comment: %w", err)
 	}
