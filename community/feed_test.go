@@ -18,19 +18,39 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/jobs"
+	"fanclub/internal/mail"
 	"fanclub/internal/mongotest"
 	"fanclub/internal/ratelimit"
 )
 
 // fdService is community on db with limits no test trips over.
 func fdService(t testing.TB, db *mongo.Database) *community.Service {
+	svc, _ := fdServiceJobs(t, db)
+	return svc
+}
+
+// fdServiceJobs is fdService with the job queue its news goes through,
+// for tests to drain with RunDue.
+func fdServiceJobs(t testing.TB, db *mongo.Database) (*community.Service, *jobs.Queue) {
 	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := community.New(db, community.Limits{PostsPerMinute: ratelimit.Rule{Max: 100000, Window: time.Minute}, PostsPerDay: ratelimit.Rule{Max: 100000, Window: time.Hour}}, time.Now,
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := svc.EnsureIndexes(context.Background()); err != nil {
+		log)
+	ctx := context.Background()
+	if err := svc.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return svc
+	queue := jobs.New(db, time.Now, log)
+	if err := queue.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	au, err := auth.New(db, auth.Config{}, mail.Log{Logger: log}, time.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://fanclub.test"})
+	return svc, queue
 }
 
 // fdActor is a signed-in person; accounts live in auth, which community

@@ -184,8 +184,9 @@ func (s *Service) boardStanding(ctx context.Context, a Actor, slug string, check
 }
 
 // SimilarIdeas returns up to five open ideas of the group whose titles
-// share at least half the words of title, best match first, so a member
-// can vote for one instead of proposing it again.
+// share at least half the words of title, and two words unless one of the
+// titles has only one, best match first, so a member can vote for one
+// instead of proposing it again.
 func (s *Service) SimilarIdeas(ctx context.Context, a Actor, slug, title string) ([]Idea, error) {
 	st, err := s.boardStanding(ctx, a, slug, Standing.requirePost)
 	if err != nil {
@@ -212,7 +213,7 @@ func (s *Service) SimilarIdeas(ctx context.Context, a Actor, slug, title string)
 				shared++
 			}
 		}
-		if shared >= need {
+		if shared >= need && shared >= min(2, len(words), len(i.Words)) {
 			ms = append(ms, match{i, shared})
 		}
 	}
