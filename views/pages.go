@@ -35,12 +35,13 @@ type EmailLink struct {
 	Email  string // the address the link signs in as
 }
 
-// Settings is the account's settings page: profile, sign-in methods,
-// data export and deletion.
+// Settings is the account's settings page: profile, email about ideas,
+// sign-in methods, data export and deletion.
 type Settings struct {
 	Chrome     Chrome
 	Profile    ProfileForm
-	Errors     map[string]string // field → catalog key
+	Mail       auth.MailPreference // the saved choice, also after a refused one
+	Errors     map[string]string   // field → catalog key
 	Identities []auth.Identity
 	Linkable   []auth.ProviderInfo // configured providers not linked yet
 	EmailSent  string              // set after asking for an email sign-in link

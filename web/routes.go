@@ -34,6 +34,7 @@ func (s *server) routes(app *fiber.App) {
 	settings := app.Group("/settings", s.requireSignedIn)
 	settings.Get("", s.showSettings)
 	settings.Post("/profile", s.saveProfile)
+	settings.Post("/mail", s.saveMail)
 	settings.Post("/sign-in/unlink", s.unlinkIdentity)
 	settings.Post("/sign-in/email", s.linkEmail)
 	app.Post("/auth/:provider/link", s.requireSignedIn, s.beginLink)

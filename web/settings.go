@@ -11,22 +11,28 @@ import (
 )
 
 func (s *server) showSettings(c *fiber.Ctx) error {
-	v := viewer(c)
+	return s.renderSettings(c, fiber.StatusOK, savedProfile(viewer(c)), nil)
+}
+
+// savedProfile is the profile form filled in as the account has it.
+func savedProfile(v *auth.Account) views.ProfileForm {
 	form := views.ProfileForm{Name: v.Name, AvatarURL: v.AvatarURL, Locale: v.Locale}
 	if !v.Birthday.IsZero() {
 		form.BirthMonth, form.BirthDay = strconv.Itoa(v.Birthday.Month), strconv.Itoa(v.Birthday.Day)
 	}
-	return s.renderSettings(c, fiber.StatusOK, form, nil)
+	return form
 }
 
-// renderSettings renders the settings page with form as typed.
+// renderSettings renders the settings page with form as typed; every other
+// section shows what is saved.
 func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm, errs map[string]string) error {
 	m, err := s.auth.Methods(c.UserContext(), viewer(c).ID)
 	if err != nil {
 		return err
 	}
 	form.AvatarChoices = m.Avatars
-	p := views.Settings{Chrome: s.chrome(c), Profile: form, Errors: errs, Identities: m.Identities, Linkable: m.Linkable}
+	p := views.Settings{Chrome: s.chrome(c), Profile: form, Mail: viewer(c).Mail, Errors: errs,
+		Identities: m.Identities, Linkable: m.Linkable}
 	return render(c, status, views.SettingsPage(p))
 }
 
@@ -45,6 +51,21 @@ func (s *server) saveProfile(c *fiber.Ctx) error {
 	}
 	s.clearCookie(c, langCookie) // the saved language now applies
 	return s.redirectWithFlash(c, "/settings", "ok", "flash.profile_saved")
+}
+
+// saveMail saves which emails about ideas the account gets. Only a forged
+// form sends a value the page does not offer; it gets the page back with
+// the message, and the saved choice still checked.
+func (s *server) saveMail(c *fiber.Ctx) error {
+	err := s.auth.SetMailPreference(c.UserContext(), viewer(c).ID, auth.MailPreference(c.FormValue("mail")))
+	var invalid auth.ValidationError
+	if errors.As(err, &invalid) {
+		return s.renderSettings(c, fiber.StatusUnprocessableEntity, savedProfile(viewer(c)), invalid)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/settings", "ok", "flash.mail_saved")
 }
 
 func (s *server) unlinkIdentity(c *fiber.Ctx) error {

@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/bson"
+
+	"fanclub/views"
 )
 
 // setProfile is the profile part of an account document as stored.
@@ -338,6 +342,8 @@ func TestSettingsSignedOut(t *testing.T) {
 			form: url.Values{"name": {"Nobody"}}, wantStatus: http.StatusForbidden, want: []string{"You are not allowed to do that."}},
 		{name: "delete with a valid token", method: "POST", path: "/settings/delete",
 			form: url.Values{"confirm": {"yes"}}, wantStatus: http.StatusForbidden, want: []string{"You are not allowed to do that."}},
+		{name: "save mail choice with a valid token", method: "POST", path: "/settings/mail",
+			form: url.Values{"mail": {"all"}}, wantStatus: http.StatusForbidden, want: []string{"You are not allowed to do that."}},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -357,4 +363,132 @@ func TestSettingsSignedOut(t *testing.T) {
 	if n := s.count("accounts", bson.M{}); n != 0 {
 		t.Fatalf("%d accounts exist", n)
 	}
+}
+
+var mailRadioRE = regexp.MustCompile(`<input[^>]*name="mail"[^>]*>`)
+
+// checkedMail returns the values of the mail radio buttons on page that
+// are checked.
+func checkedMail(page string) []string {
+	var out []string
+	for _, in := range mailRadioRE.FindAllString(page, -1) {
+		if strings.Contains(in, " checked") {
+			out = append(out, regexp.MustCompile(`value="([^"]*)"`).FindStringSubmatch(in)[1])
+		}
+	}
+	return out
+}
+
+// storedMail returns the account's stored mail field, and whether there
+// is one.
+func storedMail(t *testing.T, s *site, id string) (string, bool) {
+	t.Helper()
+	var d struct {
+		Mail *string `bson:"mail"`
+	}
+	if err := s.DB.Collection("accounts").FindOne(context.Background(), bson.M{"_id": id}).Decode(&d); err != nil {
+		t.Fatalf("account %s: %v", id, err)
+	}
+	if d.Mail == nil {
+		return "", false
+	}
+	return *d.Mail, true
+}
+
+func TestSettingsMailPreference(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	b := s.newBrowser()
+	b.signInByEmailLink(t, s, "mina@example.com")
+	acc := setAccountOf(t, s, "mina@example.com")
+
+	t.Run("nothing is mailed until asked", func(t *testing.T) {
+		page := b.get("/settings")
+		mustContain(t, page.Body, `<h2 id="mail-heading">Email about ideas</h2>`, "<legend>Email me about</legend>",
+			`<label for="mail-status">Status changes and official responses</label>`, `data-testid="save-mail"`)
+		if got := checkedMail(page.Body); !slices.Equal(got, []string{"none"}) {
+			t.Fatalf("checked %v, want [none]", got)
+		}
+		if v, ok := storedMail(t, s, acc.ID); ok {
+			t.Fatalf("a new account stores mail %q", v)
+		}
+	})
+
+	for _, p := range []string{"status", "all", "none"} {
+		t.Run("saving "+p, func(t *testing.T) {
+			r := setPost(b, "/settings/mail", url.Values{"mail": {p}}, nil)
+			if r.Status != http.StatusSeeOther || r.Location != "/settings" {
+				t.Fatalf("status %d to %q: %s", r.Status, r.Location, r.Body)
+			}
+			if v, _ := storedMail(t, s, acc.ID); v != p {
+				t.Fatalf("stored %q, want %q", v, p)
+			}
+			page := b.get("/settings")
+			mustContain(t, page.Body, `data-testid="flash"`, "Your email choice was saved.")
+			if got := checkedMail(page.Body); !slices.Equal(got, []string{p}) {
+				t.Fatalf("checked %v, want [%s]", got, p)
+			}
+		})
+	}
+
+	t.Run("the export says what was chosen", func(t *testing.T) {
+		if r := setPost(b, "/settings/mail", url.Values{"mail": {"status"}}, nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("status %d", r.Status)
+		}
+		var x struct{ Account struct{ Mail string } }
+		if err := json.Unmarshal([]byte(b.get("/settings/export").Body), &x); err != nil || x.Account.Mail != "status" {
+			t.Fatalf("export account mail %q, %v; want status", x.Account.Mail, err)
+		}
+	})
+
+	forged := []struct {
+		name, lang string
+		form       url.Values
+		want       []string
+	}{
+		{name: "made-up value", lang: "en", form: url.Values{"mail": {"weekly"}},
+			want: []string{"Choose one of the options shown.", `<html lang="en">`}},
+		{name: "no value", lang: "en", form: url.Values{},
+			want: []string{"Choose one of the options shown."}},
+		{name: "made-up value, in Korean", lang: "ko", form: url.Values{"mail": {"ALL"}},
+			want: []string{"보이는 선택지 중에서 골라 주세요.", `<html lang="ko">`, "아이디어 알림 메일"}},
+	}
+	for _, sc := range forged {
+		t.Run(sc.name, func(t *testing.T) {
+			r := setPost(b, "/settings/mail", sc.form, map[string]string{"Accept-Language": sc.lang})
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.Status)
+			}
+			mustContain(t, r.Body, sc.want...)
+			mustContain(t, r.Body, `data-testid="error-mail"`, `aria-invalid="true"`,
+				`value="mina"`, `data-testid="identities"`, `data-testid="export"`) // the rest of the page
+			mustNotContain(t, r.Body, "Your email choice was saved.", views.Missing)
+			if got := checkedMail(r.Body); !slices.Equal(got, []string{"status"}) {
+				t.Errorf("checked %v, want the saved [status]", got)
+			}
+			if v, _ := storedMail(t, s, acc.ID); v != "status" {
+				t.Fatalf("stored %q, want status unchanged", v)
+			}
+		})
+	}
+
+	t.Run("a forged request is refused", func(t *testing.T) {
+		token := b.csrf()
+		for name, sc := range map[string]struct {
+			form    url.Values
+			headers map[string]string
+		}{
+			"no token":           {url.Values{"mail": {"all"}}, map[string]string{"Origin": s.URL}},
+			"token from abroad":  {url.Values{"mail": {"all"}, "_csrf": {token}}, map[string]string{"Origin": "https://evil.example"}},
+			"cross-site request": {url.Values{"mail": {"all"}, "_csrf": {token}}, map[string]string{"Sec-Fetch-Site": "cross-site"}},
+		} {
+			r := b.postRaw("/settings/mail", sc.form, sc.headers)
+			if r.Status != http.StatusForbidden {
+				t.Fatalf("%s: status %d, want 403", name, r.Status)
+			}
+			mustContain(t, r.Body, csrfMessage)
+			if v, _ := storedMail(t, s, acc.ID); v != "status" {
+				t.Fatalf("%s: stored %q, want status unchanged", name, v)
+			}
+		}
+	})
 }
