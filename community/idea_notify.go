@@ -191,7 +191,7 @@ func (s *Service) runIdeaMail(ctx context.Context, payload bson.Raw) error {
 	if off, err := s.unsubscribed(ctx, m.News.Idea, a.ID); err != nil || off {
 		return err
 	}
-	link := fmt.Sprintf("%s/g/%s/ideas/%s", s.delivery.BaseURL, m.News.GroupSlug, m.News.Idea)
+	link := fmt.Sprintf("%s/groups/%s/ideas/%s", s.delivery.BaseURL, m.News.GroupSlug, m.News.Idea)
 	return s.delivery.Mail.Send(ctx, ideaMailText(a.Locale, a.Email, m.News, link))
 }
 

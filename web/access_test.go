@@ -27,10 +27,11 @@ type acRoute struct {
 	reset        func() // puts the target back before each request, if the request changes it
 }
 
-// TestGroupAccessMatrix walks every group route as every kind of person
-// on an unlisted group that admits by request. Whoever may not read the
-// group's content gets 404, never 403, so a guessed URL or ID tells a
-// stranger nothing; members who read but lack a right get 403.
+// TestGroupAccessMatrix walks every group route, the idea board's too, as
+// every kind of person on an unlisted group that admits by request.
+// Whoever may not read the group's content gets 404, never 403, so a
+// guessed URL or ID tells a stranger nothing; members who read but lack
+// a right get 403.
 func TestGroupAccessMatrix(t *testing.T) {
 	s := newSite(t, crowd())
 	ctx := context.Background()
@@ -79,7 +80,22 @@ func TestGroupAccessMatrix(t *testing.T) {
 	s.join(t, other.Slug, people["bystander"])
 	foreign := acPost(t, s, people["bystander"], other.Slug, "A post in another group")
 
+	idea, err := s.Community.CreateIdea(ctx, s.actor(t, member), g.Slug, community.IdeaInput{Title: "An idea for members only"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreignIdea, err := s.Community.CreateIdea(ctx, s.actor(t, people["bystander"]), other.Slug, community.IdeaInput{Title: "An idea elsewhere"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noTags := func() {
+		if _, err := s.DB.Collection("groups").UpdateOne(ctx, bson.M{"_id": g.ID}, bson.M{"$set": bson.M{"ideaTags": bson.A{}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	base := "/groups/" + g.Slug
+	i := base + "/ideas/" + string(idea.ID)
 	p := base + "/posts/" + post
 	c := p + "/comments/" + comment
 	// publish puts the post and its comment back after a moderator hid them.
@@ -140,6 +156,24 @@ func TestGroupAccessMatrix(t *testing.T) {
 		{method: "POST", path: base + "/members/" + string(people["requester"].ID) + "/approve", want: "404 404 404 404 403 403 404 303 303 303", reset: standings},
 		{method: "POST", path: base + "/invites", form: form("uses", "1", "days", "7"), want: "404 404 404 404 403 403 404 201 201 201"},
 
+		{method: "GET", path: base + "/ideas", want: "404 404 404 404 200 200 404 200 200 200"},
+		{method: "GET", path: i, want: "404 404 404 404 200 200 404 200 200 200"},
+		{method: "GET", path: base + "/ideas/roadmap", want: "404 404 404 404 200 200 404 200 200 200"},
+		{method: "GET", path: base + "/ideas/new", want: "404 404 404 404 200 403 404 200 200 200"},
+		{method: "GET", path: base + "/ideas/unanswered", want: "404 404 404 404 403 403 404 200 200 200"},
+		{method: "GET", path: base + "/ideas/tags", want: "404 404 404 404 403 403 404 200 200 200"},
+		{method: "GET", path: base + "/ideas/" + string(foreignIdea.ID), want: "404 404 404 404 404 404 404 404 404 404"},
+		{method: "POST", path: base + "/ideas", form: form("title", "A new idea", "confirm", "1"), want: "404 404 404 404 303 403 404 303 303 303"},
+		{method: "POST", path: i + "/vote", form: form("on", "1"), want: "404 404 404 404 303 403 404 303 303 303"},
+		{method: "POST", path: base + "/ideas/" + string(foreignIdea.ID) + "/vote", form: form("on", "1"), want: "404 404 404 404 404 404 404 404 404 404"},
+		{method: "POST", path: i + "/comments", form: form("body", "Hello"), want: "404 404 404 404 303 403 404 303 303 303"},
+		{method: "POST", path: i + "/subscribe", form: form("on", "0"), want: "404 404 404 404 303 303 404 303 303 303"},
+		{method: "POST", path: i + "/edit", form: form("title", "An idea for members only"), want: "404 404 404 404 303 403 404 303 303 303"},
+		{method: "POST", path: i + "/answer", form: form("status", "open", "note", "Looking into it"), want: "404 404 404 404 403 403 404 303 303 303"},
+		{method: "POST", path: i + "/merge", form: form("into", string(idea.ID)), want: "404 404 404 404 403 403 404 422 422 422"},
+		{method: "POST", path: base + "/ideas/tags", form: form("name", "Shop", "color", "teal"), want: "404 404 404 404 403 403 404 303 303 303", reset: noTags},
+		{method: "POST", path: base + "/ideas/board", form: form("on", "1"), want: "404 404 404 404 403 403 404 403 303 303"},
+
 		{method: "GET", path: base + "/join", want: "404 404 200 200 303 303 404 303 303 200"},
 		{method: "POST", path: base + "/join", form: form("answer", "I love it"), want: "404 404 303 303 303 303 404 303 303 303", reset: standings},
 		{method: "POST", path: base + "/leave", want: "404 404 303 303 303 303 404 303 303 303", reset: standings},
@@ -184,7 +218,7 @@ func TestGroupAccessMatrix(t *testing.T) {
 				t.Errorf("%s %s as %s: status %s, want %s", r.method, r.path, acRoles[i], got, want[i])
 			}
 			if res.Status == http.StatusNotFound {
-				mustNotContain(t, res.Body, "A post for members only", "A comment for members only", g.Name)
+				mustNotContain(t, res.Body, "A post for members only", "A comment for members only", "An idea for members only", g.Name)
 			}
 		}
 	}
