@@ -1,6 +1,10 @@
 package views
 
-import "fanclub/community"
+import (
+	"context"
+
+	"fanclub/community"
+)
 
 // Notifications is the notification centre.
 type Notifications struct {
@@ -19,4 +23,14 @@ func NoticeLink(n community.Notice) string {
 		return "/groups/" + n.GroupSlug
 	}
 	return "/notifications"
+}
+
+// noticeText says what a notice is about, in the reader's language.
+func noticeText(ctx context.Context, n community.Notice) string {
+	status := ""
+	if n.Status != "" {
+		status = T(ctx, statusKey(n.Status))
+	}
+	return T(ctx, key("notifications.kind.", string(n.Kind)), "name", n.ActorName, "group", n.GroupName,
+		"idea", n.IdeaTitle, "status", status)
 }

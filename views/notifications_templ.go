@@ -195,9 +195,9 @@ func NotificationsPage(p Notifications) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var11 string
-				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, key("notifications.kind.", string(n.Kind)), "name", n.ActorName, "group", n.GroupName, "idea", n.IdeaTitle, "status", T(ctx, statusKey(n.Status))))
+				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(noticeText(ctx, n))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/notifications.templ`, Line: 30, Col: 194}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/notifications.templ`, Line: 30, Col: 59}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 				if templ_7745c5c3_Err != nil {
