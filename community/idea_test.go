@@ -352,7 +352,7 @@ func TestSimilarIdeas(t *testing.T) {
 		{"앱 다크", "앱에서 다크 모드 지원"},
 		{"Free shipping", "Free shipping over 50,000 won"},
 		{"Light mode", ""},
-		{"Please add", ""}, // nothing but common words
+		{"Please add", ""},    // nothing but common words
 		{"Gift wrapping", ""}, // one word of two in common is not enough
 		{"Giftcards", ""},
 		{"Gift", "Gift cards"},
