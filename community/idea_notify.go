@@ -148,8 +148,8 @@ func (s *Service) ideaAuthor(ctx context.Context, id IdeaID) (auth.AccountID, er
 // wantsMail applies the account's choice of mail about ideas.
 func wantsMail(a auth.Account, kind NoticeKind) bool {
 	switch {
-	case a.Email == "":
-		return false
+	case a.Email == "" || !a.EmailVerified:
+		return false // never mail an address nobody has shown they own
 	case a.Mail == auth.MailAll:
 		return true
 	case a.Mail == auth.MailStatus:
