@@ -146,3 +146,9 @@ func ideaReplyPath(p IdeaShow) string {
 	}
 	return ideaPath(p.Standing, p.View.Idea.ID)
 }
+
+// narrowed reports whether the reader chose a sort or filter, so the
+// folded filter form opens to show it.
+func narrowed(q community.BoardQuery) bool {
+	return (q.Sort != "" && q.Sort != community.SortTrending) || q.Status != "" || q.Tag != "" || q.Mine || q.Voted
+}

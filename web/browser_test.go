@@ -292,8 +292,8 @@ func TestBrowserSignInByEmailLink(t *testing.T) {
 
 // TestBrowserScreenshot is not a test but the generator of the README's
 // screenshots: with FANCLUB_SCREENSHOT set to a directory it signs in,
-// fills a group with a few posts, and saves home.png, settings.png,
-// group.png and moderation.png there: what a phone's screen (390x844 CSS
+// fills a group with a few posts and ideas, and saves home.png,
+// settings.png, group.png, moderation.png and ideas.png there: what a phone's screen (390x844 CSS
 // pixels, at twice the density, so 780x1688 PNGs) shows of each page.
 // Otherwise it skips. Korean text needs a Korean font (fonts-nanum or
 // fonts-noto-cjk), reactions an emoji font (fonts-noto-color-emoji).
@@ -317,6 +317,7 @@ func TestBrowserScreenshot(t *testing.T) {
 		{"/settings", "settings.png", `[data-testid="save-profile"]`},
 		{"/groups/coffee-lovers#feed-heading", "group.png", `[data-testid="post"]`},
 		{"/groups/coffee-lovers/moderation", "moderation.png", `[data-testid="queue-item"]`},
+		{"/groups/coffee-lovers/ideas#ideas-heading", "ideas.png", `[data-testid="idea"]`},
 	} {
 		b.do("open "+shot.path,
 			chromedp.Navigate(s.URL+shot.path),
@@ -396,4 +397,45 @@ func brDemoGroup(t *testing.T, s *site) {
 	_, err = s.Community.CreateComment(ctx, jun, "coffee-lovers", community.OnPost(guji.ID), "저도요! Blueberry notes 최고예요.", "")
 	must(err)
 	must(s.Community.ReportContent(ctx, emma, "coffee-lovers", community.ReportInput{Post: class.ID, Reason: "offtopic", Note: "Looks like an ad?"}))
+
+	// The idea board: tags, ideas in several statuses, votes, a response.
+	beans, err := s.Community.AddIdeaTag(ctx, minji, "coffee-lovers", "Beans", "orange")
+	must(err)
+	app, err := s.Community.AddIdeaTag(ctx, minji, "coffee-lovers", "앱", "blue")
+	must(err)
+	ideas := map[string]community.Idea{}
+	for _, in := range []struct {
+		by    community.Actor
+		title string
+		tag   string
+	}{
+		{emma, "Decaf subscription every two weeks", beans.ID},
+		{jun, "앱에서 원두 재입고 알림 받기", app.ID},
+		{emma, "Tasting night for members", ""},
+		{jun, "Oat milk at the café", ""},
+	} {
+		var tags []string
+		if in.tag != "" {
+			tags = []string{in.tag}
+		}
+		i, err := s.Community.CreateIdea(ctx, in.by, "coffee-lovers", community.IdeaInput{Title: in.title, Tags: tags})
+		must(err)
+		ideas[in.title] = i
+		s.Clock.Advance(time.Hour)
+	}
+	for title, voters := range map[string][]community.Actor{
+		"Decaf subscription every two weeks": {minji, jun, emma}, "앱에서 원두 재입고 알림 받기": {minji, emma},
+		"Tasting night for members": {jun}, "Oat milk at the café": {emma, minji},
+	} {
+		for _, v := range voters {
+			_, err := s.Community.Vote(ctx, v, "coffee-lovers", ideas[title].ID, true)
+			must(err)
+		}
+	}
+	_, err = s.Community.AnswerIdea(ctx, minji, "coffee-lovers", ideas["Decaf subscription every two weeks"].ID,
+		community.Answer{Status: community.IdeaPlanned, Response: "Yes! We are picking the beans now."})
+	must(err)
+	_, err = s.Community.AnswerIdea(ctx, minji, "coffee-lovers", ideas["Oat milk at the café"].ID,
+		community.Answer{Status: community.IdeaShipped, Response: "Oat milk is on the menu since Monday."})
+	must(err)
 }
