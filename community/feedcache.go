@@ -82,3 +82,10 @@ func (s *Service) feedPosts(ctx context.Context, st Standing, part string, filte
 	}
 	return posts, err
 }
+
+// drop forgets the entry under key, if there is one.
+func (c *versionCache[T]) drop(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, key)
+}

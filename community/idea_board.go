@@ -211,11 +211,16 @@ func ideaPageAfter(filter bson.M, field, c string) error {
 	return nil
 }
 
-// responseStats are the group's ResponseStats, cached under its board
-// version.
+// statsFor is how long response stats are kept: a median over 30 days
+// moves slowly, while votes change the board version all the time.
+const statsFor = 10 * time.Minute
+
+// responseStats are the group's ResponseStats, cached for statsFor. A
+// first response drops them on the instance that recorded it; other
+// instances show it within statsFor.
 func (s *Service) responseStats(ctx context.Context, g Group) (ResponseStats, error) {
-	key := string(g.ID) + "|stats"
-	if st, ok := s.stats.get(key, g.BoardVersion); ok {
+	key, window := statsKey(g.ID), s.now().UnixNano()/int64(statsFor)
+	if st, ok := s.stats.get(key, window); ok {
 		return st, nil
 	}
 	var docs []struct {
@@ -235,9 +240,11 @@ func (s *Service) responseStats(ctx context.Context, g Group) (ResponseStats, er
 		waits[i] = d.FirstResponseAt.Sub(d.CreatedAt)
 	}
 	st := ResponseStats{Answered: len(waits), Median: median(waits)}
-	s.stats.put(key, g.BoardVersion, st)
+	s.stats.put(key, window, st)
 	return st, nil
 }
+
+func statsKey(g GroupID) string { return string(g) + "|stats" }
 
 // median is the middle of ds, or the mean of the two middle ones; 0 for
 // none.

@@ -96,6 +96,7 @@ func (s *Service) AnswerIdea(ctx context.Context, a Actor, slug string, id IdeaI
 			bson.M{"$set": bson.M{"firstResponseAt": now}}); err != nil {
 			return i, wrap(err, "answer idea")
 		}
+		s.stats.drop(statsKey(st.Group.ID))
 	}
 	if moved {
 		s.record(ctx, a, st.Group.ID, AuditIdeaStatus, "idea", string(id), i.Title, string(in.Status))
