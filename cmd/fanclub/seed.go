@@ -15,6 +15,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/ratelimit"
 )
@@ -38,6 +39,7 @@ const seedHint = "sign in as " + demoAdminEmail +
 type seedCounts struct {
 	Accounts, Groups, Members, Moderators, Pending, Invited int
 	Posts, Pinned, Comments, Reactions, Reports             int
+	Ideas, Votes, Answered, Merged                          int
 }
 
 // seed runs the seed command: it fills the database serve would use with
@@ -59,6 +61,7 @@ func seed(ctx context.Context, cfg config, log *slog.Logger) error {
 	log.Info("demo club seeded", "accounts", n.Accounts, "groups", n.Groups, "members", n.Members,
 		"moderators", n.Moderators, "pending", n.Pending, "invited", n.Invited, "posts", n.Posts,
 		"pinned", n.Pinned, "comments", n.Comments, "reactions", n.Reactions, "reports", n.Reports,
+		"ideas", n.Ideas, "votes", n.Votes, "answered", n.Answered, "merged", n.Merged,
 		"took", time.Since(start).Round(100*time.Millisecond), "next", seedHint)
 	return nil
 }
@@ -85,13 +88,22 @@ func seedDemo(ctx context.Context, db *mongo.Database, now func() time.Time, log
 	if err := cm.EnsureIndexes(ctx); err != nil {
 		return seedCounts{}, err
 	}
+	// News of the ideas goes through the job queue, drained at the end so
+	// the notices are there when the site starts.
+	queue := jobs.New(db, clock.Now, log)
+	if err := queue.EnsureIndexes(ctx); err != nil {
+		return seedCounts{}, err
+	}
+	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://localhost"})
 	s := &seeder{au: au, cm: cm, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)), order: map[string][]int{}}
-	for _, step := range []func(context.Context) error{s.accounts, s.groups, s.feed, s.reports} {
+	boardsFrom := func(context.Context) error { s.boardsFrom = s.clock.t; return nil }
+	for _, step := range []func(context.Context) error{s.accounts, s.groups, boardsFrom, s.feed, s.reports, s.ideas} {
 		if err := step(ctx); err != nil {
 			return s.n, err
 		}
 	}
-	return s.n, nil
+	_, err = queue.RunDue(ctx)
+	return s.n, err
 }
 
 // databaseEmpty reports whether db holds no account and no group; indexes
@@ -121,6 +133,8 @@ type seeder struct {
 	all    []*seedGroup
 	order  map[string][]int // the order posts are taken from demoPosts, by locale
 	n      seedCounts
+	// boardsFrom is when the idea boards start, alongside the feed.
+	boardsFrom time.Time
 }
 
 // seedGroup is a group being filled.

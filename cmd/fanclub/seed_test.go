@@ -86,8 +86,25 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	if n := count("reports", bson.M{"resolved": false}); n != 2 {
 		t.Errorf("open reports: %d, want 2", n)
 	}
+	// Idea boards: every status, votes, answers, a merged pair, news.
+	for _, st := range community.IdeaStatuses {
+		atLeast("ideas "+string(st), count("ideas", bson.M{"status": st}), 1)
+	}
+	atLeast("votes", count("votes", bson.M{}), 100)
+	atLeast("answered ideas", count("ideas", bson.M{"response.body": bson.M{"$ne": ""}}), 10)
+	atLeast("unanswered ideas past a day", count("ideas", bson.M{"firstResponseAt": bson.M{"$exists": false},
+		"status": community.IdeaOpen, "createdAt": bson.M{"$lt": start.Add(-24 * time.Hour)}}), 1)
+	atLeast("idea comments", count("comments", bson.M{"idea": bson.M{"$exists": true}}), 1)
+	if n := count("votes", bson.M{"idea": bson.M{"$in": ids(t, db, bson.M{"status": community.IdeaMerged})}}); n != 0 {
+		t.Errorf("merged ideas keep %d votes, want them moved", n)
+	}
+	atLeast("notices of idea news", count("notifications", bson.M{"kind": community.NoticeIdeaStatus}), 10)
+	atLeast("notices of merges", count("notifications", bson.M{"kind": community.NoticeIdeaMerged}), 1)
+	if n := count("jobs", bson.M{"state": bson.M{"$ne": "done"}}); n != 0 {
+		t.Errorf("%d jobs left undone after the seed", n)
+	}
 	// Dated over the last three weeks, none in the future.
-	for _, coll := range []string{"posts", "comments", "reactions"} {
+	for _, coll := range []string{"posts", "comments", "reactions", "ideas", "votes"} {
 		if n := count(coll, bson.M{"$or": bson.A{
 			bson.M{"createdAt": bson.M{"$lt": start.Add(-22 * 24 * time.Hour)}},
 			bson.M{"createdAt": bson.M{"$gt": time.Now()}}}}); n != 0 {
@@ -165,6 +182,23 @@ func snapshot(t *testing.T, db *mongo.Database) map[string]int64 {
 			t.Fatal(err)
 		}
 		out[name] = n
+	}
+	return out
+}
+
+// ids are the _ids of the ideas matching filter.
+func ids(t *testing.T, db *mongo.Database, filter bson.M) bson.A {
+	t.Helper()
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	cur, err := db.Collection("ideas").Find(context.Background(), filter)
+	if err != nil || cur.All(context.Background(), &docs) != nil {
+		t.Fatalf("find ideas: %v", err)
+	}
+	out := bson.A{}
+	for _, d := range docs {
+		out = append(out, d.ID)
 	}
 	return out
 }
