@@ -171,7 +171,7 @@ func benchBoardData(b *testing.B, db *mongo.Database, g community.GroupID, reade
 			"title": fmt.Sprintf("Idea %d: a better way to order", i), "body": "", "html": "", "tags": bson.A{},
 			"status": status, "statusAt": created, "history": bson.A{bson.M{"status": community.IdeaOpen, "by": "5f0000000000000000000009", "byName": "Author", "at": created}},
 			"response": bson.M{"body": ""}, "votes": n,
-			"score": math.Log2(1+float64(n)) + float64(created.Sub(epoch))/float64(72*time.Hour),
+			"score":    math.Log2(1+float64(n)) + float64(created.Sub(epoch))/float64(72*time.Hour),
 			"comments": 0, "removed": false, "words": bson.A{"better", "way", "order"}, "createdAt": created, "updatedAt": created})
 		for v := range n {
 			account := fmt.Sprintf("%024x", v+1)
