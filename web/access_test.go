@@ -160,6 +160,7 @@ func TestGroupAccessMatrix(t *testing.T) {
 		{method: "GET", path: i, want: "404 404 404 404 200 200 404 200 200 200"},
 		{method: "GET", path: base + "/ideas/roadmap", want: "404 404 404 404 200 200 404 200 200 200"},
 		{method: "GET", path: base + "/ideas/new", want: "404 404 404 404 200 403 404 200 200 200"},
+		{method: "GET", path: i + "/edit", want: "404 404 404 404 200 403 404 200 200 200"},
 		{method: "GET", path: base + "/ideas/unanswered", want: "404 404 404 404 403 403 404 200 200 200"},
 		{method: "GET", path: base + "/ideas/tags", want: "404 404 404 404 403 403 404 200 200 200"},
 		{method: "GET", path: base + "/ideas/" + string(foreignIdea.ID), want: "404 404 404 404 404 404 404 404 404 404"},

@@ -97,9 +97,12 @@ func (s *server) renderIdea(c *fiber.Ctx, status int, d ideaDrafts) error {
 }
 
 func (s *server) showEditIdea(c *fiber.Ctx) error {
-	i, _, err := s.community.IdeaByID(c.UserContext(), actor(c), c.Params("slug"), community.IdeaID(c.Params("idea")))
+	i, st, err := s.community.IdeaByID(c.UserContext(), actor(c), c.Params("slug"), community.IdeaID(c.Params("idea")))
 	if err != nil {
 		return err
+	}
+	if i.Author != actor(c).ID() && !st.CanModerate() {
+		return community.ErrForbidden
 	}
 	in := community.IdeaInput{Title: i.Title, Body: i.Body, Tags: i.Tags}
 	return s.renderIdeaForm(c, fiber.StatusOK, ideaURL(c)+"/edit", in, nil, nil)
