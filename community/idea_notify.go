@@ -81,11 +81,11 @@ func (s *Service) runAnnouncement(ctx context.Context, payload bson.Raw) error {
 	if err := bson.Unmarshal(payload, &an); err != nil {
 		return err
 	}
-	to, err := s.followers(ctx, an)
+	author, err := s.ideaAuthor(ctx, an.Idea)
 	if err != nil {
 		return err
 	}
-	author, err := s.ideaAuthor(ctx, an.Idea)
+	to, err := s.followers(ctx, an, author)
 	if err != nil {
 		return err
 	}
@@ -111,14 +111,10 @@ func (s *Service) runAnnouncement(ctx context.Context, payload bson.Raw) error {
 	return nil
 }
 
-// followers lists who hears of an announcement.
-func (s *Service) followers(ctx context.Context, an announcement) ([]auth.AccountID, error) {
+// followers lists who hears of an announcement about the idea by author.
+func (s *Service) followers(ctx context.Context, an announcement, author auth.AccountID) ([]auth.AccountID, error) {
 	to := an.To
 	if to == nil {
-		author, err := s.ideaAuthor(ctx, an.Idea)
-		if err != nil {
-			return nil, err
-		}
 		to = append(to, author)
 		if err := each(ctx, s.votes, bson.M{"idea": an.Idea}, func(v voteDoc) { to = append(to, v.Account) }); err != nil {
 			return nil, err
