@@ -88,14 +88,16 @@ func seedDemo(ctx context.Context, db *mongo.Database, now func() time.Time, log
 	if err := cm.EnsureIndexes(ctx); err != nil {
 		return seedCounts{}, err
 	}
-	// News of the ideas goes through the job queue, drained at the end so
-	// the notices are there when the site starts.
+	// News of the ideas goes through the job queue on the seed's clock:
+	// drained after each piece of news, so each notice is dated when it
+	// happened, and once more at the end, so all are there when the site
+	// starts.
 	queue := jobs.New(db, clock.Now, log)
 	if err := queue.EnsureIndexes(ctx); err != nil {
 		return seedCounts{}, err
 	}
 	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://localhost"})
-	s := &seeder{au: au, cm: cm, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)), order: map[string][]int{}}
+	s := &seeder{au: au, cm: cm, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)), order: map[string][]int{}}
 	boardsFrom := func(context.Context) error { s.boardsFrom = s.clock.t; return nil }
 	for _, step := range []func(context.Context) error{s.accounts, s.groups, boardsFrom, s.feed, s.reports, s.ideas} {
 		if err := step(ctx); err != nil {
@@ -126,6 +128,7 @@ func databaseEmpty(ctx context.Context, db *mongo.Database) (bool, error) {
 type seeder struct {
 	au     *auth.Service
 	cm     *community.Service
+	jobs   *jobs.Queue
 	clock  *seedClock
 	rng    *rand.Rand
 	admin  community.Actor

@@ -99,6 +99,9 @@ func (s *seeder) idea(ctx context.Context, g *seedGroup, d demoIdea, tags []stri
 			return fmt.Errorf("seed: idea comment in %s: %w", g.in.Slug, err)
 		}
 		s.n.Comments++
+		if err := s.news(ctx); err != nil {
+			return err
+		}
 	}
 	switch {
 	case d.status == community.IdeaMerged:
@@ -107,12 +110,21 @@ func (s *seeder) idea(ctx context.Context, g *seedGroup, d demoIdea, tags []stri
 			return fmt.Errorf("seed: merge in %s: %w", g.in.Slug, err)
 		}
 		s.n.Merged++
+		return s.news(ctx)
 	case d.status != community.IdeaOpen || d.response != "":
 		s.clock.advance(s.minutes(120, 48*60))
 		if _, err := s.cm.AnswerIdea(ctx, s.admin, g.in.Slug, i.ID, community.Answer{Status: d.status, Response: d.response}); err != nil {
 			return fmt.Errorf("seed: answer in %s: %w", g.in.Slug, err)
 		}
 		s.n.Answered++
+		return s.news(ctx)
 	}
 	return nil
+}
+
+// news runs the jobs the last action queued, so the notices they make are
+// dated when it happened rather than when the seed ends.
+func (s *seeder) news(ctx context.Context) error {
+	_, err := s.jobs.RunDue(ctx)
+	return err
 }

@@ -100,6 +100,9 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	}
 	atLeast("notices of idea news", count("notifications", bson.M{"kind": community.NoticeIdeaStatus}), 10)
 	atLeast("notices of merges", count("notifications", bson.M{"kind": community.NoticeIdeaMerged}), 1)
+	// Each notice is dated with its news, not with the end of the seed.
+	atLeast("notices of idea news a week old", count("notifications", bson.M{"idea": bson.M{"$exists": true},
+		"createdAt": bson.M{"$lt": start.Add(-7 * 24 * time.Hour)}}), 1)
 	if n := count("jobs", bson.M{"state": bson.M{"$ne": "done"}}); n != 0 {
 		t.Errorf("%d jobs left undone after the seed", n)
 	}
