@@ -144,6 +144,7 @@ type seeder struct {
 type seedGroup struct {
 	demoGroup
 	active  []community.Actor // members who write, the admin aside
+	mod     community.Actor   // the member made moderator, if any
 	welcome community.Post    // the admin's pinned post
 	written []community.Post  // by members, oldest first
 }
@@ -312,6 +313,7 @@ func (s *seeder) promote(ctx context.Context, g *seedGroup, p community.Actor) e
 		return fmt.Errorf("seed: make %s moderator of %s: %w", p.Account.Email, g.in.Slug, err)
 	}
 	s.n.Moderators++
+	g.mod = p
 	return nil
 }
 

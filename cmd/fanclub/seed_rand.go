@@ -13,7 +13,8 @@ import (
 // same club.
 
 // seedClock is the time the seed writes at. It starts three weeks back and
-// only moves forward, never past end, so the club reads like weeks of use.
+// moves forward, never past end, so the club reads like weeks of use; it
+// is rewound once, to tell the idea boards over the weeks of the feed.
 type seedClock struct{ t, end time.Time }
 
 // Now is the clock's time, for auth and community.
@@ -21,6 +22,10 @@ func (c *seedClock) Now() time.Time { return c.t }
 
 // advance moves the clock forward by d.
 func (c *seedClock) advance(d time.Duration) { c.at(c.t.Add(d)) }
+
+// rewind sets the clock back to t, to tell a second story over the same
+// weeks.
+func (c *seedClock) rewind(t time.Time) { c.t = t }
 
 // at moves the clock forward to t, if t is later.
 func (c *seedClock) at(t time.Time) {

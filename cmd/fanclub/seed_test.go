@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,26 +87,7 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	if n := count("reports", bson.M{"resolved": false}); n != 2 {
 		t.Errorf("open reports: %d, want 2", n)
 	}
-	// Idea boards: every status, votes, answers, a merged pair, news.
-	for _, st := range community.IdeaStatuses {
-		atLeast("ideas "+string(st), count("ideas", bson.M{"status": st}), 1)
-	}
-	atLeast("votes", count("votes", bson.M{}), 100)
-	atLeast("answered ideas", count("ideas", bson.M{"response.body": bson.M{"$ne": ""}}), 10)
-	atLeast("unanswered ideas past a day", count("ideas", bson.M{"firstResponseAt": bson.M{"$exists": false},
-		"status": community.IdeaOpen, "createdAt": bson.M{"$lt": start.Add(-24 * time.Hour)}}), 1)
-	atLeast("idea comments", count("comments", bson.M{"idea": bson.M{"$exists": true}}), 1)
-	if n := count("votes", bson.M{"idea": bson.M{"$in": ids(t, db, bson.M{"status": community.IdeaMerged})}}); n != 0 {
-		t.Errorf("merged ideas keep %d votes, want them moved", n)
-	}
-	atLeast("notices of idea news", count("notifications", bson.M{"kind": community.NoticeIdeaStatus}), 10)
-	atLeast("notices of merges", count("notifications", bson.M{"kind": community.NoticeIdeaMerged}), 1)
-	// Each notice is dated with its news, not with the end of the seed.
-	atLeast("notices of idea news a week old", count("notifications", bson.M{"idea": bson.M{"$exists": true},
-		"createdAt": bson.M{"$lt": start.Add(-7 * 24 * time.Hour)}}), 1)
-	if n := count("jobs", bson.M{"state": bson.M{"$ne": "done"}}); n != 0 {
-		t.Errorf("%d jobs left undone after the seed", n)
-	}
+	checkIdeaBoards(t, db, start)
 	// Dated over the last three weeks, none in the future.
 	for _, coll := range []string{"posts", "comments", "reactions", "ideas", "votes"} {
 		if n := count(coll, bson.M{"$or": bson.A{
@@ -124,6 +106,83 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	}
 	if after := snapshot(t, db); !maps.Equal(before, after) {
 		t.Errorf("second seed changed the database:\nbefore %v\nafter  %v", before, after)
+	}
+}
+
+// checkIdeaBoards checks the seeded idea boards: each with its tags and
+// ideas in every status, voted for, commented on and answered by the
+// owner or a moderator; merged duplicates whose votes moved; ideas
+// waiting past a day for a response; and the news of it all in notices
+// dated when it happened.
+func checkIdeaBoards(t *testing.T, db *mongo.Database, start time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	count := func(coll string, filter bson.M) int64 {
+		t.Helper()
+		n, err := db.Collection(coll).CountDocuments(ctx, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	atLeast := func(what string, got, want int64) {
+		t.Helper()
+		if got < want {
+			t.Errorf("%s: %d, want at least %d", what, got, want)
+		}
+	}
+	for _, b := range demoBoards {
+		var g struct {
+			ID   community.GroupID   `bson:"_id"`
+			Tags []community.IdeaTag `bson:"ideaTags"`
+		}
+		if err := db.Collection("groups").FindOne(ctx, bson.M{"slug": b.slug}).Decode(&g); err != nil {
+			t.Fatalf("group %s: %v", b.slug, err)
+		}
+		if len(g.Tags) < 3 || len(g.Tags) > 5 {
+			t.Errorf("%s: %d tags, want 3 to 5", b.slug, len(g.Tags))
+		}
+		for _, tag := range g.Tags {
+			if !slices.Contains(community.CoverColors, tag.Color) {
+				t.Errorf("%s: tag %q coloured %q", b.slug, tag.Name, tag.Color)
+			}
+		}
+		atLeast(b.slug+" ideas", count("ideas", bson.M{"group": g.ID}), 10)
+		for _, st := range community.IdeaStatuses {
+			atLeast(b.slug+" ideas "+string(st), count("ideas", bson.M{"group": g.ID, "status": st}), 1)
+		}
+		atLeast(b.slug+" tagged ideas", count("ideas", bson.M{"group": g.ID, "tags.0": bson.M{"$exists": true}}), 10)
+	}
+	atLeast("votes", count("votes", bson.M{}), 100)
+	atLeast("ideas with ten votes or more", count("ideas", bson.M{"votes": bson.M{"$gte": 10}}), 1)
+	atLeast("answered ideas", count("ideas", bson.M{"response.body": bson.M{"$ne": ""}}), 10)
+	atLeast("ideas answered and still open", count("ideas", bson.M{"status": community.IdeaOpen, "response.body": bson.M{"$ne": ""}}), 1)
+	atLeast("shipped ideas with the whole timeline", count("ideas", bson.M{"status": community.IdeaShipped, "history.4": bson.M{"$exists": true}}), 1)
+	var owner struct {
+		ID string `bson:"_id"`
+	}
+	if err := db.Collection("accounts").FindOne(ctx, bson.M{"email": demoAdminEmail}).Decode(&owner); err != nil {
+		t.Fatal(err)
+	}
+	atLeast("ideas answered by the owner", count("ideas", bson.M{"response.by": owner.ID}), 1)
+	atLeast("ideas answered by a moderator", count("ideas", bson.M{"response.body": bson.M{"$ne": ""}, "response.by": bson.M{"$ne": owner.ID}}), 1)
+	atLeast("unanswered ideas past a day", count("ideas", bson.M{"firstResponseAt": bson.M{"$exists": false},
+		"status": community.IdeaOpen, "createdAt": bson.M{"$lt": start.Add(-24 * time.Hour)}}), 1)
+	atLeast("unanswered ideas under a day old", count("ideas", bson.M{"firstResponseAt": bson.M{"$exists": false},
+		"status": community.IdeaOpen, "createdAt": bson.M{"$gt": start.Add(-24 * time.Hour)}}), 1)
+	atLeast("idea comments", count("comments", bson.M{"idea": bson.M{"$exists": true}}), 10)
+	if n := count("votes", bson.M{"idea": bson.M{"$in": ids(t, db, bson.M{"status": community.IdeaMerged})}}); n != 0 {
+		t.Errorf("merged ideas keep %d votes, want them moved", n)
+	}
+	for kind, want := range map[community.NoticeKind]int64{community.NoticeIdeaStatus: 10, community.NoticeIdeaResponse: 1,
+		community.NoticeIdeaMerged: 1, community.NoticeIdeaComment: 1} {
+		atLeast("notices "+string(kind), count("notifications", bson.M{"kind": kind}), want)
+	}
+	// Each notice is dated with its news, not with the end of the seed.
+	atLeast("notices of idea news a week old", count("notifications", bson.M{"idea": bson.M{"$exists": true},
+		"createdAt": bson.M{"$lt": start.Add(-7 * 24 * time.Hour)}}), 1)
+	if n := count("jobs", bson.M{"state": bson.M{"$ne": "done"}}); n != 0 {
+		t.Errorf("%d jobs left undone after the seed", n)
 	}
 }
 
