@@ -174,6 +174,7 @@ func checkIdeaBoards(t *testing.T, db *mongo.Database, start time.Time) {
 	if n := count("votes", bson.M{"idea": bson.M{"$in": ids(t, db, bson.M{"status": community.IdeaMerged})}}); n != 0 {
 		t.Errorf("merged ideas keep %d votes, want them moved", n)
 	}
+	checkMergesMovedVotes(t, db)
 	for kind, want := range map[community.NoticeKind]int64{community.NoticeIdeaStatus: 10, community.NoticeIdeaResponse: 1,
 		community.NoticeIdeaMerged: 1, community.NoticeIdeaComment: 1} {
 		atLeast("notices "+string(kind), count("notifications", bson.M{"kind": kind}), want)
@@ -183,6 +184,50 @@ func checkIdeaBoards(t *testing.T, db *mongo.Database, start time.Time) {
 		"createdAt": bson.M{"$lt": start.Add(-7 * 24 * time.Hour)}}), 1)
 	if n := count("jobs", bson.M{"state": bson.M{"$ne": "done"}}); n != 0 {
 		t.Errorf("%d jobs left undone after the seed", n)
+	}
+}
+
+// checkMergesMovedVotes checks each merged duplicate is listed on its
+// original, and that everyone told their vote moved, the duplicate's
+// author aside, now votes for the original.
+func checkMergesMovedVotes(t *testing.T, db *mongo.Database) {
+	t.Helper()
+	ctx := context.Background()
+	var dups []struct {
+		ID     string `bson:"_id"`
+		Author string `bson:"author"`
+		Into   struct {
+			ID string `bson:"id"`
+		} `bson:"mergedInto"`
+	}
+	cur, err := db.Collection("ideas").Find(ctx, bson.M{"status": community.IdeaMerged})
+	if err != nil || cur.All(ctx, &dups) != nil {
+		t.Fatalf("find merged ideas: %v", err)
+	}
+	for _, d := range dups {
+		if n, err := db.Collection("ideas").CountDocuments(ctx, bson.M{"_id": d.Into.ID, "duplicates.id": d.ID}); err != nil || n != 1 {
+			t.Errorf("merged idea %s: its original %q does not list it (%v)", d.ID, d.Into.ID, err)
+		}
+		var told []struct {
+			Account string `bson:"account"`
+		}
+		cur, err := db.Collection("notifications").Find(ctx, bson.M{"kind": community.NoticeIdeaMerged, "idea": d.ID})
+		if err != nil || cur.All(ctx, &told) != nil {
+			t.Fatalf("find merge notices: %v", err)
+		}
+		moved := 0
+		for _, n := range told {
+			if n.Account == d.Author {
+				continue
+			}
+			moved++
+			if err := db.Collection("votes").FindOne(ctx, bson.M{"_id": d.Into.ID + ":" + n.Account}).Err(); err != nil {
+				t.Errorf("merged idea %s: voter %s was told, but has no vote on the original: %v", d.ID, n.Account, err)
+			}
+		}
+		if moved == 0 {
+			t.Errorf("merged idea %s: no voter was told their vote moved", d.ID)
+		}
 	}
 }
 
