@@ -196,7 +196,8 @@ func reconcile(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	for g, r := range fixed {
-		log.Info("counters repaired", "group", g, "groups", r.Groups, "posts", r.Posts, "comments", r.Comments, "members", r.Members)
+		log.Info("counters repaired", "group", g, "groups", r.Groups, "posts", r.Posts, "comments", r.Comments, "members", r.Members,
+			"ideas", r.Ideas, "ballots", r.Ballots)
 	}
 	bells, err := cm.ReconcileUnread(ctx)
 	if err != nil {

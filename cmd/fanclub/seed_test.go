@@ -312,7 +312,7 @@ func ids(t *testing.T, db *mongo.Database, filter bson.M) bson.A {
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// TestReconcileRepairsDrift seeds a club, drifts two counters by hand,
+// TestReconcileRepairsDrift seeds a club, drifts three counters by hand,
 // and has `fanclub reconcile` put them right.
 func TestReconcileRepairsDrift(t *testing.T) {
 	ctx := context.Background()
@@ -331,7 +331,7 @@ func TestReconcileRepairsDrift(t *testing.T) {
 		ID      string `bson:"_id"`
 		Members int
 	}
-	if err := db.Collection("groups").FindOne(ctx, bson.M{"policy": "open"}).Decode(&g); err != nil {
+	if err := db.Collection("groups").FindOne(ctx, bson.M{"slug": "new-releases"}).Decode(&g); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Collection("groups").UpdateOne(ctx, bson.M{"_id": g.ID}, bson.M{"$inc": bson.M{"members": 5}}); err != nil {
@@ -340,11 +340,16 @@ func TestReconcileRepairsDrift(t *testing.T) {
 	if _, err := db.Collection("posts").UpdateOne(ctx, bson.M{"group": g.ID}, bson.M{"$inc": bson.M{"comments": 3}}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Collection("ideas").UpdateOne(ctx, bson.M{"group": g.ID}, bson.M{"$inc": bson.M{"votes": 7}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := run(ctx, []string{"reconcile"}, getenv, log); err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
-	if !strings.Contains(log.String(), "groups_repaired=1") {
-		t.Errorf("reconcile log:\n%s", log)
+	for _, want := range []string{"groups_repaired=1", "groups=1 posts=1", "ideas=1 ballots=0"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("reconcile log lacks %q:\n%s", want, log)
+		}
 	}
 	var after struct{ Members int }
 	_ = db.Collection("groups").FindOne(ctx, bson.M{"_id": g.ID}).Decode(&after)
