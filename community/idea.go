@@ -242,7 +242,9 @@ func (s *Service) CreateIdea(ctx context.Context, a Actor, slug string, in IdeaI
 	if err := s.allowWrite(ctx, a); err != nil {
 		return Idea{}, err
 	}
-	now := s.now()
+	// Stored times keep milliseconds: the score must come from the time
+	// as stored, or reconcile would find every unvoted idea off.
+	now := s.now().Truncate(time.Millisecond)
 	i := Idea{ID: IdeaID(newID()), Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name, Title: in.Title,
 		Body: in.Body, HTML: RenderMarkdown(in.Body), Tags: in.Tags, Status: IdeaOpen, StatusAt: now,
 		History: []StatusChange{{Status: IdeaOpen, By: a.ID(), ByName: a.Account.Name, At: now}},

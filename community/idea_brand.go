@@ -13,8 +13,9 @@ import (
 )
 
 // Answer is a moderator's move on an idea: a new status, a note for the
-// timeline, and the official response. Fields left as they were change
-// nothing.
+// timeline, and the official response. A status and response as they
+// were change nothing; a response once written cannot be emptied, so the
+// form sends it back with every move.
 type Answer struct {
 	Status   IdeaStatus
 	Note     string

@@ -251,6 +251,11 @@ func TestReconcileRepairsIdeaDrift(t *testing.T) {
 	if r, err := svc.Reconcile(ctx, idea.Group); err != nil || r.Ideas+r.Ballots != 0 {
 		t.Errorf("a second reconcile repaired %+v (%v), want nothing", r, err)
 	}
+	// An idea nobody voted for is as reconcile would count it.
+	newIdea(t, svc, members[1], "drift", "Nobody votes for this")
+	if r, err := svc.Reconcile(ctx, idea.Group); err != nil || r.Ideas != 0 {
+		t.Errorf("reconcile repaired %+v (%v) after a new unvoted idea, want nothing", r, err)
+	}
 }
 
 // TestBoardRoundTrips: a board page costs the same number of database
