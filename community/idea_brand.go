@@ -184,22 +184,42 @@ func (s *Service) mergeTarget(ctx context.Context, st Standing, dup Idea, into I
 
 // moveVotes moves every vote of dup to orig, one voter at a time: the
 // vote for orig is inserted unless the voter already had one, then the
-// vote for dup is deleted, and each counter moves by what was done. It
-// returns the voters moved.
+// vote for dup is deleted, each marked on the voter's ballot. The two
+// counters then move once each, by what was done. It returns the voters
+// moved.
 func (s *Service) moveVotes(ctx context.Context, dup, orig Idea) ([]auth.AccountID, error) {
 	var voters []auth.AccountID
 	if err := each(ctx, s.votes, bson.M{"idea": dup.ID}, func(v voteDoc) { voters = append(voters, v.Account) }); err != nil {
 		return nil, err
 	}
+	added, removed := 0, 0
 	for _, account := range voters {
-		if _, err := s.addVote(ctx, orig, account); err != nil {
+		_, err := s.votes.InsertOne(ctx, voteDoc{ID: voteID(orig.ID, account), Idea: orig.ID, Group: orig.Group, Account: account, CreatedAt: s.now()})
+		switch err = dupOr(err, "move vote"); {
+		case err == nil:
+			added++
+			if err := s.mark(ctx, orig, account, true); err != nil {
+				return voters, err
+			}
+		case !errors.Is(err, errDuplicate):
 			return voters, err
 		}
-		if _, err := s.removeVote(ctx, dup, account); err != nil {
-			return voters, err
+		res, err := s.votes.DeleteOne(ctx, bson.M{"_id": voteID(dup.ID, account)})
+		if err != nil {
+			return voters, wrap(err, "move vote")
+		}
+		if res.DeletedCount > 0 {
+			removed++
+			if err := s.mark(ctx, dup, account, false); err != nil {
+				return voters, err
+			}
 		}
 	}
-	return voters, nil
+	if _, err := s.tally(ctx, orig, added); err != nil {
+		return voters, err
+	}
+	_, err := s.tally(ctx, dup, -removed)
+	return voters, err
 }
 
 // maxTags bounds a group's idea tags; maxTagName a tag's name.

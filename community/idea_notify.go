@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -126,8 +125,9 @@ func (s *Service) followers(ctx context.Context, an announcement, author auth.Ac
 	}
 	var out []auth.AccountID
 	for _, id := range to {
-		if id != "" && !off[id] && !slices.Contains(out, id) {
+		if id != "" && !off[id] {
 			out = append(out, id)
+			off[id] = true // once each, however many ways they follow
 		}
 	}
 	return out, nil

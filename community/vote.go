@@ -86,8 +86,18 @@ func (s *Service) removeVote(ctx context.Context, i Idea, account auth.AccountID
 }
 
 // countVote follows a vote document inserted (+1) or deleted (-1): the
-// idea's counter and score, the voter's ballot and the board's version.
+// idea's counter and score, the board's version and the voter's ballot.
 func (s *Service) countVote(ctx context.Context, i Idea, account auth.AccountID, delta int) (Idea, error) {
+	after, err := s.tally(ctx, i, delta)
+	if err != nil {
+		return after, err
+	}
+	return after, s.mark(ctx, i, account, delta > 0)
+}
+
+// tally moves the idea's vote counter by delta, then its score, and tells
+// the board it changed.
+func (s *Service) tally(ctx context.Context, i Idea, delta int) (Idea, error) {
 	after, err := s.incIdea(ctx, i.ID, "votes", delta)
 	if err != nil {
 		return i, err
@@ -95,15 +105,18 @@ func (s *Service) countVote(ctx context.Context, i Idea, account auth.AccountID,
 	if err := s.rescore(ctx, after); err != nil {
 		return after, err
 	}
+	return after, s.boardChanged(ctx, i.Group)
+}
+
+// mark adds the idea to the voter's ballot (on) or takes it off.
+func (s *Service) mark(ctx context.Context, i Idea, account auth.AccountID, on bool) error {
 	op := "$addToSet"
-	if delta < 0 {
+	if !on {
 		op = "$pull"
 	}
-	if _, err := s.ballots.UpdateOne(ctx, bson.M{"_id": ballotID(i.Group, account)}, bson.M{op: bson.M{"ideas": i.ID}},
-		options.Update().SetUpsert(true)); err != nil {
-		return after, wrap(err, "update ballot")
-	}
-	return after, s.boardChanged(ctx, i.Group)
+	_, err := s.ballots.UpdateOne(ctx, bson.M{"_id": ballotID(i.Group, account)}, bson.M{op: bson.M{"ideas": i.ID}},
+		options.Update().SetUpsert(true))
+	return wrap(err, "update ballot")
 }
 
 func ballotID(g GroupID, a auth.AccountID) string { return string(g) + ":" + string(a) }

@@ -129,15 +129,6 @@ func answerOf(p IdeaShow) community.Answer {
 	return community.Answer{Status: p.View.Idea.Status, Response: p.View.Idea.Response.Body}
 }
 
-func checked(tags []string, id string) bool {
-	for _, t := range tags {
-		if t == id {
-			return true
-		}
-	}
-	return false
-}
-
 // ideaReplyPath is where comments on the idea are written, "" when the
 // viewer may not comment.
 func ideaReplyPath(p IdeaShow) string {
