@@ -407,3 +407,109 @@ func TestIdeaCommentsFollowPostRules(t *testing.T) {
 	}
 	mustContain(t, member.get(path).Body, "Comments: 1")
 }
+
+// TestIdeaBoardTagsEditsAndSwitch: moderators add and remove tags (a
+// taken name and an unknown colour are refused in the page), an author
+// edits their idea until the brand answers it, and the owner turns the
+// board off (gone for everyone, ideas kept) and on again.
+func TestIdeaBoardTagsEditsAndSwitch(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	g := s.newGroup(t, admin, community.GroupInput{Slug: "club"})
+	member := s.signUp(t, "member@example.com")
+	s.join(t, "club", member)
+
+	if r := admin.post("/groups/club/ideas/tags", url.Values{"name": {"Beans"}, "color": {"orange"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("add a tag: %d", r.Status)
+	}
+	for form, want := range map[string]url.Values{
+		"There is already a tag by that name.": {"name": {"beans"}, "color": {"blue"}},
+		"Give the tag a name.":                 {"name": {" "}, "color": {"blue"}},
+	} {
+		r := admin.post("/groups/club/ideas/tags", want)
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("tag %v: %d, want 422", want, r.Status)
+		}
+		mustContain(t, r.Body, form)
+	}
+	if r := admin.post("/groups/club/ideas/tags", url.Values{"name": {"Cups"}, "color": {"neon"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("an unknown colour: %d, want 422", r.Status)
+	}
+	tag := regexpFind(t, admin.get("/groups/club/ideas/tags").Body, `/ideas/tags/([0-9a-f]{24})/delete`)
+
+	// The author edits, with the tag; then the brand answers, and the
+	// author may edit no more.
+	idea, err := s.Community.CreateIdea(context.Background(), s.actor(t, member), "club", community.IdeaInput{Title: "Refill stamps"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/groups/club/ideas/" + string(idea.ID)
+	if r := member.post(path+"/edit", url.Values{"title": {"Refill stamps card"}, "tags": {tag}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("edit: %d %s", r.Status, r.Body)
+	}
+	mustContain(t, member.get(path).Body, "Refill stamps card", "Beans")
+	if r := member.post(path+"/edit", url.Values{"title": {""}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("an edit with no title: %d, want 422", r.Status)
+	}
+	admin.post(path+"/answer", url.Values{"status": {"under_review"}, "response": {"Looking at it."}})
+	if r := member.post(path+"/edit", url.Values{"title": {"Changed after the answer"}}); r.Status != http.StatusForbidden {
+		t.Errorf("an edit after the brand answered: %d, want 403", r.Status)
+	}
+	// Removing the tag takes it off the idea too.
+	if r := admin.post("/groups/club/ideas/tags/"+tag+"/delete", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("remove the tag: %d", r.Status)
+	}
+	if n := s.count("ideas", bson.M{"tags": tag}); n != 0 {
+		t.Errorf("%d ideas keep the removed tag", n)
+	}
+
+	// Off: every board page is gone, the group and its ideas stay.
+	if r := admin.post("/groups/club/ideas/board", url.Values{"on": {"0"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("board off: %d", r.Status)
+	}
+	for _, p := range []string{"/groups/club/ideas", path, "/groups/club/ideas/roadmap"} {
+		if r := member.get(p); r.Status != http.StatusNotFound {
+			t.Errorf("%s with the board off: %d, want 404", p, r.Status)
+		}
+	}
+	mustNotContain(t, member.get("/groups/club").Body, `data-testid="ideas-tab"`)
+	mustContain(t, admin.get("/groups/club").Body, `data-testid="board-on"`)
+	if r := admin.post("/groups/club/ideas/board", url.Values{"on": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("board on: %d", r.Status)
+	}
+	mustContain(t, member.get("/groups/club/ideas").Body, "Refill stamps card")
+	if n := s.count("groups", bson.M{"_id": g.ID, "boardOff": true}); n != 0 {
+		t.Error("the board is still off")
+	}
+}
+
+// TestIdeaMailOnlyToVerifiedAddresses: someone who chose idea mail but
+// whose address nobody verified gets the notice and no mail.
+func TestIdeaMailOnlyToVerifiedAddresses(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "club"})
+	sure, unsure := s.signUp(t, "sure@example.com"), s.signUp(t, "unsure@example.com")
+	idea, err := s.Community.CreateIdea(context.Background(), s.actor(t, admin), "club", community.IdeaInput{Title: "Latte art class"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []person{sure, unsure} {
+		s.join(t, "club", p)
+		p.post("/settings/mail", url.Values{"mail": {"all"}})
+		if _, err := s.Community.Vote(context.Background(), s.actor(t, p), "club", idea.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.DB.Collection("accounts").UpdateOne(context.Background(), bson.M{"_id": unsure.ID},
+		bson.M{"$set": bson.M{"emailVerified": false}}); err != nil {
+		t.Fatal(err)
+	}
+	admin.post("/groups/club/ideas/"+string(idea.ID)+"/answer", url.Values{"status": {"planned"}})
+	s.drain(t)
+	mails := ideaMails(s, "Latte art class")
+	if len(mails) != 1 || mails[0].To != "sure@example.com" {
+		t.Errorf("mails: %+v, want one, to the verified address", mails)
+	}
+	mustContain(t, unsure.get("/notifications").Body, "Latte art class")
+}
