@@ -26,7 +26,8 @@ type Event struct {
 	Stamp       time.Time // DTSTAMP and LAST-MODIFIED, written in UTC; required
 }
 
-// Calendar is a VCALENDAR.
+// Calendar is a VCALENDAR: one event for a download, or the events of
+// one person for a feed.
 type Calendar struct {
 	Name   string // X-WR-CALNAME, the name a subscribed feed shows; optional
 	Method string // METHOD, usually "PUBLISH"; optional
@@ -34,7 +35,8 @@ type Calendar struct {
 }
 
 // Bytes returns the calendar as an iCalendar file: CRLF line endings,
-// lines folded at 75 octets, one VTIMEZONE for each zone the events use.
+// lines folded at 75 octets, and one VTIMEZONE for each zone the events
+// use, built from Go's zone data.
 func (c Calendar) Bytes() []byte {
 	var w writer
 	w.line("BEGIN", "VCALENDAR")
@@ -47,6 +49,7 @@ func (c Calendar) Bytes() []byte {
 	if c.Name != "" {
 		w.line("X-WR-CALNAME", text(c.Name))
 	}
+	w.writeTimezones(c.Events)
 	for _, e := range c.Events {
 		e.write(&w)
 	}
@@ -54,6 +57,7 @@ func (c Calendar) Bytes() []byte {
 	return w.buf.Bytes()
 }
 
+// write writes e as a VEVENT.
 func (e Event) write(w *writer) {
 	w.line("BEGIN", "VEVENT")
 	w.line("UID", text(e.UID))
@@ -89,6 +93,7 @@ func isUTC(z *time.Location) bool {
 
 const localLayout = "20060102T150405"
 
+// utc formats t in UTC form, e.g. 20261201T100000Z.
 func utc(t time.Time) string {
 	return t.UTC().Format(localLayout + "Z")
 }
