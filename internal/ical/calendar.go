@@ -98,9 +98,12 @@ func utc(t time.Time) string {
 	return t.UTC().Format(localLayout + "Z")
 }
 
-// dateTime writes t as wall time in z with a TZID naming z, or in UTC form.
+// dateTime writes t as wall time in z with a TZID naming z, or in UTC form
+// when z is UTC, and when t is the second showing of a wall time that the
+// clock shows twice as it goes back: RFC 5545 §3.3.5 reads such a wall time
+// as its first showing, an hour off.
 func (w *writer) dateTime(name string, t time.Time, z *time.Location) {
-	if isUTC(z) {
+	if isUTC(z) || secondShowing(t.In(z)) {
 		w.line(name, utc(t))
 		return
 	}

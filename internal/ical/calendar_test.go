@@ -174,6 +174,22 @@ func TestEventTimes(t *testing.T) {
 			wantWall: "19:00",
 		},
 		{
+			name:     "the first 01:30 in New York as the clock goes back",
+			start:    time.Date(2026, 11, 1, 5, 30, 0, 0, time.UTC),
+			zone:     newYork,
+			wantLine: "DTSTART;TZID=America/New_York:20261101T013000",
+			wantUTC:  time.Date(2026, 11, 1, 5, 30, 0, 0, time.UTC),
+			wantWall: "01:30",
+		},
+		{
+			name:     "the second 01:30 in New York is written in UTC",
+			start:    time.Date(2026, 11, 1, 6, 30, 0, 0, time.UTC),
+			zone:     newYork,
+			wantLine: "DTSTART:20261101T063000Z",
+			wantUTC:  time.Date(2026, 11, 1, 6, 30, 0, 0, time.UTC),
+			wantWall: "01:30",
+		},
+		{
 			name:     "UTC zone",
 			start:    time.Date(2026, 12, 1, 19, 0, 0, 0, seoul),
 			zone:     time.UTC,

@@ -27,6 +27,14 @@ func observanceAt(t time.Time) observance {
 	return o
 }
 
+// secondShowing reports whether t's wall clock already showed the same
+// time once, before the clock went back at the start of t's period.
+func secondShowing(t time.Time) bool {
+	o := observanceAt(t)
+	back := time.Duration(o.from-o.to) * time.Second
+	return !o.onset.IsZero() && back > 0 && t.Before(o.onset.Add(back))
+}
+
 // timezones returns, keyed by zone name, for each zone the events use other
 // than UTC, the periods that contain an event's start or end, sorted by
 // onset. A client that does not know the zone name, or whose zone data is

@@ -188,14 +188,16 @@ func TestVTimezoneGivesGoInstants(t *testing.T) {
 			c.Events = append(c.Events, e)
 			want = append(want, start, end)
 		}
-		// An evening each month, and a night across each change of 2026:
-		// from an hour before it to an hour after.
+		// An evening each month, and around each change of 2026: from an
+		// hour before it to an hour after, and from half an hour after it,
+		// which when the clock goes back is a wall time shown twice.
 		var last time.Time
 		for month := time.January; month <= time.December; month++ {
 			start := time.Date(2026, month, 15, 19, 0, 0, 0, z)
 			add(start, start.Add(2*time.Hour))
 			if _, change := start.ZoneBounds(); change.Year() == 2026 && !change.Equal(last) {
 				add(change.Add(-time.Hour), change.Add(time.Hour))
+				add(change.Add(30*time.Minute), change.Add(90*time.Minute))
 				last = change
 			}
 		}
