@@ -33,6 +33,7 @@ type Account struct {
 	EmailVerified bool
 	AvatarURL     string // from a provider, or empty for none
 	Locale        string // "ko", "en" or "" for the browser's choice
+	TimeZone      string // an IANA name ("Asia/Seoul"), or "" for the browser's
 	Birthday      Birthday
 	Mail          MailPreference // never empty: MailNone unless chosen
 	Role          Role
@@ -87,6 +88,7 @@ type ProfileInput struct {
 	Name       string
 	AvatarURL  string // "" for none, or one a linked provider reported
 	Locale     string // "", "ko" or "en"
+	TimeZone   string // "" (the browser's) or an IANA name; see LoadZone
 	BirthMonth string // "" or 1–12
 	BirthDay   string // "" or a day of that month
 }
@@ -105,6 +107,9 @@ func (in ProfileInput) Validate() (string, Birthday, error) {
 	}
 	if in.Locale != "" && in.Locale != "ko" && in.Locale != "en" {
 		v["locale"] = "validation.locale.invalid"
+	}
+	if _, ok := LoadZone(in.TimeZone); !ok && in.TimeZone != "" {
+		v["time_zone"] = "validation.time_zone.invalid"
 	}
 	b, ok := parseBirthday(in.BirthMonth, in.BirthDay)
 	if !ok {
@@ -149,7 +154,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a AccountID, in ProfileInpu
 		}
 	}
 	return s.updateAccount(ctx, a, bson.M{"name": name, "avatarUrl": in.AvatarURL,
-		"locale": in.Locale, "birthMonth": b.Month, "birthDay": b.Day})
+		"locale": in.Locale, "timeZone": in.TimeZone, "birthMonth": b.Month, "birthDay": b.Day})
 }
 
 // SetMailPreference saves which emails about ideas account a gets. A value

@@ -20,6 +20,7 @@ type accountDoc struct {
 	EmailVerified bool           `bson:"emailVerified"`
 	AvatarURL     string         `bson:"avatarUrl,omitempty"`
 	Locale        string         `bson:"locale,omitempty"`
+	TimeZone      string         `bson:"timeZone,omitempty"`
 	BirthMonth    int            `bson:"birthMonth,omitempty"`
 	BirthDay      int            `bson:"birthDay,omitempty"`
 	Mail          MailPreference `bson:"mail,omitempty"` // absent: MailNone
@@ -34,7 +35,7 @@ type accountDoc struct {
 
 func (d accountDoc) account() Account {
 	a := Account{ID: d.ID, Name: d.Name, Email: d.Email, EmailVerified: d.EmailVerified,
-		AvatarURL: d.AvatarURL, Locale: d.Locale, Birthday: Birthday{Month: d.BirthMonth, Day: d.BirthDay},
+		AvatarURL: d.AvatarURL, Locale: d.Locale, TimeZone: d.TimeZone, Birthday: Birthday{Month: d.BirthMonth, Day: d.BirthDay},
 		Mail: d.Mail, Role: d.Role, CreatedAt: d.CreatedAt, LastSeenAt: d.LastSeenAt}
 	if a.Mail == "" {
 		a.Mail = MailNone
@@ -115,7 +116,7 @@ func (s *Service) incIdentities(ctx context.Context, id AccountID, n int) error 
 func (s *Service) eraseAccount(ctx context.Context, id AccountID) error {
 	_, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id}, bson.M{
 		"$set":   bson.M{"deletedAt": s.now(), "name": "", "identities": 0},
-		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "birthMonth": "", "birthDay": "", "mail": "", "lastSeenAt": ""},
+		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "timeZone": "", "birthMonth": "", "birthDay": "", "mail": "", "lastSeenAt": ""},
 	})
 	if err != nil {
 		return fmt.Errorf("auth: erase account: %w", err)

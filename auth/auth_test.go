@@ -70,6 +70,13 @@ func TestProfileInputValidate(t *testing.T) {
 		{name: "60 Korean characters is fine", in: auth.ProfileInput{Name: repeat("가", 60)}},
 		{name: "control character", in: auth.ProfileInput{Name: "a\x07b"}, errs: map[string]string{"name": "validation.name.invalid"}},
 		{name: "unknown locale", in: auth.ProfileInput{Name: "a", Locale: "fr"}, errs: map[string]string{"locale": "validation.locale.invalid"}},
+		{name: "time zone", in: auth.ProfileInput{Name: "a", TimeZone: "America/New_York"}},
+		{name: "UTC", in: auth.ProfileInput{Name: "a", TimeZone: "UTC"}},
+		{name: "no time zone: the browser's", in: auth.ProfileInput{Name: "a", TimeZone: ""}},
+		{name: "the server's zone", in: auth.ProfileInput{Name: "a", TimeZone: "Local"}, errs: map[string]string{"time_zone": "validation.time_zone.invalid"}},
+		{name: "unknown time zone", in: auth.ProfileInput{Name: "a", TimeZone: "Mars/Olympus_Mons"}, errs: map[string]string{"time_zone": "validation.time_zone.invalid"}},
+		{name: "a path, not a zone", in: auth.ProfileInput{Name: "a", TimeZone: "../../etc/passwd"}, errs: map[string]string{"time_zone": "validation.time_zone.invalid"}},
+		{name: "overlong time zone", in: auth.ProfileInput{Name: "a", TimeZone: "America/" + repeat("x", 60)}, errs: map[string]string{"time_zone": "validation.time_zone.invalid"}},
 		{name: "31 April", in: auth.ProfileInput{Name: "a", BirthMonth: "4", BirthDay: "31"}, errs: map[string]string{"birthday": "validation.birthday.invalid"}},
 		{name: "month only", in: auth.ProfileInput{Name: "a", BirthMonth: "4"}, errs: map[string]string{"birthday": "validation.birthday.invalid"}},
 		{name: "month 13", in: auth.ProfileInput{Name: "a", BirthMonth: "13", BirthDay: "1"}, errs: map[string]string{"birthday": "validation.birthday.invalid"}},
@@ -217,7 +224,7 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	if _, _, err := s.StartSignedIn(ctx, "", a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.UpdateProfile(ctx, a.ID, auth.ProfileInput{Name: "Mina", BirthMonth: "3", BirthDay: "1"}); err != nil {
+	if err := s.UpdateProfile(ctx, a.ID, auth.ProfileInput{Name: "Mina", TimeZone: "Asia/Seoul", BirthMonth: "3", BirthDay: "1"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SetMailPreference(ctx, a.ID, auth.MailAll); err != nil {
@@ -228,7 +235,7 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	}
 	for coll, filter := range map[string]bson.M{
 		"identities": {"accountId": a.ID}, "sessions": {"accountId": a.ID},
-		"accounts": {"_id": a.ID, "$or": bson.A{bson.M{"email": bson.M{"$exists": true}}, bson.M{"name": "Mina"}, bson.M{"birthMonth": bson.M{"$exists": true}}, bson.M{"mail": bson.M{"$exists": true}}}},
+		"accounts": {"_id": a.ID, "$or": bson.A{bson.M{"email": bson.M{"$exists": true}}, bson.M{"name": "Mina"}, bson.M{"birthMonth": bson.M{"$exists": true}}, bson.M{"timeZone": bson.M{"$exists": true}}, bson.M{"mail": bson.M{"$exists": true}}}},
 	} {
 		if n, _ := db.Collection(coll).CountDocuments(ctx, filter); n != 0 {
 			t.Errorf("%s still holds %d personal documents", coll, n)
@@ -241,6 +248,48 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	b, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g", Email: "mina@example.com", EmailVerified: true})
 	if err != nil || b.ID == a.ID {
 		t.Errorf("sign in after deletion: %v, %v", b.ID, err)
+	}
+}
+
+func TestTimeZoneStored(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	a, err := s.SignIn(ctx, auth.External{Provider: "github", Subject: "1", Name: "Mina"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zone := func() string {
+		t.Helper()
+		acc, err := s.AccountByID(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return acc.TimeZone
+	}
+	if got := zone(); got != "" { // a document without the field, as all were before it existed
+		t.Fatalf("new account's zone %q, want none", got)
+	}
+	if err := s.UpdateProfile(ctx, a.ID, auth.ProfileInput{Name: "Mina", TimeZone: "Asia/Seoul"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := zone(); got != "Asia/Seoul" {
+		t.Fatalf("zone %q after saving Asia/Seoul", got)
+	}
+	if x, err := s.ExportAccount(ctx, a.ID); err != nil || x.Account.TimeZone != "Asia/Seoul" {
+		t.Fatalf("export holds zone %q, %v; want Asia/Seoul", x.Account.TimeZone, err)
+	}
+	var v auth.ValidationError
+	if err := s.UpdateProfile(ctx, a.ID, auth.ProfileInput{Name: "Mina", TimeZone: "Local"}); !errors.As(err, &v) {
+		t.Fatalf("saving Local: %v, want a ValidationError", err)
+	}
+	if got := zone(); got != "Asia/Seoul" {
+		t.Fatalf("zone %q after a refused change, want Asia/Seoul kept", got)
+	}
+	if err := s.UpdateProfile(ctx, a.ID, auth.ProfileInput{Name: "Mina"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := zone(); got != "" {
+		t.Fatalf("zone %q after choosing the browser's", got)
 	}
 }
 

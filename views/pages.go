@@ -53,6 +53,7 @@ type ProfileForm struct {
 	AvatarURL     string   // the current avatar, if any
 	AvatarChoices []string // avatars the linked providers reported
 	Locale        string
+	TimeZone      string // an IANA name, or "" for the browser's
 	BirthMonth    string
 	BirthDay      string
 }

@@ -16,7 +16,7 @@ func (s *server) showSettings(c *fiber.Ctx) error {
 
 // savedProfile is the profile form filled in as the account has it.
 func savedProfile(v *auth.Account) views.ProfileForm {
-	form := views.ProfileForm{Name: v.Name, AvatarURL: v.AvatarURL, Locale: v.Locale}
+	form := views.ProfileForm{Name: v.Name, AvatarURL: v.AvatarURL, Locale: v.Locale, TimeZone: v.TimeZone}
 	if !v.Birthday.IsZero() {
 		form.BirthMonth, form.BirthDay = strconv.Itoa(v.Birthday.Month), strconv.Itoa(v.Birthday.Day)
 	}
@@ -38,11 +38,11 @@ func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm
 
 func (s *server) saveProfile(c *fiber.Ctx) error {
 	in := auth.ProfileInput{Name: c.FormValue("name"), AvatarURL: c.FormValue("avatar"), Locale: c.FormValue("locale"),
-		BirthMonth: c.FormValue("birth_month"), BirthDay: c.FormValue("birth_day")}
+		TimeZone: c.FormValue("time_zone"), BirthMonth: c.FormValue("birth_month"), BirthDay: c.FormValue("birth_day")}
 	err := s.auth.UpdateProfile(c.UserContext(), viewer(c).ID, in)
 	var invalid auth.ValidationError
 	if errors.As(err, &invalid) {
-		form := views.ProfileForm{Name: in.Name, AvatarURL: in.AvatarURL, Locale: in.Locale,
+		form := views.ProfileForm{Name: in.Name, AvatarURL: in.AvatarURL, Locale: in.Locale, TimeZone: in.TimeZone,
 			BirthMonth: in.BirthMonth, BirthDay: in.BirthDay}
 		return s.renderSettings(c, fiber.StatusUnprocessableEntity, form, invalid)
 	}

@@ -22,6 +22,7 @@ type setProfile struct {
 	Email      string `bson:"email"`
 	AvatarURL  string `bson:"avatarUrl"`
 	Locale     string `bson:"locale"`
+	TimeZone   string `bson:"timeZone"`
 	BirthMonth int    `bson:"birthMonth"`
 	BirthDay   int    `bson:"birthDay"`
 }
