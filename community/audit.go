@@ -41,6 +41,10 @@ const (
 	AuditIdeaRespond   AuditAction = "idea.respond"
 	AuditIdeaMerge     AuditAction = "idea.merge"
 	AuditIdeaTags      AuditAction = "idea.tags"
+	AuditEventCreate   AuditAction = "event.create"
+	AuditEventEdit     AuditAction = "event.edit"
+	AuditEventCancel   AuditAction = "event.cancel"
+	AuditEventInvite   AuditAction = "event.invite"
 )
 
 // AuditEntry is one logged action: who did what, to what, when and why.
@@ -84,7 +88,8 @@ func (s *Service) record(ctx context.Context, a Actor, g GroupID, action AuditAc
 var AuditActions = []AuditAction{AuditGroupCreate, AuditGroupEdit, AuditJoinApprove, AuditJoinDecline, AuditInvite,
 	AuditRoleChange, AuditMute, AuditUnmute, AuditBan, AuditUnban, AuditHide, AuditRestore, AuditDelete, AuditApprove,
 	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink,
-	AuditIdeaStatus, AuditIdeaRespond, AuditIdeaMerge, AuditIdeaTags}
+	AuditIdeaStatus, AuditIdeaRespond, AuditIdeaMerge, AuditIdeaTags, AuditEventCreate, AuditEventEdit, AuditEventCancel,
+	AuditEventInvite}
 
 // AuditFilter narrows the log to one action or one actor, older than a
 // cursor.

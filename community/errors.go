@@ -31,6 +31,12 @@ var (
 	// ErrConflict means the state changed under the request, e.g. approving
 	// a request someone else already declined.
 	ErrConflict = errors.New("community: state changed")
+	// ErrEventCancelled means the event was called off: nothing about it
+	// changes any more.
+	ErrEventCancelled = errors.New("community: event cancelled")
+	// ErrRSVPClosed means answers are closed: past the deadline, or the
+	// event has started.
+	ErrRSVPClosed = errors.New("community: rsvps closed")
 )
 
 // ValidationError lists what is wrong with an input, field by field, as

@@ -18,7 +18,7 @@ import (
 )
 
 // Delivery is how the service reaches people beyond the page: background
-// jobs that fan an idea's news out to its author and voters, the
+// jobs that fan news of ideas and events out to the people they concern, the
 // accounts to find their addresses and choices, and the mail sender.
 type Delivery struct {
 	Jobs     *jobs.Queue
@@ -38,6 +38,9 @@ func (s *Service) Deliver(d Delivery) {
 	s.delivery = d
 	d.Jobs.Handle(jobAnnounce, s.runAnnouncement)
 	d.Jobs.Handle(jobIdeaMail, s.runIdeaMail)
+	d.Jobs.Handle(jobEventNews, s.runEventNews)
+	d.Jobs.Handle(jobEventMail, s.runEventMail)
+	d.Jobs.Handle(jobEventRemind, s.runReminder)
 }
 
 // announcement is what happened to an idea, for its followers.

@@ -66,6 +66,22 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		}},
 		{s.votes, []mongo.IndexModel{idx("votes_idea", "idea"), idx("votes_group", "group")}},
 		{s.unsubscribes, []mongo.IndexModel{idx("idea_unsubscribes_idea", "idea")}},
+		{s.events, []mongo.IndexModel{
+			idx("events_group_start", "group", "start", "_id"), // upcoming and past, by end then start
+			idx("events_group_end", "group", "end"),
+		}},
+		{s.rsvps, []mongo.IndexModel{
+			idx("rsvps_line", "event", "state", "ticket"), // the head of the waiting line and positions
+			idx("rsvps_seated", "event", "state", "seatedAt"),
+			idx("rsvps_door", "event", "state", "nameKey"), // the check-in list
+			idx("rsvps_account", "account", "state", "start"),
+		}},
+		{s.invitations, []mongo.IndexModel{
+			idx("invitations_event", "event"),
+			idx("invitations_account", "account", "end", "start"),
+			idx("invitations_group_account", "group", "account"),
+		}},
+		{s.calendars, []mongo.IndexModel{unique(idx("calendar_feeds_token", "token"))}},
 		{s.reactions, []mongo.IndexModel{
 			idx("reactions_account_target", "account", "target"),
 			idx("reactions_target", "target"),

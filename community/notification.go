@@ -25,37 +25,47 @@ const (
 	NoticeIdeaResponse NoticeKind = "idea_response" // the brand answered such an idea
 	NoticeIdeaMerged   NoticeKind = "idea_merged"   // it was merged into another; my vote moved
 	NoticeIdeaComment  NoticeKind = "idea_comment"  // someone commented on it
+
+	NoticeEventInvited   NoticeKind = "event_invited"   // I was invited to an event
+	NoticeEventChanged   NoticeKind = "event_changed"   // its date, time or place changed
+	NoticeEventCancelled NoticeKind = "event_cancelled" // it was called off
+	NoticeEventPromoted  NoticeKind = "event_promoted"  // a seat freed and I moved off the waitlist
+	NoticeEventReminder  NoticeKind = "event_reminder"  // it starts tomorrow
 )
 
 // Notice is an in-app notification for one account.
 type Notice struct {
-	ID        string
-	Account   auth.AccountID
-	Kind      NoticeKind
-	ActorName string // who caused it
-	GroupSlug string
-	GroupName string
-	Post      PostID // the post it concerns, if any
-	Idea      IdeaID // the idea it concerns, if any
-	IdeaTitle string
-	Status    IdeaStatus // the idea's status when the notice was made
-	Read      bool
-	CreatedAt time.Time
+	ID         string
+	Account    auth.AccountID
+	Kind       NoticeKind
+	ActorName  string // who caused it
+	GroupSlug  string
+	GroupName  string
+	Post       PostID // the post it concerns, if any
+	Idea       IdeaID // the idea it concerns, if any
+	IdeaTitle  string
+	Status     IdeaStatus // the idea's status when the notice was made
+	Event      EventID    // the event it concerns, if any
+	EventTitle string
+	Read       bool
+	CreatedAt  time.Time
 }
 
 type noticeDoc struct {
-	ID        string         `bson:"_id"`
-	Account   auth.AccountID `bson:"account"`
-	Kind      NoticeKind     `bson:"kind"`
-	ActorName string         `bson:"actorName"`
-	GroupSlug string         `bson:"groupSlug"`
-	GroupName string         `bson:"groupName"`
-	Post      PostID         `bson:"post,omitempty"`
-	Idea      IdeaID         `bson:"idea,omitempty"`
-	IdeaTitle string         `bson:"ideaTitle,omitempty"`
-	Status    IdeaStatus     `bson:"status,omitempty"`
-	Read      bool           `bson:"read"`
-	CreatedAt time.Time      `bson:"createdAt"`
+	ID         string         `bson:"_id"`
+	Account    auth.AccountID `bson:"account"`
+	Kind       NoticeKind     `bson:"kind"`
+	ActorName  string         `bson:"actorName"`
+	GroupSlug  string         `bson:"groupSlug"`
+	GroupName  string         `bson:"groupName"`
+	Post       PostID         `bson:"post,omitempty"`
+	Idea       IdeaID         `bson:"idea,omitempty"`
+	IdeaTitle  string         `bson:"ideaTitle,omitempty"`
+	Status     IdeaStatus     `bson:"status,omitempty"`
+	Event      EventID        `bson:"event,omitempty"`
+	EventTitle string         `bson:"eventTitle,omitempty"`
+	Read       bool           `bson:"read"`
+	CreatedAt  time.Time      `bson:"createdAt"`
 }
 
 // notify records a notice for the account and bumps its unread count.

@@ -18,6 +18,7 @@ type Repairs struct {
 	Members  int // counts of a member's published posts (which end a newcomer's hold) or held and hidden ones
 	Ideas    int // vote or comment counters, with the trending score
 	Ballots  int // lists of the ideas each account voted for
+	Events   int // going, waiting or attended counters, or a line beside a free seat
 }
 
 // Reconcile recounts a group's counters from the documents (active
@@ -47,6 +48,9 @@ func (s *Service) Reconcile(ctx context.Context, g GroupID) (Repairs, error) {
 		return r, err
 	}
 	if r.Ideas, r.Ballots, err = s.reconcileIdeas(ctx, g); err != nil {
+		return r, err
+	}
+	if r.Events, err = s.reconcileEvents(ctx, g); err != nil {
 		return r, err
 	}
 	if r.Ideas+r.Ballots > 0 {

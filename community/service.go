@@ -39,6 +39,10 @@ type Service struct {
 	votes         *mongo.Collection
 	ballots       *mongo.Collection // idea_ballots: the ideas each account voted for, by group
 	unsubscribes  *mongo.Collection // idea_unsubscribes: ideas an account hears no more of
+	events        *mongo.Collection
+	rsvps         *mongo.Collection
+	invitations   *mongo.Collection
+	calendars     *mongo.Collection // calendar_feeds: each account's private feed token
 	limiter       *ratelimit.Limiter
 	feed          *versionCache[[]Post]
 	board         *versionCache[[]Idea]
@@ -72,6 +76,10 @@ func New(db *mongo.Database, limits Limits, now func() time.Time, log *slog.Logg
 		votes:         db.Collection("votes"),
 		ballots:       db.Collection("idea_ballots"),
 		unsubscribes:  db.Collection("idea_unsubscribes"),
+		events:        db.Collection("events"),
+		rsvps:         db.Collection("rsvps"),
+		invitations:   db.Collection("invitations"),
+		calendars:     db.Collection("calendar_feeds"),
 		limiter:       ratelimit.New(db, now),
 		feed:          newVersionCache[[]Post](),
 		board:         newVersionCache[[]Idea](),

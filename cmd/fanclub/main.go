@@ -197,7 +197,7 @@ func reconcile(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	for g, r := range fixed {
 		log.Info("counters repaired", "group", g, "groups", r.Groups, "posts", r.Posts, "comments", r.Comments, "members", r.Members,
-			"ideas", r.Ideas, "ballots", r.Ballots)
+			"ideas", r.Ideas, "ballots", r.Ballots, "events", r.Events)
 	}
 	bells, err := cm.ReconcileUnread(ctx)
 	if err != nil {

@@ -72,6 +72,11 @@ func (q *Queue) Handle(kind string, h func(ctx context.Context, payload bson.Raw
 // _id, so enqueuing the same key again, until Sweep removes the finished
 // job, is the same job and returns nil; "" gives a fresh id.
 func (q *Queue) Enqueue(ctx context.Context, key, kind string, payload any) error {
+	return q.EnqueueAt(ctx, key, kind, payload, q.now())
+}
+
+// EnqueueAt is Enqueue for a job due at runAt.
+func (q *Queue) EnqueueAt(ctx context.Context, key, kind string, payload any, runAt time.Time) error {
 	if payload == nil {
 		payload = bson.D{}
 	}
@@ -84,7 +89,7 @@ func (q *Queue) Enqueue(ctx context.Context, key, kind string, payload any) erro
 	}
 	now := q.now()
 	err = q.insertJob(ctx, jobDoc{ID: key, Kind: kind, Payload: raw, State: stateQueued,
-		RunAt: now, LeaseUntil: now, CreatedAt: now})
+		RunAt: runAt, LeaseUntil: now, CreatedAt: now})
 	if mongodb.IsDuplicateKey(err) { // the unique _id decides, on any server
 		return nil
 	}

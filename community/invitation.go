@@ -1,0 +1,212 @@
+package community
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/auth"
+)
+
+// An invitation's _id is event:account: inviting someone twice, by any
+// route, is one invitation and one notice.
+type invitationDoc struct {
+	ID      string         `bson:"_id"`
+	Event   EventID        `bson:"event"`
+	Group   GroupID        `bson:"group"`
+	Account auth.AccountID `bson:"account"`
+	By      auth.AccountID `bson:"by"`
+	// Start and End copy the event's, for the person's own list.
+	Start     time.Time `bson:"start"`
+	End       time.Time `bson:"end"`
+	Cancelled bool      `bson:"cancelled"`
+	At        time.Time `bson:"at"`
+}
+
+// invited reports whether the account holds an invitation to the event.
+func (s *Service) invited(ctx context.Context, e EventID, a auth.AccountID) (bool, error) {
+	if a == "" {
+		return false, nil
+	}
+	err := s.invitations.FindOne(ctx, bson.M{"_id": rsvpID(e, a)}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	return err == nil, wrap(err, "find invitation")
+}
+
+// Invited is what an invitation round did.
+type Invited struct {
+	New     int // people invited now
+	Already int // people invited before
+}
+
+// InvitePeople invites accounts to the event; they must be members of its
+// group. The names of those who are not come back in a ValidationError.
+func (s *Service) InvitePeople(ctx context.Context, a Actor, slug string, id EventID, who []auth.Account) (Invited, error) {
+	e, st, err := s.invitingTo(ctx, a, slug, id)
+	if err != nil {
+		return Invited{}, err
+	}
+	ids := make([]auth.AccountID, len(who))
+	for i, w := range who {
+		ids[i] = w.ID
+	}
+	members, err := s.activeMembers(ctx, st.Group.ID, ids)
+	if err != nil {
+		return Invited{}, err
+	}
+	for _, w := range who {
+		if !members[w.ID] {
+			return Invited{}, ValidationError{"people": "event.error.not_member"}
+		}
+	}
+	return s.invite(ctx, a, e, ids)
+}
+
+// InviteTier invites every active member of the group whose tier is at
+// least tier. tierOf tells the tier of each account: the web layer asks
+// membership, as it does for the actor.
+func (s *Service) InviteTier(ctx context.Context, a Actor, slug string, id EventID, tier string,
+	tierOf func(context.Context, []auth.AccountID) (map[auth.AccountID]string, error)) (Invited, error) {
+	e, st, err := s.invitingTo(ctx, a, slug, id)
+	if err != nil {
+		return Invited{}, err
+	}
+	if tier == "" || len(tier) > 40 {
+		return Invited{}, ValidationError{"tier": "group.error.tier_name"}
+	}
+	var ids []auth.AccountID
+	if err := each(ctx, s.members, bson.M{"group": st.Group.ID, "state": StateActive}, func(m memberDoc) {
+		ids = append(ids, m.Account)
+	}); err != nil {
+		return Invited{}, err
+	}
+	tiers, err := tierOf(ctx, ids)
+	if err != nil {
+		return Invited{}, err
+	}
+	var to []auth.AccountID
+	for _, id := range ids {
+		if tierAtLeast(tiers[id], tier) {
+			to = append(to, id)
+		}
+	}
+	return s.invite(ctx, a, e, to)
+}
+
+// InviteVoters invites everyone who voted for an idea of the group's
+// board and is still a member: "you shaped this; come to the launch".
+func (s *Service) InviteVoters(ctx context.Context, a Actor, slug string, id EventID, idea IdeaID) (Invited, error) {
+	e, st, err := s.invitingTo(ctx, a, slug, id)
+	if err != nil {
+		return Invited{}, err
+	}
+	i, err := s.findIdea(ctx, idea)
+	if errors.Is(err, ErrNotFound) || (err == nil && (i.Group != st.Group.ID || i.Removed)) {
+		return Invited{}, ValidationError{"idea": "event.error.idea_unknown"}
+	} else if err != nil {
+		return Invited{}, err
+	}
+	var voters []auth.AccountID
+	if err := each(ctx, s.votes, bson.M{"idea": i.ID}, func(v voteDoc) { voters = append(voters, v.Account) }); err != nil {
+		return Invited{}, err
+	}
+	members, err := s.activeMembers(ctx, st.Group.ID, voters)
+	if err != nil {
+		return Invited{}, err
+	}
+	var to []auth.AccountID
+	for _, v := range voters {
+		if members[v] {
+			to = append(to, v)
+		}
+	}
+	return s.invite(ctx, a, e, to)
+}
+
+// invitingTo finds an event the actor may invite people to: a moderator,
+// while it is neither cancelled nor over.
+func (s *Service) invitingTo(ctx context.Context, a Actor, slug string, id EventID) (Event, Standing, error) {
+	e, st, err := s.eventStanding(ctx, a, slug, id)
+	if err != nil {
+		return e, st, err
+	}
+	if err := st.requireModerate(); err != nil {
+		return e, st, err
+	}
+	switch {
+	case e.Cancelled:
+		return e, st, ErrEventCancelled
+	case e.Over(s.now()):
+		return e, st, ErrRSVPClosed
+	}
+	return e, st, nil
+}
+
+// activeMembers reports which of the accounts are active members of the
+// group, in batches of lookups by _id.
+func (s *Service) activeMembers(ctx context.Context, g GroupID, ids []auth.AccountID) (map[auth.AccountID]bool, error) {
+	out := map[auth.AccountID]bool{}
+	for batch := range slices.Chunk(ids, 500) {
+		keys := make([]string, len(batch))
+		for i, id := range batch {
+			keys[i] = memberID(g, id)
+		}
+		err := each(ctx, s.members, bson.M{"_id": bson.M{"$in": keys}, "state": StateActive}, func(m memberDoc) {
+			out[m.Account] = true
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// invite writes an invitation for each account not yet invited and tells
+// the new ones, in the background.
+func (s *Service) invite(ctx context.Context, a Actor, e Event, ids []auth.AccountID) (Invited, error) {
+	var r Invited
+	var fresh []auth.AccountID
+	seen := map[auth.AccountID]bool{}
+	for batch := range slices.Chunk(ids, 500) {
+		keys := make([]string, 0, len(batch))
+		for _, id := range batch {
+			keys = append(keys, rsvpID(e.ID, id))
+		}
+		had := map[auth.AccountID]bool{}
+		if err := each(ctx, s.invitations, bson.M{"_id": bson.M{"$in": keys}}, func(d invitationDoc) { had[d.Account] = true }); err != nil {
+			return r, err
+		}
+		for _, id := range batch {
+			if seen[id] || id == "" {
+				continue
+			}
+			seen[id] = true
+			if had[id] {
+				r.Already++
+				continue
+			}
+			_, err := s.invitations.InsertOne(ctx, invitationDoc{ID: rsvpID(e.ID, id), Event: e.ID, Group: e.Group, Account: id,
+				By: a.ID(), Start: e.Start, End: e.End, At: s.now()})
+			if err = dupOr(err, "invite"); errors.Is(err, errDuplicate) {
+				r.Already++
+				continue
+			} else if err != nil {
+				return r, err
+			}
+			fresh = append(fresh, id)
+		}
+	}
+	r.New = len(fresh)
+	if len(fresh) > 0 {
+		s.record(ctx, a, e.Group, AuditEventInvite, "event", string(e.ID), e.Title, strconv.Itoa(len(fresh)))
+		s.announceEvent(ctx, a, e.ID, NoticeEventInvited, fresh)
+	}
+	return r, nil
+}
