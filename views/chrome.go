@@ -2,6 +2,7 @@ package views
 
 import (
 	"strings"
+	"time"
 
 	"fanclub/auth"
 )
@@ -15,6 +16,9 @@ type Chrome struct {
 	Flash  Flash
 	Path   string // the current path and query, for the language switcher
 	Unread int    // unread notifications, for the bell
+	// Zone is the viewer's time zone, chosen or the browser's; nil when
+	// unknown, and times show in their own zone.
+	Zone *time.Location
 }
 
 // LangURL is the switcher's link to this page in language l.

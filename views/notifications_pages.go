@@ -15,6 +15,8 @@ type Notifications struct {
 // NoticeLink is the page a notice is about.
 func NoticeLink(n community.Notice) string {
 	switch {
+	case n.Event != "":
+		return "/groups/" + n.GroupSlug + "/events/" + string(n.Event)
 	case n.Idea != "":
 		return "/groups/" + n.GroupSlug + "/ideas/" + string(n.Idea)
 	case n.Post != "":
@@ -32,5 +34,5 @@ func noticeText(ctx context.Context, n community.Notice) string {
 		status = T(ctx, statusKey(n.Status))
 	}
 	return T(ctx, key("notifications.kind.", string(n.Kind)), "name", n.ActorName, "group", n.GroupName,
-		"idea", n.IdeaTitle, "status", status)
+		"idea", n.IdeaTitle, "status", status, "event", n.EventTitle)
 }

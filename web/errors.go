@@ -61,6 +61,10 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, key = fiber.StatusForbidden, "group.error.tier_required"
 	case errors.Is(err, community.ErrIdeaClosed):
 		status, key = fiber.StatusConflict, "idea.error.closed"
+	case errors.Is(err, community.ErrEventCancelled):
+		status, key = fiber.StatusConflict, "event.cancelled_banner"
+	case errors.Is(err, community.ErrRSVPClosed):
+		status, key = fiber.StatusConflict, "event.error.closed"
 	case errors.Is(err, community.ErrConflict):
 		status, key = fiber.StatusConflict, "error.conflict"
 	case errors.As(err, new(community.ValidationError)):

@@ -41,6 +41,9 @@ func (s *server) routes(app *fiber.App) {
 	settings.Get("/export", s.exportData)
 	settings.Get("/delete", s.showDeleteAccount)
 	settings.Post("/delete", s.deleteAccount)
+	app.Get("/events", s.requireSignedIn, s.showMyEvents)
+	app.Post("/events/calendar/reset", s.requireSignedIn, s.resetCalendar)
+	app.Get("/calendar/:token", s.calendarFeed) // the token is the credential: calendar apps send no cookie
 	app.Get("/notifications", s.requireSignedIn, s.showNotifications)
 	app.Post("/notifications/read", s.requireSignedIn, s.readNotifications)
 
@@ -74,6 +77,22 @@ func (s *server) routes(app *fiber.App) {
 	group.Post("/posts/:post/comments/:comment/edit", s.updateComment)
 	group.Post("/posts/:post/comments/:comment/delete", s.deleteComment)
 	group.Post("/posts/:post/comments/:comment/react", s.reactComment)
+
+	// Events: the group's list and each event; moderators host them.
+	// Static paths come before /events/:event.
+	group.Get("/events", s.showEvents)
+	group.Post("/events", s.createEvent)
+	group.Get("/events/new", s.showNewEvent)
+	group.Get("/events/:event", s.showEvent)
+	group.Get("/events/:event/edit", s.showEditEvent)
+	group.Post("/events/:event/edit", s.updateEvent)
+	group.Post("/events/:event/cancel", s.cancelEvent)
+	group.Post("/events/:event/rsvp", s.rsvpEvent) // going=1|0
+	group.Get("/events/:event/event.ics", s.eventICS)
+	group.Get("/events/:event/invite", s.showEventInvite)
+	group.Post("/events/:event/invite", s.inviteToEvent) // by=people|tier|idea
+	group.Get("/events/:event/checkin", s.showDoor)
+	group.Post("/events/:event/checkin", s.checkIn)
 
 	// Ideas: the board, the roadmap and each idea; moderators answer,
 	// merge and keep the tags. Static paths come before /ideas/:idea.
