@@ -37,12 +37,12 @@ type EventShow struct {
 
 // EventInvite is where hosts invite people to an event.
 type EventInvite struct {
-	Chrome   Chrome
-	View     community.EventView
-	Ideas    []community.Idea // the board's top ideas, whose voters may be invited
-	People   string           // the list as typed, kept on error
-	Tier     string
-	Errors   map[string]string
+	Chrome Chrome
+	View   community.EventView
+	Ideas  []community.Idea // the board's top ideas, whose voters may be invited
+	People string           // the list as typed, kept on error
+	Tier   string
+	Errors map[string]string
 }
 
 // EventDoor is the hosts' check-in page.
