@@ -30,7 +30,7 @@ func (s *server) showEvents(c *fiber.Ctx) error {
 
 func (s *server) showNewEvent(c *fiber.Ctx) error {
 	zone := "Asia/Seoul"
-	if loc := viewerZone(c); loc != nil {
+	if loc := s.viewerZone(c); loc != nil {
 		zone = loc.String()
 	}
 	return s.renderEventForm(c, fiber.StatusOK, community.Event{}, community.EventInput{Zone: zone, Access: community.AccessMembers}, 0, nil)

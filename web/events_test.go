@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-ical"
 	"go.mongodb.org/mongo-driver/bson"
 
+	"fanclub/auth"
 	"fanclub/community"
 )
 
@@ -317,6 +318,9 @@ func TestEventInvitationsAndTheDoor(t *testing.T) {
 	if _, err := s.Community.Vote(ctx, s.actor(t, jun), "club", idea.ID, true); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Auth.SetMailPreference(ctx, minji.ID, auth.MailStatus); err != nil { // jun keeps the default: none
+		t.Fatal(err)
+	}
 	form := evForm("Roastery launch", "Asia/Seoul", s.Clock.Now().Add(72*time.Hour).In(mustZone(t, "Asia/Seoul")))
 	form.Set("access", "invited")
 	path := createEvent(t, admin, "club", form)
@@ -354,6 +358,10 @@ func TestEventInvitationsAndTheDoor(t *testing.T) {
 		mustContain(t, p.get("/events").Body, "Roastery launch")
 		mustContain(t, p.get("/notifications").Body, brT(t, "en", "notifications.kind.event_invited", "name", "admin",
 			"event", "Roastery launch", "group", "Group club"))
+	}
+	mails := ideaMails(s, "Roastery launch")
+	if len(mails) != 1 || mails[0].To != minji.Email || !strings.Contains(mails[0].Text, path) {
+		t.Errorf("invitation mails %+v; want one to minji, who chose news by mail, linking the event", mails)
 	}
 	if res := ara.get(path); res.Status != http.StatusNotFound {
 		t.Errorf("ara, the idea's author who did not vote, gets %d; want 404", res.Status)

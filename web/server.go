@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -42,6 +43,11 @@ type server struct {
 	secure    bool   // cookies are Secure when the site is served over https
 	proxies   []netip.Prefix
 	csp       string
+	// zones caches the time zones loaded so far by name (string →
+	// *time.Location), so a request does not parse the zone database
+	// again. It holds only names that loaded, a few hundred at most:
+	// made-up cookies cannot make it grow.
+	zones sync.Map
 }
 
 // New returns the Fiber app that serves the site.

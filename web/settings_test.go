@@ -404,8 +404,8 @@ func TestSettingsMailPreference(t *testing.T) {
 
 	t.Run("nothing is mailed until asked", func(t *testing.T) {
 		page := b.get("/settings")
-		mustContain(t, page.Body, `<h2 id="mail-heading">Email about ideas</h2>`, "<legend>Email me about</legend>",
-			`<label for="mail-status">Status changes and official responses</label>`, `data-testid="save-mail"`)
+		mustContain(t, page.Body, `<h2 id="mail-heading">Email about ideas and events</h2>`, "<legend>Email me about</legend>",
+			`<label for="mail-status">News: status changes, official responses, invitations and event changes</label>`, `data-testid="save-mail"`)
 		if got := checkedMail(page.Body); !slices.Equal(got, []string{"none"}) {
 			t.Fatalf("checked %v, want [none]", got)
 		}
@@ -451,7 +451,7 @@ func TestSettingsMailPreference(t *testing.T) {
 		{name: "no value", lang: "en", form: url.Values{},
 			want: []string{"Choose one of the options shown."}},
 		{name: "made-up value, in Korean", lang: "ko", form: url.Values{"mail": {"ALL"}},
-			want: []string{"보이는 선택지 중에서 골라 주세요.", `<html lang="ko">`, "아이디어 알림 메일"}},
+			want: []string{"보이는 선택지 중에서 골라 주세요.", `<html lang="ko">`, "아이디어와 이벤트 이메일"}},
 	}
 	for _, sc := range forged {
 		t.Run(sc.name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,19 +14,12 @@ import (
 // written by assets/js/zone.js.
 const zoneCookie = "tz"
 
-// zones caches the time zones loaded so far by name (string →
-// *time.Location), so a request does not parse the zone database again.
-// Like a compiled regexp it is derived from fixed data, not configuration,
-// and it holds only names that loaded, of which there are a few hundred:
-// made-up cookies cannot make it grow.
-var zones sync.Map
-
 // viewerZone is the time zone to show times in to this viewer: the
 // signed-in account's choice, else the browser's (the tz cookie), else nil,
 // and the caller shows each time in its own zone (an event's, say).
-func viewerZone(c *fiber.Ctx) *time.Location {
+func (s *server) viewerZone(c *fiber.Ctx) *time.Location {
 	if v := viewer(c); v != nil && v.TimeZone != "" {
-		if loc := loadZone(v.TimeZone); loc != nil {
+		if loc := s.loadZone(v.TimeZone); loc != nil {
 			return loc
 		}
 	}
@@ -35,12 +27,12 @@ func viewerZone(c *fiber.Ctx) *time.Location {
 	if err != nil {
 		return nil
 	}
-	return loadZone(name)
+	return s.loadZone(name)
 }
 
 // loadZone returns the zone called name, or nil if auth refuses it.
-func loadZone(name string) *time.Location {
-	if loc, ok := zones.Load(name); ok {
+func (s *server) loadZone(name string) *time.Location {
+	if loc, ok := s.zones.Load(name); ok {
 		return loc.(*time.Location)
 	}
 	// name may point into the request's buffer, which fasthttp reuses; the
@@ -50,6 +42,6 @@ func loadZone(name string) *time.Location {
 	if !ok {
 		return nil
 	}
-	zones.Store(name, loc)
+	s.zones.Store(name, loc)
 	return loc
 }

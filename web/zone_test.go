@@ -16,12 +16,13 @@ import (
 // shown in, for each combination of a signed-in account's choice and the
 // browser's tz cookie.
 func TestViewerZone(t *testing.T) {
+	s := &server{}
 	app := fiber.New()
 	app.Get("/", func(c *fiber.Ctx) error {
 		if c.Query("signed_in") != "" {
 			c.Locals(viewerKey{}, &auth.Account{ID: "a", TimeZone: c.Query("account_zone")})
 		}
-		if loc := viewerZone(c); loc != nil {
+		if loc := s.viewerZone(c); loc != nil {
 			return c.SendString(loc.String())
 		}
 		return c.SendString("the event's own zone")
@@ -61,7 +62,7 @@ func TestViewerZone(t *testing.T) {
 	}
 	// Every cached zone is filed under its own name, though names came
 	// from request buffers that were reused since.
-	zones.Range(func(k, v any) bool {
+	s.zones.Range(func(k, v any) bool {
 		if k.(string) != v.(*time.Location).String() {
 			t.Errorf("zone %q cached as %q", v.(*time.Location), k)
 		}
