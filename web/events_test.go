@@ -426,4 +426,23 @@ func TestCalendarFeed(t *testing.T) {
 	if res := anon.get("/calendar/not-a-token.ics"); res.Status != http.StatusNotFound {
 		t.Errorf("a made-up feed token: %d, want 404", res.Status)
 	}
+
+	// An edit keeps the UID and raises the SEQUENCE, so calendars update
+	// the event in place; a cancellation says so.
+	first := parseOneEvent(t, minji.get(going+"/event.ics").Body)
+	moved := evForm("Tasting night", "Asia/Seoul", s.Clock.Now().Add(50*time.Hour).In(seoul))
+	if res := admin.post(going+"/edit", moved); res.Status != http.StatusSeeOther {
+		t.Fatalf("move the event: %d\n%s", res.Status, res.Body)
+	}
+	admin.post(going+"/cancel", url.Values{"confirm": {"1"}})
+	after := parseOneEvent(t, anon.get(fresh).Body)
+	uid := func(e ical.Event) string { return e.Props.Get(ical.PropUID).Value }
+	seq := func(e ical.Event) string { return e.Props.Get(ical.PropSequence).Value }
+	if uid(after) != uid(first) || seq(first) != "0" || seq(after) != "2" {
+		t.Errorf("after an edit and a cancellation: UID %s → %s, SEQUENCE %s → %s; want the same UID and 0 → 2",
+			uid(first), uid(after), seq(first), seq(after))
+	}
+	if st := after.Props.Get(ical.PropStatus); st == nil || st.Value != "CANCELLED" {
+		t.Errorf("the cancelled event's STATUS is %+v, want CANCELLED", st)
+	}
 }
