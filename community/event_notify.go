@@ -45,14 +45,12 @@ func (s *Service) announceEvent(ctx context.Context, a Actor, id EventID, kind N
 
 // scheduleReminder queues the reminder for a day before the event
 // starts. Its key carries the start, so a moved event gets a new
-// reminder and the old one, finding the start changed, does nothing.
+// reminder and the old one, finding the start changed, does nothing. An
+// event set less than a day ahead gets none: its people just answered.
 func (s *Service) scheduleReminder(ctx context.Context, e Event) {
-	if s.delivery.Jobs == nil || !e.Start.After(s.now()) {
-		return
-	}
 	at := e.Start.Add(-24 * time.Hour)
-	if at.Before(s.now()) {
-		at = s.now()
+	if s.delivery.Jobs == nil || at.Before(s.now()) {
+		return
 	}
 	key := "remind:" + string(e.ID) + ":" + strconv.FormatInt(e.Start.Unix(), 10)
 	if err := s.delivery.Jobs.EnqueueAt(ctx, key, jobEventRemind, reminder{Event: e.ID, Start: e.Start}, at); err != nil {

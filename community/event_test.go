@@ -3,6 +3,7 @@ package community_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -343,9 +344,14 @@ func TestReminderOnceAcrossInstances(t *testing.T) {
 		}
 	}
 
-	// Moved a day later: the old reminder's time has passed, the new one
-	// comes a day before the new start.
-	moved := newEvent(t, svc, clock.Now(), "remind", community.EventInput{Title: "Moved"})
+	// Moved two days later: the old reminder comes due and does nothing,
+	// the new one comes a day before the new start.
+	soon := clock.Now().Add(30 * time.Hour).In(loc)
+	at := func(title string) community.EventInput {
+		return community.EventInput{Title: title, Zone: "Asia/Seoul", Start: soon.Format(community.LocalTimeLayout),
+			End: soon.Add(time.Hour).Format(community.LocalTimeLayout)}
+	}
+	moved := newEvent(t, svc, clock.Now(), "remind", at("Moved"))
 	if _, err := svc.RSVP(ctx, members[0], "remind", moved.ID, true); err != nil {
 		t.Fatal(err)
 	}
@@ -355,14 +361,14 @@ func TestReminderOnceAcrossInstances(t *testing.T) {
 		Venue: moved.Venue, Access: community.AccessMembers}); err != nil {
 		t.Fatal(err)
 	}
-	cancelled := newEvent(t, svc, clock.Now(), "remind", community.EventInput{Title: "Called off"})
+	cancelled := newEvent(t, svc, clock.Now(), "remind", at("Called off"))
 	if _, err := svc.RSVP(ctx, members[1], "remind", cancelled.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.CancelEvent(ctx, fdStaff, "remind", cancelled.ID); err != nil {
 		t.Fatal(err)
 	}
-	clock.Add(time.Hour)
+	clock.Add(7 * time.Hour) // both old reminders are due
 	drain()
 	if n := noticesOf(t, db, moved.ID, community.NoticeEventReminder); len(n) != 0 {
 		t.Errorf("the moved event reminded at its old time: %v", n)
@@ -376,9 +382,59 @@ func TestReminderOnceAcrossInstances(t *testing.T) {
 	if n := noticesOf(t, db, cancelled.ID, community.NoticeEventCancelled); n[members[1].ID()] != 1 {
 		t.Errorf("the person going to the cancelled event was told %d times, want 1", n[members[1].ID()])
 	}
-	clock.Add(48 * time.Hour)
+	clock.Add(48 * time.Hour) // past a day before the new start
 	drain()
 	if n := noticesOf(t, db, moved.ID, community.NoticeEventReminder); n[members[0].ID()] != 1 {
 		t.Errorf("the moved event's reminder: %v, want one for the person going", n)
+	}
+}
+
+// TestGroupEventsPageByKey: a member pages through more upcoming events
+// than a page holds, each once, soonest first, never seeing the
+// invite-only ones they are not invited to; a moderator sees every one.
+func TestGroupEventsPageByKey(t *testing.T) {
+	db := mongotest.New(t)
+	clock := newClock(time.Now())
+	svc, _ := evService(t, db, clock.Now)
+	ctx := context.Background()
+	member := ideaGroup(t, svc, "pages", 1)[0]
+	loc, _ := time.LoadLocation("Asia/Seoul")
+	want := 0
+	for i := range 45 {
+		start := clock.Now().Add(time.Duration(48+i%7) * time.Hour).In(loc) // several share a start
+		in := community.EventInput{Title: fmt.Sprintf("Event %d", i), Zone: "Asia/Seoul", Start: start.Format(community.LocalTimeLayout),
+			End: start.Add(time.Hour).Format(community.LocalTimeLayout), Access: community.AccessMembers}
+		if i%5 == 0 {
+			in.Access = community.AccessInvited
+		} else {
+			want++
+		}
+		newEvent(t, svc, clock.Now(), "pages", in)
+	}
+	for _, c := range []struct {
+		who  community.Actor
+		want int
+	}{{member, want}, {fdStaff, 45}} {
+		seen := map[community.EventID]bool{}
+		var last time.Time
+		after := ""
+		for pages := 0; ; pages++ {
+			_, list, err := svc.GroupEvents(ctx, c.who, "pages", false, after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range list.Events {
+				if seen[e.ID] || e.Start.Before(last) || (e.Access == community.AccessInvited && c.who.ID() == member.ID()) {
+					t.Fatalf("%s sees %q again, out of order or uninvited", c.who.Account.Name, e.Title)
+				}
+				seen[e.ID], last = true, e.Start
+			}
+			if after = list.Next; after == "" || pages > 5 {
+				break
+			}
+		}
+		if len(seen) != c.want {
+			t.Errorf("%s paged through %d events, want %d", c.who.Account.Name, len(seen), c.want)
+		}
 	}
 }
