@@ -13,6 +13,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/internal/ical"
+	"fanclub/internal/mongodb"
 )
 
 // A calendar feed's token is the whole credential of a URL that calendar
@@ -31,7 +32,7 @@ func (s *Service) CalendarToken(ctx context.Context, a Actor) (string, error) {
 	var d calendarDoc
 	err := s.calendars.FindOneAndUpdate(ctx, bson.M{"_id": a.ID()}, bson.M{"$setOnInsert": bson.M{"token": newToken()}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
-	if mongodbDuplicate(err) { // two first uses at once: the other made it
+	if mongodb.IsDuplicateKey(err) { // two first uses at once: the other made it
 		err = s.calendars.FindOne(ctx, bson.M{"_id": a.ID()}).Decode(&d)
 	}
 	return d.Token, wrap(err, "calendar token")
@@ -48,8 +49,6 @@ func (s *Service) ResetCalendarToken(ctx context.Context, a Actor) (string, erro
 		options.Update().SetUpsert(true))
 	return token, wrap(err, "reset calendar token")
 }
-
-func mongodbDuplicate(err error) bool { return errors.Is(dupOr(err, ""), errDuplicate) }
 
 func newToken() string {
 	var b [24]byte
