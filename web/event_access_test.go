@@ -96,6 +96,66 @@ func TestInviteOnlyEventOnlyForTheInvited(t *testing.T) {
 	})
 }
 
+// TestEventMadeInviteOnlyKeepsItsPeople: when a host makes an event
+// invite-only, those already going or waiting keep it: its page, its
+// link while going, and the way to give their place back; they would
+// otherwise hold a seat, listed in My events with the link in their feed,
+// to an event that answers them 404. A member who had not answered, or
+// said no, no longer sees it anywhere.
+func TestEventMadeInviteOnlyKeepsItsPeople(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	g := s.newGroup(t, admin, community.GroupInput{Slug: "club"})
+	people := map[string]person{}
+	for _, n := range []string{"going", "waiting", "declined", "undecided"} {
+		people[n] = s.signUp(t, n+"@example.com")
+		s.join(t, g.Slug, people[n])
+	}
+	in := acEventInput(s, "Soon to be exclusive", community.AccessMembers)
+	in.Venue, in.Online, in.Link, in.Capacity = "", true, acLink, "1"
+	e := acEvent(t, s, s.actor(t, admin), g.Slug, in)
+	evs := "/groups/" + g.Slug + "/events"
+	page := evs + "/" + string(e.ID)
+	for _, a := range []struct{ who, going string }{{"going", "1"}, {"waiting", "1"}, {"declined", "0"}} {
+		if res := people[a.who].post(page+"/rsvp", url.Values{"going": {a.going}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("%s answers: %d", a.who, res.Status)
+		}
+	}
+	in.Access = community.AccessInvited
+	if res := admin.post(page+"/edit", acEventForm(in)); res.Status != http.StatusSeeOther {
+		t.Fatalf("make it invite-only: %d %s", res.Status, res.Body)
+	}
+
+	for _, n := range []string{"going", "waiting"} {
+		for _, path := range []string{evs, page, page + "/event.ics"} {
+			res := people[n].get(path)
+			if res.Status != http.StatusOK {
+				t.Errorf("%s: GET %s: %d, want 200", n, path, res.Status)
+			}
+			mustContain(t, res.Body, e.Title)
+		}
+	}
+	mustContain(t, people["going"].get(page).Body, `href="`+acLink+`"`)
+	for _, n := range []string{"declined", "undecided"} {
+		for _, path := range []string{evs, page, page + "/event.ics", "/events"} {
+			res := people[n].get(path)
+			if want := map[bool]int{true: http.StatusOK, false: http.StatusNotFound}[path == evs || path == "/events"]; res.Status != want {
+				t.Errorf("%s: GET %s: %d, want %d", n, path, res.Status, want)
+			}
+			mustNotContain(t, res.Body, e.Title)
+		}
+	}
+
+	// The one going gives the seat back; it goes to the one waiting.
+	if res := people["going"].post(page+"/rsvp", url.Values{"going": {"0"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("give the seat back: %d", res.Status)
+	}
+	mustContain(t, people["waiting"].get(page).Body, `href="`+acLink+`"`)
+	if feed := acUnfold(people["going"].get(acFeedURL(t, people["going"].get("/events").Body)).Body); strings.Contains(feed, acLink) {
+		t.Error("the link stays in the feed of one no longer going")
+	}
+}
+
 // acLink is the online link of TestOnlineLinkOnlyForThoseGoing: a string
 // no page has unless it shows the link.
 const acLink = "https://meet.example.com/secret-room-42"
