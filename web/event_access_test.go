@@ -298,3 +298,37 @@ func acFeedURL(t *testing.T, myEvents string) string {
 	t.Helper()
 	return regexpFind(t, acFeedInputRE.FindString(myEvents), `value="([^"]+)"`)
 }
+
+// TestCalendarFeedHoldsWhatMyEventsHolds: the feed, fetched with no
+// cookie, judges what its owner may read as My events does. Site staff
+// going to an event of a group they are not in find it in both; a member
+// going who is then banned finds it in neither, nor its page.
+func TestCalendarFeedHoldsWhatMyEventsHolds(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	g := s.newGroup(t, owner, community.GroupInput{Slug: "club"})
+	staff, fan := s.signUp(t, "staff@example.com"), s.signUp(t, "fan@example.com")
+	s.makeSiteAdmin(t, staff)
+	s.join(t, g.Slug, fan)
+	in := acEventInput(s, "Listening party", community.AccessMembers)
+	in.Venue, in.Online, in.Link = "", true, acLink
+	e := acEvent(t, s, s.actor(t, owner), g.Slug, in)
+	page := "/groups/" + g.Slug + "/events/" + string(e.ID)
+	for _, p := range []person{staff, fan} {
+		if res := p.post(page+"/rsvp", url.Values{"going": {"1"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("%s goes: %d", p.Name, res.Status)
+		}
+	}
+	acSetMember(t, s, g.ID, fan, community.RoleMember, community.StateBanned, time.Time{})
+
+	mine := staff.get("/events")
+	mustContain(t, mine.Body, e.Title)
+	mustContain(t, acUnfold(staff.get(acFeedURL(t, mine.Body)).Body), "SUMMARY:"+e.Title, acLink)
+
+	mine = fan.get("/events")
+	mustNotContain(t, mine.Body, e.Title)
+	mustNotContain(t, acUnfold(fan.get(acFeedURL(t, mine.Body)).Body), e.Title, acLink)
+	if res := fan.get(page); res.Status != http.StatusNotFound {
+		t.Errorf("the banned fan gets the page: %d", res.Status)
+	}
+}
