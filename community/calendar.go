@@ -91,7 +91,15 @@ func (s *Service) CalendarFeed(ctx context.Context, token, baseURL string) ([]by
 	if err != nil {
 		return nil, err
 	}
-	if groups, err = s.readableGroups(ctx, Actor{Account: auth.Account{ID: d.Account}}, groups); err != nil {
+	// The owner is judged as on their own pages: by the account, whose
+	// role lets site staff read groups they are not in.
+	owner, err := s.delivery.Accounts.AccountByID(ctx, d.Account)
+	if errors.Is(err, auth.ErrNotFound) {
+		return nil, ErrNotFound
+	} else if err != nil {
+		return nil, wrap(err, "find calendar owner")
+	}
+	if groups, err = s.readableGroups(ctx, Actor{Account: owner}, groups); err != nil {
 		return nil, err
 	}
 	cal := ical.Calendar{Name: "fanclub", Method: "PUBLISH"}

@@ -293,7 +293,7 @@ func (s *Service) EventByID(ctx context.Context, a Actor, slug string, id EventI
 }
 
 // EditEvent changes an event. Those going or waiting hear of a new date,
-// time or place. A capacity below the number going is refused unless
+// time or place; an event made invite-only stays theirs. A capacity below the number going is refused unless
 // ShrinkToWaitlist says to move the last to say yes back to the waiting
 // line; a capacity that grows seats the head of the line at once.
 func (s *Service) EditEvent(ctx context.Context, a Actor, slug string, id EventID, in EventInput) (Event, error) {
@@ -319,6 +319,11 @@ func (s *Service) EditEvent(ctx context.Context, a Actor, slug string, id EventI
 	e.UpdatedAt = s.now()
 	if e, err = s.updateEvent(ctx, before, e); err != nil {
 		return before, err
+	}
+	if e.Access == AccessInvited && before.Access != AccessInvited {
+		if err := s.inviteAnswered(ctx, a, e); err != nil {
+			return e, err
+		}
 	}
 	if e.Capacity > 0 && e.Capacity < e.Going {
 		if err := s.unseat(ctx, e); err != nil {

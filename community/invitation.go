@@ -130,6 +130,26 @@ func (s *Service) InviteVoters(ctx context.Context, a Actor, slug string, id Eve
 	return s.invite(ctx, a, e, to)
 }
 
+// inviteAnswered invites, with no notice, everyone going to or waiting
+// for an event just made invite-only. Their place stands, so the event
+// must stay theirs to see and to give back: else they would hold a seat,
+// and the link in their feed, for a page that answers them 404.
+func (s *Service) inviteAnswered(ctx context.Context, a Actor, e Event) error {
+	var ids []auth.AccountID
+	if err := each(ctx, s.rsvps, bson.M{"event": e.ID, "state": bson.M{"$in": bson.A{RSVPGoing, RSVPWaitlist}}},
+		func(d rsvpDoc) { ids = append(ids, d.Account) }); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		_, err := s.invitations.InsertOne(ctx, invitationDoc{ID: rsvpID(e.ID, id), Event: e.ID, Group: e.Group, Account: id,
+			By: a.ID(), Start: e.Start, End: e.End, At: s.now()})
+		if err = dupOr(err, "invite"); err != nil && !errors.Is(err, errDuplicate) {
+			return err
+		}
+	}
+	return nil
+}
+
 // invitingTo finds an event the actor may invite people to: a moderator,
 // while it is neither cancelled nor over.
 func (s *Service) invitingTo(ctx context.Context, a Actor, slug string, id EventID) (Event, Standing, error) {

@@ -25,13 +25,17 @@ type acRoute struct {
 	form         url.Values
 	want         string // one status per role, space separated
 	reset        func() // puts the target back before each request, if the request changes it
+	// text, if set, is looked for in each role's body as shows says, one
+	// mark per role: y (there), n (not there) or - (not looked for).
+	text, shows string
 }
 
-// TestGroupAccessMatrix walks every group route, the idea board's too, as
-// every kind of person on an unlisted group that admits by request.
-// Whoever may not read the group's content gets 404, never 403, so a
-// guessed URL or ID tells a stranger nothing; members who read but lack
-// a right get 403.
+// TestGroupAccessMatrix walks every group route, the idea board's and the
+// events' too, as every kind of person on an unlisted group that admits
+// by request. Whoever may not read the group's content gets 404, never
+// 403, so a guessed URL or ID tells a stranger nothing; members who read
+// but lack a right get 403. An invite-only event is such content for a
+// member not invited to it.
 func TestGroupAccessMatrix(t *testing.T) {
 	s := newSite(t, crowd())
 	ctx := context.Background()
@@ -125,6 +129,36 @@ func TestGroupAccessMatrix(t *testing.T) {
 		return v
 	}
 
+	// Events: one for every member, one for the invited only and one for
+	// a tier nobody holds yet; "member" is invited to both of the last two
+	// and "muted", a member too, to neither, so their rows tell invited
+	// from not. The door needs someone going: "member". The throwaway
+	// event is cancelled by its row and put back by its reset.
+	host := s.actor(t, owner)
+	membersEv := acEvent(t, s, host, g.Slug, acEventInput(s, "Members evening", community.AccessMembers))
+	inviteEv := acEvent(t, s, host, g.Slug, acEventInput(s, "Invite-only tasting", community.AccessInvited))
+	tierEv := acEvent(t, s, host, g.Slug, acEventInput(s, "Gold tier launch", community.AccessTier))
+	throwaway := acEvent(t, s, host, g.Slug, acEventInput(s, "Throwaway meetup", community.AccessMembers))
+	foreignEv := acEvent(t, s, s.actor(t, siteOwner), other.Slug, acEventInput(s, "An event elsewhere", community.AccessMembers))
+	for _, e := range []community.Event{inviteEv, tierEv} {
+		if _, err := s.Community.InvitePeople(ctx, host, g.Slug, e.ID, []auth.Account{s.actor(t, member).Account}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Community.RSVP(ctx, s.actor(t, member), g.Slug, membersEv.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	uncancel := func() {
+		if _, err := s.DB.Collection("events").UpdateOne(ctx, bson.M{"_id": throwaway.ID}, bson.M{"$set": bson.M{"cancelled": false}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs := base + "/events"
+	ev, iev, tev := evs+"/"+string(membersEv.ID), evs+"/"+string(inviteEv.ID), evs+"/"+string(tierEv.ID)
+	newEvent := acEventForm(acEventInput(s, "A new event", community.AccessMembers))
+	editEvent := acEventForm(acEventInput(s, "Members evening", community.AccessMembers))
+	tierRefused := "This event is for members of a higher tier, or those invited."
+
 	editGroup := form("name", "Inner circle", "description", "For our closest fans", "color", "teal",
 		"visibility", "unlisted", "policy", "approval", "question", "Why?", "hold_first_posts", "0")
 
@@ -189,6 +223,32 @@ func TestGroupAccessMatrix(t *testing.T) {
 		{method: "POST", path: c + "/edit", form: form("body", "Edited comment"), want: "404 404 404 404 303 403 404 403 403 403", reset: publish},
 		{method: "POST", path: c + "/delete", want: "404 404 404 404 303 403 404 303 303 303", reset: both(publish, standings)},
 		{method: "POST", path: p + "/delete", want: "404 404 404 404 303 403 404 303 303 303", reset: both(publish, standings)},
+
+		{method: "GET", path: evs, want: "404 404 404 404 200 200 404 200 200 200",
+			text: "Invite-only tasting", shows: "- - - - y n - y y y"},
+		{method: "GET", path: evs + "/new", want: "404 404 404 404 403 403 404 200 200 200"},
+		{method: "POST", path: evs, form: newEvent, want: "404 404 404 404 403 403 404 303 303 303"},
+		{method: "GET", path: ev, want: "404 404 404 404 200 200 404 200 200 200"},
+		{method: "GET", path: iev, want: "404 404 404 404 200 404 404 200 200 200"},
+		{method: "GET", path: tev, want: "404 404 404 404 200 200 404 200 200 200"},
+		{method: "GET", path: evs + "/" + string(foreignEv.ID), want: "404 404 404 404 404 404 404 404 404 404"},
+		{method: "GET", path: evs + "/000000000000000000000000", want: "404 404 404 404 404 404 404 404 404 404"},
+		{method: "GET", path: ev + "/edit", want: "404 404 404 404 403 403 404 200 200 200"},
+		{method: "GET", path: iev + "/edit", want: "404 404 404 404 403 404 404 200 200 200"},
+		{method: "POST", path: ev + "/edit", form: editEvent, want: "404 404 404 404 403 403 404 303 303 303"},
+		{method: "POST", path: evs + "/" + string(throwaway.ID) + "/cancel", form: form("confirm", "1"),
+			want: "404 404 404 404 403 403 404 303 303 303", reset: uncancel},
+		{method: "POST", path: ev + "/rsvp", form: form("going", "1"), want: "404 404 404 404 303 303 404 303 303 303"},
+		{method: "POST", path: iev + "/rsvp", form: form("going", "1"), want: "404 404 404 404 303 404 404 303 303 303"},
+		{method: "POST", path: tev + "/rsvp", form: form("going", "1"), want: "404 404 404 404 303 403 404 303 303 303",
+			text: tierRefused, shows: "n n n n - y n - - -"},
+		{method: "POST", path: evs + "/" + string(foreignEv.ID) + "/rsvp", form: form("going", "1"), want: "404 404 404 404 404 404 404 404 404 404"},
+		{method: "GET", path: ev + "/event.ics", want: "404 404 404 404 200 200 404 200 200 200"},
+		{method: "GET", path: iev + "/event.ics", want: "404 404 404 404 200 404 404 200 200 200"},
+		{method: "GET", path: ev + "/invite", want: "404 404 404 404 403 403 404 200 200 200"},
+		{method: "POST", path: ev + "/invite", form: form("by", "people", "people", "member@example.com"), want: "404 404 404 404 403 403 404 303 303 303"},
+		{method: "GET", path: ev + "/checkin", want: "404 404 404 404 403 403 404 200 200 200"},
+		{method: "POST", path: ev + "/checkin", form: form("account", string(member.ID), "on", "1"), want: "404 404 404 404 403 403 404 303 303 303"},
 	}
 
 	browsers := make([]*browser, len(acRoles))
@@ -219,10 +279,57 @@ func TestGroupAccessMatrix(t *testing.T) {
 				t.Errorf("%s %s as %s: status %s, want %s", r.method, r.path, acRoles[i], got, want[i])
 			}
 			if res.Status == http.StatusNotFound {
-				mustNotContain(t, res.Body, "A post for members only", "A comment for members only", "An idea for members only", g.Name)
+				mustNotContain(t, res.Body, "A post for members only", "A comment for members only", "An idea for members only", g.Name,
+					membersEv.Title, inviteEv.Title, tierEv.Title, foreignEv.Title)
+			}
+			if r.text != "" {
+				switch strings.Fields(r.shows)[i] {
+				case "y":
+					if !strings.Contains(res.Body, r.text) {
+						t.Errorf("%s %s as %s: body lacks %q", r.method, r.path, acRoles[i], r.text)
+					}
+				case "n":
+					if strings.Contains(res.Body, r.text) {
+						t.Errorf("%s %s as %s: body shows %q", r.method, r.path, acRoles[i], r.text)
+					}
+				}
 			}
 		}
 	}
+}
+
+// acEventInput is an event at a venue in Seoul, three days from the
+// site's now, for two hours, open as access says (a tier event needs
+// "gold").
+func acEventInput(s *site, title string, access community.EventAccess) community.EventInput {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	start := s.Clock.Now().Add(72 * time.Hour).In(seoul)
+	in := community.EventInput{Title: title, Zone: "Asia/Seoul", Start: start.Format(community.LocalTimeLayout),
+		End: start.Add(2 * time.Hour).Format(community.LocalTimeLayout), Venue: "Seongsu-dong, Seoul", Access: access}
+	if access == community.AccessTier {
+		in.Tier = "gold"
+	}
+	return in
+}
+
+// acEventForm is the event form filled in as in.
+func acEventForm(in community.EventInput) url.Values {
+	v := url.Values{"title": {in.Title}, "zone": {in.Zone}, "start": {in.Start}, "end": {in.End}, "venue": {in.Venue},
+		"link": {in.Link}, "capacity": {in.Capacity}, "access": {string(in.Access)}, "tier": {in.Tier}}
+	if in.Online {
+		v.Set("online", "1")
+	}
+	return v
+}
+
+// acEvent has a host create an event straight through community.
+func acEvent(t *testing.T, s *site, host community.Actor, slug string, in community.EventInput) community.Event {
+	t.Helper()
+	e, err := s.Community.CreateEvent(context.Background(), host, slug, in)
+	if err != nil {
+		t.Fatalf("create event %q: %v", in.Title, err)
+	}
+	return e
 }
 
 // acSetMember puts the person in the group with the role and state given,
