@@ -97,7 +97,8 @@ func seedDemo(ctx context.Context, db *mongo.Database, now func() time.Time, log
 		return seedCounts{}, err
 	}
 	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://localhost"})
-	s := &seeder{au: au, cm: cm, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)), order: map[string][]int{}}
+	s := &seeder{au: au, cm: cm, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)),
+		order: map[string][]int{}, made: map[string]seedIdea{}}
 	boardsFrom := func(context.Context) error { s.boardsFrom = s.clock.t; return nil }
 	for _, step := range []func(context.Context) error{s.accounts, s.groups, boardsFrom, s.feed, s.reports, s.ideas} {
 		if err := step(ctx); err != nil {
@@ -138,6 +139,7 @@ type seeder struct {
 	n      seedCounts
 	// boardsFrom is when the idea boards start, alongside the feed.
 	boardsFrom time.Time
+	made       map[string]seedIdea // by title, for the events that follow them up
 }
 
 // seedGroup is a group being filled.

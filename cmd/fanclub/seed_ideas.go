@@ -190,6 +190,13 @@ var demoIdeaComments = map[string][]string{
 		"This would save me so much time.", "Been wishing for this for ages."},
 }
 
+// seedIdea is an idea the seed planned: its id once proposed, and who
+// votes for it.
+type seedIdea struct {
+	id     *community.IdeaID
+	voters []community.Actor
+}
+
 // seedStep is one thing that happens in the club, at its time; news is
 // set when it may queue notices.
 type seedStep struct {
@@ -249,11 +256,10 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedStep, error) {
 		}
 		tags = append(tags, tag.ID)
 	}
-	made := map[string]*community.IdeaID{}
 	var plan []seedStep
 	for k, d := range b.ideas {
 		id := new(community.IdeaID)
-		made[d.title] = id
+		s.made[d.title] = seedIdea{id: id}
 		in := community.IdeaInput{Title: d.title, Body: d.body}
 		for _, t := range d.tags {
 			in.Tags = append(in.Tags, tags[t])
@@ -278,7 +284,7 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedStep, error) {
 			// A moderator spots the duplicate within the day; until then
 			// it gathers votes and comments of its own.
 			until = created.Add(s.minutes(3*60, 20*60))
-			orig := made[d.dupOf]
+			orig := s.made[d.dupOf].id
 			merge = &seedStep{at: until, news: true, do: func(ctx context.Context) error {
 				if _, err := s.cm.MergeIdea(ctx, by, b.slug, *id, *orig, "같은 아이디어예요 · Same idea"); err != nil {
 					return fmt.Errorf("seed: merge in %s: %w", b.slug, err)
@@ -287,7 +293,9 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedStep, error) {
 				return nil
 			}}
 		}
-		plan = append(plan, s.voting(g, id, d.votes, created, until)...)
+		voters := s.some(g.active, d.votes)
+		s.made[d.title] = seedIdea{id, voters}
+		plan = append(plan, s.voting(g, id, voters, created, until)...)
 		plan = append(plan, s.talk(g, id, d.votes, created, until)...)
 		if merge != nil {
 			plan = append(plan, *merge)
@@ -297,11 +305,11 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedStep, error) {
 	return plan, nil
 }
 
-// voting plans votes for the idea from n members of g, most in its first
-// days, all before until.
-func (s *seeder) voting(g *seedGroup, id *community.IdeaID, n int, from, until time.Time) []seedStep {
+// voting plans votes for the idea from voters, members of g, most in its
+// first days, all before until.
+func (s *seeder) voting(g *seedGroup, id *community.IdeaID, voters []community.Actor, from, until time.Time) []seedStep {
 	var plan []seedStep
-	for _, who := range s.some(g.active, n) {
+	for _, who := range voters {
 		plan = append(plan, seedStep{at: s.soon(from, until, 5*day), do: func(ctx context.Context) error {
 			if _, err := s.cm.Vote(ctx, who, g.in.Slug, *id, true); err != nil {
 				return fmt.Errorf("seed: vote in %s: %w", g.in.Slug, err)
