@@ -40,6 +40,8 @@ type seedCounts struct {
 	Accounts, Groups, Members, Moderators, Pending, Invited int
 	Posts, Pinned, Comments, Reactions, Reports             int
 	Ideas, Votes, Answered, Merged                          int
+	Events, Going, Waiting, EventInvites, CheckedIn         int
+	Cancelled                                               int
 }
 
 // seed runs the seed command: it fills the database serve would use with
@@ -62,6 +64,8 @@ func seed(ctx context.Context, cfg config, log *slog.Logger) error {
 		"moderators", n.Moderators, "pending", n.Pending, "invited", n.Invited, "posts", n.Posts,
 		"pinned", n.Pinned, "comments", n.Comments, "reactions", n.Reactions, "reports", n.Reports,
 		"ideas", n.Ideas, "votes", n.Votes, "answered", n.Answered, "merged", n.Merged,
+		"events", n.Events, "going", n.Going, "waiting", n.Waiting, "event_invites", n.EventInvites,
+		"checked_in", n.CheckedIn, "cancelled", n.Cancelled,
 		"took", time.Since(start).Round(100*time.Millisecond), "next", seedHint)
 	return nil
 }
@@ -88,18 +92,20 @@ func seedDemo(ctx context.Context, db *mongo.Database, now func() time.Time, log
 	if err := cm.EnsureIndexes(ctx); err != nil {
 		return seedCounts{}, err
 	}
-	// News of the ideas goes through the job queue on the seed's clock:
-	// drained after each piece of news, so each notice is dated when it
-	// happened, and once more at the end, so all are there when the site
-	// starts.
+	// News of the ideas and events goes through the job queue on the
+	// seed's clock: drained after each piece of news, so each notice is
+	// dated when it happened, and once more at the end, so all are there
+	// when the site starts. Reminders of events still to come stay queued
+	// for the day before them.
 	queue := jobs.New(db, clock.Now, log)
 	if err := queue.EnsureIndexes(ctx); err != nil {
 		return seedCounts{}, err
 	}
 	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://localhost"})
-	s := &seeder{au: au, cm: cm, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)), order: map[string][]int{}}
+	s := &seeder{au: au, cm: cm, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)),
+		order: map[string][]int{}, made: map[string]seedIdea{}}
 	boardsFrom := func(context.Context) error { s.boardsFrom = s.clock.t; return nil }
-	for _, step := range []func(context.Context) error{s.accounts, s.groups, boardsFrom, s.feed, s.reports, s.ideas} {
+	for _, step := range []func(context.Context) error{s.accounts, s.groups, boardsFrom, s.feed, s.reports, s.ideas, s.events} {
 		if err := step(ctx); err != nil {
 			return s.n, err
 		}
@@ -138,6 +144,7 @@ type seeder struct {
 	n      seedCounts
 	// boardsFrom is when the idea boards start, alongside the feed.
 	boardsFrom time.Time
+	made       map[string]seedIdea // by title, for the events that follow them up
 }
 
 // seedGroup is a group being filled.

@@ -190,9 +190,16 @@ var demoIdeaComments = map[string][]string{
 		"This would save me so much time.", "Been wishing for this for ages."},
 }
 
-// seedEvent is one thing that happens on a board, at its time; news is
+// seedIdea is an idea the seed planned: its id once proposed, and who
+// votes for it.
+type seedIdea struct {
+	id     *community.IdeaID
+	voters []community.Actor
+}
+
+// seedStep is one thing that happens in the club, at its time; news is
 // set when it may queue notices.
-type seedEvent struct {
+type seedStep struct {
 	at   time.Time
 	news bool
 	do   func(context.Context) error
@@ -200,20 +207,26 @@ type seedEvent struct {
 
 // ideas tells the idea boards over the weeks of the feed: the clock goes
 // back to where the feed began, each board's story is planned, and the
-// events of all boards play in time order. The news each event queues is
-// run at once, so every notice is dated with its news.
+// steps of all boards play in time order.
 func (s *seeder) ideas(ctx context.Context) error {
 	s.clock.rewind(s.boardsFrom)
-	var plan []seedEvent
+	var plan []seedStep
 	for _, b := range demoBoards {
-		events, err := s.board(ctx, b)
+		steps, err := s.board(ctx, b)
 		if err != nil {
 			return err
 		}
-		plan = append(plan, events...)
+		plan = append(plan, steps...)
 	}
-	// Stable, so events at the same time keep the order they were planned in.
-	slices.SortStableFunc(plan, func(x, y seedEvent) int { return x.at.Compare(y.at) })
+	return s.play(ctx, plan)
+}
+
+// play runs the steps of plan in time order, the clock moving to each,
+// then to its end. The news a step queues is run at once, so every
+// notice is dated with its news.
+func (s *seeder) play(ctx context.Context, plan []seedStep) error {
+	// Stable, so steps at the same time keep the order they were planned in.
+	slices.SortStableFunc(plan, func(x, y seedStep) int { return x.at.Compare(y.at) })
 	for _, e := range plan {
 		s.clock.at(e.at)
 		if err := e.do(ctx); err != nil {
@@ -233,7 +246,7 @@ func (s *seeder) ideas(ctx context.Context) error {
 // who writes in its language, voted for and commented on over the days
 // after, answered step by step by the group's owner or moderator, or
 // merged into the idea it repeats.
-func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedEvent, error) {
+func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedStep, error) {
 	g := s.group(b.slug)
 	var tags []string
 	for _, t := range b.tags {
@@ -243,11 +256,10 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedEvent, error) {
 		}
 		tags = append(tags, tag.ID)
 	}
-	made := map[string]*community.IdeaID{}
-	var plan []seedEvent
+	var plan []seedStep
 	for k, d := range b.ideas {
 		id := new(community.IdeaID)
-		made[d.title] = id
+		s.made[d.title] = seedIdea{id: id}
 		in := community.IdeaInput{Title: d.title, Body: d.body}
 		for _, t := range d.tags {
 			in.Tags = append(in.Tags, tags[t])
@@ -258,7 +270,7 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedEvent, error) {
 		}
 		author := s.writer(g, d.title)
 		by := s.answerer(g, k, author)
-		plan = append(plan, seedEvent{at: created, do: func(ctx context.Context) error {
+		plan = append(plan, seedStep{at: created, do: func(ctx context.Context) error {
 			i, err := s.cm.CreateIdea(ctx, author, b.slug, in)
 			if err != nil {
 				return fmt.Errorf("seed: idea in %s: %w", b.slug, err)
@@ -267,13 +279,13 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedEvent, error) {
 			s.n.Ideas++
 			return nil
 		}})
-		var merge *seedEvent
+		var merge *seedStep
 		if d.dupOf != "" {
 			// A moderator spots the duplicate within the day; until then
 			// it gathers votes and comments of its own.
 			until = created.Add(s.minutes(3*60, 20*60))
-			orig := made[d.dupOf]
-			merge = &seedEvent{at: until, news: true, do: func(ctx context.Context) error {
+			orig := s.made[d.dupOf].id
+			merge = &seedStep{at: until, news: true, do: func(ctx context.Context) error {
 				if _, err := s.cm.MergeIdea(ctx, by, b.slug, *id, *orig, "같은 아이디어예요 · Same idea"); err != nil {
 					return fmt.Errorf("seed: merge in %s: %w", b.slug, err)
 				}
@@ -281,7 +293,9 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedEvent, error) {
 				return nil
 			}}
 		}
-		plan = append(plan, s.voting(g, id, d.votes, created, until)...)
+		voters := s.some(g.active, d.votes)
+		s.made[d.title] = seedIdea{id, voters}
+		plan = append(plan, s.voting(g, id, voters, created, until)...)
 		plan = append(plan, s.talk(g, id, d.votes, created, until)...)
 		if merge != nil {
 			plan = append(plan, *merge)
@@ -291,12 +305,12 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedEvent, error) {
 	return plan, nil
 }
 
-// voting plans votes for the idea from n members of g, most in its first
-// days, all before until.
-func (s *seeder) voting(g *seedGroup, id *community.IdeaID, n int, from, until time.Time) []seedEvent {
-	var plan []seedEvent
-	for _, who := range s.some(g.active, n) {
-		plan = append(plan, seedEvent{at: s.soon(from, until, 5*day), do: func(ctx context.Context) error {
+// voting plans votes for the idea from voters, members of g, most in its
+// first days, all before until.
+func (s *seeder) voting(g *seedGroup, id *community.IdeaID, voters []community.Actor, from, until time.Time) []seedStep {
+	var plan []seedStep
+	for _, who := range voters {
+		plan = append(plan, seedStep{at: s.soon(from, until, 5*day), do: func(ctx context.Context) error {
 			if _, err := s.cm.Vote(ctx, who, g.in.Slug, *id, true); err != nil {
 				return fmt.Errorf("seed: vote in %s: %w", g.in.Slug, err)
 			}
@@ -308,12 +322,12 @@ func (s *seeder) voting(g *seedGroup, id *community.IdeaID, n int, from, until t
 }
 
 // talk plans up to three comments under the idea, more on popular ones.
-func (s *seeder) talk(g *seedGroup, id *community.IdeaID, votes int, from, until time.Time) []seedEvent {
-	var plan []seedEvent
+func (s *seeder) talk(g *seedGroup, id *community.IdeaID, votes int, from, until time.Time) []seedStep {
+	var plan []seedStep
 	for range s.rng.IntN(2 + min(votes/5, 2)) {
 		who := s.pick(g.active)
 		body := s.phrase(demoIdeaComments, who)
-		plan = append(plan, seedEvent{at: s.soon(from, until, 6*day), news: true, do: func(ctx context.Context) error {
+		plan = append(plan, seedStep{at: s.soon(from, until, 6*day), news: true, do: func(ctx context.Context) error {
 			if _, err := s.cm.CreateComment(ctx, who, g.in.Slug, community.OnIdea(*id), body, ""); err != nil {
 				return fmt.Errorf("seed: idea comment in %s: %w", g.in.Slug, err)
 			}
@@ -327,19 +341,19 @@ func (s *seeder) talk(g *seedGroup, id *community.IdeaID, votes int, from, until
 // answers plans the brand's moves on the idea: the first a few hours to a
 // day and a half after it was proposed, the others spread over the time
 // left, each keeping the response.
-func (s *seeder) answers(g *seedGroup, id *community.IdeaID, d demoIdea, by community.Actor, created time.Time) []seedEvent {
+func (s *seeder) answers(g *seedGroup, id *community.IdeaID, d demoIdea, by community.Actor, created time.Time) []seedStep {
 	if len(d.steps) == 0 {
 		return nil
 	}
 	at := s.soon(created.Add(3*time.Hour), s.clock.end, 33*time.Hour)
 	gap := s.clock.end.Sub(at) / time.Duration(len(d.steps))
-	var plan []seedEvent
+	var plan []seedStep
 	for n, st := range d.steps {
 		a := community.Answer{Status: st, Response: d.response}
 		if n == len(d.steps)-1 {
 			a.Note = d.note
 		}
-		plan = append(plan, seedEvent{at: at, news: true, do: func(ctx context.Context) error {
+		plan = append(plan, seedStep{at: at, news: true, do: func(ctx context.Context) error {
 			if _, err := s.cm.AnswerIdea(ctx, by, g.in.Slug, *id, a); err != nil {
 				return fmt.Errorf("seed: answer in %s: %w", g.in.Slug, err)
 			}

@@ -14,7 +14,8 @@ import (
 
 // seedClock is the time the seed writes at. It starts three weeks back and
 // moves forward, never past end, so the club reads like weeks of use; it
-// is rewound once, to tell the idea boards over the weeks of the feed.
+// is rewound twice, to tell the idea boards and then the events over the
+// weeks of the feed.
 type seedClock struct{ t, end time.Time }
 
 // Now is the clock's time, for auth and community.

@@ -43,7 +43,8 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	if err := run(ctx, []string{"seed"}, getenv, log); err != nil {
 		t.Fatalf("seed: %v\n%s", err, log)
 	}
-	for _, want := range []string{`msg="demo club seeded" accounts=51 groups=12`, "sign in as admin@example.com", "/signin"} {
+	for _, want := range []string{`msg="demo club seeded" accounts=51 groups=12`, " events=8 ", " cancelled=1 ",
+		"sign in as admin@example.com", "/signin"} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
@@ -88,14 +89,23 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 		t.Errorf("open reports: %d, want 2", n)
 	}
 	checkIdeaBoards(t, db, start)
+	checkEvents(t, db, start)
 	// Dated over the last three weeks, none in the future.
-	for _, coll := range []string{"posts", "comments", "reactions", "ideas", "votes"} {
+	for coll, field := range map[string]string{"posts": "createdAt", "comments": "createdAt", "reactions": "createdAt",
+		"ideas": "createdAt", "votes": "createdAt", "events": "createdAt", "rsvps": "at", "invitations": "at"} {
 		if n := count(coll, bson.M{"$or": bson.A{
-			bson.M{"createdAt": bson.M{"$lt": start.Add(-22 * 24 * time.Hour)}},
-			bson.M{"createdAt": bson.M{"$gt": time.Now()}}}}); n != 0 {
+			bson.M{field: bson.M{"$lt": start.Add(-22 * 24 * time.Hour)}},
+			bson.M{field: bson.M{"$gt": time.Now()}}}}); n != 0 {
 			t.Errorf("%s: %d dated outside the last three weeks", coll, n)
 		}
 	}
+	// Every job due was done; only the reminders of events to come wait,
+	// each for the day before its event.
+	if n := count("jobs", bson.M{"state": bson.M{"$ne": "done"}, "$or": bson.A{
+		bson.M{"kind": bson.M{"$ne": "event.remind"}}, bson.M{"runAt": bson.M{"$lte": time.Now()}}}}); n != 0 {
+		t.Errorf("%d jobs left undone after the seed", n)
+	}
+	atLeast("reminders waiting for events to come", count("jobs", bson.M{"state": "queued", "kind": "event.remind"}), 1)
 	checkCounters(t, db)
 	checkAdminSignsIn(t, db)
 
@@ -182,9 +192,6 @@ func checkIdeaBoards(t *testing.T, db *mongo.Database, start time.Time) {
 	// Each notice is dated with its news, not with the end of the seed.
 	atLeast("notices of idea news a week old", count("notifications", bson.M{"idea": bson.M{"$exists": true},
 		"createdAt": bson.M{"$lt": start.Add(-7 * 24 * time.Hour)}}), 1)
-	if n := count("jobs", bson.M{"state": bson.M{"$ne": "done"}}); n != 0 {
-		t.Errorf("%d jobs left undone after the seed", n)
-	}
 }
 
 // checkMergesMovedVotes checks each merged duplicate is listed on its
@@ -231,8 +238,9 @@ func checkMergesMovedVotes(t *testing.T, db *mongo.Database) {
 	}
 }
 
-// checkCounters asks community to recount every group: the seed went
-// through the same calls as people do, so nothing needs repair.
+// checkCounters asks community to recount every group, with its ideas
+// and events: the seed went through the same calls as people do, so
+// nothing needs repair.
 func checkCounters(t *testing.T, db *mongo.Database) {
 	t.Helper()
 	ctx := context.Background()
