@@ -293,9 +293,10 @@ func (s *Service) EventByID(ctx context.Context, a Actor, slug string, id EventI
 }
 
 // EditEvent changes an event. Those going or waiting hear of a new date,
-// time or place; an event made invite-only stays theirs. A capacity below the number going is refused unless
-// ShrinkToWaitlist says to move the last to say yes back to the waiting
-// line; a capacity that grows seats the head of the line at once.
+// time or place; an event made invite-only stays theirs. A capacity below
+// the number going is refused unless ShrinkToWaitlist says to move the
+// last to say yes back to the waiting line; a capacity that grows seats
+// the head of the line at once.
 func (s *Service) EditEvent(ctx context.Context, a Actor, slug string, id EventID, in EventInput) (Event, error) {
 	e, st, err := s.eventStanding(ctx, a, slug, id)
 	if err != nil {

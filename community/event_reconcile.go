@@ -30,7 +30,8 @@ func (s *Service) reconcileEvents(ctx context.Context, g GroupID) (int, error) {
 	}
 	var fixes []eventDoc
 	if err := each(ctx, s.events, bson.M{"group": g}, func(d eventDoc) {
-		if c := have[d.ID]; c != (counts{d.Going, d.Waiting, d.Attended}) || (c.waiting > 0 && !d.Cancelled && !Event(d).Full()) {
+		if c := have[d.ID]; c != (counts{d.Going, d.Waiting, d.Attended}) ||
+			(c.waiting > 0 && !d.Cancelled && !Event(d).Full() && !Event(d).Over(s.now())) {
 			fixes = append(fixes, d)
 		}
 	}); err != nil {

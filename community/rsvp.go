@@ -244,11 +244,13 @@ func (s *Service) promote(ctx context.Context, id EventID, self auth.AccountID) 
 // takeSeat takes one free seat of the event, if there is one, with one
 // conditional update: the capacity read must still hold and the seats
 // taken be fewer. A capacity changed meanwhile is read again. emptyLine
-// takes a seat only while nobody waits, so nobody skips the line.
+// takes a seat only while nobody waits, so nobody skips the line. An
+// event that is over seats nobody: a late edit or a reconcile must not
+// move its line after the fact.
 func (s *Service) takeSeat(ctx context.Context, id EventID, emptyLine bool) (bool, error) {
 	for range 3 {
 		e, err := s.findEvent(ctx, id)
-		if err != nil || e.Cancelled || e.Full() || (emptyLine && e.Waiting > 0) {
+		if err != nil || e.Cancelled || e.Full() || e.Over(s.now()) || (emptyLine && e.Waiting > 0) {
 			return false, err
 		}
 		filter := bson.M{"_id": id, "cancelled": false, "capacity": e.Capacity}
