@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -437,4 +438,39 @@ func TestGroupEventsPageByKey(t *testing.T) {
 			t.Errorf("%s paged through %d events, want %d", c.who.Account.Name, len(seen), c.want)
 		}
 	}
+}
+
+// TestOverEventKeepsItsLine: once an event is over, raising its capacity
+// seats nobody from the line, and reconcile leaves the line alone.
+func TestOverEventKeepsItsLine(t *testing.T) {
+	db := mongotest.New(t)
+	clock := newClock(time.Now())
+	svc, _ := evService(t, db, clock.Now)
+	ctx := context.Background()
+	members := ideaGroup(t, svc, "over", 2)
+	e := newEvent(t, svc, clock.Now(), "over", community.EventInput{Capacity: "1"})
+	for _, m := range members {
+		if _, err := svc.RSVP(ctx, m, "over", e.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.Add(30 * time.Hour) // past the end
+	edit := asInput(e)
+	edit.Capacity = "2"
+	if _, err := svc.EditEvent(ctx, fdStaff, "over", e.ID, edit); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := svc.Reconcile(ctx, e.Group); err != nil || r.Events != 0 {
+		t.Fatalf("reconcile of an event that is over: %+v, %v", r, err)
+	}
+	if l := readLine(t, db, e.ID); l.going != 1 || l.waiting != 1 {
+		t.Fatalf("an event that is over moved its line: %+v", l)
+	}
+}
+
+// asInput is the event's form as it is, for an edit.
+func asInput(e community.Event) community.EventInput {
+	loc := e.Location()
+	return community.EventInput{Title: e.Title, Zone: e.Zone, Start: e.Start.In(loc).Format(community.LocalTimeLayout),
+		End: e.End.In(loc).Format(community.LocalTimeLayout), Venue: e.Venue, Access: e.Access, Capacity: strconv.Itoa(e.Capacity)}
 }
