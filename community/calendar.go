@@ -79,18 +79,6 @@ func (s *Service) CalendarFeed(ctx context.Context, token, baseURL string) ([]by
 	for _, r := range rs {
 		ids = append(ids, r.Event)
 	}
-	events, err := s.eventsByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	var gids []GroupID
-	for _, e := range events {
-		gids = append(gids, e.Group)
-	}
-	groups, err := s.groupsByID(ctx, gids)
-	if err != nil {
-		return nil, err
-	}
 	// The owner is judged as on their own pages: by the account, whose
 	// role lets site staff read groups they are not in.
 	owner, err := s.delivery.Accounts.AccountByID(ctx, d.Account)
@@ -99,12 +87,13 @@ func (s *Service) CalendarFeed(ctx context.Context, token, baseURL string) ([]by
 	} else if err != nil {
 		return nil, wrap(err, "find calendar owner")
 	}
-	if groups, err = s.readableGroups(ctx, Actor{Account: owner}, groups); err != nil {
+	events, groups, err := s.readableEvents(ctx, Actor{Account: owner}, ids)
+	if err != nil {
 		return nil, err
 	}
 	cal := ical.Calendar{Name: "fanclub", Method: "PUBLISH"}
 	for _, r := range rs {
-		if e, ok := events[r.Event]; ok && groups[e.Group].ID != "" {
+		if e, ok := events[r.Event]; ok {
 			cal.Events = append(cal.Events, calendarEvent(e, groups[e.Group], baseURL, true))
 		}
 	}

@@ -140,19 +140,8 @@ func (s *Service) ListMyEvents(ctx context.Context, a Actor) (MyEvents, error) {
 	for _, i := range invites {
 		ids = append(ids, i.Event)
 	}
-	events, err := s.eventsByID(ctx, ids)
+	events, groups, err := s.readableEvents(ctx, a, ids)
 	if err != nil {
-		return MyEvents{}, err
-	}
-	var gids []GroupID
-	for _, e := range events {
-		gids = append(gids, e.Group)
-	}
-	groups, err := s.groupsByID(ctx, gids)
-	if err != nil {
-		return MyEvents{}, err
-	}
-	if groups, err = s.readableGroups(ctx, a, groups); err != nil {
 		return MyEvents{}, err
 	}
 	answered, err := s.attendances(ctx, a, eventsOf(invites, events))
@@ -161,7 +150,7 @@ func (s *Service) ListMyEvents(ctx context.Context, a Actor) (MyEvents, error) {
 	}
 	var out MyEvents
 	add := func(list *[]MyEvent, id EventID, at Attendance) {
-		if e, ok := events[id]; ok && groups[e.Group].ID != "" {
+		if e, ok := events[id]; ok {
 			*list = append(*list, MyEvent{Event: e, Group: groups[e.Group], Attendance: at})
 		}
 	}
@@ -189,6 +178,33 @@ func eventsOf(invites []invitationDoc, events map[EventID]Event) []Event {
 	return out
 }
 
+// readableEvents returns the events with the given ids whose groups the
+// actor may still read, with those groups: a member who left or was
+// banned no longer sees them. Three queries, whatever the number.
+func (s *Service) readableEvents(ctx context.Context, a Actor, ids []EventID) (map[EventID]Event, map[GroupID]Group, error) {
+	events, err := s.eventsByID(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var gids []GroupID
+	for _, e := range events {
+		gids = append(gids, e.Group)
+	}
+	groups, err := s.groupsByID(ctx, gids)
+	if err != nil {
+		return nil, nil, err
+	}
+	if groups, err = s.readableGroups(ctx, a, groups); err != nil {
+		return nil, nil, err
+	}
+	for id, e := range events {
+		if _, ok := groups[e.Group]; !ok {
+			delete(events, id)
+		}
+	}
+	return events, groups, nil
+}
+
 // groupsByID returns the groups with the given ids: one $in.
 func (s *Service) groupsByID(ctx context.Context, ids []GroupID) (map[GroupID]Group, error) {
 	out := map[GroupID]Group{}
@@ -199,8 +215,7 @@ func (s *Service) groupsByID(ctx context.Context, ids []GroupID) (map[GroupID]Gr
 	return out, err
 }
 
-// readableGroups keeps the groups whose content the actor may still
-// read: a member who left or was banned no longer sees its events.
+// readableGroups keeps the groups whose content the actor may still read.
 func (s *Service) readableGroups(ctx context.Context, a Actor, groups map[GroupID]Group) (map[GroupID]Group, error) {
 	if a.SiteStaff() {
 		return groups, nil

@@ -57,6 +57,12 @@ type rsvpDoc struct {
 
 func rsvpID(e EventID, a auth.AccountID) string { return string(e) + ":" + string(a) }
 
+// newRSVP is the actor's first answer to the event.
+func newRSVP(a Actor, e Event, state RSVPState, at time.Time) rsvpDoc {
+	return rsvpDoc{ID: rsvpID(e.ID, a.ID()), Event: e.ID, Group: e.Group, Account: a.ID(), Name: a.Account.Name,
+		NameKey: strings.ToLower(a.Account.Name), State: state, Start: e.Start, End: e.End, At: at}
+}
+
 // RSVP records the actor's answer: going (on) or not. Going to a full
 // event puts them in the waiting line. Answering twice is one answer.
 func (s *Service) RSVP(ctx context.Context, a Actor, slug string, id EventID, going bool) (Attendance, error) {
@@ -149,8 +155,8 @@ func (s *Service) placeRSVP(ctx context.Context, a Actor, e Event, r rsvpDoc, fo
 		res, err := s.rsvps.UpdateOne(ctx, bson.M{"_id": r.ID, "state": RSVPDeclined}, bson.M{"$set": set})
 		return err == nil && res.ModifiedCount == 1, wrap(err, "rsvp")
 	}
-	d := rsvpDoc{ID: rsvpID(e.ID, a.ID()), Event: e.ID, Group: e.Group, Account: a.ID(), Name: a.Account.Name,
-		NameKey: strings.ToLower(a.Account.Name), State: state, Ticket: ticket, Start: e.Start, End: e.End, At: now}
+	d := newRSVP(a, e, state, now)
+	d.Ticket = ticket
 	if state == RSVPGoing {
 		d.SeatedAt = now
 	}
@@ -181,9 +187,7 @@ func (s *Service) decline(ctx context.Context, a Actor, e Event) error {
 		bson.M{"_id": rsvpID(e.ID, a.ID()), "state": bson.M{"$in": bson.A{RSVPGoing, RSVPWaitlist}}},
 		bson.M{"$set": bson.M{"state": RSVPDeclined, "at": s.now()}}).Decode(&before)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		_, err := s.rsvps.InsertOne(ctx, rsvpDoc{ID: rsvpID(e.ID, a.ID()), Event: e.ID, Group: e.Group, Account: a.ID(),
-			Name: a.Account.Name, NameKey: strings.ToLower(a.Account.Name), State: RSVPDeclined,
-			Start: e.Start, End: e.End, At: s.now()})
+		_, err := s.rsvps.InsertOne(ctx, newRSVP(a, e, RSVPDeclined, s.now()))
 		if err = dupOr(err, "rsvp"); errors.Is(err, errDuplicate) {
 			return nil // already declined, or answered meanwhile: that answer stands
 		}
