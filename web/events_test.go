@@ -275,6 +275,18 @@ func TestRSVPWaitlistAndPromotion(t *testing.T) {
 		t.Fatalf("an answer to a cancelled event: %d, want 409", res.Status)
 	}
 	mustContain(t, res.Body, brT(t, "en", "event.cancelled_banner"))
+	for what, r := range map[string]response{
+		"an edit":         admin.post(path+"/edit", edit),
+		"an invitation":   admin.post(path+"/invite", url.Values{"by": {"people"}, "people": {"ara@example.com"}}),
+		"a second cancel": admin.post(path+"/cancel", url.Values{"confirm": {"1"}}),
+	} {
+		if r.Status != http.StatusConflict || !strings.Contains(r.Body, brT(t, "en", "event.cancelled_banner")) {
+			t.Errorf("%s of a cancelled event: %d, want 409 saying it was cancelled", what, r.Status)
+		}
+	}
+	if n := s.count("invitations", bson.M{}); n != 0 {
+		t.Errorf("%d invitations to a cancelled event", n)
+	}
 	if after := s.count("rsvps", bson.M{"state": "going"}); after != before {
 		t.Errorf("an answer to a cancelled event changed the going list: %d → %d", before, after)
 	}
