@@ -1,0 +1,141 @@
+package membership
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/auth"
+)
+
+// Status is a Stripe subscription's status, as Stripe names it.
+type Status string
+
+const (
+	StatusIncomplete        Status = "incomplete"
+	StatusIncompleteExpired Status = "incomplete_expired"
+	StatusTrialing          Status = "trialing"
+	StatusActive            Status = "active"
+	StatusPastDue           Status = "past_due"
+	StatusUnpaid            Status = "unpaid"
+	StatusCanceled          Status = "canceled"
+	StatusPaused            Status = "paused"
+)
+
+// Subscription is what the site knows of one Stripe subscription: the
+// fields the entitlement and the subscribers list need, and the created
+// time of the last event applied to it.
+type Subscription struct {
+	ID                string         `bson:"_id"` // Stripe's sub_…
+	Account           auth.AccountID `bson:"account"`
+	Customer          string         `bson:"customer"`
+	Tier              string         `bson:"tier"`
+	Price             string         `bson:"price"`
+	Status            Status         `bson:"status"`
+	MonthlyAmount     int64          `bson:"monthlyAmount"` // the price spread over a month, smallest unit
+	Currency          string         `bson:"currency"`
+	PeriodEnd         time.Time      `bson:"periodEnd,omitempty"`
+	TrialEnd          time.Time      `bson:"trialEnd,omitempty"`
+	CancelAtPeriodEnd bool           `bson:"cancelAtPeriodEnd"`
+	PastDueSince      time.Time      `bson:"pastDueSince,omitempty"` // when the first failed payment was heard of
+	StartedAt         time.Time      `bson:"startedAt,omitempty"`
+	CanceledAt        time.Time      `bson:"canceledAt,omitempty"`
+	// LastEvent is the created time (Unix seconds) of the last Stripe
+	// event applied, and LastEventID its id: an older event is ignored.
+	LastEvent   int64     `bson:"lastEvent"`
+	LastEventID string    `bson:"lastEventId"`
+	UpdatedAt   time.Time `bson:"updatedAt"`
+}
+
+// billing reports whether Stripe still bills, or may bill, the
+// subscription.
+func (s Subscription) billing() bool {
+	switch s.Status {
+	case StatusTrialing, StatusActive, StatusPastDue, StatusUnpaid, StatusIncomplete, StatusPaused:
+		return true
+	}
+	return false
+}
+
+// change is one event's effect on a subscription: it edits the stored
+// state in place (zero value for a subscription seen first) and says
+// whether to store the result.
+type change struct {
+	sub     string // the subscription's id
+	event   string // the Stripe event's id
+	created int64  // the event's created time
+	// first is set for customer.subscription.created, which is always
+	// a subscription's first event: at an equal created second it never
+	// overwrites what a sibling event stored.
+	first bool
+	apply func(*Subscription) bool
+}
+
+// errRaced is returned when the state kept changing under us; the
+// webhook answers 500 and Stripe retries.
+var errRaced = errors.New("membership: subscription kept changing while being updated")
+
+// applyChange stores an event's effect unless a newer (or the same)
+// event already did. It reads, edits and writes back only if the stored
+// document is still the one read (compared by its last event id), so
+// concurrent deliveries of one or several events never lose an update.
+// It reports whether the change was stored.
+func (s *Service) applyChange(ctx context.Context, c change) (bool, error) {
+	for range 20 {
+		var cur Subscription
+		err := s.subs.FindOne(ctx, bson.M{"_id": c.sub}).Decode(&cur)
+		fresh := errors.Is(err, mongo.ErrNoDocuments)
+		if err != nil && !fresh {
+			return false, err
+		}
+		if !fresh {
+			switch {
+			case cur.LastEventID == c.event:
+				return false, nil // applied already: a replay or a concurrent delivery
+			case c.created < cur.LastEvent, c.created == cur.LastEvent && c.first:
+				return false, nil // out of order: a newer event has spoken
+			case cur.Status == StatusCanceled:
+				return false, nil // cancelled is final in Stripe: nothing revives it
+			}
+		}
+		next := cur
+		next.ID = c.sub
+		if !c.apply(&next) {
+			return false, nil
+		}
+		next.LastEvent, next.LastEventID, next.UpdatedAt = c.created, c.event, s.now()
+		if fresh {
+			_, err = s.subs.InsertOne(ctx, next)
+			if mongo.IsDuplicateKeyError(err) {
+				continue // another delivery stored it first: read again
+			}
+			return err == nil, err
+		}
+		res, err := s.subs.ReplaceOne(ctx, bson.M{"_id": c.sub, "lastEventId": cur.LastEventID}, next)
+		if err != nil {
+			return false, err
+		}
+		if res.MatchedCount == 1 {
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("%w: %s", errRaced, c.sub)
+}
+
+// SubscriptionsOf returns an account's subscriptions, newest first.
+func (s *Service) SubscriptionsOf(ctx context.Context, id auth.AccountID) ([]Subscription, error) {
+	cur, err := s.subs.Find(ctx, bson.M{"account": id})
+	if err != nil {
+		return nil, err
+	}
+	var list []Subscription
+	if err := cur.All(ctx, &list); err != nil {
+		return nil, err
+	}
+	sortSubs(list)
+	return list, nil
+}

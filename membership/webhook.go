@@ -1,0 +1,306 @@
+package membership
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/webhook"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/auth"
+)
+
+// MaxWebhookBody bounds a webhook's body; Stripe's events are a few kB.
+const MaxWebhookBody = 256 << 10
+
+// WebhookResult says what became of one delivery, for the log.
+type WebhookResult struct {
+	Event   string
+	Type    string
+	Replay  bool   // the event was applied before: nothing changed now
+	Ignored string // why it changed nothing, if it did not ("" when it did)
+}
+
+// HandleWebhook verifies and applies one Stripe webhook delivery.
+//
+// The signature is checked with the endpoint secret (ErrBadSignature),
+// then the API version (ErrAPIVersion): both change nothing. An event
+// already recorded is a replay. Otherwise its effect is applied, then the
+// event id recorded; if anything fails on the way the error is returned,
+// the id stays unrecorded and Stripe's retry applies it again. Every step
+// is idempotent (state is set, not incremented; mail jobs are keyed by
+// the event), so a retry after a partial failure, or twenty deliveries
+// at once, end in the same state as one.
+//
+// An event for an account id this site does not know (yet) is stored
+// all the same, under that id: the entitlement is looked up by account,
+// so the account holds it once it exists, and Stripe is not left
+// retrying for days an event nothing will change.
+func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) (WebhookResult, error) {
+	if s.cfg.WebhookSecret == "" {
+		return WebhookResult{}, ErrBillingOff
+	}
+	ev, err := webhook.ConstructEventWithOptions(payload, signature, s.cfg.WebhookSecret,
+		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
+	if err != nil {
+		return WebhookResult{}, fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+	r := WebhookResult{Event: ev.ID, Type: string(ev.Type)}
+	if ev.APIVersion != stripe.APIVersion {
+		s.log.ErrorContext(ctx, "stripe webhook refused: set the endpoint's API version in Stripe to the one this build reads",
+			"event", ev.ID, "type", ev.Type, "event_version", ev.APIVersion, "want_version", stripe.APIVersion)
+		return r, ErrAPIVersion
+	}
+	if ev.ID == "" {
+		return r, fmt.Errorf("%w: event without an id", ErrBadSignature)
+	}
+	if err := s.events.FindOne(ctx, bson.M{"_id": ev.ID}).Err(); err == nil {
+		r.Replay = true
+		return r, nil
+	} else if !errors.Is(err, mongo.ErrNoDocuments) {
+		return r, err
+	}
+	switch ev.Type {
+	case "checkout.session.completed":
+		r.Ignored, err = s.onCheckoutCompleted(ctx, ev)
+	case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted":
+		r.Ignored, err = s.onSubscription(ctx, ev)
+	case "invoice.paid", "invoice.payment_failed":
+		r.Ignored, err = s.onInvoice(ctx, ev)
+	default:
+		r.Ignored = "not an event this site handles"
+	}
+	if err != nil {
+		return r, err
+	}
+	_, err = s.events.InsertOne(ctx, bson.M{"_id": ev.ID, "type": string(ev.Type), "created": ev.Created,
+		"ignored": r.Ignored, "at": s.now()})
+	if mongo.IsDuplicateKeyError(err) {
+		err = nil // a concurrent delivery of the same event recorded it
+	}
+	return r, err
+}
+
+// onCheckoutCompleted links the Stripe customer to the account that went
+// to Checkout, when the session is one this site opened (its metadata
+// names the same account as client_reference_id).
+func (s *Service) onCheckoutCompleted(ctx context.Context, ev stripe.Event) (string, error) {
+	var cs stripe.CheckoutSession
+	if err := json.Unmarshal(ev.Data.Raw, &cs); err != nil {
+		return "", fmt.Errorf("membership: checkout session: %w", err)
+	}
+	if cs.Mode != stripe.CheckoutSessionModeSubscription || cs.ClientReferenceID == "" ||
+		cs.Metadata["account"] != cs.ClientReferenceID || cs.Customer == nil || cs.Customer.ID == "" {
+		return "not a subscription Checkout this site opened", nil
+	}
+	if err := s.linkCustomer(ctx, auth.AccountID(cs.ClientReferenceID), cs.Customer.ID); err != nil {
+		return "", err
+	}
+	return "", nil
+}
+
+// onSubscription stores a subscription's state as the event shows it.
+func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, error) {
+	var obj stripe.Subscription
+	if err := json.Unmarshal(ev.Data.Raw, &obj); err != nil {
+		return "", fmt.Errorf("membership: subscription: %w", err)
+	}
+	all, err := s.Tiers(ctx)
+	if err != nil {
+		return "", err
+	}
+	var item *stripe.SubscriptionItem
+	var tier Tier
+	if obj.Items != nil {
+		for _, it := range obj.Items.Data {
+			if it.Price == nil {
+				continue
+			}
+			if t, _, ok := tierByPrice(all, it.Price.ID); ok && (item == nil || t.Rank > tier.Rank) {
+				item, tier = it, t
+			}
+		}
+	}
+	if item == nil {
+		return "no price of this site's tiers", nil
+	}
+	customer := ""
+	if obj.Customer != nil {
+		customer = obj.Customer.ID
+	}
+	account, err := s.accountFor(ctx, obj.Metadata["account"], customer)
+	if err != nil || account == "" {
+		return "no account of this site", err
+	}
+	stored, err := s.applyChange(ctx, change{sub: obj.ID, event: ev.ID, created: ev.Created,
+		first: ev.Type == "customer.subscription.created",
+		apply: func(d *Subscription) bool {
+			d.Account, d.Customer, d.Tier, d.Price = account, customer, tier.Key, item.Price.ID
+			d.Status = Status(obj.Status)
+			if ev.Type == "customer.subscription.deleted" {
+				d.Status = StatusCanceled
+			}
+			qty := item.Quantity
+			if qty <= 0 {
+				qty = 1
+			}
+			if r := item.Price.Recurring; r != nil {
+				d.MonthlyAmount = monthly(item.Price.UnitAmount*qty, string(r.Interval), r.IntervalCount)
+			}
+			d.Currency = string(item.Price.Currency)
+			d.PeriodEnd, d.TrialEnd, d.StartedAt = unix(obj.CurrentPeriodEnd), unix(obj.TrialEnd), unix(obj.StartDate)
+			d.CancelAtPeriodEnd = obj.CancelAtPeriodEnd
+			if d.Status == StatusCanceled {
+				d.CanceledAt = unix(firstNonZero(obj.EndedAt, obj.CanceledAt, ev.Created))
+			}
+			if d.Status != StatusPastDue {
+				d.PastDueSince = time.Time{}
+			} else if d.PastDueSince.IsZero() {
+				d.PastDueSince = unix(ev.Created)
+			}
+			return true
+		}})
+	if err != nil || !stored {
+		return outOfOrder(stored), err
+	}
+	return "", nil
+}
+
+// onInvoice applies a paid or failed invoice to its subscription: paid
+// ends a past-due spell; failed starts one (the grace period runs from
+// the first failure) and tells the member.
+func (s *Service) onInvoice(ctx context.Context, ev stripe.Event) (string, error) {
+	var inv stripe.Invoice
+	if err := json.Unmarshal(ev.Data.Raw, &inv); err != nil {
+		return "", fmt.Errorf("membership: invoice: %w", err)
+	}
+	if inv.Subscription == nil || inv.Subscription.ID == "" {
+		return "not a subscription's invoice", nil
+	}
+	all, err := s.Tiers(ctx)
+	if err != nil {
+		return "", err
+	}
+	var line *stripe.InvoiceLineItem
+	var tier Tier
+	if inv.Lines != nil {
+		for _, l := range inv.Lines.Data {
+			if l.Price == nil {
+				continue
+			}
+			if t, _, ok := tierByPrice(all, l.Price.ID); ok && (line == nil || t.Rank > tier.Rank) {
+				line, tier = l, t
+			}
+		}
+	}
+	if line == nil {
+		return "no price of this site's tiers", nil
+	}
+	customer, meta := "", ""
+	if inv.Customer != nil {
+		customer = inv.Customer.ID
+	}
+	if inv.SubscriptionDetails != nil {
+		meta = inv.SubscriptionDetails.Metadata["account"]
+	}
+	account, err := s.accountFor(ctx, meta, customer)
+	if err != nil || account == "" {
+		return "no account of this site", err
+	}
+	paid := ev.Type == "invoice.paid"
+	var graceUntil time.Time
+	stored, err := s.applyChange(ctx, change{sub: inv.Subscription.ID, event: ev.ID, created: ev.Created,
+		apply: func(d *Subscription) bool {
+			if d.Account == "" { // the invoice came before the subscription's own event
+				if paid && inv.AmountPaid == 0 {
+					return false // a trial's first invoice: the subscription event will say "trialing"
+				}
+				d.Customer, d.Tier, d.Price = customer, tier.Key, line.Price.ID
+				if r := line.Price.Recurring; r != nil {
+					d.MonthlyAmount = monthly(line.Price.UnitAmount*max(line.Quantity, 1), string(r.Interval), r.IntervalCount)
+				}
+				d.Currency = string(line.Price.Currency)
+				d.StartedAt = unix(ev.Created)
+			}
+			d.Account = account
+			if paid {
+				if d.Status != StatusTrialing {
+					d.Status = StatusActive
+				}
+				d.PastDueSince = time.Time{}
+				if line.Period != nil && unix(line.Period.End).After(d.PeriodEnd) {
+					d.PeriodEnd = unix(line.Period.End)
+				}
+				return true
+			}
+			d.Status = StatusPastDue
+			if d.PastDueSince.IsZero() {
+				d.PastDueSince = unix(ev.Created)
+			}
+			graceUntil = d.PastDueSince.Add(s.cfg.Grace)
+			return true
+		}})
+	if err != nil || !stored {
+		return outOfOrder(stored), err
+	}
+	if !paid {
+		if err := s.tellPastDue(ctx, ev.ID, account, graceUntil); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+func outOfOrder(stored bool) string {
+	if stored {
+		return ""
+	}
+	return "already applied, or older than what is stored"
+}
+
+// accountFor finds the account a Stripe object belongs to: the account
+// id this site put in its metadata, else the account linked to its
+// customer. "" means none of ours.
+func (s *Service) accountFor(ctx context.Context, meta, customer string) (auth.AccountID, error) {
+	if meta != "" {
+		return auth.AccountID(meta), nil
+	}
+	if customer == "" {
+		return "", nil
+	}
+	var c customerDoc
+	err := s.customers.FindOne(ctx, bson.M{"customer": customer}).Decode(&c)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return "", nil
+	}
+	return c.Account, err
+}
+
+func unix(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}
+
+func firstNonZero(xs ...int64) int64 {
+	for _, x := range xs {
+		if x != 0 {
+			return x
+		}
+	}
+	return 0
+}
+
+// processed reports whether an event id has been applied (for tests and
+// the admin's view).
+func (s *Service) processed(ctx context.Context, id string) (bool, error) {
+	n, err := s.events.CountDocuments(ctx, bson.M{"_id": id}, options.Count().SetLimit(1))
+	return n > 0, err
+}
