@@ -21,14 +21,14 @@ import (
 // Tier is a level of membership. Free is rank 0 and is not stored: an
 // account with no entitlement has it.
 type Tier struct {
-	Key         string   `bson:"_id"`  // what groups and events name, e.g. "premium"
-	Name        string   `bson:"name"` // what members read
-	Description string   `bson:"description"`
-	Perks       []string `bson:"perks"`
-	Rank        int      `bson:"rank"` // 1 and up; a higher rank includes every lower one
-	Monthly     Price    `bson:"monthly"`
-	Yearly      Price    `bson:"yearly"`
-	TrialDays   int      `bson:"trialDays"`
+	Key         string    `bson:"_id"`  // what groups and events name, e.g. "premium"
+	Name        string    `bson:"name"` // what members read
+	Description string    `bson:"description"`
+	Perks       []string  `bson:"perks"`
+	Rank        int       `bson:"rank"` // 1 and up; a higher rank includes every lower one
+	Monthly     Price     `bson:"monthly"`
+	Yearly      Price     `bson:"yearly"`
+	TrialDays   int       `bson:"trialDays"`
 	UpdatedAt   time.Time `bson:"updatedAt"`
 }
 

@@ -107,7 +107,9 @@ type Recorder struct {
 }
 
 // Client returns an HTTP client that records through r.
-func (r *Recorder) Client() *http.Client { return &http.Client{Transport: r, Timeout: 30 * time.Second} }
+func (r *Recorder) Client() *http.Client {
+	return &http.Client{Transport: r, Timeout: 30 * time.Second}
+}
 
 // RoundTrip implements http.RoundTripper.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
