@@ -1,14 +1,25 @@
 package community
 
-import "fanclub/auth"
+import (
+	"slices"
+
+	"fanclub/auth"
+)
 
 // Actor is the person making a call: the signed-in account, or the zero
 // Actor for a visitor who is signed out.
 type Actor struct {
 	Account auth.Account
-	// Tier is the name of the tier the person is entitled to now ("" for
-	// none). The web layer asks membership and passes it in.
-	Tier string
+	// Tiers are the keys of the tiers the person's entitlement includes
+	// now: the tier held and every tier ranked below it (none when free).
+	// The web layer asks membership and passes them in.
+	Tiers []string
+}
+
+// HasTier reports whether the actor's entitlement includes the tier
+// named key; no tier ("") is needed by nobody.
+func (a Actor) HasTier(key string) bool {
+	return key == "" || slices.Contains(a.Tiers, key)
 }
 
 // SignedIn reports whether the actor has an account.

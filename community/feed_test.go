@@ -385,9 +385,12 @@ func TestReconcileUnread(t *testing.T) {
 	if err != nil || fixed != 2 {
 		t.Fatalf("repaired %d counts (%v), want 2", fixed, err)
 	}
-	for who, want := range map[community.Actor]int{author: 2, a: 0, b: 0} {
-		if n, _ := svc.Unread(ctx, who); n != want {
-			t.Errorf("%s has %d unread after reconcile, want %d", who.Account.Name, n, want)
+	for _, c := range []struct {
+		who  community.Actor
+		want int
+	}{{author, 2}, {a, 0}, {b, 0}} {
+		if n, _ := svc.Unread(ctx, c.who); n != c.want {
+			t.Errorf("%s has %d unread after reconcile, want %d", c.who.Account.Name, n, c.want)
 		}
 	}
 }

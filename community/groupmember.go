@@ -154,7 +154,7 @@ func (s *Service) Join(ctx context.Context, a Actor, slug, answer string) (Membe
 	switch g.Policy {
 	case JoinOpen:
 	case JoinTier:
-		if !tierAtLeast(a.Tier, g.RequiredTier) && !a.SiteStaff() {
+		if !a.HasTier(g.RequiredTier) && !a.SiteStaff() {
 			return "", ErrTierRequired
 		}
 	case JoinApproval:
@@ -179,11 +179,6 @@ func (s *Service) Join(ctx context.Context, a Actor, slug, answer string) (Membe
 	}
 	return StateActive, err
 }
-
-// tierAtLeast reports whether have satisfies need. Tiers are compared by
-// name until premium memberships define an order: the group names the
-// tier it needs and the web layer passes the one the person holds.
-func tierAtLeast(have, need string) bool { return need == "" || have == need }
 
 // Leave ends the actor's membership, withdraws their request or declines
 // their invitation, and returns the state that ended ("" if none). The

@@ -69,11 +69,11 @@ func (s *Service) InvitePeople(ctx context.Context, a Actor, slug string, id Eve
 	return s.invite(ctx, a, e, ids)
 }
 
-// InviteTier invites every active member of the group whose tier is at
-// least tier. tierOf tells the tier of each account: the web layer asks
-// membership, as it does for the actor.
+// InviteTier invites every active member of the group whose entitlement
+// includes tier. tiersOf tells the tiers each account's entitlement
+// includes: the web layer asks membership, as it does for the actor.
 func (s *Service) InviteTier(ctx context.Context, a Actor, slug string, id EventID, tier string,
-	tierOf func(context.Context, []auth.AccountID) (map[auth.AccountID]string, error)) (Invited, error) {
+	tiersOf func(context.Context, []auth.AccountID) (map[auth.AccountID][]string, error)) (Invited, error) {
 	e, st, err := s.invitingTo(ctx, a, slug, id)
 	if err != nil {
 		return Invited{}, err
@@ -87,13 +87,13 @@ func (s *Service) InviteTier(ctx context.Context, a Actor, slug string, id Event
 	}); err != nil {
 		return Invited{}, err
 	}
-	tiers, err := tierOf(ctx, ids)
+	tiers, err := tiersOf(ctx, ids)
 	if err != nil {
 		return Invited{}, err
 	}
 	var to []auth.AccountID
 	for _, id := range ids {
-		if tierAtLeast(tiers[id], tier) {
+		if slices.Contains(tiers[id], tier) {
 			to = append(to, id)
 		}
 	}

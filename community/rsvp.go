@@ -94,7 +94,7 @@ func (s *Service) RSVP(ctx context.Context, a Actor, slug string, id EventID, go
 // mayGo checks the event's access rule: tier events need the tier or an
 // invitation; invite-only ones were checked when the event was found.
 func (s *Service) mayGo(ctx context.Context, a Actor, st Standing, e Event) error {
-	if e.Access != AccessTier || tierAtLeast(a.Tier, e.Tier) || st.CanModerate() {
+	if e.Access != AccessTier || a.HasTier(e.Tier) || st.CanModerate() {
 		return nil
 	}
 	invited, err := s.invited(ctx, e.ID, a.ID())

@@ -237,10 +237,22 @@ func (s *server) accountsByEmail(ctx context.Context, list string) ([]auth.Accou
 	return out, nil
 }
 
-// tiersOf tells community each account's tier. Until memberships land
-// (issue 6) nobody holds one, as actor(c) says of the viewer.
-func (s *server) tiersOf(_ context.Context, ids []auth.AccountID) (map[auth.AccountID]string, error) {
-	return make(map[auth.AccountID]string, len(ids)), nil
+// tiersOf tells community the tiers each account's entitlement
+// includes, as actor(c) does for the viewer.
+func (s *server) tiersOf(ctx context.Context, ids []auth.AccountID) (map[auth.AccountID][]string, error) {
+	ents, err := s.membership.Entitlements(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.membership.Tiers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[auth.AccountID][]string, len(ents))
+	for id, e := range ents {
+		out[id] = e.Covered(all)
+	}
+	return out, nil
 }
 
 func (s *server) showDoor(c *fiber.Ctx) error {

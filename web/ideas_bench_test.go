@@ -23,6 +23,7 @@ import (
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongotest"
+	"fanclub/membership"
 	"fanclub/views"
 	"fanclub/web"
 )
@@ -120,7 +121,8 @@ func benchBoardSite(b *testing.B, db *mongo.Database) (*fiber.App, string, commu
 	if err != nil {
 		b.Fatal(err)
 	}
-	app, err := web.New(web.Config{BaseURL: "http://fanclub.test"}, web.Deps{Auth: au, Community: cm, Catalogs: catalogs, Log: log,
+	ms := membership.New(db, membership.Config{BaseURL: "http://fanclub.test"}, time.Now, log)
+	app, err := web.New(web.Config{BaseURL: "http://fanclub.test"}, web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log,
 		Ready: func(ctx context.Context) error { return db.Client().Ping(ctx, nil) }})
 	if err != nil {
 		b.Fatal(err)

@@ -5,6 +5,11 @@ import (
 	"testing"
 
 	"fanclub/internal/mongotest"
+	"fanclub/internal/stripemock"
 )
 
-func TestMain(m *testing.M) { os.Exit(mongotest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := mongotest.Main(m)
+	stripemock.Stop()
+	os.Exit(code)
+}

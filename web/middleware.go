@@ -45,6 +45,7 @@ type (
 	sessionKey struct{}
 	viewerKey  struct{}
 	tokenKey   struct{}
+	entKey     struct{}
 )
 
 // loadSession reads the session cookie and, when signed in, the account.
@@ -70,6 +71,13 @@ func (s *server) loadSession(c *fiber.Ctx) error {
 		} else if !errors.Is(err, auth.ErrNotFound) {
 			return err
 		}
+		if err == nil {
+			ent, err := s.entitlementOf(c.UserContext(), acc.ID)
+			if err != nil {
+				return err
+			}
+			c.Locals(entKey{}, ent)
+		}
 	}
 	return c.Next()
 }
@@ -87,10 +95,11 @@ func viewer(c *fiber.Ctx) *auth.Account {
 	return a
 }
 
-// actor is the person making the request, as community sees them.
+// actor is the person making the request, as community sees them: the
+// account and the tiers its entitlement includes.
 func actor(c *fiber.Ctx) community.Actor {
 	if a := viewer(c); a != nil {
-		return community.Actor{Account: *a}
+		return community.Actor{Account: *a, Tiers: entitlement(c).covered}
 	}
 	return community.Actor{}
 }

@@ -12,6 +12,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/healthz", s.showHealth)
 	app.Get("/readyz", s.showReady)
 	app.Get("/assets/*", s.serveAsset)
+	app.Post("/webhooks/stripe", s.stripeWebhook) // signed by Stripe: no session, no CSRF token
 
 	app.Use(s.loadSession, s.pickLocale, s.checkCSRF)
 

@@ -14,6 +14,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/membership"
 	"fanclub/views"
 )
 
@@ -26,8 +27,9 @@ type Config struct {
 // Deps are the services the handlers call.
 type Deps struct {
 	Auth      *auth.Service
-	Community *community.Service
-	Catalogs  views.Catalogs
+	Community  *community.Service
+	Membership *membership.Service
+	Catalogs   views.Catalogs
 	Log       *slog.Logger
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(context.Context) error
@@ -35,8 +37,9 @@ type Deps struct {
 
 type server struct {
 	auth      *auth.Service
-	community *community.Service
-	catalogs  views.Catalogs
+	community  *community.Service
+	membership *membership.Service
+	catalogs   views.Catalogs
 	log       *slog.Logger
 	ready     func(context.Context) error
 	origin    string // scheme://host of BaseURL, for the CSRF origin check
@@ -60,7 +63,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{auth: d.Auth, community: d.Community, catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
+	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
 		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
 		csp: contentSecurityPolicy(d.Auth.FormTargets())}
 	fc := fiber.Config{

@@ -26,6 +26,8 @@ import (
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongotest"
+	"fanclub/internal/stripemock"
+	"fanclub/membership"
 	"fanclub/views"
 	"fanclub/web"
 )
@@ -37,8 +39,10 @@ type site struct {
 	URL       string // base URL, e.g. http://127.0.0.1:41234
 	DB        *mongo.Database
 	Auth      *auth.Service
-	Community *community.Service
-	App       *fiber.App
+	Community  *community.Service
+	Membership *membership.Service
+	Stripe     *stripemock.Recorder // the calls made to stripe-mock (with siteOptions.stripe)
+	App        *fiber.App
 	OIDC      *mockoidc.MockOIDC
 	Outbox    *outbox
 	Clock     *clock
@@ -72,7 +76,14 @@ type siteOptions struct {
 	trustedProxies []string
 	limits         community.Limits // zero: the defaults
 	authLimits     auth.Limits      // zero: the defaults
+	// stripe turns billing on, against stripe-mock. Webhooks are
+	// accepted either way, signed with webhookSecret.
+	stripe bool
+	grace  time.Duration // zero: membership.DefaultGrace
 }
+
+// webhookSecret is the test site's Stripe endpoint secret.
+const webhookSecret = "whsec_test_site"
 
 // newSite starts fanclub the way cmd/fanclub does, with mail going to the
 // log, which the test reads as its outbox.
@@ -117,12 +128,22 @@ func newSite(t *testing.T, o siteOptions) *site {
 		t.Fatal(err)
 	}
 	s.Community.Deliver(community.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mail.Log{Logger: log}, BaseURL: base})
+	bc := membership.Config{WebhookSecret: webhookSecret, BaseURL: base, Grace: o.grace}
+	if o.stripe {
+		s.Stripe = &stripemock.Recorder{}
+		bc.SecretKey, bc.APIBase, bc.HTTPClient = "sk_test_123", stripemock.URL(t), s.Stripe.Client()
+	}
+	s.Membership = membership.New(s.DB, bc, s.Clock.Now, log)
+	if err := s.Membership.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Membership.Deliver(membership.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mail.Log{Logger: log}})
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies},
-		web.Deps{Auth: s.Auth, Community: s.Community, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
+		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
 			return s.DB.Client().Ping(ctx, nil)
 		}})
 	if err != nil {

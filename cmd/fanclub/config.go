@@ -8,9 +8,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"fanclub/auth"
 	"fanclub/internal/mail"
+	"fanclub/membership"
 )
 
 // config is everything the site reads from its environment and flags.
@@ -22,6 +24,7 @@ type config struct {
 	TrustedProxies []string
 	SMTP           mail.SMTPConfig // Host empty: mail goes to the log
 	Providers      []auth.ProviderConfig
+	Billing        membership.Config // SecretKey empty: billing is off
 }
 
 // loadConfig reads the configuration. It is pure, so a table test covers it.
@@ -77,6 +80,21 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 			return config{}, errors.New("FANCLUB_OIDC_CLIENT_ID is required with FANCLUB_OIDC_ISSUER")
 		}
 		c.Providers = append(c.Providers, p)
+	}
+	c.Billing = membership.Config{SecretKey: env("STRIPE_SECRET_KEY", ""), WebhookSecret: env("STRIPE_WEBHOOK_SECRET", ""),
+		APIBase: strings.TrimSuffix(env("STRIPE_API_BASE", ""), "/"), BaseURL: c.BaseURL}
+	if c.Billing.SecretKey != "" && c.Billing.WebhookSecret == "" {
+		return config{}, errors.New("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY: without it no payment would ever reach the site")
+	}
+	if v := env("FANCLUB_BILLING_GRACE_DAYS", ""); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 0 || days > 60 {
+			return config{}, fmt.Errorf("FANCLUB_BILLING_GRACE_DAYS %q: want a number of days from 0 to 60", v)
+		}
+		c.Billing.Grace = time.Duration(days) * 24 * time.Hour
+		if days == 0 {
+			c.Billing.Grace = time.Nanosecond // no grace: access lapses at the failed payment
+		}
 	}
 	return c, nil
 }

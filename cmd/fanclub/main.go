@@ -25,6 +25,7 @@ import (
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
+	"fanclub/membership"
 	"fanclub/views"
 	"fanclub/web"
 )
@@ -89,12 +90,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mailer, BaseURL: cfg.BaseURL})
+	ms := membership.New(conn.DB, cfg.Billing, time.Now, log)
+	if err := ms.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mailer})
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		return err
 	}
 	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies},
-		web.Deps{Auth: au, Community: cm, Catalogs: catalogs, Log: log, Ready: conn.Ping})
+		web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log, Ready: conn.Ping})
 	if err != nil {
 		return err
 	}
@@ -109,8 +115,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if cfg.SMTP.Host != "" {
 		mailTo = cfg.SMTP.Host
 	}
+	billing := "off (STRIPE_SECRET_KEY not set)"
+	if ms.BillingOn() {
+		billing = "Stripe"
+		if cfg.Billing.APIBase != "" {
+			billing = "Stripe API at " + cfg.Billing.APIBase
+		}
+	}
 	log.Info("fanclub is up", "url", cfg.BaseURL, "listen", cfg.Addr,
-		"sign-in", strings.Join(methods, ", "), "mail", mailTo)
+		"sign-in", strings.Join(methods, ", "), "mail", mailTo, "billing", billing)
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()

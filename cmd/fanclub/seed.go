@@ -172,7 +172,7 @@ func (s *seeder) accounts(ctx context.Context) error {
 		}
 		actor := community.Actor{Account: a}
 		if i%3 == 0 {
-			actor.Tier = premiumTier
+			actor.Tiers = []string{premiumTier}
 		}
 		s.people = append(s.people, actor)
 	}
@@ -226,7 +226,7 @@ func (s *seeder) fill(ctx context.Context, g *seedGroup) error {
 		return s.invitations(ctx, g)
 	case community.JoinTier:
 		for _, p := range s.people {
-			if p.Tier == premiumTier && s.rng.IntN(4) > 0 {
+			if p.HasTier(premiumTier) && s.rng.IntN(4) > 0 {
 				if err := s.join(ctx, g, p, ""); err != nil {
 					return err
 				}

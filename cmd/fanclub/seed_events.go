@@ -242,7 +242,7 @@ func (s *seeder) guests(g *seedGroup, d demoEvent, host community.Actor, id *com
 	case d.in.Access == community.AccessTier:
 		var tiered []community.Actor
 		for _, p := range g.active {
-			if p.Tier == d.in.Tier {
+			if p.HasTier(d.in.Tier) {
 				tiered = append(tiered, p)
 			}
 		}
