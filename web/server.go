@@ -26,26 +26,26 @@ type Config struct {
 
 // Deps are the services the handlers call.
 type Deps struct {
-	Auth      *auth.Service
+	Auth       *auth.Service
 	Community  *community.Service
 	Membership *membership.Service
 	Catalogs   views.Catalogs
-	Log       *slog.Logger
+	Log        *slog.Logger
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(context.Context) error
 }
 
 type server struct {
-	auth      *auth.Service
+	auth       *auth.Service
 	community  *community.Service
 	membership *membership.Service
 	catalogs   views.Catalogs
-	log       *slog.Logger
-	ready     func(context.Context) error
-	origin    string // scheme://host of BaseURL, for the CSRF origin check
-	secure    bool   // cookies are Secure when the site is served over https
-	proxies   []netip.Prefix
-	csp       string
+	log        *slog.Logger
+	ready      func(context.Context) error
+	origin     string // scheme://host of BaseURL, for the CSRF origin check
+	secure     bool   // cookies are Secure when the site is served over https
+	proxies    []netip.Prefix
+	csp        string
 	// zones caches the time zones loaded so far by name (string →
 	// *time.Location), so a request does not parse the zone database
 	// again. It holds only names that loaded, a few hundred at most:

@@ -1,0 +1,150 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"fanclub/community"
+	"fanclub/internal/stripemock"
+	"fanclub/membership"
+)
+
+// premiumSite is a site with billing on (stripe-mock), a "premium" tier
+// priced price_premium_month, and a group only premium members may join.
+func premiumSite(t *testing.T) (*site, person) {
+	t.Helper()
+	s := newSite(t, siteOptions{stripe: true})
+	owner := s.signUp(t, "owner@example.com")
+	acc, err := s.Auth.AccountByID(context.Background(), owner.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Membership.SaveTier(context.Background(), acc, "", membership.TierInput{Key: "premium", Name: "Premium",
+		Rank: "1", MonthlyPrice: "price_premium_month"}); err != nil {
+		t.Fatal(err)
+	}
+	s.newGroup(t, owner, community.GroupInput{Slug: "lounge", Name: "Premium Lounge", Policy: community.JoinTier, RequiredTier: "premium"})
+	return s, owner
+}
+
+// hook posts a body to the webhook endpoint as Stripe does: no cookie,
+// no CSRF token, the signature in its header.
+func (s *site) hook(body []byte, signature string) response {
+	s.t.Helper()
+	b := s.newBrowser()
+	req, _ := http.NewRequest("POST", s.URL+"/webhooks/stripe", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	if signature != "" {
+		req.Header.Set("Stripe-Signature", signature)
+	}
+	return b.do(req, false)
+}
+
+func TestStripeWebhookOverHTTP(t *testing.T) {
+	s, _ := premiumSite(t)
+	minji := s.signUp(t, "minji@example.com")
+	now := s.Clock.Now()
+	sub := stripemock.Sub{ID: "sub_minji", Customer: "cus_minji", Account: string(minji.ID), Price: "price_premium_month",
+		Start: now, PeriodEnd: now.AddDate(0, 1, 0)}
+	body, sig := stripemock.Event(t, webhookSecret, "evt_created", "customer.subscription.created", now, sub.Object())
+	nothing := func(when string) {
+		t.Helper()
+		if n := s.count("subscriptions", bson.M{}); n != 0 {
+			t.Fatalf("%s: %d subscriptions stored", when, n)
+		}
+		if r := minji.post("/groups/lounge/join", nil); r.Status != http.StatusForbidden {
+			t.Fatalf("%s: a free member joining the lounge got %d", when, r.Status)
+		}
+	}
+
+	forged, forgedSig := stripemock.Event(t, "whsec_someone_else", "evt_created", "customer.subscription.created", now, sub.Object())
+	if r := s.hook(forged, forgedSig); r.Status != http.StatusBadRequest {
+		t.Fatalf("signed with another secret: %d", r.Status)
+	}
+	if r := s.hook(bytes.Replace(body, []byte(`"status":"active"`), []byte(`"status":"trialing"`), 1), sig); r.Status != http.StatusBadRequest {
+		t.Fatalf("tampered body: %d", r.Status)
+	}
+	if r := s.hook(body, ""); r.Status != http.StatusBadRequest {
+		t.Fatalf("no signature: %d", r.Status)
+	}
+	// The member's own session cookie and CSRF token give the route nothing.
+	if r := minji.postRaw("/webhooks/stripe", url.Values{"_csrf": {minji.csrf()}}, map[string]string{"Origin": s.URL}); r.Status != http.StatusBadRequest {
+		t.Fatalf("a signed-in member's form post: %d", r.Status)
+	}
+	old, oldSig := stripemock.EventVersion(t, webhookSecret, "evt_created", "customer.subscription.created", now, sub.Object(), "2022-11-15")
+	if r := s.hook(old, oldSig); r.Status != http.StatusBadRequest {
+		t.Fatalf("another API version: %d", r.Status)
+	}
+	logged := s.Outbox.String()
+	if !strings.Contains(logged, "2022-11-15") || !strings.Contains(logged, "2023-10-16") {
+		t.Fatalf("the version refusal is not logged with both versions:\n%s", logged)
+	}
+	huge, hugeSig := stripemock.Event(t, webhookSecret, "evt_huge", "customer.subscription.created", now,
+		map[string]any{"id": "sub_huge", "padding": strings.Repeat("x", membership.MaxWebhookBody)})
+	if r := s.hook(huge, hugeSig); r.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized body: %d", r.Status)
+	}
+	nothing("after refused deliveries")
+
+	for i := range 5 {
+		if r := s.hook(body, sig); r.Status != http.StatusOK {
+			t.Fatalf("delivery %d: %d %s", i+1, r.Status, r.Body)
+		}
+	}
+	if n := s.count("subscriptions", bson.M{}); n != 1 {
+		t.Fatalf("%d subscriptions after five deliveries of one event", n)
+	}
+	if n := s.count("stripe_events", bson.M{}); n != 1 {
+		t.Fatalf("%d events recorded after five deliveries of one event", n)
+	}
+	if r := minji.post("/groups/lounge/join", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("a paying member joining the lounge got %d: %s", r.Status, r.Body)
+	}
+	if r := minji.get("/groups/lounge"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Premium Lounge") {
+		t.Fatalf("lounge page: %d", r.Status)
+	}
+
+	other, otherSig := stripemock.Event(t, webhookSecret, "evt_other", "customer.created", now, map[string]any{"id": "cus_x", "object": "customer"})
+	if r := s.hook(other, otherSig); r.Status != http.StatusOK {
+		t.Fatalf("an event the site does not handle: %d", r.Status)
+	}
+}
+
+// A delivery that fails half-way answers 500, records nothing, and
+// Stripe's retry applies it whole.
+func TestStripeWebhookFailureIsRetried(t *testing.T) {
+	s, _ := premiumSite(t)
+	minji := s.signUp(t, "minji@example.com")
+	now := s.Clock.Now()
+	// A subscription document the code cannot read (a status that is a
+	// number) makes applying the event fail.
+	if _, err := s.DB.Collection("subscriptions").InsertOne(context.Background(), bson.M{"_id": "sub_minji", "status": 42}); err != nil {
+		t.Fatal(err)
+	}
+	sub := stripemock.Sub{ID: "sub_minji", Customer: "cus_minji", Account: string(minji.ID), Price: "price_premium_month",
+		Start: now, PeriodEnd: now.AddDate(0, 1, 0)}
+	body, sig := stripemock.Event(t, webhookSecret, "evt_1", "customer.subscription.created", now, sub.Object())
+	if r := s.hook(body, sig); r.Status != http.StatusInternalServerError {
+		t.Fatalf("failed delivery: %d", r.Status)
+	}
+	if n := s.count("stripe_events", bson.M{}); n != 0 {
+		t.Fatalf("a failed event was recorded as applied")
+	}
+	if _, err := s.DB.Collection("subscriptions").DeleteOne(context.Background(), bson.M{"_id": "sub_minji"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Clock.Advance(time.Hour) // Stripe retries later
+	if r := s.hook(body, sig); r.Status != http.StatusOK {
+		t.Fatalf("retry: %d", r.Status)
+	}
+	if e, _ := s.Membership.Entitlement(context.Background(), minji.ID); e.Tier.Key != "premium" {
+		t.Fatalf("after the retry: %+v", e)
+	}
+}
