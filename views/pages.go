@@ -62,6 +62,10 @@ type ProfileForm struct {
 type DeleteAccount struct {
 	Chrome Chrome
 	Errors map[string]string
+	// Billing says Stripe still bills a membership of the account: it
+	// is cancelled in the Portal first, so deleting never leaves a
+	// subscription charging nobody.
+	Billing bool
 }
 
 // Error is an error page: 403, 404, 429, 500 and the sign-in refusals.

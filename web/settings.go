@@ -101,10 +101,13 @@ func (s *server) exportData(c *fiber.Ctx) error {
 }
 
 func (s *server) showDeleteAccount(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, views.DeleteAccountPage(views.DeleteAccount{Chrome: s.chrome(c)}))
+	return render(c, fiber.StatusOK, views.DeleteAccountPage(views.DeleteAccount{Chrome: s.chrome(c), Billing: entitlement(c).Billing}))
 }
 
 func (s *server) deleteAccount(c *fiber.Ctx) error {
+	if entitlement(c).Billing {
+		return render(c, fiber.StatusConflict, views.DeleteAccountPage(views.DeleteAccount{Chrome: s.chrome(c), Billing: true}))
+	}
 	if c.FormValue("confirm") != "yes" {
 		return render(c, fiber.StatusUnprocessableEntity, views.DeleteAccountPage(views.DeleteAccount{
 			Chrome: s.chrome(c), Errors: map[string]string{"confirm": "validation.confirm.required"}}))

@@ -148,3 +148,34 @@ func TestStripeWebhookFailureIsRetried(t *testing.T) {
 		t.Fatalf("after the retry: %+v", e)
 	}
 }
+
+// Deleting the account while Stripe bills a membership is refused with
+// the way to cancel it: otherwise the card is charged for nobody.
+func TestDeleteAccountWhileBilledIsRefused(t *testing.T) {
+	s, _ := premiumSite(t)
+	minji := s.signUp(t, "minji@example.com")
+	now := s.Clock.Now()
+	sub := stripemock.Sub{ID: "sub_minji", Customer: "cus_minji", Account: string(minji.ID), Price: "price_premium_month",
+		Start: now, PeriodEnd: now.AddDate(0, 1, 0)}
+	if r := s.hook(stripemock.Event(t, webhookSecret, "evt_1", "customer.subscription.created", now, sub.Object())); r.Status != http.StatusOK {
+		t.Fatal(r.Status)
+	}
+	page := minji.get("/settings/delete")
+	mustContain(t, page.Body, "Stripe still bills", `action="/membership/portal"`)
+	if r := minji.post("/settings/delete", url.Values{"confirm": {"yes"}}); r.Status != http.StatusConflict {
+		t.Fatalf("delete while billed: %d", r.Status)
+	}
+	if n := s.count("accounts", bson.M{"_id": minji.ID, "deletedAt": bson.M{"$exists": true}}); n != 0 {
+		t.Fatal("the account was deleted while Stripe bills it")
+	}
+	sub.Status = "canceled"
+	if r := s.hook(stripemock.Event(t, webhookSecret, "evt_2", "customer.subscription.deleted", now.Add(time.Minute), sub.Object())); r.Status != http.StatusOK {
+		t.Fatal(r.Status)
+	}
+	if r := minji.post("/settings/delete", url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("delete once cancelled: %d %s", r.Status, r.Body)
+	}
+	if n := s.count("accounts", bson.M{"_id": minji.ID, "deletedAt": bson.M{"$exists": true}}); n != 1 {
+		t.Fatal("the account was not deleted once the membership was cancelled")
+	}
+}
