@@ -18,6 +18,7 @@ import (
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/ratelimit"
+	"fanclub/membership"
 )
 
 // errNotEmpty refuses to seed a database that is already in use.
@@ -102,10 +103,15 @@ func seedDemo(ctx context.Context, db *mongo.Database, now func() time.Time, log
 		return seedCounts{}, err
 	}
 	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://localhost"})
-	s := &seeder{au: au, cm: cm, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)),
+	ms := membership.New(db, membership.Config{WebhookSecret: seedWebhookSecret}, clock.Now, log)
+	if err := ms.EnsureIndexes(ctx); err != nil {
+		return seedCounts{}, err
+	}
+	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}})
+	s := &seeder{au: au, cm: cm, ms: ms, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)),
 		order: map[string][]int{}, made: map[string]seedIdea{}}
 	boardsFrom := func(context.Context) error { s.boardsFrom = s.clock.t; return nil }
-	for _, step := range []func(context.Context) error{s.accounts, s.groups, boardsFrom, s.feed, s.reports, s.ideas, s.events} {
+	for _, step := range []func(context.Context) error{s.accounts, s.memberships, s.groups, boardsFrom, s.feed, s.reports, s.ideas, s.events} {
 		if err := step(ctx); err != nil {
 			return s.n, err
 		}
@@ -134,6 +140,7 @@ func databaseEmpty(ctx context.Context, db *mongo.Database) (bool, error) {
 type seeder struct {
 	au     *auth.Service
 	cm     *community.Service
+	ms     *membership.Service
 	jobs   *jobs.Queue
 	clock  *seedClock
 	rng    *rand.Rand

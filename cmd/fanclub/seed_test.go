@@ -20,6 +20,7 @@ import (
 	"fanclub/community"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongotest"
+	"fanclub/membership"
 )
 
 func TestMain(m *testing.M) { os.Exit(mongotest.Main(m)) }
@@ -90,6 +91,7 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	}
 	checkIdeaBoards(t, db, start)
 	checkEvents(t, db, start)
+	checkMemberships(t, db)
 	// Dated over the last three weeks, none in the future.
 	for coll, field := range map[string]string{"posts": "createdAt", "comments": "createdAt", "reactions": "createdAt",
 		"ideas": "createdAt", "votes": "createdAt", "events": "createdAt", "rsvps": "at", "invitations": "at"} {
@@ -363,5 +365,69 @@ func TestReconcileRepairsDrift(t *testing.T) {
 	_ = db.Collection("groups").FindOne(ctx, bson.M{"_id": g.ID}).Decode(&after)
 	if after.Members != g.Members {
 		t.Errorf("members %d after reconcile, want %d", after.Members, g.Members)
+	}
+}
+
+// checkMemberships: every member of a premium group holds premium now,
+// through a paid, trial, grace, comp, gift or higher tier, and the
+// billing history has each kind.
+func checkMemberships(t *testing.T, db *mongo.Database) {
+	t.Helper()
+	ctx := context.Background()
+	ms := membership.New(db, membership.Config{}, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var groups []struct {
+		ID string `bson:"_id"`
+	}
+	cur, err := db.Collection("groups").Find(ctx, bson.M{"policy": community.JoinTier})
+	if err != nil || cur.All(ctx, &groups) != nil {
+		t.Fatal(err)
+	}
+	var gids bson.A
+	for _, g := range groups {
+		gids = append(gids, g.ID)
+	}
+	var rows []struct {
+		Account auth.AccountID `bson:"account"`
+	}
+	cur, err = db.Collection("group_members").Find(ctx, bson.M{"group": bson.M{"$in": gids}, "state": community.StateActive,
+		"role": community.RoleMember})
+	if err != nil || cur.All(ctx, &rows) != nil {
+		t.Fatal(err)
+	}
+	var ids []auth.AccountID
+	for _, r := range rows {
+		ids = append(ids, r.Account)
+	}
+	if len(ids) == 0 {
+		t.Fatal("nobody in the premium groups")
+	}
+	ents, err := ms.Entitlements(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := ms.Tiers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[membership.Source]int{}
+	for _, id := range ids {
+		e := ents[id]
+		if !e.Covers(all, "premium") {
+			t.Errorf("%s is in a premium group without premium: %+v", id, e)
+		}
+		sources[e.Source]++
+	}
+	t.Logf("premium group members by source: %v", sources)
+	for _, c := range []struct {
+		status membership.Status
+		want   int64
+	}{{membership.StatusActive, 10}, {membership.StatusTrialing, 2}, {membership.StatusPastDue, 1}, {membership.StatusCanceled, 2}} {
+		n, err := db.Collection("subscriptions").CountDocuments(ctx, bson.M{"status": c.status})
+		if err != nil || n != c.want {
+			t.Errorf("%s subscriptions: %d (%v), want %d", c.status, n, err, c.want)
+		}
+	}
+	if n, _ := db.Collection("comps").CountDocuments(ctx, bson.M{}); n != 4 {
+		t.Errorf("comps: %d, want 4", n)
 	}
 }

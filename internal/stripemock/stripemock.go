@@ -163,17 +163,27 @@ func Event(t testing.TB, secret, id, typ string, created time.Time, object any) 
 // EventVersion is Event in another API version.
 func EventVersion(t testing.TB, secret, id, typ string, created time.Time, object any, version string) ([]byte, string) {
 	t.Helper()
-	raw, err := json.Marshal(object)
+	body, sig, err := Signed(secret, id, typ, created, object, version)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := json.Marshal(map[string]any{
+	return body, sig
+}
+
+// Signed builds and signs an event outside a test: the demo seed replays
+// a club's billing history through the webhook handler with it.
+func Signed(secret, id, typ string, created time.Time, object any, version string) (body []byte, signature string, err error) {
+	raw, err := json.Marshal(object)
+	if err != nil {
+		return nil, "", err
+	}
+	body, err = json.Marshal(map[string]any{
 		"id": id, "object": "event", "type": typ, "api_version": version, "created": created.Unix(),
 		"livemode": false, "pending_webhooks": 1, "data": map[string]any{"object": json.RawMessage(raw)},
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, "", err
 	}
 	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: secret, Timestamp: time.Now()})
-	return signed.Payload, signed.Header
+	return signed.Payload, signed.Header, nil
 }
