@@ -2,9 +2,11 @@ package membership
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
 )
@@ -138,51 +140,34 @@ func (s *Service) Entitlement(ctx context.Context, id auth.AccountID) (Entitleme
 	return m[id], nil
 }
 
-// Entitlements returns the entitlement of each account, in three
-// queries whatever the number: the tiers (cached), the subscriptions and
-// the comps. Accounts with nothing are Free.
+// Entitlements returns the entitlement of each account, by _id lookups
+// only (see holderDoc): the account's subscription ids, each
+// subscription, and its comp. Accounts with nothing are Free.
 func (s *Service) Entitlements(ctx context.Context, ids []auth.AccountID) (map[auth.AccountID]Entitlement, error) {
 	out := make(map[auth.AccountID]Entitlement, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
 	all, err := s.Tiers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(all) == 0 { // nothing to hold: every account is free
-		for _, id := range ids {
-			out[id] = Entitlement{Tier: Free}
-		}
-		return out, nil
-	}
-	subs := map[auth.AccountID][]Subscription{}
-	cur, err := s.subs.Find(ctx, bson.M{"account": bson.M{"$in": ids}})
-	if err != nil {
-		return nil, err
-	}
-	var list []Subscription
-	if err := cur.All(ctx, &list); err != nil {
-		return nil, err
-	}
-	for _, sub := range list {
-		subs[sub.Account] = append(subs[sub.Account], sub)
-	}
-	comps := map[auth.AccountID]*Comp{}
-	cur, err = s.comps.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
-	if err != nil {
-		return nil, err
-	}
-	var cl []Comp
-	if err := cur.All(ctx, &cl); err != nil {
-		return nil, err
-	}
-	for i := range cl {
-		comps[cl[i].Account] = &cl[i]
-	}
 	now := s.now()
 	for _, id := range ids {
-		out[id] = entitle(now, s.cfg.Grace, all, subs[id], comps[id])
+		if len(all) == 0 { // no tier to hold: nothing to look up
+			out[id] = Entitlement{Tier: Free}
+			continue
+		}
+		subs, err := s.SubscriptionsOf(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var comp *Comp
+		var c Comp
+		err = s.comps.FindOne(ctx, bson.M{"_id": id}).Decode(&c)
+		if err == nil {
+			comp = &c
+		} else if !errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, err
+		}
+		out[id] = entitle(now, s.cfg.Grace, all, subs, comp)
 	}
 	return out, nil
 }

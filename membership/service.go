@@ -45,6 +45,7 @@ type Service struct {
 	tiers     *mongo.Collection
 	customers *mongo.Collection // stripe_customers: account ↔ Stripe customer
 	subs      *mongo.Collection // subscriptions
+	holders   *mongo.Collection // billing_accounts: each account's subscription ids, _id = account
 	comps     *mongo.Collection // comp memberships, _id = account
 	events    *mongo.Collection // stripe_events: the ids of applied events
 	stripe    *client.API       // nil when billing is off
@@ -66,6 +67,7 @@ func New(db *mongo.Database, cfg Config, now func() time.Time, log *slog.Logger)
 		tiers:     db.Collection("tiers"),
 		customers: db.Collection("stripe_customers"),
 		subs:      db.Collection("subscriptions"),
+		holders:   db.Collection("billing_accounts"),
 		comps:     db.Collection("comps"),
 		events:    db.Collection("stripe_events"),
 		cfg:       cfg,
@@ -108,9 +110,6 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 	// Not unique: stripe-mock gives every customer the same id. Stripe
 	// never does, and the account is the _id.
 	if _, err := s.customers.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "customer", Value: 1}}}); err != nil {
-		return err
-	}
-	if _, err := s.subs.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "account", Value: 1}}}); err != nil {
 		return err
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
 )
@@ -126,15 +127,48 @@ func (s *Service) applyChange(ctx context.Context, c change) (bool, error) {
 	return false, fmt.Errorf("%w: %s", errRaced, c.sub)
 }
 
+// holderDoc lists an account's subscriptions, so that every request's
+// entitlement is found by _id lookups alone: the embedded server reads a
+// whole collection for any other query (210 ms with 2,000 subscriptions
+// against under 1 ms by _id; see bench/README.md). Ids are only ever
+// added, so concurrent and out-of-order events cannot undo one another.
+type holderDoc struct {
+	Account auth.AccountID `bson:"_id"`
+	Subs    []string       `bson:"subs"`
+}
+
+// hold records that the subscription belongs to the account. It runs
+// before the subscription is stored, so a subscription is never stored
+// without its account knowing of it.
+func (s *Service) hold(ctx context.Context, id auth.AccountID, sub string) error {
+	_, err := s.holders.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$addToSet": bson.M{"subs": sub}}, options.Update().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) { // a concurrent first upsert: now it exists
+		_, err = s.holders.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$addToSet": bson.M{"subs": sub}})
+	}
+	return err
+}
+
 // SubscriptionsOf returns an account's subscriptions, newest first.
 func (s *Service) SubscriptionsOf(ctx context.Context, id auth.AccountID) ([]Subscription, error) {
-	cur, err := s.subs.Find(ctx, bson.M{"account": id})
-	if err != nil {
+	var h holderDoc
+	err := s.holders.FindOne(ctx, bson.M{"_id": id}).Decode(&h)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
-	var list []Subscription
-	if err := cur.All(ctx, &list); err != nil {
-		return nil, err
+	list := make([]Subscription, 0, len(h.Subs))
+	for _, sid := range h.Subs {
+		var sub Subscription
+		err := s.subs.FindOne(ctx, bson.M{"_id": sid}).Decode(&sub)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue // held, then never stored: the event was ignored or failed
+		} else if err != nil {
+			return nil, err
+		}
+		if sub.Account == id {
+			list = append(list, sub)
+		}
 	}
 	sortSubs(list)
 	return list, nil

@@ -138,6 +138,9 @@ func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, 
 	if err != nil || account == "" {
 		return "no account of this site", err
 	}
+	if err := s.hold(ctx, account, obj.ID); err != nil {
+		return "", err
+	}
 	stored, err := s.applyChange(ctx, change{sub: obj.ID, event: ev.ID, created: ev.Created,
 		first: ev.Type == "customer.subscription.created",
 		apply: func(d *Subscription) bool {
@@ -212,6 +215,9 @@ func (s *Service) onInvoice(ctx context.Context, ev stripe.Event) (string, error
 	account, err := s.accountFor(ctx, meta, customer)
 	if err != nil || account == "" {
 		return "no account of this site", err
+	}
+	if err := s.hold(ctx, account, inv.Subscription.ID); err != nil {
+		return "", err
 	}
 	paid := ev.Type == "invoice.paid"
 	var graceUntil time.Time
