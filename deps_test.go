@@ -41,6 +41,8 @@ func forbidden(pkg, imp string) string {
 		return "Fiber stays in web (and cmd)"
 	case strings.HasPrefix(imp, "github.com/a-h/templ") && from != "views" && from != "web":
 		return "templ stays in views and web"
+	case strings.HasPrefix(imp, "github.com/stripe/") && from != "membership" && from != "internal" && from != "cmd":
+		return "Stripe's client stays in membership (web asks membership)"
 	}
 	return ""
 }
@@ -76,6 +78,7 @@ func TestImportRulesCatchForbiddenEdges(t *testing.T) {
 		{"fanclub/views", "fanclub/web"},
 		{"fanclub/auth", "github.com/gofiber/fiber/v2"},
 		{"fanclub/auth", "github.com/a-h/templ"},
+		{"fanclub/web", "github.com/stripe/stripe-go/v76"},
 		{"fanclub/internal/mongodb", "fanclub/auth"},
 		{"fanclub/web", "fanclub/cmd/fanclub"},
 	} {
