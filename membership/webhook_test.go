@@ -1,15 +1,12 @@
 package membership_test
 
 import (
-	"strconv"
 	"testing"
 	"time"
 
 	"fanclub/internal/stripemock"
 	"fanclub/membership"
 )
-
-func fmtInt(n int) string { return strconv.Itoa(n) }
 
 func TestSubscriptionCreatedGivesTheTier(t *testing.T) {
 	r := newRig(t)
