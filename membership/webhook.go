@@ -246,6 +246,9 @@ func (s *Service) onInvoice(ctx context.Context, ev stripe.Event) (string, error
 			graceUntil = d.PastDueSince.Add(s.cfg.Grace)
 			return true
 		}})
+	if err == nil && !stored && !paid {
+		err = s.retellPastDue(ctx, ev.ID, inv.Subscription.ID, account)
+	}
 	if err != nil || !stored {
 		return outOfOrder(stored), err
 	}
