@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson/primitive"
 
 	"fanclub/auth"
+	"fanclub/internal/jobs"
 	"fanclub/internal/stripemock"
 	"fanclub/membership"
 )
@@ -491,5 +493,34 @@ func TestWebhookUnhandledTypeIsRecordedAndIgnored(t *testing.T) {
 	}
 	if res := r.mustDeliver("evt_1", "customer.created", r.clock.Now(), map[string]any{"id": "cus_1"}); !res.Replay {
 		t.Errorf("second delivery: %+v", res)
+	}
+}
+
+// TestWebhookRetriedAfterAFailureStillMails: when the mail job cannot be
+// queued, the delivery fails (Stripe retries) though the past-due state
+// is stored; the retry must queue the mail, not take the stored state
+// for a finished delivery.
+func TestWebhookRetriedAfterAFailureStillMails(t *testing.T) {
+	r := newRig(t)
+	m := r.member("minji@example.com")
+	sub := r.premiumSub("sub_1", m.ID)
+	r.mustDeliver("evt_1", "customer.subscription.created", r.clock.Now(), sub.Object())
+	r.clock.Add(time.Hour)
+
+	// A queue on a database the server refuses to create: every enqueue fails.
+	broken := jobs.New(r.db.Client().Database("no$such$database"), r.clock.Now, slog.New(slog.DiscardHandler))
+	r.m.Deliver(membership.Delivery{Jobs: broken, Accounts: r.auth, Mail: r.inbox})
+	if _, err := r.deliver("evt_2", "invoice.payment_failed", r.clock.Now(), failedInvoice("in_1", sub).Object()); err == nil {
+		t.Fatal("the delivery succeeded without queueing its mail")
+	}
+	if n := r.count("stripe_events", bson.M{"_id": "evt_2"}); n != 0 {
+		t.Fatalf("the failed delivery was recorded")
+	}
+
+	r.m.Deliver(membership.Delivery{Jobs: r.jobs, Accounts: r.auth, Mail: r.inbox})
+	r.clock.Add(time.Minute) // Stripe's retry
+	r.mustDeliver("evt_2", "invoice.payment_failed", r.clock.Now().Add(-time.Minute), failedInvoice("in_1", sub).Object())
+	if n := r.runJobs(); n != 1 || len(r.inbox.Mails()) != 1 {
+		t.Errorf("after the retry: ran %d jobs, sent %d mails; want 1 and 1", n, len(r.inbox.Mails()))
 	}
 }
