@@ -524,3 +524,40 @@ func TestWebhookRetriedAfterAFailureStillMails(t *testing.T) {
 		t.Errorf("after the retry: ran %d jobs, sent %d mails; want 1 and 1", n, len(r.inbox.Mails()))
 	}
 }
+
+// TestWebhookFollowsASubscriptionOnAnOldPrice: an admin gives the tier a
+// new price; members who subscribed at the old one keep their tier, and
+// their subscriptions still follow Stripe, so a cancellation ends them.
+func TestWebhookFollowsASubscriptionOnAnOldPrice(t *testing.T) {
+	r := newRig(t)
+	m := r.member("minji@example.com")
+	sub := r.premiumSub("sub_1", m.ID)
+	now := r.clock.Now()
+	r.mustDeliver("evt_1", "customer.subscription.created", now, sub.Object())
+	if _, err := r.m.SaveTier(r.ctx, r.admin, "premium", membership.TierInput{Name: "Premium", Rank: "1",
+		MonthlyPrice: "price_premium_month_2027", YearlyPrice: "price_premium_year"}); err != nil {
+		t.Fatal(err)
+	}
+
+	cancelling := sub
+	cancelling.CancelAtPeriodEnd = true
+	r.mustDeliver("evt_2", "customer.subscription.updated", now.Add(time.Hour), cancelling.Object())
+	if e := r.entitlement(m.ID); e.Tier.Key != "premium" || e.Source != membership.SourcePaid || e.Renews {
+		t.Errorf("cancelling at the old price: %+v, want premium, not renewing", e)
+	}
+	ended := sub
+	ended.Status = "canceled"
+	r.mustDeliver("evt_3", "customer.subscription.deleted", now.Add(2*time.Hour), ended.Object())
+	if s := r.subscription("sub_1"); s.Status != membership.StatusCanceled || s.Tier != "premium" {
+		t.Errorf("stored %s of %q, want canceled premium", s.Status, s.Tier)
+	}
+	if e := r.entitlement(m.ID); e.Premium() || e.Billing {
+		t.Errorf("after the old price's subscription was deleted: %+v", e)
+	}
+
+	// A subscription at that price the site never stored stays foreign.
+	other := r.premiumSub("sub_2", r.member("jun@example.com").ID)
+	if res := r.mustDeliver("evt_4", "customer.subscription.created", now, other.Object()); res.Ignored == "" {
+		t.Errorf("a new subscription at a price no tier has applied: %+v", res)
+	}
+}
