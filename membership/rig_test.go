@@ -2,6 +2,7 @@ package membership_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -194,4 +195,13 @@ func (r *rig) runJobs() int {
 		r.t.Fatal(err)
 	}
 	return n
+}
+
+// show is an entitlement in a line, for failures.
+func show(e membership.Entitlement) string {
+	s := fmt.Sprintf("tier %q source %q", e.Tier.Key, e.Source)
+	if !e.Until.IsZero() {
+		s += " until " + e.Until.UTC().Format(time.RFC3339)
+	}
+	return s + fmt.Sprintf(" renews %v billing %v", e.Renews, e.Billing)
 }

@@ -63,7 +63,7 @@ func TestWebhookSameEventFiveTimesHasOneEffect(t *testing.T) {
 	}
 	e := r.entitlement(m.ID)
 	if e.Tier.Key != "premium" || e.Source != membership.SourcePaid || !e.Renews || !e.Until.Equal(sub.PeriodEnd) || !e.Billing {
-		t.Errorf("entitlement = %+v", e)
+		t.Errorf("entitlement = %s", show(e))
 	}
 
 	// Five deliveries of one failed payment queue one mail.
@@ -105,14 +105,14 @@ func TestWebhookForgedSignatureChangesNothing(t *testing.T) {
 	}
 	r.assertNothingStored()
 	if e := r.entitlement(m.ID); e.Premium() {
-		t.Errorf("forged events gave %+v", e)
+		t.Errorf("forged events gave %s", show(e))
 	}
 	// The genuine delivery still applies: nothing above was recorded.
 	if res, err := r.m.HandleWebhook(r.ctx, body, sig); err != nil || res.Replay || res.Ignored != "" {
 		t.Fatalf("genuine delivery: %+v, %v", res, err)
 	}
 	if e := r.entitlement(m.ID); !e.Premium() {
-		t.Errorf("genuine event gave %+v", e)
+		t.Errorf("genuine event gave %s", show(e))
 	}
 }
 
@@ -130,7 +130,7 @@ func TestWebhookInAnotherAPIVersionIsRefused(t *testing.T) {
 		t.Fatalf("the refused event was recorded: %+v", res)
 	}
 	if e := r.entitlement(m.ID); !e.Premium() {
-		t.Errorf("entitlement = %+v", e)
+		t.Errorf("entitlement = %s", show(e))
 	}
 }
 
@@ -161,7 +161,7 @@ func TestWebhookDeletedThenLateUpdatedStaysCancelled(t *testing.T) {
 		t.Errorf("stored %s after %s, want canceled after evt_3", s.Status, s.LastEventID)
 	}
 	if e := r.entitlement(m.ID); e.Premium() || e.Billing {
-		t.Errorf("after deleted + late updated: %+v", e)
+		t.Errorf("after deleted + late updated: %s", show(e))
 	}
 
 	// Nothing newer revives it either: a final invoice paid, or failed,
@@ -174,7 +174,7 @@ func TestWebhookDeletedThenLateUpdatedStaysCancelled(t *testing.T) {
 		t.Errorf("after invoices following the deletion: stored %s", s.Status)
 	}
 	if e := r.entitlement(m.ID); e.Premium() || e.Billing || r.count("jobs", bson.M{}) != 0 {
-		t.Errorf("after invoices following the deletion: %+v, %d jobs", e, r.count("jobs", bson.M{}))
+		t.Errorf("after invoices following the deletion: %s, %d jobs", show(e), r.count("jobs", bson.M{}))
 	}
 }
 
@@ -195,7 +195,7 @@ func TestWebhookOlderCreatedAfterNewerUpdatedKeepsTheNewer(t *testing.T) {
 	}
 	e := r.entitlement(m.ID)
 	if e.Renews || !e.Until.Equal(newer.PeriodEnd) {
-		t.Errorf("entitlement = %+v, want the yearly period, not renewing", e)
+		t.Errorf("entitlement = %s, want the yearly period, not renewing", show(e))
 	}
 
 	// In the same second, created is still the first event: it never
@@ -225,7 +225,7 @@ func TestWebhookPaymentFailedGraceThenLapse(t *testing.T) {
 	e := r.entitlement(m.ID)
 	until := failed.Add(membership.DefaultGrace)
 	if e.Tier.Key != "premium" || e.Source != membership.SourceGrace || !e.Until.Equal(until) || e.Renews {
-		t.Fatalf("after the failure: %+v, want premium in grace until %v", e, until)
+		t.Fatalf("after the failure: %s, want premium in grace until %v", show(e), until)
 	}
 	if n := r.runJobs(); n != 1 {
 		t.Fatalf("%d jobs ran, want the past-due mail", n)
@@ -246,7 +246,7 @@ func TestWebhookPaymentFailedGraceThenLapse(t *testing.T) {
 	r.clock.Add(until.Sub(r.clock.Now()))
 	e = r.entitlement(m.ID)
 	if e.Premium() || e.Source != membership.SourceNone || !e.Billing {
-		t.Errorf("at the end of grace: %+v, want free, still billed", e)
+		t.Errorf("at the end of grace: %s, want free, still billed", show(e))
 	}
 	// The second failure's mail comes due after the grace: nobody is told
 	// of an access that has already lapsed.
@@ -269,7 +269,7 @@ func TestWebhookPaidWithinGraceRestoresPaid(t *testing.T) {
 
 	e := r.entitlement(m.ID)
 	if e.Source != membership.SourcePaid || e.Tier.Key != "premium" || !e.Until.Equal(paid.PeriodEnd) || !e.Renews {
-		t.Errorf("after paying: %+v, want paid until %v", e, paid.PeriodEnd)
+		t.Errorf("after paying: %s, want paid until %v", show(e), paid.PeriodEnd)
 	}
 	if s := r.subscription("sub_1"); s.Status != membership.StatusActive || !s.PastDueSince.IsZero() {
 		t.Errorf("stored %s, past due since %v", s.Status, s.PastDueSince)
@@ -281,7 +281,7 @@ func TestWebhookPaidWithinGraceRestoresPaid(t *testing.T) {
 	// Past the grace the old failure changes nothing.
 	r.clock.Add(10 * 24 * time.Hour)
 	if e := r.entitlement(m.ID); e.Source != membership.SourcePaid {
-		t.Errorf("ten days on: %+v", e)
+		t.Errorf("ten days on: %s", show(e))
 	}
 }
 
@@ -317,7 +317,7 @@ func TestWebhookForeignPriceIsIgnored(t *testing.T) {
 		t.Errorf("%d events recorded as ignored, want 3", n)
 	}
 	if e := r.entitlement(m.ID); e.Premium() || e.Billing {
-		t.Errorf("entitlement = %+v", e)
+		t.Errorf("entitlement = %s", show(e))
 	}
 }
 
@@ -342,14 +342,14 @@ func TestWebhookCustomerLinkedAtCheckout(t *testing.T) {
 		t.Errorf("stored for %q, want %q", s.Account, m.ID)
 	}
 	if e := r.entitlement(m.ID); e.Source != membership.SourcePaid {
-		t.Errorf("entitlement = %+v", e)
+		t.Errorf("entitlement = %s", show(e))
 	}
 	sub8 := stripemock.Sub{ID: "sub_8", Customer: "cus_8", Price: "price_premium_month", Start: now, PeriodEnd: now.AddDate(0, 1, 0)}
 	if res := r.mustDeliver("evt_4", "customer.subscription.created", now, sub8.Object()); res.Ignored == "" {
 		t.Errorf("the unlinked customer's subscription applied: %+v", res)
 	}
 	if e := r.entitlement(other.ID); e.Premium() {
-		t.Errorf("other's entitlement = %+v", e)
+		t.Errorf("other's entitlement = %s", show(e))
 	}
 }
 
@@ -475,7 +475,7 @@ func TestWebhookForAnAccountNotYetKnown(t *testing.T) {
 	}
 	e := r.entitlement(future)
 	if e.Tier.Key != "premium" || e.Source != membership.SourcePaid {
-		t.Errorf("entitlement of %s = %+v", future, e)
+		t.Errorf("entitlement of %s = %s", future, show(e))
 	}
 }
 
@@ -543,7 +543,7 @@ func TestWebhookFollowsASubscriptionOnAnOldPrice(t *testing.T) {
 	cancelling.CancelAtPeriodEnd = true
 	r.mustDeliver("evt_2", "customer.subscription.updated", now.Add(time.Hour), cancelling.Object())
 	if e := r.entitlement(m.ID); e.Tier.Key != "premium" || e.Source != membership.SourcePaid || e.Renews {
-		t.Errorf("cancelling at the old price: %+v, want premium, not renewing", e)
+		t.Errorf("cancelling at the old price: %s, want premium, not renewing", show(e))
 	}
 	ended := sub
 	ended.Status = "canceled"
@@ -552,7 +552,7 @@ func TestWebhookFollowsASubscriptionOnAnOldPrice(t *testing.T) {
 		t.Errorf("stored %s of %q, want canceled premium", s.Status, s.Tier)
 	}
 	if e := r.entitlement(m.ID); e.Premium() || e.Billing {
-		t.Errorf("after the old price's subscription was deleted: %+v", e)
+		t.Errorf("after the old price's subscription was deleted: %s", show(e))
 	}
 
 	// A subscription at that price the site never stored stays foreign.
