@@ -96,6 +96,9 @@ func entitle(now time.Time, grace time.Duration, all []Tier, subs []Subscription
 				consider(Entitlement{Tier: t, Source: SourceTrial, Until: until, Renews: !sub.CancelAtPeriodEnd})
 			}
 		case StatusActive:
+			if sub.CancelAtPeriodEnd && !sub.PeriodEnd.IsZero() && !sub.PeriodEnd.After(now) {
+				continue // Stripe ended it then; its .deleted event may still be on the way
+			}
 			consider(Entitlement{Tier: t, Source: SourcePaid, Until: sub.PeriodEnd, Renews: !sub.CancelAtPeriodEnd})
 		case StatusPastDue:
 			if until := sub.PastDueSince.Add(grace); until.After(now) {

@@ -128,7 +128,9 @@ func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, 
 		}
 	}
 	if item == nil {
-		return "no price of this site's tiers", nil
+		if item, tier, err = s.knownItem(ctx, obj); err != nil || item == nil {
+			return "no price of this site's tiers", err
+		}
 	}
 	customer := ""
 	if obj.Customer != nil {
@@ -173,6 +175,30 @@ func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, 
 		return outOfOrder(stored), err
 	}
 	return "", nil
+}
+
+// knownItem is the item of a subscription the site stored before its
+// price left the tiers (an admin gave the tier a new price), with the
+// tier it was bought at: it still follows Stripe, so cancelling it ends
+// it. A subscription the site never stored gives nil: foreign.
+func (s *Service) knownItem(ctx context.Context, obj stripe.Subscription) (*stripe.SubscriptionItem, Tier, error) {
+	var known Subscription
+	err := s.subs.FindOne(ctx, bson.M{"_id": obj.ID}).Decode(&known)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, Tier{}, nil
+	} else if err != nil {
+		return nil, Tier{}, err
+	}
+	if obj.Items == nil {
+		return nil, Tier{}, nil
+	}
+	var item *stripe.SubscriptionItem
+	for _, it := range obj.Items.Data {
+		if it.Price != nil && (item == nil || it.Price.ID == known.Price) {
+			item = it
+		}
+	}
+	return item, Tier{Key: known.Tier}, nil
 }
 
 // onInvoice applies a paid or failed invoice to its subscription: paid
@@ -252,6 +278,9 @@ func (s *Service) onInvoice(ctx context.Context, ev stripe.Event) (string, error
 			graceUntil = d.PastDueSince.Add(s.cfg.Grace)
 			return true
 		}})
+	if err == nil && !stored && !paid {
+		err = s.retellPastDue(ctx, ev.ID, inv.Subscription.ID, account)
+	}
 	if err != nil || !stored {
 		return outOfOrder(stored), err
 	}
