@@ -152,6 +152,10 @@ func dateIn(ch Chrome, t time.Time) string {
 	return DateOf(ch.Locale, t.In(loc))
 }
 
+// lastDay is the last day of a comp, which ends as that day does: its
+// end is the next midnight.
+func lastDay(ch Chrome, end time.Time) string { return dateIn(ch, end.Add(-time.Second)) }
+
 // planText says why and until when the viewer holds their tier.
 func planText(ctx context.Context, ch Chrome) string {
 	e := ch.Entitlement
@@ -170,7 +174,7 @@ func planText(ctx context.Context, ch Chrome) string {
 		if e.Until.IsZero() {
 			return T(ctx, "pricing.plan."+string(e.Source)+"_forever")
 		}
-		return T(ctx, "pricing.plan."+string(e.Source), "date", date)
+		return T(ctx, "pricing.plan."+string(e.Source), "date", lastDay(ch, e.Until))
 	}
 	return T(ctx, "pricing.plan.free")
 }
@@ -198,6 +202,8 @@ func subscriberDate(ctx context.Context, ch Chrome, r SubscriberRow) string {
 		return T(ctx, "subscribers.no_end")
 	case r.Renews:
 		return T(ctx, "subscribers.renews", "date", dateIn(ch, r.Date))
+	case r.Subscription == "": // a comp
+		return T(ctx, "subscribers.until", "date", lastDay(ch, r.Date))
 	}
 	return T(ctx, "subscribers.until", "date", dateIn(ch, r.Date))
 }

@@ -35,18 +35,18 @@ import (
 // site is one running fanclub on a fresh embedded database, listening on
 // loopback, with an in-process OpenID Connect provider configured.
 type site struct {
-	t         *testing.T
-	URL       string // base URL, e.g. http://127.0.0.1:41234
-	DB        *mongo.Database
-	Auth      *auth.Service
+	t          *testing.T
+	URL        string // base URL, e.g. http://127.0.0.1:41234
+	DB         *mongo.Database
+	Auth       *auth.Service
 	Community  *community.Service
 	Membership *membership.Service
 	Stripe     *stripemock.Recorder // the calls made to stripe-mock (with siteOptions.stripe)
 	App        *fiber.App
-	OIDC      *mockoidc.MockOIDC
-	Outbox    *outbox
-	Clock     *clock
-	Jobs      *jobs.Queue // tests drain it with Jobs.RunDue
+	OIDC       *mockoidc.MockOIDC
+	Outbox     *outbox
+	Clock      *clock
+	Jobs       *jobs.Queue // tests drain it with Jobs.RunDue
 }
 
 // clock is the site's time, which a test may move forward.
