@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"fanclub/auth"
 	"fanclub/internal/stripemock"
 	"fanclub/membership"
@@ -313,4 +315,33 @@ func TestGraceBanner(t *testing.T) {
 	inv.ID, inv.AmountPaid = "in_2", 9900
 	b.deliver(t, "evt_paid", "invoice.paid", failed.Add(time.Hour), inv.Object())
 	mustNotContain(t, member.follow("/groups?lang=en").Body, `data-testid="grace-banner"`)
+}
+
+// TestBrowserBillingPagesFitAPhone opens the membership pages, the
+// past-due banner on them, in a phone-sized Chromium: nothing scrolls
+// sideways.
+func TestBrowserBillingPagesFitAPhone(t *testing.T) {
+	s := newSite(t, siteOptions{stripe: true})
+	tab := brOpen(t, 1)
+	tab.brSignIn(s, "owner@example.com") // the first account owns the site
+	b := billing{site: s}
+	owner, err := s.Auth.AccountByEmail(context.Background(), "owner@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.owner.ID = owner.ID
+	b.saveTier(t, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", Perks: "Members-only groups",
+		MonthlyPrice: "price_premium_month", YearlyPrice: "price_premium_year", TrialDays: "14"})
+	b.saveTier(t, membership.TierInput{Key: "vip", Name: "VIP", Rank: "2", Description: "For our closest friends."})
+	sub := b.subscribe(t, "sub_owner", owner.ID)
+	b.deliver(t, "evt_failed", "invoice.payment_failed", s.Clock.Now().Add(time.Minute), stripemock.Invoice{ID: "in_1",
+		Subscription: sub.ID, Customer: sub.Customer, Account: string(owner.ID), Price: sub.Price, PeriodEnd: sub.PeriodEnd}.Object())
+
+	for _, path := range []string{"/pricing", "/pricing?lang=ko", "/admin/subscribers", "/admin/tiers", "/admin/tiers/new?lang=en"} {
+		tab.do("open "+path,
+			chromedp.Navigate(s.URL+path),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid="grace-banner"]`)),
+		)
+		tab.noSideScroll(path)
+	}
 }
