@@ -45,6 +45,10 @@ const (
 	AuditEventEdit     AuditAction = "event.edit"
 	AuditEventCancel   AuditAction = "event.cancel"
 	AuditEventInvite   AuditAction = "event.invite"
+	// Site staff's actions on paid memberships, which membership
+	// performs and the web layer logs here with RecordSiteAction.
+	AuditCompGrant  AuditAction = "membership.comp"
+	AuditCompRevoke AuditAction = "membership.revoke"
 )
 
 // AuditEntry is one logged action: who did what, to what, when and why.
@@ -84,12 +88,24 @@ func (s *Service) record(ctx context.Context, a Actor, g GroupID, action AuditAc
 	}
 }
 
+// RecordSiteAction logs an action site staff took outside any group,
+// such as granting a comp membership: the change itself was made by
+// another package, and the site's audit log is here. Only site staff's
+// actions are logged.
+func (s *Service) RecordSiteAction(ctx context.Context, a Actor, action AuditAction, kind, target, subject, reason string) error {
+	if !a.SiteStaff() {
+		return ErrForbidden
+	}
+	s.record(ctx, a, "", action, kind, target, subject, reason)
+	return nil
+}
+
 // AuditActions lists every action, for the log's filter.
 var AuditActions = []AuditAction{AuditGroupCreate, AuditGroupEdit, AuditJoinApprove, AuditJoinDecline, AuditInvite,
 	AuditRoleChange, AuditMute, AuditUnmute, AuditBan, AuditUnban, AuditHide, AuditRestore, AuditDelete, AuditApprove,
 	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink,
 	AuditIdeaStatus, AuditIdeaRespond, AuditIdeaMerge, AuditIdeaTags, AuditEventCreate, AuditEventEdit, AuditEventCancel,
-	AuditEventInvite}
+	AuditEventInvite, AuditCompGrant, AuditCompRevoke}
 
 // AuditFilter narrows the log to one action or one actor, older than a
 // cursor.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fanclub/auth"
+	"fanclub/membership"
 )
 
 // Chrome is what the frame of every page needs. The web layer builds it
@@ -19,6 +20,9 @@ type Chrome struct {
 	// Zone is the viewer's time zone, chosen or the browser's; nil when
 	// unknown, and times show in their own zone.
 	Zone *time.Location
+	// Entitlement is the viewer's tier and why they hold it (free when
+	// signed out), for the pricing page and the past-due banner.
+	Entitlement membership.Entitlement
 }
 
 // LangURL is the switcher's link to this page in language l.

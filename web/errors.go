@@ -7,6 +7,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/membership"
 	"fanclub/views"
 )
 
@@ -69,8 +70,20 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, key = fiber.StatusConflict, "error.conflict"
 	case errors.As(err, new(community.ValidationError)):
 		status, key = fiber.StatusBadRequest, "error.bad_request"
+	case errors.As(err, new(membership.ValidationError)):
+		status, key = fiber.StatusBadRequest, "error.bad_request"
+	case errors.Is(err, membership.ErrNotFound):
+		status, key = fiber.StatusNotFound, "error.404"
+	case errors.Is(err, membership.ErrForbidden):
+		status, key = fiber.StatusForbidden, "error.403"
+	case errors.Is(err, membership.ErrNotForSale):
+		status, key, retry = fiber.StatusNotFound, "pricing.error.not_for_sale", "/pricing"
+	case errors.Is(err, membership.ErrBillingOff):
+		status, key, retry = fiber.StatusServiceUnavailable, "pricing.error.billing_off", "/pricing"
+	case errors.Is(err, membership.ErrStripe): // membership logged Stripe's answer
+		status, key, retry = fiber.StatusBadGateway, "pricing.error.stripe", "/pricing"
 	}
-	if status >= 500 && status != fiber.StatusBadGateway {
+	if status >= 500 && status != fiber.StatusBadGateway && !errors.Is(err, membership.ErrBillingOff) {
 		s.log.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	c.Response().ResetBody()

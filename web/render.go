@@ -12,7 +12,8 @@ import (
 
 // chrome builds what every page's frame needs, once per request.
 func (s *server) chrome(c *fiber.Ctx) views.Chrome {
-	ch := views.Chrome{Viewer: viewer(c), Locale: views.LocaleOf(c.UserContext()), Path: s.switcherPath(c), Zone: s.viewerZone(c)}
+	ch := views.Chrome{Viewer: viewer(c), Locale: views.LocaleOf(c.UserContext()), Path: s.switcherPath(c), Zone: s.viewerZone(c),
+		Entitlement: entitlement(c).Entitlement}
 	if sess, _, ok := session(c); ok {
 		ch.CSRF = sess.CSRF
 	}

@@ -29,6 +29,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/groups/new", s.requireSignedIn, s.showNewGroup) // before /groups/:slug
 	app.Get("/groups/:slug", s.showGroup)
 	app.Get("/invite/:token", s.showInvite)
+	app.Get("/pricing", s.showPricing)
+	app.Get("/membership/cancelled", s.showCheckoutCancelled)
 
 	// Signed-in members.
 	app.Post("/signout/everywhere", s.requireSignedIn, s.signOutEverywhere)
@@ -47,6 +49,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/calendar/:token", s.calendarFeed) // the token is the credential: calendar apps send no cookie
 	app.Get("/notifications", s.requireSignedIn, s.showNotifications)
 	app.Post("/notifications/read", s.requireSignedIn, s.readNotifications)
+	app.Post("/membership/checkout", s.requireSignedIn, s.checkout) // tier, interval=month|year
+	app.Post("/membership/portal", s.requireSignedIn, s.openPortal)
+	app.Get("/membership/welcome", s.requireSignedIn, s.showWelcome)
 
 	// Groups: every handler asks community for the actor's standing, so
 	// a stranger gets a 404 wherever the group or its content is private.
@@ -131,4 +136,15 @@ func (s *server) routes(app *fiber.App) {
 	group.Post("/reports/:target/dismiss", s.dismissReports)
 	app.Get("/moderation", s.requireSignedIn, s.showSiteModeration)
 	app.Get("/moderation/audit", s.requireSignedIn, s.showSiteAudit)
+
+	// Site staff: tiers, subscribers and comp memberships.
+	admin := app.Group("/admin", s.requireSignedIn, s.requireSiteStaff)
+	admin.Get("/tiers", s.showTiers)
+	admin.Post("/tiers", s.createTier)
+	admin.Get("/tiers/new", s.showNewTier)
+	admin.Get("/tiers/:key/edit", s.showEditTier)
+	admin.Post("/tiers/:key", s.updateTier)
+	admin.Get("/subscribers", s.showSubscribers) // ?tier=&status=
+	admin.Post("/comps", s.grantComp)
+	admin.Post("/comps/:account/revoke", s.revokeComp) // confirm=1
 }

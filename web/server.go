@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -65,7 +66,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	}
 	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
 		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
-		csp: contentSecurityPolicy(d.Auth.FormTargets())}
+		csp: contentSecurityPolicy(formTargets(d))}
 	fc := fiber.Config{
 		AppName:               "fanclub",
 		ErrorHandler:          s.handleError,
@@ -97,9 +98,20 @@ func parseProxies(list []string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
+// formTargets are the other origins a form's answer may redirect to:
+// the sign-in providers, and Stripe's Checkout and Portal while billing
+// is on. (A STRIPE_API_BASE such as stripe-mock needs nothing more: its
+// pages are never opened.)
+func formTargets(d Deps) []string {
+	if d.Membership.BillingOn() {
+		return slices.Concat(d.Auth.FormTargets(), stripeFormTargets())
+	}
+	return d.Auth.FormTargets()
+}
+
 // contentSecurityPolicy allows no inline script or style. Forms post to
 // this site only, and may redirect to the sign-in providers (linking a
-// provider starts from a form).
+// provider starts from a form) and to Stripe.
 func contentSecurityPolicy(formTargets []string) string {
 	return "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; " +
 		"object-src 'none'; base-uri 'none'; form-action " + strings.Join(append([]string{"'self'"}, formTargets...), " ") +
