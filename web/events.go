@@ -326,7 +326,7 @@ func (s *server) calendarFeed(c *fiber.Ctx) error {
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	b, err := s.community.CalendarFeed(c.UserContext(), token, s.origin)
+	b, err := s.community.CalendarFeed(c.UserContext(), token, s.origin, s.tiersOf)
 	if err != nil {
 		return err
 	}
