@@ -51,8 +51,9 @@ type GroupMember struct {
 	JoinedAt    time.Time // when the state last changed
 }
 
-// Standing is what one actor may do in one group, decided from the group
-// and their membership. Every read and write in the group asks it.
+// Standing is what one actor may do in one group, decided from the group,
+// their membership of it and, for a tier group, the tiers they hold now.
+// Every read and write in the group asks it.
 type Standing struct {
 	Group  Group
 	Member GroupMember
