@@ -1,6 +1,7 @@
 package community
 
 import (
+	"context"
 	"slices"
 
 	"fanclub/auth"
@@ -21,6 +22,12 @@ type Actor struct {
 func (a Actor) HasTier(key string) bool {
 	return key == "" || slices.Contains(a.Tiers, key)
 }
+
+// TiersOf tells the keys of the tiers each account's entitlement
+// includes now, as Actor.Tiers does for the actor. Community cannot ask
+// membership itself; the web layer passes one in where a call judges
+// people other than the actor.
+type TiersOf func(ctx context.Context, ids []auth.AccountID) (map[auth.AccountID][]string, error)
 
 // SignedIn reports whether the actor has an account.
 func (a Actor) SignedIn() bool { return a.Account.ID != "" }

@@ -60,9 +60,10 @@ func newToken() string {
 const feedMax = 200
 
 // CalendarFeed is the iCalendar feed of the token's owner: every event
-// they are going to, in groups they still belong to, with the online
-// links they may see. An unknown token is ErrNotFound.
-func (s *Service) CalendarFeed(ctx context.Context, token, baseURL string) ([]byte, error) {
+// they are going to, in groups they may still read, with the online
+// links they may see. tiersOf tells the owner's tiers, for the groups
+// that need one. An unknown token is ErrNotFound.
+func (s *Service) CalendarFeed(ctx context.Context, token, baseURL string, tiersOf TiersOf) ([]byte, error) {
 	var d calendarDoc
 	err := s.calendars.FindOne(ctx, bson.M{"token": token}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) || token == "" {
@@ -80,14 +81,19 @@ func (s *Service) CalendarFeed(ctx context.Context, token, baseURL string) ([]by
 		ids = append(ids, r.Event)
 	}
 	// The owner is judged as on their own pages: by the account, whose
-	// role lets site staff read groups they are not in.
+	// role lets site staff read groups they are not in, and by the tiers
+	// they hold now, without which a tier group's events are not theirs.
 	owner, err := s.delivery.Accounts.AccountByID(ctx, d.Account)
 	if errors.Is(err, auth.ErrNotFound) {
 		return nil, ErrNotFound
 	} else if err != nil {
 		return nil, wrap(err, "find calendar owner")
 	}
-	events, groups, err := s.readableEvents(ctx, Actor{Account: owner}, ids)
+	tiers, err := tiersOf(ctx, []auth.AccountID{owner.ID})
+	if err != nil {
+		return nil, err
+	}
+	events, groups, err := s.readableEvents(ctx, Actor{Account: owner, Tiers: tiers[owner.ID]}, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -215,7 +215,9 @@ func (s *Service) groupsByID(ctx context.Context, ids []GroupID) (map[GroupID]Gr
 	return out, err
 }
 
-// readableGroups keeps the groups whose content the actor may still read.
+// readableGroups keeps the groups whose content the actor may still read,
+// by the rule of their pages (Standing.CanRead): a member of a tier group
+// whose entitlement lapsed reads none of it.
 func (s *Service) readableGroups(ctx context.Context, a Actor, groups map[GroupID]Group) (map[GroupID]Group, error) {
 	if a.SiteStaff() {
 		return groups, nil
@@ -226,7 +228,9 @@ func (s *Service) readableGroups(ctx context.Context, a Actor, groups map[GroupI
 	}
 	out := map[GroupID]Group{}
 	err := each(ctx, s.members, bson.M{"_id": bson.M{"$in": keys}, "state": StateActive}, func(m memberDoc) {
-		out[m.Group] = groups[m.Group]
+		if st := (Standing{Group: groups[m.Group], Member: m.member(), Actor: a, Now: s.now()}); st.CanRead() {
+			out[m.Group] = groups[m.Group]
+		}
 	})
 	return out, err
 }

@@ -51,8 +51,9 @@ type GroupMember struct {
 	JoinedAt    time.Time // when the state last changed
 }
 
-// Standing is what one actor may do in one group, decided from the group
-// and their membership. Every read and write in the group asks it.
+// Standing is what one actor may do in one group, decided from the group,
+// their membership of it and, for a tier group, the tiers they hold now.
+// Every read and write in the group asks it.
 type Standing struct {
 	Group  Group
 	Member GroupMember
@@ -75,9 +76,22 @@ func (st Standing) CanSee() bool {
 }
 
 // CanRead reports whether the actor may read the group's content: posts,
-// comments, the member list.
+// comments, the member list, ideas and events.
 func (st Standing) CanRead() bool {
-	return st.Actor.SiteStaff() || st.Member.State == StateActive
+	return st.Actor.SiteStaff() || (st.Member.State == StateActive && !st.Lapsed())
+}
+
+// Lapsed reports whether the actor is a member of a tier group whose
+// entitlement no longer includes the group's tier (a subscription ended,
+// a grace period ran out, a comp was revoked). A tier group is for those
+// who hold the tier now, not once: a lapsed member reads nothing of it,
+// as if they were not a member, until they hold the tier again. Their
+// membership is kept, so renewing lets them back in with no new request.
+// The group's owner and moderators, who keep it running, and site staff
+// never lapse.
+func (st Standing) Lapsed() bool {
+	return st.Group.Policy == JoinTier && st.Member.State == StateActive && st.Member.Role == RoleMember &&
+		!st.Actor.SiteStaff() && !st.Actor.HasTier(st.Group.RequiredTier)
 }
 
 // Muted reports whether a moderator muted the actor for now.

@@ -70,10 +70,11 @@ func (s *Service) InvitePeople(ctx context.Context, a Actor, slug string, id Eve
 }
 
 // InviteTier invites every active member of the group whose entitlement
-// includes tier. tiersOf tells the tiers each account's entitlement
-// includes: the web layer asks membership, as it does for the actor.
-func (s *Service) InviteTier(ctx context.Context, a Actor, slug string, id EventID, tier string,
-	tiersOf func(context.Context, []auth.AccountID) (map[auth.AccountID][]string, error)) (Invited, error) {
+// includes tier, and who may read the group (a member of a tier group
+// whose entitlement lapsed may not). tiersOf tells the tiers each
+// account's entitlement includes: the web layer asks membership, as it
+// does for the actor.
+func (s *Service) InviteTier(ctx context.Context, a Actor, slug string, id EventID, tier string, tiersOf TiersOf) (Invited, error) {
 	e, st, err := s.invitingTo(ctx, a, slug, id)
 	if err != nil {
 		return Invited{}, err
@@ -81,9 +82,10 @@ func (s *Service) InviteTier(ctx context.Context, a Actor, slug string, id Event
 	if tier == "" || len(tier) > 40 {
 		return Invited{}, ValidationError{"tier": "group.error.tier_name"}
 	}
+	var members []GroupMember
 	var ids []auth.AccountID
 	if err := each(ctx, s.members, bson.M{"group": st.Group.ID, "state": StateActive}, func(m memberDoc) {
-		ids = append(ids, m.Account)
+		members, ids = append(members, m.member()), append(ids, m.Account)
 	}); err != nil {
 		return Invited{}, err
 	}
@@ -92,9 +94,10 @@ func (s *Service) InviteTier(ctx context.Context, a Actor, slug string, id Event
 		return Invited{}, err
 	}
 	var to []auth.AccountID
-	for _, id := range ids {
-		if slices.Contains(tiers[id], tier) {
-			to = append(to, id)
+	for _, m := range members {
+		them := Actor{Account: auth.Account{ID: m.Account}, Tiers: tiers[m.Account]}
+		if them.HasTier(tier) && (Standing{Group: st.Group, Member: m, Actor: them, Now: st.Now}).CanRead() {
+			to = append(to, m.Account)
 		}
 	}
 	return s.invite(ctx, a, e, to)

@@ -58,3 +58,58 @@ func TestStanding(t *testing.T) {
 		})
 	}
 }
+
+// TestStandingInTierGroup is the rule of a tier group as a table: its
+// content is read by those whose entitlement includes its tier now. A
+// member whose entitlement lapsed keeps their membership but reads,
+// posts and RSVPs no more than a non-member until they hold it again;
+// the owner, moderators and site staff never lapse.
+func TestStandingInTierGroup(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	person := auth.Account{ID: "a1", Role: auth.RoleMember}
+	admin := auth.Account{ID: "a2", Role: auth.RoleAdmin}
+	premiumGroup := community.Group{Visibility: community.Listed, Policy: community.JoinTier, RequiredTier: "premium"}
+	openGroup := community.Group{Visibility: community.Listed, Policy: community.JoinOpen}
+	member := func(role community.GroupRole, state community.MemberState) community.GroupMember {
+		return community.GroupMember{Account: person.ID, Role: role, State: state}
+	}
+	active := member(community.RoleMember, community.StateActive)
+	muted := active
+	muted.MutedUntil = now.Add(time.Hour)
+	premium, vip := []string{"premium"}, []string{"premium", "vip"} // what Entitlement.Covered gives
+
+	type want struct{ lapsed, see, read, post, moderate bool }
+	for _, tc := range []struct {
+		name    string
+		group   community.Group
+		account auth.Account
+		tiers   []string
+		member  community.GroupMember
+		want    want
+	}{
+		{"member holding the tier", premiumGroup, person, premium, active, want{see: true, read: true, post: true}},
+		{"member holding a higher tier", premiumGroup, person, vip, active, want{see: true, read: true, post: true}},
+		{"member whose tier lapsed", premiumGroup, person, nil, active, want{lapsed: true, see: true}},
+		{"member holding another tier only", premiumGroup, person, []string{"fan"}, active, want{lapsed: true, see: true}},
+		{"muted member whose tier lapsed", premiumGroup, person, nil, muted, want{lapsed: true, see: true}},
+		{"moderator whose tier lapsed", premiumGroup, person, nil, member(community.RoleModerator, community.StateActive),
+			want{see: true, read: true, post: true, moderate: true}},
+		{"owner without the tier", premiumGroup, person, nil, member(community.RoleOwner, community.StateActive),
+			want{see: true, read: true, post: true, moderate: true}},
+		{"site admin, not a member", premiumGroup, admin, nil, community.GroupMember{}, want{see: true, read: true, post: true, moderate: true}},
+		{"site admin, a member without the tier", premiumGroup, admin, nil, active, want{see: true, read: true, post: true, moderate: true}},
+		{"stranger holding the tier", premiumGroup, person, premium, community.GroupMember{}, want{see: true}},
+		{"invited, without the tier", premiumGroup, person, nil, member(community.RoleMember, community.StateInvited), want{see: true}},
+		{"banned, holding the tier", premiumGroup, person, premium, member(community.RoleMember, community.StateBanned), want{}},
+		{"member of an open group, no tier", openGroup, person, nil, active, want{see: true, read: true, post: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := community.Standing{Group: tc.group, Member: tc.member,
+				Actor: community.Actor{Account: tc.account, Tiers: tc.tiers}, Now: now}
+			got := want{st.Lapsed(), st.CanSee(), st.CanRead(), st.CanPost(), st.CanModerate()}
+			if got != tc.want {
+				t.Errorf("lapsed/see/read/post/moderate = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fanclub/community"
+	"fanclub/membership"
 )
 
 // EventList is a group's upcoming or past events.
@@ -24,6 +25,7 @@ type EventForm struct {
 	Standing community.Standing
 	Event    community.Event // zero when new
 	Input    community.EventInput
+	Tiers    []membership.Tier // the tiers a tier event may need
 	Going    int
 	Errors   map[string]string
 }
@@ -42,6 +44,7 @@ type EventInvite struct {
 	Ideas  []community.Idea // the board's top ideas, whose voters may be invited
 	People string           // the list as typed, kept on error
 	Tier   string
+	Tiers  []membership.Tier
 	Errors map[string]string
 }
 

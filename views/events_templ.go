@@ -1004,7 +1004,7 @@ func EventFormPage(p EventForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField("tier", "tier", T(ctx, "event.form.tier"), T(ctx, "event.form.tier_hint"), p.Input.Tier, p.Errors["tier"], 40, false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = tierField("tier", T(ctx, "event.form.tier"), T(ctx, "event.form.tier_hint"), p.Input.Tier, p.Errors["tier"], p.Tiers).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2175,7 +2175,7 @@ func EventInvitePage(p EventInvite) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField("tier", "tier", T(ctx, "event.invite.tier"), T(ctx, "event.invite.tier_hint"), p.Tier, p.Errors["tier"], 40, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = tierField("tier", T(ctx, "event.invite.tier"), T(ctx, "event.invite.tier_hint"), p.Tier, p.Errors["tier"], p.Tiers).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

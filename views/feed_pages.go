@@ -3,6 +3,7 @@ package views
 import (
 	"strconv"
 
+	"fanclub/auth"
 	"fanclub/community"
 )
 
@@ -12,6 +13,8 @@ type GroupFeed struct {
 	Chrome   Chrome
 	Standing community.Standing
 	Page     community.FeedPage
+	Badges   Badges
+	TierName string            // the name of the tier a tier group needs
 	Draft    string            // the composer's text, kept on error
 	Errors   map[string]string // field → catalog key
 }
@@ -21,6 +24,7 @@ type PostThread struct {
 	Chrome   Chrome
 	Standing community.Standing
 	Thread   community.Thread
+	Badges   Badges
 	Draft    string // the comment form's text, kept on error
 	ReplyTo  string // the comment being answered, kept on error
 	Errors   map[string]string
@@ -35,6 +39,11 @@ type EditText struct {
 	Body     string
 	Errors   map[string]string
 }
+
+// Badges maps the account ids named on a page to the name of the
+// premium tier each holds now; free members are not in it. The web layer
+// asks membership once per page.
+type Badges map[auth.AccountID]string
 
 func postPath(st community.Standing, id community.PostID) string {
 	return "/groups/" + st.Group.Slug + "/posts/" + string(id)

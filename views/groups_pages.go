@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"fanclub/community"
+	"fanclub/membership"
 )
 
 // Directory lists the groups a viewer may know of.
@@ -20,6 +21,7 @@ type GroupForm struct {
 	Chrome   Chrome
 	Standing *community.Standing
 	Input    community.GroupInput
+	Tiers    []membership.Tier // the tiers a tier group may require
 	Errors   map[string]string
 }
 
@@ -27,6 +29,7 @@ type GroupForm struct {
 type JoinForm struct {
 	Chrome   Chrome
 	Standing community.Standing
+	TierName string // the name of the tier a tier group needs
 	Answer   string
 	Errors   map[string]string
 }
@@ -37,6 +40,7 @@ type Members struct {
 	Chrome   Chrome
 	Standing community.Standing
 	Roster   community.Roster
+	Badges   Badges
 	Links    []community.InviteLink
 	Form     MembersForm
 }
@@ -74,4 +78,14 @@ func maxUsesText(ctx context.Context, n int) string {
 		return T(ctx, "invite.unlimited")
 	}
 	return strconv.Itoa(n)
+}
+
+// hasTierKey reports whether one of the tiers is named key.
+func hasTierKey(tiers []membership.Tier, key string) bool {
+	for _, t := range tiers {
+		if t.Key == key {
+			return true
+		}
+	}
+	return false
 }

@@ -32,6 +32,7 @@ type IdeaShow struct {
 	Chrome   Chrome
 	Standing community.Standing
 	View     community.IdeaView
+	Badges   Badges
 	Comment  string // the comment form's text, kept on error
 	ReplyTo  string
 	Answer   community.Answer // the moderators' form, kept on error

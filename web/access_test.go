@@ -130,9 +130,9 @@ func TestGroupAccessMatrix(t *testing.T) {
 	}
 
 	// Events: one for every member, one for the invited only and one for
-	// a tier nobody holds yet; "member" is invited to both of the last two
-	// and "muted", a member too, to neither, so their rows tell invited
-	// from not. The door needs someone going: "member". The throwaway
+	// a tier nobody holds (the site defines none); "member" is invited to
+	// both of the last two and "muted", a member too, to neither, so their
+	// rows tell invited from not. The door needs someone going: "member". The throwaway
 	// event is cancelled by its row and put back by its reset.
 	host := s.actor(t, owner)
 	membersEv := acEvent(t, s, host, g.Slug, acEventInput(s, "Members evening", community.AccessMembers))

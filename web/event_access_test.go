@@ -19,9 +19,9 @@ import (
 // sees an invite-only event in the group's list, on its page, in its .ics
 // and in My events, and may answer it. To the other it does not exist: a
 // 404 on each of its routes, hosts' ones too, its title on none of their
-// pages, and an answer refused without a trace. A tier event, which
-// nobody can hold the tier of yet, both see; only the invited may say
-// yes, and the other is told why on the event's page.
+// pages, and an answer refused without a trace. A tier event, whose tier
+// neither holds, both see; only the invited may say yes, and the other is
+// told why on the event's page. (Holding the tier: TestTierEvent.)
 func TestInviteOnlyEventOnlyForTheInvited(t *testing.T) {
 	s := newSite(t, crowd())
 	ctx := context.Background()

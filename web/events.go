@@ -44,9 +44,18 @@ func eventInput(c *fiber.Ctx) community.EventInput {
 		Tier: c.FormValue("tier"), Deadline: c.FormValue("deadline"), ShrinkToWaitlist: c.FormValue("shrink") == "1"}
 }
 
+// knownEventTier refuses a tier event naming a tier nobody has.
+func (s *server) knownEventTier(c *fiber.Ctx, in community.EventInput) error {
+	return s.knownTier(c.UserContext(), in.Access == community.AccessTier, in.Tier, "tier", "event.error.tier_unknown")
+}
+
 func (s *server) createEvent(c *fiber.Ctx) error {
 	in := eventInput(c)
-	e, err := s.community.CreateEvent(c.UserContext(), actor(c), c.Params("slug"), in)
+	err := s.knownEventTier(c, in)
+	var e community.Event
+	if err == nil {
+		e, err = s.community.CreateEvent(c.UserContext(), actor(c), c.Params("slug"), in)
+	}
 	if status, errs, ok := keepTyped(err); ok {
 		return s.renderEventForm(c, status, community.Event{}, in, 0, errs)
 	}
@@ -63,8 +72,12 @@ func (s *server) renderEventForm(c *fiber.Ctx, status int, e community.Event, in
 	if err != nil {
 		return err
 	}
+	tiers, err := s.membership.Tiers(c.UserContext())
+	if err != nil {
+		return err
+	}
 	return render(c, status, views.EventFormPage(views.EventForm{Chrome: s.chrome(c), Standing: st, Event: e, Input: in,
-		Going: going, Errors: errs}))
+		Tiers: tiers, Going: going, Errors: errs}))
 }
 
 // hostedEvent finds an event the actor hosts: a moderator of its group.
@@ -90,7 +103,9 @@ func (s *server) updateEvent(c *fiber.Ctx) error {
 		return err
 	}
 	in := eventInput(c)
-	_, err = s.community.EditEvent(c.UserContext(), actor(c), c.Params("slug"), e.ID, in)
+	if err = s.knownEventTier(c, in); err == nil {
+		_, err = s.community.EditEvent(c.UserContext(), actor(c), c.Params("slug"), e.ID, in)
+	}
 	var short community.CapacityError
 	if errors.As(err, &short) {
 		return s.renderEventForm(c, fiber.StatusConflict, e, in, short.Going, map[string]string{"capacity": "event.error.capacity_below"})
@@ -174,8 +189,12 @@ func (s *server) renderInvite(c *fiber.Ctx, status int, people, tier string, err
 		}
 		ideas = page.Ideas
 	}
+	tiers, err := s.membership.Tiers(ctx)
+	if err != nil {
+		return err
+	}
 	return render(c, status, views.EventInvitePage(views.EventInvite{Chrome: s.chrome(c), View: v, Ideas: ideas,
-		People: people, Tier: tier, Errors: errs}))
+		People: people, Tier: tier, Tiers: tiers, Errors: errs}))
 }
 
 // maxInvitees bounds one list of addresses.
@@ -326,7 +345,7 @@ func (s *server) calendarFeed(c *fiber.Ctx) error {
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	b, err := s.community.CalendarFeed(c.UserContext(), token, s.origin)
+	b, err := s.community.CalendarFeed(c.UserContext(), token, s.origin, s.tiersOf)
 	if err != nil {
 		return err
 	}

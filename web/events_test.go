@@ -358,7 +358,7 @@ func TestEventInvitationsAndTheDoor(t *testing.T) {
 	}
 	res = admin.post(path+"/invite", url.Values{"by": {"tier"}, "tier": {"premium"}})
 	if res.Status != http.StatusSeeOther || !strings.HasSuffix(res.Location, "/invite") {
-		t.Fatalf("inviting a tier nobody holds: %d %s", res.Status, res.Location)
+		t.Fatalf("inviting by a tier no member holds: %d %s", res.Status, res.Location)
 	}
 	s.drain(t)
 	for _, p := range []person{minji, jun} {

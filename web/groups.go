@@ -26,7 +26,17 @@ func (s *server) showNewGroup(c *fiber.Ctx) error {
 		return s.refuse(c, "group.error.staff_only", "/groups")
 	}
 	in := community.GroupInput{Visibility: community.Listed, Policy: community.JoinOpen, Color: community.CoverColors[0]}
-	return render(c, fiber.StatusOK, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Input: in}))
+	return s.renderGroupForm(c, fiber.StatusOK, nil, in, nil)
+}
+
+// renderGroupForm shows the form to create (st nil) or edit a group as
+// typed, with the tiers a tier group may require.
+func (s *server) renderGroupForm(c *fiber.Ctx, status int, st *community.Standing, in community.GroupInput, errs map[string]string) error {
+	tiers, err := s.membership.Tiers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Standing: st, Input: in, Tiers: tiers, Errors: errs}))
 }
 
 func orKey(key, fallback string) string {
@@ -52,14 +62,21 @@ func groupInput(c *fiber.Ctx) community.GroupInput {
 }
 
 func (s *server) createGroup(c *fiber.Ctx) error {
+	if !actor(c).SiteStaff() { // before the tier is looked up: the form is theirs only
+		return s.refuse(c, "group.error.staff_only", "/groups")
+	}
 	in := groupInput(c)
-	g, err := s.community.CreateGroup(c.UserContext(), actor(c), in)
+	err := s.knownTier(c.UserContext(), in.Policy == community.JoinTier, in.RequiredTier, "requiredTier", "group.error.tier_unknown")
+	var g community.Group
+	if err == nil {
+		g, err = s.community.CreateGroup(c.UserContext(), actor(c), in)
+	}
 	if errors.Is(err, community.ErrForbidden) {
 		return s.refuse(c, "group.error.staff_only", "/groups")
 	}
 	var invalid community.ValidationError
 	if errors.As(err, &invalid) {
-		return render(c, fiber.StatusUnprocessableEntity, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Input: in, Errors: invalid}))
+		return s.renderGroupForm(c, fiber.StatusUnprocessableEntity, nil, in, invalid)
 	}
 	if err != nil {
 		return err
@@ -67,34 +84,46 @@ func (s *server) createGroup(c *fiber.Ctx) error {
 	return s.redirectWithFlash(c, "/groups/"+g.Slug, "ok", "flash.group_created")
 }
 
-func (s *server) showEditGroup(c *fiber.Ctx) error {
+// managedGroup is the group of the request, for those who manage it:
+// others who read it are forbidden, the rest do not find it.
+func (s *server) managedGroup(c *fiber.Ctx) (community.Standing, error) {
 	st, err := s.community.GroupBySlug(c.UserContext(), actor(c), c.Params("slug"))
+	switch {
+	case err != nil:
+		return st, err
+	case !st.CanRead():
+		return st, community.ErrNotFound
+	case !st.CanManage():
+		return st, community.ErrForbidden
+	}
+	return st, nil
+}
+
+func (s *server) showEditGroup(c *fiber.Ctx) error {
+	st, err := s.managedGroup(c)
 	if err != nil {
 		return err
-	}
-	if !st.CanRead() {
-		return community.ErrNotFound
-	}
-	if !st.CanManage() {
-		return community.ErrForbidden
 	}
 	g := st.Group
 	in := community.GroupInput{Slug: g.Slug, Name: g.Name, Description: g.Description, Color: g.Color, CoverURL: g.CoverURL,
 		Visibility: g.Visibility, Policy: g.Policy, Question: g.Question, RequiredTier: g.RequiredTier, HoldFirstPosts: g.HoldFirstPosts}
-	return render(c, fiber.StatusOK, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Standing: &st, Input: in}))
+	return s.renderGroupForm(c, fiber.StatusOK, &st, in, nil)
 }
 
 func (s *server) updateGroup(c *fiber.Ctx) error {
 	slug, in := c.Params("slug"), groupInput(c)
-	_, err := s.community.UpdateGroup(c.UserContext(), actor(c), slug, in)
+	err := s.knownTier(c.UserContext(), in.Policy == community.JoinTier, in.RequiredTier, "requiredTier", "group.error.tier_unknown")
+	if err == nil {
+		_, err = s.community.UpdateGroup(c.UserContext(), actor(c), slug, in)
+	}
 	var invalid community.ValidationError
 	if errors.As(err, &invalid) {
-		st, serr := s.community.GroupBySlug(c.UserContext(), actor(c), slug)
+		st, serr := s.managedGroup(c)
 		if serr != nil {
 			return serr
 		}
 		in.Slug = slug
-		return render(c, fiber.StatusUnprocessableEntity, views.GroupFormPage(views.GroupForm{Chrome: s.chrome(c), Standing: &st, Input: in, Errors: invalid}))
+		return s.renderGroupForm(c, fiber.StatusUnprocessableEntity, &st, in, invalid)
 	}
 	if err != nil {
 		return err
@@ -110,19 +139,34 @@ func (s *server) showJoinGroup(c *fiber.Ctx) error {
 	if st.Member.State == community.StateActive {
 		return c.Redirect("/groups/"+st.Group.Slug, fiber.StatusSeeOther)
 	}
-	return render(c, fiber.StatusOK, views.JoinPage(views.JoinForm{Chrome: s.chrome(c), Standing: st}))
+	return s.renderJoin(c, fiber.StatusOK, st, "", nil)
+}
+
+// renderJoin shows the way into a group: its question, or for a tier
+// group the viewer lacks the tier of, who it is for and where to get it.
+func (s *server) renderJoin(c *fiber.Ctx, status int, st community.Standing, answer string, errs map[string]string) error {
+	tier, err := s.tierName(c.UserContext(), st.Group)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.JoinPage(views.JoinForm{Chrome: s.chrome(c), Standing: st, TierName: tier, Answer: answer, Errors: errs}))
 }
 
 func (s *server) joinGroup(c *fiber.Ctx) error {
 	slug, answer := c.Params("slug"), c.FormValue("answer")
 	state, err := s.community.Join(c.UserContext(), actor(c), slug, answer)
 	var invalid community.ValidationError
-	if errors.As(err, &invalid) {
+	noTier := errors.Is(err, community.ErrTierRequired) // the page says which tier, and where to get it
+	if errors.As(err, &invalid) || noTier {
 		st, serr := s.community.GroupBySlug(c.UserContext(), actor(c), slug)
 		if serr != nil {
 			return serr
 		}
-		return render(c, fiber.StatusUnprocessableEntity, views.JoinPage(views.JoinForm{Chrome: s.chrome(c), Standing: st, Answer: answer, Errors: invalid}))
+		status := fiber.StatusUnprocessableEntity
+		if noTier {
+			status = fiber.StatusForbidden
+		}
+		return s.renderJoin(c, status, st, answer, invalid)
 	}
 	if errors.Is(err, community.ErrForbidden) { // the group takes people by invitation only
 		return s.refuse(c, "group.error.invite_only", "/groups")
@@ -162,8 +206,16 @@ func (s *server) renderMembers(c *fiber.Ctx, status int, form views.MembersForm)
 	if err != nil {
 		return err
 	}
+	ids := make([]auth.AccountID, len(roster.Members))
+	for i, m := range roster.Members {
+		ids[i] = m.Account
+	}
+	badges, err := s.premiumBadges(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
 	return render(c, status, views.MembersPage(views.Members{Chrome: s.chrome(c), Standing: st, Roster: roster,
-		Links: links, Form: form}))
+		Badges: badges, Links: links, Form: form}))
 }
 
 func (s *server) inviteMember(c *fiber.Ctx) error {

@@ -92,7 +92,11 @@ func (s *server) renderIdea(c *fiber.Ctx, status int, d ideaDrafts) error {
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.IdeaPage(views.IdeaShow{Chrome: s.chrome(c), Standing: st, View: v, Comment: d.Comment,
+	badges, err := s.premiumBadges(c.UserContext(), append(commentAuthors(v.Comments), v.Idea.Author))
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.IdeaPage(views.IdeaShow{Chrome: s.chrome(c), Standing: st, View: v, Badges: badges, Comment: d.Comment,
 		ReplyTo: d.ReplyTo, Answer: d.Answer, MergeTo: d.MergeTo, Errors: d.Errors}))
 }
 

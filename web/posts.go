@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/views"
 )
@@ -16,7 +17,30 @@ func (s *server) showGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.GroupFeedPage(views.GroupFeed{Chrome: s.chrome(c), Standing: st, Page: page}))
+	return s.renderFeed(c, fiber.StatusOK, st, page, "", nil)
+}
+
+// renderFeed shows a group's page with the composer as typed: the feed,
+// its authors' premium badges, and for a tier group the tier's name, for
+// those who may not read it.
+func (s *server) renderFeed(c *fiber.Ctx, status int, st community.Standing, page community.FeedPage, draft string, errs map[string]string) error {
+	ctx := c.UserContext()
+	var authors []auth.AccountID
+	for _, posts := range [][]community.Post{page.Pinned, page.Posts} {
+		for _, p := range posts {
+			authors = append(authors, p.Author)
+		}
+	}
+	badges, err := s.premiumBadges(ctx, authors)
+	if err != nil {
+		return err
+	}
+	tier, err := s.tierName(ctx, st.Group)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.GroupFeedPage(views.GroupFeed{Chrome: s.chrome(c), Standing: st, Page: page, Badges: badges,
+		TierName: tier, Draft: draft, Errors: errs}))
 }
 
 func (s *server) createPost(c *fiber.Ctx) error {
@@ -27,8 +51,7 @@ func (s *server) createPost(c *fiber.Ctx) error {
 		if ferr != nil {
 			return ferr
 		}
-		return render(c, status, views.GroupFeedPage(views.GroupFeed{Chrome: s.chrome(c),
-			Standing: st, Page: page, Draft: body, Errors: errs}))
+		return s.renderFeed(c, status, st, page, body, errs)
 	}
 	if err != nil {
 		return err
@@ -49,7 +72,11 @@ func (s *server) renderThread(c *fiber.Ctx, status int, draft, replyTo string, e
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.PostPage(views.PostThread{Chrome: s.chrome(c), Standing: st, Thread: th,
+	badges, err := s.premiumBadges(c.UserContext(), append(commentAuthors(th.Comments), th.Post.Author))
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.PostPage(views.PostThread{Chrome: s.chrome(c), Standing: st, Thread: th, Badges: badges,
 		Draft: draft, ReplyTo: replyTo, Errors: errs}))
 }
 
@@ -171,6 +198,15 @@ func (s *server) deleteComment(c *fiber.Ctx) error {
 		return err
 	}
 	return s.redirectWithFlash(c, parentURL(c)+"#comments", "ok", "flash.deleted")
+}
+
+// commentAuthors are the authors of the comments, for their badges.
+func commentAuthors(cs []community.Comment) []auth.AccountID {
+	ids := make([]auth.AccountID, 0, len(cs)+1)
+	for _, cm := range cs {
+		ids = append(ids, cm.Author)
+	}
+	return ids
 }
 
 // keepTyped says whether a refused post or comment goes back to its page

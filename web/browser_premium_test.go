@@ -1,0 +1,93 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"fanclub/community"
+	"fanclub/internal/stripemock"
+	"fanclub/membership"
+)
+
+// tgWebhook posts a signed Stripe event to the site, as Stripe would.
+func tgWebhook(t *testing.T, s *site, id, typ string, created time.Time, obj any) {
+	t.Helper()
+	body, sig := stripemock.Event(t, webhookSecret, id, typ, created, obj)
+	req, _ := http.NewRequest("POST", s.URL+"/webhooks/stripe", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Stripe-Signature", sig)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("webhook %s %s: %d", typ, id, res.StatusCode)
+	}
+}
+
+// TestBrowserPremiumGroup is premium on a phone: a subscription Stripe
+// reports by webhook (Checkout itself is Stripe's page) lets the member
+// into a premium-only group, where their name carries the badge; when
+// Stripe reports it ended, the group's page tells them their membership
+// no longer includes it and offers to renew.
+func TestBrowserPremiumGroup(t *testing.T) {
+	brChromium(t)
+	s := newSite(t, siteOptions{stripe: true})
+	owner := s.signUp(t, "owner@example.com")
+	if _, err := s.Membership.SaveTier(context.Background(), s.actor(t, owner).Account, "",
+		membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", MonthlyPrice: "price_premium_month"}); err != nil {
+		t.Fatal(err)
+	}
+	s.newGroup(t, owner, community.GroupInput{Slug: "lounge", Name: "Premium lounge", Policy: community.JoinTier, RequiredTier: "premium"})
+	minji := s.signUp(t, "minji@example.com")
+	b := brOpen(t, 1)
+	b.brSignIn(s, minji.Email)
+
+	b.do("a free member sees who the group is for",
+		chromedp.Navigate(s.URL+"/groups/lounge"),
+		brPage("en"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="tier-only"] a[href="/pricing"]`)),
+		brShowsText(brT(t, "en", "feed.tier_only.title", "tier", "Premium")),
+	)
+
+	now := s.Clock.Now()
+	sub := stripemock.Sub{ID: "sub_minji", Customer: "cus_minji", Account: string(minji.ID), Price: "price_premium_month",
+		Start: now, PeriodEnd: now.AddDate(0, 1, 0)}
+	tgWebhook(t, s, "evt_created", "customer.subscription.created", now, sub.Object())
+	b.do("join and post as a premium member",
+		chromedp.Navigate(s.URL+"/groups/lounge"),
+		brPage("en"),
+		chromedp.Click(chromedp.CSS(`[data-testid="join"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="publish"]`)),
+		chromedp.SendKeys(chromedp.ID("body"), "Glad to be in the lounge"),
+		chromedp.Click(chromedp.CSS(`[data-testid="publish"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="post-body"]`)),
+	)
+	// The badge shows the tier's name; screen readers hear what it is.
+	b.text("see the badge by the author", `[data-testid="post"] [data-testid="premium-badge"]`)
+	label := brEval[string](b, "the badge's words", `document.querySelector('[data-testid="premium-badge"]').textContent.trim()`)
+	if label != brT(t, "en", "feed.premium_member")+": Premium" {
+		t.Errorf("the badge says %q", label)
+	}
+	b.noSideScroll("the premium group")
+
+	ended := sub
+	ended.Status = "canceled"
+	tgWebhook(t, s, "evt_deleted", "customer.subscription.deleted", now.Add(time.Hour), ended.Object())
+	b.do("the lapsed member is told, and offered to renew",
+		chromedp.Navigate(s.URL+"/groups/lounge"),
+		brPage("en"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="lapsed"] a[data-testid="renew"][href="/pricing"]`)),
+		brShowsText(brT(t, "en", "feed.lapsed.title")),
+	)
+	if n := brEval[int](b, "count posts", `document.querySelectorAll('[data-testid="post"]').length`); n != 0 {
+		t.Errorf("the lapsed member sees %d posts", n)
+	}
+	b.noSideScroll("the lapsed notice")
+}
