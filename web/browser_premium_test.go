@@ -31,9 +31,11 @@ func tgWebhook(t *testing.T, s *site, id, typ string, created time.Time, obj any
 	}
 }
 
-// TestBrowserPremiumGroup is premium on a phone: a subscription Stripe
-// reports by webhook (Checkout itself is Stripe's page) lets the member
-// into a premium-only group, where their name carries the badge; when
+// TestBrowserPremiumGroup is premium on a phone: the member follows the
+// group's pointer to the pricing page and subscribes, which sends the
+// browser to Stripe Checkout with the tier's price (Checkout is Stripe's
+// page and cannot run here); the webhook Stripe would send then lets
+// them into the premium-only group, where their name carries the badge; when
 // Stripe reports it ended, the group's page tells them their membership
 // no longer includes it and offers to renew.
 func TestBrowserPremiumGroup(t *testing.T) {
@@ -56,10 +58,41 @@ func TestBrowserPremiumGroup(t *testing.T) {
 		brShowsText(brT(t, "en", "feed.tier_only.title", "tier", "Premium")),
 	)
 
+	b.do("follow it to the pricing page",
+		chromedp.Click(chromedp.CSS(`[data-testid="tier-only"] a[href="/pricing"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="tier-premium"] [data-testid="subscribe-premium-month"]`)),
+	)
+	b.noSideScroll("the pricing page")
+	b.do("subscribe monthly",
+		chromedp.Click(chromedp.CSS(`[data-testid="subscribe-premium-month"]`)),
+	)
+	var sent []stripemock.Request
+	for deadline := time.Now().Add(10 * time.Second); len(sent) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		sent = s.Stripe.Requests("POST", "/v1/checkout/sessions")
+	}
+	if len(sent) != 1 || sent[0].Status != http.StatusOK || sent[0].Form.Get("line_items[0][price]") != "price_premium_month" ||
+		sent[0].Form.Get("client_reference_id") != string(minji.ID) {
+		t.Fatalf("Checkout sessions asked of Stripe: %+v", sent)
+	}
+
+	// Stripe's side: the session completes, the subscription starts, and
+	// Checkout sends the member back to the welcome page.
 	now := s.Clock.Now()
 	sub := stripemock.Sub{ID: "sub_minji", Customer: "cus_minji", Account: string(minji.ID), Price: "price_premium_month",
 		Start: now, PeriodEnd: now.AddDate(0, 1, 0)}
+	tgWebhook(t, s, "evt_checkout", "checkout.session.completed", now, stripemock.CheckoutSession("cs_minji", "cus_minji", "sub_minji", string(minji.ID)))
 	tgWebhook(t, s, "evt_created", "customer.subscription.created", now, sub.Object())
+	b.do("come back from Checkout as a premium member",
+		chromedp.Navigate(s.URL+"/membership/welcome"),
+		brPage("en"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="welcome-premium"]`)),
+		brShowsText(brT(t, "en", "welcome.premium", "tier", "Premium")),
+	)
+	b.do("see the plan marked, with billing to manage",
+		chromedp.Navigate(s.URL+"/pricing"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="tier-premium"] [data-testid="your-plan"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="manage-billing"]`)),
+	)
 	b.do("join and post as a premium member",
 		chromedp.Navigate(s.URL+"/groups/lounge"),
 		brPage("en"),
