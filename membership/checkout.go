@@ -92,13 +92,22 @@ func (s *Service) Checkout(ctx context.Context, a auth.Account, tierKey, interva
 		params.SubscriptionData.TrialPeriodDays = stripe.Int64(int64(t.TrialDays))
 	}
 	params.Context = ctx
-	params.SetIdempotencyKey(key)
+	// Stripe refuses a key reused with other parameters; the locale and
+	// the trial can change between two clicks, so they are part of it.
+	params.SetIdempotencyKey(fmt.Sprintf("%s:%s:%d", key, checkoutLocale(a.Locale), t.TrialDays*btoi(len(subs) == 0)))
 	sess, err := s.stripe.CheckoutSessions.New(params)
 	if err != nil {
 		s.log.ErrorContext(ctx, "stripe: Checkout session refused", "account", a.ID, "price", price.ID, "err", err)
 		return "", fmt.Errorf("%w: %v", ErrStripe, err)
 	}
 	return sess.URL, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func checkoutLocale(l string) string {

@@ -138,6 +138,13 @@ func TestCheckoutIdempotencyKey(t *testing.T) {
 	if yearly := r.checkout(m, "premium", "year").IdempotencyKey; yearly == first {
 		t.Errorf("the yearly price got the monthly key %q", yearly)
 	}
+	// Stripe refuses a key reused with other parameters: a page language
+	// changed between two clicks sends another locale, so another key.
+	m.Locale = "ko"
+	if ko := r.checkout(m, "premium", "month"); ko.IdempotencyKey == first || ko.Form.Get("locale") != "ko" {
+		t.Errorf("in Korean, key %q and locale %q", ko.IdempotencyKey, ko.Form.Get("locale"))
+	}
+	m.Locale = "en"
 	monthly := r.checkout(m, "premium", "month").IdempotencyKey
 	r.clock.Add(30*time.Minute + time.Second)
 	if later := r.checkout(m, "premium", "month").IdempotencyKey; later == monthly || later == first {

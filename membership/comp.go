@@ -2,6 +2,7 @@ package membership
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -65,8 +66,10 @@ func (s *Service) GrantComp(ctx context.Context, a auth.Account, in CompInput, f
 	email := strings.TrimSpace(in.Email)
 	if email == "" {
 		v["email"] = "comp.error.email"
-	} else if acc, err := find(ctx, email); err != nil {
+	} else if acc, err := find(ctx, email); errors.Is(err, auth.ErrNotFound) {
 		v["email"] = "comp.error.no_account"
+	} else if err != nil {
+		return Comp{}, auth.Account{}, err
 	} else {
 		who = acc
 	}

@@ -16,6 +16,15 @@ import (
 	"fanclub/auth"
 )
 
+// APIVersion is the Stripe API version the webhook endpoint must be set
+// to: the one this build's stripe-go reads.
+const APIVersion = stripe.APIVersion
+
+// WebhookEvents are the events the Stripe endpoint must send; all others
+// are acknowledged and ignored.
+var WebhookEvents = []string{"checkout.session.completed", "customer.subscription.created",
+	"customer.subscription.updated", "customer.subscription.deleted", "invoice.paid", "invoice.payment_failed"}
+
 // MaxWebhookBody bounds a webhook's body; Stripe's events are a few kB.
 const MaxWebhookBody = 256 << 10
 

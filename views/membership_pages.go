@@ -72,14 +72,6 @@ type SubscriberRow struct {
 // "comp" for memberships staff granted.
 var SubscriberStatuses = []string{"active", "trialing", "past_due", "unpaid", "incomplete", "canceled", "comp"}
 
-// WebhookEvents are the events the Stripe endpoint must send.
-var WebhookEvents = []string{"checkout.session.completed", "customer.subscription.created",
-	"customer.subscription.updated", "customer.subscription.deleted", "invoice.paid", "invoice.payment_failed"}
-
-// StripeAPIVersion is the API version the webhook endpoint must be set
-// to: the one stripe-go v76, which membership uses, reads.
-const StripeAPIVersion = "2023-10-16"
-
 // zeroDecimal are the currencies Stripe counts in whole units
 // (https://docs.stripe.com/currencies#zero-decimal).
 var zeroDecimal = map[string]bool{"bif": true, "clp": true, "djf": true, "gnf": true, "jpy": true, "kmf": true,
