@@ -80,6 +80,7 @@ func (s *Service) GrantComp(ctx context.Context, a auth.Account, in CompInput, f
 	if _, err := s.comps.ReplaceOne(ctx, bson.M{"_id": c.Account}, c, options.Replace().SetUpsert(true)); err != nil {
 		return Comp{}, auth.Account{}, err
 	}
+	s.forgetBadge(c.Account)
 	return c, who, nil
 }
 
@@ -91,6 +92,7 @@ func (s *Service) RevokeComp(ctx context.Context, a auth.Account, id auth.Accoun
 	}
 	var c Comp
 	err := s.comps.FindOneAndDelete(ctx, bson.M{"_id": id}).Decode(&c)
+	s.forgetBadge(id)
 	if err == mongo.ErrNoDocuments {
 		return Comp{}, ErrNotFound
 	}

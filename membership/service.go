@@ -54,8 +54,9 @@ type Service struct {
 	now       func() time.Time
 	log       *slog.Logger
 
-	mu        sync.Mutex // guards tierCache
+	mu        sync.Mutex // guards tierCache and badges
 	tierCache tierCache
+	badges    map[auth.AccountID]badge
 }
 
 // New returns the service over db.

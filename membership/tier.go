@@ -282,7 +282,7 @@ func (s *Service) Tiers(ctx context.Context) ([]Tier, error) {
 
 func (s *Service) dropTierCache() {
 	s.mu.Lock()
-	s.tierCache = tierCache{}
+	s.tierCache, s.badges = tierCache{}, nil // badges carry tier names
 	s.mu.Unlock()
 }
 

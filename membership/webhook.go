@@ -180,6 +180,7 @@ func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, 
 			}
 			return true
 		}})
+	s.forgetBadge(account)
 	if err != nil || !stored {
 		return outOfOrder(stored), err
 	}
@@ -290,6 +291,7 @@ func (s *Service) onInvoice(ctx context.Context, ev stripe.Event) (string, error
 	if err == nil && !stored && !paid {
 		err = s.retellPastDue(ctx, ev.ID, inv.Subscription.ID, account)
 	}
+	s.forgetBadge(account)
 	if err != nil || !stored {
 		return outOfOrder(stored), err
 	}

@@ -12,19 +12,10 @@ import (
 )
 
 // premiumBadges asks membership, in one batch for the whole page, which
-// of the accounts hold a premium tier now, for the badge by their names.
+// of the accounts hold a premium tier, for the badge by their names.
 func (s *server) premiumBadges(ctx context.Context, ids []auth.AccountID) (views.Badges, error) {
-	ents, err := s.membership.Entitlements(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	badges := views.Badges{}
-	for id, e := range ents {
-		if e.Premium() {
-			badges[id] = e.Tier.Name
-		}
-	}
-	return badges, nil
+	badges, err := s.membership.Badges(ctx, ids)
+	return views.Badges(badges), err
 }
 
 // tierName is the name members read for the tier a tier group needs: the
