@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
 	"fanclub/internal/mail"
@@ -30,28 +29,14 @@ func (s *Service) Deliver(d Delivery) {
 }
 
 // tellPastDue queues the mail about a failed payment, keyed by the event
-// so a retried delivery queues nothing more. The page tells the member
+// so a retried delivery queues nothing more (and a retry after a failure
+// between storing the state and queueing still queues it, once). The page tells the member
 // too: a banner while the grace period lasts.
 func (s *Service) tellPastDue(ctx context.Context, event string, id auth.AccountID, until time.Time) error {
 	if s.delivery.Jobs == nil {
 		return nil
 	}
 	return s.delivery.Jobs.Enqueue(ctx, "past_due:"+event, jobPastDue, pastDue{Account: id, Until: until})
-}
-
-// retellPastDue queues the mail of a failed payment whose effect an
-// earlier delivery of the same event stored before failing (Stripe
-// retries it): the stored state says it was applied, but the mail may
-// never have been queued. The job's key keeps it to one.
-func (s *Service) retellPastDue(ctx context.Context, event, sub string, id auth.AccountID) error {
-	var cur Subscription
-	err := s.subs.FindOne(ctx, bson.M{"_id": sub, "lastEventId": event}).Decode(&cur)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil // older than what is stored: a newer event decides
-	} else if err != nil {
-		return err
-	}
-	return s.tellPastDue(ctx, event, id, cur.PastDueSince.Add(s.cfg.Grace))
 }
 
 func (s *Service) runPastDueMail(ctx context.Context, payload bson.Raw) error {

@@ -80,33 +80,43 @@ type change struct {
 // webhook answers 500 and Stripe retries.
 var errRaced = errors.New("membership: subscription kept changing while being updated")
 
+// applied is what applyChange did with an event.
+type applied int
+
+const (
+	stale   applied = iota // a newer event has spoken, or the change stores nothing
+	stored                 // stored now
+	already                // stored by an earlier delivery of the same event
+)
+
 // applyChange stores an event's effect unless a newer (or the same)
 // event already did. It reads, edits and writes back only if the stored
 // document is still the one read (compared by its last event id), so
 // concurrent deliveries of one or several events never lose an update.
-// It reports whether the change was stored.
-func (s *Service) applyChange(ctx context.Context, c change) (bool, error) {
+// With stored or already, it returns the subscription as stored: this
+// event's state, whose side effects (a mail) a retry must still see to.
+func (s *Service) applyChange(ctx context.Context, c change) (Subscription, applied, error) {
 	for range 20 {
 		var cur Subscription
 		err := s.subs.FindOne(ctx, bson.M{"_id": c.sub}).Decode(&cur)
 		fresh := errors.Is(err, mongo.ErrNoDocuments)
 		if err != nil && !fresh {
-			return false, err
+			return Subscription{}, stale, err
 		}
 		if !fresh {
 			switch {
 			case cur.LastEventID == c.event:
-				return false, nil // applied already: a replay or a concurrent delivery
+				return cur, already, nil // a replay, or a concurrent delivery
 			case c.created < cur.LastEvent, c.created == cur.LastEvent && c.first:
-				return false, nil // out of order: a newer event has spoken
+				return Subscription{}, stale, nil // out of order: a newer event has spoken
 			case cur.Status == StatusCanceled:
-				return false, nil // cancelled is final in Stripe: nothing revives it
+				return Subscription{}, stale, nil // cancelled is final in Stripe: nothing revives it
 			}
 		}
 		next := cur
 		next.ID = c.sub
 		if !c.apply(&next) {
-			return false, nil
+			return Subscription{}, stale, nil
 		}
 		next.LastEvent, next.LastEventID, next.UpdatedAt = c.created, c.event, s.now()
 		if fresh {
@@ -114,17 +124,20 @@ func (s *Service) applyChange(ctx context.Context, c change) (bool, error) {
 			if mongo.IsDuplicateKeyError(err) {
 				continue // another delivery stored it first: read again
 			}
-			return err == nil, err
+			if err != nil {
+				return Subscription{}, stale, err
+			}
+			return next, stored, nil
 		}
 		res, err := s.subs.ReplaceOne(ctx, bson.M{"_id": c.sub, "lastEventId": cur.LastEventID}, next)
 		if err != nil {
-			return false, err
+			return Subscription{}, stale, err
 		}
 		if res.MatchedCount == 1 {
-			return true, nil
+			return next, stored, nil
 		}
 	}
-	return false, fmt.Errorf("%w: %s", errRaced, c.sub)
+	return Subscription{}, stale, fmt.Errorf("%w: %s", errRaced, c.sub)
 }
 
 // holderDoc lists an account's subscriptions, so that every request's

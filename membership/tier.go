@@ -300,16 +300,30 @@ func (s *Service) Tier(ctx context.Context, key string) (Tier, error) {
 	return Tier{}, ErrNotFound
 }
 
-// tierByPrice finds the tier one of the price ids belongs to.
-func tierByPrice(all []Tier, prices ...string) (Tier, string, bool) {
-	for _, id := range prices {
+// highestTier finds, among a Stripe object's prices (a subscription's
+// items, an invoice's lines), the one of this site's highest tier: its
+// index, or -1 when none is ours.
+func highestTier(all []Tier, prices []*stripe.Price) (int, Tier) {
+	at, best := -1, Tier{}
+	for i, p := range prices {
+		if p == nil || p.ID == "" {
+			continue
+		}
 		for _, t := range all {
-			if id != "" && (t.Monthly.ID == id || t.Yearly.ID == id) {
-				return t, id, true
+			if (t.Monthly.ID == p.ID || t.Yearly.ID == p.ID) && (at < 0 || t.Rank > best.Rank) {
+				at, best = i, t
 			}
 		}
 	}
-	return Tier{}, "", false
+	return at, best
+}
+
+// monthlyOf is a Stripe price times a quantity, spread over a month.
+func monthlyOf(p *stripe.Price, qty int64) int64 {
+	if p.Recurring == nil {
+		return 0
+	}
+	return monthly(p.UnitAmount*max(qty, 1), string(p.Recurring.Interval), p.Recurring.IntervalCount)
 }
 
 // TierInputOf is the form of an existing tier, for editing.

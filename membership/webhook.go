@@ -11,7 +11,6 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
 )
@@ -125,18 +124,16 @@ func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, 
 		return "", err
 	}
 	var item *stripe.SubscriptionItem
-	var tier Tier
+	var prices []*stripe.Price
 	if obj.Items != nil {
 		for _, it := range obj.Items.Data {
-			if it.Price == nil {
-				continue
-			}
-			if t, _, ok := tierByPrice(all, it.Price.ID); ok && (item == nil || t.Rank > tier.Rank) {
-				item, tier = it, t
-			}
+			prices = append(prices, it.Price)
 		}
 	}
-	if item == nil {
+	at, tier := highestTier(all, prices)
+	if at >= 0 {
+		item = obj.Items.Data[at]
+	} else {
 		if item, tier, err = s.knownItem(ctx, obj); err != nil || item == nil {
 			return "no price of this site's tiers", err
 		}
@@ -152,7 +149,7 @@ func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, 
 	if err := s.hold(ctx, account, obj.ID); err != nil {
 		return "", err
 	}
-	stored, err := s.applyChange(ctx, change{sub: obj.ID, event: ev.ID, created: ev.Created,
+	_, did, err := s.applyChange(ctx, change{sub: obj.ID, event: ev.ID, created: ev.Created,
 		first: ev.Type == "customer.subscription.created",
 		apply: func(d *Subscription) bool {
 			d.Account, d.Customer, d.Tier, d.Price = account, customer, tier.Key, item.Price.ID
@@ -160,13 +157,7 @@ func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, 
 			if ev.Type == "customer.subscription.deleted" {
 				d.Status = StatusCanceled
 			}
-			qty := item.Quantity
-			if qty <= 0 {
-				qty = 1
-			}
-			if r := item.Price.Recurring; r != nil {
-				d.MonthlyAmount = monthly(item.Price.UnitAmount*qty, string(r.Interval), r.IntervalCount)
-			}
+			d.MonthlyAmount = monthlyOf(item.Price, item.Quantity)
 			d.Currency = string(item.Price.Currency)
 			d.PeriodEnd, d.TrialEnd, d.StartedAt = unix(obj.CurrentPeriodEnd), unix(obj.TrialEnd), unix(obj.StartDate)
 			d.CancelAtPeriodEnd = obj.CancelAtPeriodEnd
@@ -181,10 +172,7 @@ func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, 
 			return true
 		}})
 	s.forgetBadge(account)
-	if err != nil || !stored {
-		return outOfOrder(stored), err
-	}
-	return "", nil
+	return outcome(did), err
 }
 
 // knownItem is the item of a subscription the site stored before its
@@ -226,21 +214,17 @@ func (s *Service) onInvoice(ctx context.Context, ev stripe.Event) (string, error
 	if err != nil {
 		return "", err
 	}
-	var line *stripe.InvoiceLineItem
-	var tier Tier
+	var prices []*stripe.Price
 	if inv.Lines != nil {
 		for _, l := range inv.Lines.Data {
-			if l.Price == nil {
-				continue
-			}
-			if t, _, ok := tierByPrice(all, l.Price.ID); ok && (line == nil || t.Rank > tier.Rank) {
-				line, tier = l, t
-			}
+			prices = append(prices, l.Price)
 		}
 	}
-	if line == nil {
+	at, tier := highestTier(all, prices)
+	if at < 0 {
 		return "no price of this site's tiers", nil
 	}
+	line := inv.Lines.Data[at]
 	customer, meta := "", ""
 	if inv.Customer != nil {
 		customer = inv.Customer.ID
@@ -256,17 +240,14 @@ func (s *Service) onInvoice(ctx context.Context, ev stripe.Event) (string, error
 		return "", err
 	}
 	paid := ev.Type == "invoice.paid"
-	var graceUntil time.Time
-	stored, err := s.applyChange(ctx, change{sub: inv.Subscription.ID, event: ev.ID, created: ev.Created,
+	sub, did, err := s.applyChange(ctx, change{sub: inv.Subscription.ID, event: ev.ID, created: ev.Created,
 		apply: func(d *Subscription) bool {
 			if d.Account == "" { // the invoice came before the subscription's own event
 				if paid && inv.AmountPaid == 0 {
 					return false // a trial's first invoice: the subscription event will say "trialing"
 				}
 				d.Customer, d.Tier, d.Price = customer, tier.Key, line.Price.ID
-				if r := line.Price.Recurring; r != nil {
-					d.MonthlyAmount = monthly(line.Price.UnitAmount*max(line.Quantity, 1), string(r.Interval), r.IntervalCount)
-				}
+				d.MonthlyAmount = monthlyOf(line.Price, line.Quantity)
 				d.Currency = string(line.Price.Currency)
 				d.StartedAt = unix(ev.Created)
 			}
@@ -285,29 +266,31 @@ func (s *Service) onInvoice(ctx context.Context, ev stripe.Event) (string, error
 			if d.PastDueSince.IsZero() {
 				d.PastDueSince = unix(ev.Created)
 			}
-			graceUntil = d.PastDueSince.Add(s.cfg.Grace)
 			return true
 		}})
-	if err == nil && !stored && !paid {
-		err = s.retellPastDue(ctx, ev.ID, inv.Subscription.ID, account)
-	}
 	s.forgetBadge(account)
-	if err != nil || !stored {
-		return outOfOrder(stored), err
+	if err != nil {
+		return "", err
 	}
-	if !paid {
-		if err := s.tellPastDue(ctx, ev.ID, account, graceUntil); err != nil {
+	// Also when an earlier delivery stored this state and then failed
+	// before queueing the mail: the job's key keeps it to one.
+	if !paid && did != stale {
+		if err := s.tellPastDue(ctx, ev.ID, account, sub.PastDueSince.Add(s.cfg.Grace)); err != nil {
 			return "", err
 		}
 	}
-	return "", nil
+	return outcome(did), nil
 }
 
-func outOfOrder(stored bool) string {
-	if stored {
-		return ""
+// outcome is why an event changed nothing, for the log ("" if it did).
+func outcome(did applied) string {
+	switch did {
+	case stale:
+		return "older than what is stored"
+	case already:
+		return "applied by an earlier delivery"
 	}
-	return "already applied, or older than what is stored"
+	return ""
 }
 
 // accountFor finds the account a Stripe object belongs to: the account
@@ -342,11 +325,4 @@ func firstNonZero(xs ...int64) int64 {
 		}
 	}
 	return 0
-}
-
-// processed reports whether an event id has been applied (for tests and
-// the admin's view).
-func (s *Service) processed(ctx context.Context, id string) (bool, error) {
-	n, err := s.events.CountDocuments(ctx, bson.M{"_id": id}, options.Count().SetLimit(1))
-	return n > 0, err
 }
