@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -29,40 +28,10 @@ func newBilling(t *testing.T, o siteOptions) billing {
 	s := newSite(t, o)
 	b := billing{site: s, owner: s.signUp(t, "owner@example.com")} // the first account owns the site
 	if o.stripe {
-		b.saveTier(t, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", Perks: "Members-only groups\nEarly tickets",
+		b.saveTier(t, b.owner, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", Perks: "Members-only groups\nEarly tickets",
 			MonthlyPrice: "price_premium_month", YearlyPrice: "price_premium_year"})
 	}
 	return b
-}
-
-func (b billing) saveTier(t *testing.T, in membership.TierInput) membership.Tier {
-	t.Helper()
-	owner, err := b.Auth.AccountByID(context.Background(), b.owner.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tier, err := b.Membership.SaveTier(context.Background(), owner, "", in)
-	if err != nil {
-		t.Fatalf("save tier %s: %v", in.Key, err)
-	}
-	return tier
-}
-
-// deliver posts a signed Stripe event to the webhook, as Stripe would.
-func (b billing) deliver(t *testing.T, id, typ string, created time.Time, object any) {
-	t.Helper()
-	body, sig := stripemock.Event(t, webhookSecret, id, typ, created, object)
-	req, _ := http.NewRequest("POST", b.URL+"/webhooks/stripe", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Stripe-Signature", sig)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("webhook %s %s: status %d", id, typ, res.StatusCode)
-	}
 }
 
 // subscribe delivers the webhook of a new monthly subscription for
@@ -91,7 +60,7 @@ func card(t *testing.T, body, key string) string {
 
 func TestPricingPage(t *testing.T) {
 	b := newBilling(t, siteOptions{stripe: true})
-	b.saveTier(t, membership.TierInput{Key: "vip", Name: "VIP", Rank: "2", Description: "For our closest friends."})
+	b.saveTier(t, b.owner, membership.TierInput{Key: "vip", Name: "VIP", Rank: "2", Description: "For our closest friends."})
 
 	visitor := b.newBrowser().get("/pricing")
 	if visitor.Status != http.StatusOK {
@@ -232,7 +201,7 @@ func TestSubscribedGoesToPortal(t *testing.T) {
 
 func TestBillingOff(t *testing.T) {
 	b := newBilling(t, siteOptions{})
-	b.saveTier(t, membership.TierInput{Key: "friends", Name: "Friends", Rank: "1"})
+	b.saveTier(t, b.owner, membership.TierInput{Key: "friends", Name: "Friends", Rank: "1"})
 	member := b.signUp(t, "minji@example.com")
 
 	page := member.get("/pricing")
@@ -330,9 +299,9 @@ func TestBrowserBillingPagesFitAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.owner.ID = owner.ID
-	b.saveTier(t, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", Perks: "Members-only groups",
+	b.saveTier(t, b.owner, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", Perks: "Members-only groups",
 		MonthlyPrice: "price_premium_month", YearlyPrice: "price_premium_year", TrialDays: "14"})
-	b.saveTier(t, membership.TierInput{Key: "vip", Name: "VIP", Rank: "2", Description: "For our closest friends."})
+	b.saveTier(t, b.owner, membership.TierInput{Key: "vip", Name: "VIP", Rank: "2", Description: "For our closest friends."})
 	sub := b.subscribe(t, "sub_owner", owner.ID)
 	b.deliver(t, "evt_failed", "invoice.payment_failed", s.Clock.Now().Add(time.Minute), stripemock.Invoice{ID: "in_1",
 		Subscription: sub.ID, Customer: sub.Customer, Account: string(owner.ID), Price: sub.Price, PeriodEnd: sub.PeriodEnd}.Object())

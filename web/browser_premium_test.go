@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"bytes"
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -13,23 +11,6 @@ import (
 	"fanclub/internal/stripemock"
 	"fanclub/membership"
 )
-
-// tgWebhook posts a signed Stripe event to the site, as Stripe would.
-func tgWebhook(t *testing.T, s *site, id, typ string, created time.Time, obj any) {
-	t.Helper()
-	body, sig := stripemock.Event(t, webhookSecret, id, typ, created, obj)
-	req, _ := http.NewRequest("POST", s.URL+"/webhooks/stripe", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Stripe-Signature", sig)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("webhook %s %s: %d", typ, id, res.StatusCode)
-	}
-}
 
 // TestBrowserPremiumGroup is premium on a phone: the member follows the
 // group's pointer to the pricing page and subscribes, which sends the
@@ -42,10 +23,7 @@ func TestBrowserPremiumGroup(t *testing.T) {
 	brChromium(t)
 	s := newSite(t, siteOptions{stripe: true})
 	owner := s.signUp(t, "owner@example.com")
-	if _, err := s.Membership.SaveTier(context.Background(), s.actor(t, owner).Account, "",
-		membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", MonthlyPrice: "price_premium_month"}); err != nil {
-		t.Fatal(err)
-	}
+	s.saveTier(t, owner, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", MonthlyPrice: "price_premium_month"})
 	s.newGroup(t, owner, community.GroupInput{Slug: "lounge", Name: "Premium lounge", Policy: community.JoinTier, RequiredTier: "premium"})
 	minji := s.signUp(t, "minji@example.com")
 	b := brOpen(t, 1)
@@ -80,8 +58,8 @@ func TestBrowserPremiumGroup(t *testing.T) {
 	now := s.Clock.Now()
 	sub := stripemock.Sub{ID: "sub_minji", Customer: "cus_minji", Account: string(minji.ID), Price: "price_premium_month",
 		Start: now, PeriodEnd: now.AddDate(0, 1, 0)}
-	tgWebhook(t, s, "evt_checkout", "checkout.session.completed", now, stripemock.CheckoutSession("cs_minji", "cus_minji", "sub_minji", string(minji.ID)))
-	tgWebhook(t, s, "evt_created", "customer.subscription.created", now, sub.Object())
+	s.deliver(t, "evt_checkout", "checkout.session.completed", now, stripemock.CheckoutSession("cs_minji", "cus_minji", "sub_minji", string(minji.ID)))
+	s.deliver(t, "evt_created", "customer.subscription.created", now, sub.Object())
 	b.do("come back from Checkout as a premium member",
 		chromedp.Navigate(s.URL+"/membership/welcome"),
 		brPage("en"),
@@ -112,7 +90,7 @@ func TestBrowserPremiumGroup(t *testing.T) {
 
 	ended := sub
 	ended.Status = "canceled"
-	tgWebhook(t, s, "evt_deleted", "customer.subscription.deleted", now.Add(time.Hour), ended.Object())
+	s.deliver(t, "evt_deleted", "customer.subscription.deleted", now.Add(time.Hour), ended.Object())
 	b.do("the lapsed member is told, and offered to renew",
 		chromedp.Navigate(s.URL+"/groups/lounge"),
 		brPage("en"),

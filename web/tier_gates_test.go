@@ -18,10 +18,7 @@ import (
 // Stripe, and comps hand it out.
 func tgTier(t *testing.T, s *site, staff person, key, name, rank string) {
 	t.Helper()
-	if _, err := s.Membership.SaveTier(context.Background(), s.actor(t, staff).Account, "",
-		membership.TierInput{Key: key, Name: name, Rank: rank}); err != nil {
-		t.Fatalf("define tier %s: %v", key, err)
-	}
+	s.saveTier(t, staff, membership.TierInput{Key: key, Name: name, Rank: rank})
 }
 
 // tgComp has staff give the person a tier, as the admin page does.

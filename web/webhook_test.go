@@ -22,16 +22,29 @@ func premiumSite(t *testing.T) (*site, person) {
 	t.Helper()
 	s := newSite(t, siteOptions{stripe: true})
 	owner := s.signUp(t, "owner@example.com")
-	acc, err := s.Auth.AccountByID(context.Background(), owner.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Membership.SaveTier(context.Background(), acc, "", membership.TierInput{Key: "premium", Name: "Premium",
-		Rank: "1", MonthlyPrice: "price_premium_month"}); err != nil {
-		t.Fatal(err)
-	}
+	s.saveTier(t, owner, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", MonthlyPrice: "price_premium_month"})
 	s.newGroup(t, owner, community.GroupInput{Slug: "lounge", Name: "Premium Lounge", Policy: community.JoinTier, RequiredTier: "premium"})
 	return s, owner
+}
+
+// saveTier has staff save a tier through membership, as /admin/tiers
+// does.
+func (s *site) saveTier(t *testing.T, staff person, in membership.TierInput) membership.Tier {
+	t.Helper()
+	tier, err := s.Membership.SaveTier(context.Background(), s.actor(t, staff).Account, "", in)
+	if err != nil {
+		t.Fatalf("save tier %s: %v", in.Key, err)
+	}
+	return tier
+}
+
+// deliver posts a signed Stripe event to the webhook, as Stripe would,
+// and requires it taken (200).
+func (s *site) deliver(t *testing.T, id, typ string, created time.Time, object any) {
+	t.Helper()
+	if r := s.hook(stripemock.Event(t, webhookSecret, id, typ, created, object)); r.Status != http.StatusOK {
+		t.Fatalf("webhook %s %s: status %d %s", id, typ, r.Status, r.Body)
+	}
 }
 
 // hook posts a body to the webhook endpoint as Stripe does: no cookie,
