@@ -292,10 +292,8 @@ func (s *Service) Tier(ctx context.Context, key string) (Tier, error) {
 	if err != nil {
 		return Tier{}, err
 	}
-	for _, t := range all {
-		if t.Key == key {
-			return t, nil
-		}
+	if t, ok := tierByKey(all, key); ok {
+		return t, nil
 	}
 	return Tier{}, ErrNotFound
 }

@@ -79,7 +79,10 @@ type siteOptions struct {
 	// stripe turns billing on, against stripe-mock. Webhooks are
 	// accepted either way, signed with webhookSecret.
 	stripe bool
-	grace  time.Duration // zero: membership.DefaultGrace
+	// stripeDown turns billing on against an address where nothing
+	// listens: Stripe unreachable.
+	stripeDown bool
+	grace      time.Duration // zero: membership.DefaultGrace
 }
 
 // webhookSecret is the test site's Stripe endpoint secret.
@@ -132,6 +135,9 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if o.stripe {
 		s.Stripe = &stripemock.Recorder{}
 		bc.SecretKey, bc.APIBase, bc.HTTPClient = "sk_test_123", stripemock.URL(t), s.Stripe.Client()
+	}
+	if o.stripeDown {
+		bc.SecretKey, bc.APIBase = "sk_test_123", "http://127.0.0.1:1"
 	}
 	s.Membership = membership.New(s.DB, bc, s.Clock.Now, log)
 	if err := s.Membership.EnsureIndexes(context.Background()); err != nil {

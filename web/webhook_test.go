@@ -192,3 +192,34 @@ func TestDeleteAccountWhileBilledIsRefused(t *testing.T) {
 		t.Fatal("the account was not deleted once the membership was cancelled")
 	}
 }
+
+// When Stripe cannot be reached, saving a priced tier says so in the
+// form and stores nothing, and Subscribe answers 502 with a way back:
+// never a 500, never a half-made customer.
+func TestStripeUnreachable(t *testing.T) {
+	s := newSite(t, siteOptions{stripeDown: true})
+	owner := s.signUp(t, "owner@example.com")
+	r := owner.post("/admin/tiers", url.Values{"key": {"premium"}, "name": {"Premium"}, "rank": {"1"}, "monthlyPrice": {"price_premium_month"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("saving a priced tier with Stripe down: %d", r.Status)
+	}
+	mustContain(t, r.Body, "Stripe didn’t answer", `value="Premium"`)
+	if n := s.count("tiers", bson.M{}); n != 0 {
+		t.Fatalf("%d tiers stored while Stripe was down", n)
+	}
+	// A tier that needs no Stripe saves; buying it reaches for Stripe.
+	s.saveTier(t, owner, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1"})
+	if _, err := s.DB.Collection("tiers").UpdateOne(context.Background(), bson.M{"_id": "premium"},
+		bson.M{"$set": bson.M{"monthly": bson.M{"id": "price_premium_month", "amount": 9900, "currency": "krw", "interval": "month"}}}); err != nil {
+		t.Fatal(err)
+	}
+	minji := s.signUp(t, "minji@example.com")
+	r = minji.post("/membership/checkout", url.Values{"tier": {"premium"}, "interval": {"month"}})
+	if r.Status != http.StatusBadGateway {
+		t.Fatalf("Subscribe with Stripe down: %d", r.Status)
+	}
+	mustContain(t, r.Body, `href="/pricing"`)
+	if n := s.count("stripe_customers", bson.M{}); n != 0 {
+		t.Fatalf("%d customers linked while Stripe was down", n)
+	}
+}
