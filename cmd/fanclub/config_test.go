@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"fanclub/auth"
 )
@@ -60,6 +61,28 @@ func TestLoadConfig(t *testing.T) {
 					t.Errorf("got %+v", c.SMTP)
 				}
 			}},
+		{name: "billing", env: map[string]string{"STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_WEBHOOK_SECRET": "whsec_1",
+			"STRIPE_API_BASE": "http://localhost:12111/", "FANCLUB_BILLING_GRACE_DAYS": "3"},
+			check: func(t *testing.T, c config) {
+				b := c.Billing
+				if b.SecretKey != "sk_test_1" || b.WebhookSecret != "whsec_1" || b.APIBase != "http://localhost:12111" ||
+					b.Grace != 72*time.Hour || b.BaseURL != "http://localhost:8080" {
+					t.Errorf("got %+v", b)
+				}
+			}},
+		{name: "no grace", env: map[string]string{"FANCLUB_BILLING_GRACE_DAYS": "0"}, check: func(t *testing.T, c config) {
+			if c.Billing.Grace <= 0 || c.Billing.Grace > time.Second {
+				t.Errorf("grace %v, want none (not the default)", c.Billing.Grace)
+			}
+		}},
+		{name: "billing off by default", check: func(t *testing.T, c config) {
+			if c.Billing.SecretKey != "" || c.Billing.Grace != 0 {
+				t.Errorf("got %+v", c.Billing)
+			}
+		}},
+		{name: "stripe key without webhook secret", env: map[string]string{"STRIPE_SECRET_KEY": "sk_test_1"}, wantErr: "STRIPE_WEBHOOK_SECRET"},
+		{name: "grace in words", env: map[string]string{"FANCLUB_BILLING_GRACE_DAYS": "a week"}, wantErr: "FANCLUB_BILLING_GRACE_DAYS"},
+		{name: "grace too long", env: map[string]string{"FANCLUB_BILLING_GRACE_DAYS": "61"}, wantErr: "FANCLUB_BILLING_GRACE_DAYS"},
 		{name: "bad base URL", env: map[string]string{"FANCLUB_BASE_URL": "localhost:8080"}, wantErr: "FANCLUB_BASE_URL"},
 		{name: "smtp without sender", env: map[string]string{"FANCLUB_SMTP_HOST": "smtp.example.com"}, wantErr: "FANCLUB_SMTP_FROM"},
 		{name: "smtp bad port", env: map[string]string{"FANCLUB_SMTP_HOST": "h", "FANCLUB_SMTP_FROM": "a@b.c", "FANCLUB_SMTP_PORT": "x"}, wantErr: "FANCLUB_SMTP_PORT"},
