@@ -34,5 +34,8 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		idx("email_links_link_to", bson.D{{Key: "linkTo", Value: 1}})); err != nil {
 		return err
 	}
+	if err := mongodb.EnsureIndexes(ctx, s.site); err != nil { // one document
+		return err
+	}
 	return s.limiter.EnsureIndexes(ctx)
 }

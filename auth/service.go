@@ -9,9 +9,8 @@ import (
 	"log/slog"
 	"time"
 
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/ratelimit"
 )
 
@@ -48,11 +47,11 @@ var DefaultLimits = Limits{
 
 // Service holds the accounts, identities and sessions of one site.
 type Service struct {
-	accounts   *mongo.Collection
-	identities *mongo.Collection
-	sessions   *mongo.Collection
-	emailLinks *mongo.Collection
-	site       *mongo.Collection
+	accounts   *mongodb.Collection
+	identities *mongodb.Collection
+	sessions   *mongodb.Collection
+	emailLinks *mongodb.Collection
+	site       *mongodb.Collection
 	limiter    *ratelimit.Limiter
 	mailer     Mailer
 	now        func() time.Time
@@ -65,7 +64,7 @@ type Service struct {
 // New returns the service over db. It builds the configured sign-in
 // providers; an OpenID Connect provider's discovery document is fetched
 // here, so a wrong issuer fails at start-up rather than at sign-in.
-func New(db *mongo.Database, cfg Config, mailer Mailer, now func() time.Time, log *slog.Logger) (*Service, error) {
+func New(db *mongodb.DB, cfg Config, mailer Mailer, now func() time.Time, log *slog.Logger) (*Service, error) {
 	s := &Service{
 		accounts:   db.Collection("accounts"),
 		identities: db.Collection("identities"),

@@ -14,12 +14,12 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 	"fanclub/internal/ratelimit"
 )
@@ -36,7 +36,7 @@ func (c *testClock) Now() time.Time      { return time.Unix(0, c.ns.Load()).UTC(
 func (c *testClock) Add(d time.Duration) { c.ns.Add(int64(d)) }
 
 // evService is community and a job queue on db, both on clock.
-func evService(t testing.TB, db *mongo.Database, clock func() time.Time) (*community.Service, *jobs.Queue) {
+func evService(t testing.TB, db *mongodb.DB, clock func() time.Time) (*community.Service, *jobs.Queue) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := community.New(db, community.Limits{PostsPerMinute: ratelimit.Rule{Max: 100000, Window: time.Minute},
@@ -89,7 +89,7 @@ type line struct {
 	waiters        []auth.AccountID
 }
 
-func readLine(t *testing.T, db *mongo.Database, id community.EventID) line {
+func readLine(t *testing.T, db *mongodb.DB, id community.EventID) line {
 	t.Helper()
 	ctx := context.Background()
 	var e struct {
@@ -276,7 +276,7 @@ func TestCapacityChangesMoveTheLine(t *testing.T) {
 }
 
 // noticesOf counts the notices of a kind about the event, per account.
-func noticesOf(t *testing.T, db *mongo.Database, id community.EventID, kind community.NoticeKind) map[auth.AccountID]int {
+func noticesOf(t *testing.T, db *mongodb.DB, id community.EventID, kind community.NoticeKind) map[auth.AccountID]int {
 	t.Helper()
 	cur, err := db.Collection("notifications").Find(context.Background(), bson.M{"event": id, "kind": kind})
 	if err != nil {

@@ -6,8 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/event"
-
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
 
@@ -24,8 +23,8 @@ func BenchmarkFeed(b *testing.B) {
 
 func benchFeed(b *testing.B, posts int) {
 	var commands atomic.Int64
-	mon := &event.CommandMonitor{Started: func(context.Context, *event.CommandStartedEvent) { commands.Add(1) }}
-	svc := fdService(b, mongotest.NewMonitored(b, mon))
+	mon := func(mongodb.Op) { commands.Add(1) }
+	svc := fdService(b, mongotest.NewObserved(b, mon))
 	ctx := context.Background()
 	fdGroup(b, svc, "big", posts)
 	reader := fdActor(1)

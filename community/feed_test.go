@@ -12,27 +12,26 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/event"
-	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 	"fanclub/internal/ratelimit"
 )
 
 // fdService is community on db with limits no test trips over.
-func fdService(t testing.TB, db *mongo.Database) *community.Service {
+func fdService(t testing.TB, db *mongodb.DB) *community.Service {
 	svc, _ := fdServiceJobs(t, db)
 	return svc
 }
 
 // fdServiceJobs is fdService with the job queue its news goes through,
 // for tests to drain with RunDue.
-func fdServiceJobs(t testing.TB, db *mongo.Database) (*community.Service, *jobs.Queue) {
+func fdServiceJobs(t testing.TB, db *mongodb.DB) (*community.Service, *jobs.Queue) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := community.New(db, community.Limits{PostsPerMinute: ratelimit.Rule{Max: 100000, Window: time.Minute}, PostsPerDay: ratelimit.Rule{Max: 100000, Window: time.Hour}}, time.Now,
@@ -87,12 +86,12 @@ func fdGroup(t testing.TB, svc *community.Service, slug string, n int) community
 func TestFeedRoundTrips(t *testing.T) {
 	var counting atomic.Bool
 	var commands atomic.Int64
-	mon := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+	mon := func(op mongodb.Op) {
 		if counting.Load() {
 			commands.Add(1)
 		}
-	}}
-	svc := fdService(t, mongotest.NewMonitored(t, mon))
+	}
+	svc := fdService(t, mongotest.NewObserved(t, mon))
 	ctx := context.Background()
 	count := func(slug string) (int64, int) {
 		reader := fdActor(1)
@@ -294,7 +293,7 @@ func TestCountersUnderConcurrency(t *testing.T) {
 	}
 }
 
-func fdCount(t *testing.T, db *mongo.Database, coll string, filter bson.M) int64 {
+func fdCount(t *testing.T, db *mongodb.DB, coll string, filter bson.M) int64 {
 	t.Helper()
 	n, err := db.Collection(coll).CountDocuments(context.Background(), filter, options.Count())
 	if err != nil {

@@ -5,9 +5,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/event"
-
 	"fanclub/community"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
 
@@ -18,12 +17,12 @@ import (
 // without reading posts.
 func TestFeedCacheFollowsEveryWrite(t *testing.T) {
 	var postReads atomic.Int64
-	mon := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
-		if e.CommandName == "find" && e.Command.Lookup("find").StringValue() == "posts" {
+	mon := func(op mongodb.Op) {
+		if op.Name == "find" && op.Collection == "posts" {
 			postReads.Add(1)
 		}
-	}}
-	db := mongotest.NewMonitored(t, mon)
+	}
+	db := mongotest.NewObserved(t, mon)
 	reader, writer := fdService(t, db), fdService(t, db)
 	ctx := context.Background()
 	author := fdGroup(t, writer, "club", 3)

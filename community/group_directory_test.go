@@ -6,9 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/event"
-
 	"fanclub/community"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
 
@@ -18,12 +17,12 @@ import (
 func TestDirectoryRoundTrips(t *testing.T) {
 	var counting atomic.Bool
 	var commands atomic.Int64
-	mon := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+	mon := func(op mongodb.Op) {
 		if counting.Load() {
 			commands.Add(1)
 		}
-	}}
-	svc := fdService(t, mongotest.NewMonitored(t, mon))
+	}
+	svc := fdService(t, mongotest.NewObserved(t, mon))
 	ctx := context.Background()
 	reader := fdActor(1)
 	made := 0

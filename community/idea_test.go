@@ -11,11 +11,10 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/event"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
 
@@ -49,7 +48,7 @@ func newIdea(t testing.TB, svc *community.Service, a community.Actor, slug, titl
 }
 
 // voteState is the idea's counter and its vote documents, counted apart.
-func voteState(t *testing.T, db *mongo.Database, id community.IdeaID) (counter, docs int) {
+func voteState(t *testing.T, db *mongodb.DB, id community.IdeaID) (counter, docs int) {
 	t.Helper()
 	ctx := context.Background()
 	var d struct {
@@ -263,12 +262,12 @@ func TestReconcileRepairsIdeaDrift(t *testing.T) {
 func TestBoardRoundTrips(t *testing.T) {
 	var counting atomic.Bool
 	var commands atomic.Int64
-	mon := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+	mon := func(op mongodb.Op) {
 		if counting.Load() {
 			commands.Add(1)
 		}
-	}}
-	svc := fdService(t, mongotest.NewMonitored(t, mon))
+	}
+	svc := fdService(t, mongotest.NewObserved(t, mon))
 	ctx := context.Background()
 	cost := func(slug string, n int, q community.BoardQuery) (int64, int) {
 		members := ideaGroup(t, svc, slug, 2)

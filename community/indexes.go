@@ -29,7 +29,7 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		return m
 	}
 	for _, c := range []struct {
-		coll   *mongo.Collection
+		coll   *mongodb.Collection
 		models []mongo.IndexModel
 	}{
 		{s.groups, []mongo.IndexModel{
@@ -101,6 +101,8 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 			idx("audit_actor_at", "actor", "-at", "-_id"),
 		}},
 		{s.notifications, []mongo.IndexModel{idx("notifications_account", "account", "-createdAt", "-_id")}},
+		{s.unread, nil},  // by _id
+		{s.ballots, nil}, // by _id
 	} {
 		if err := mongodb.EnsureIndexes(ctx, c.coll, c.models...); err != nil {
 			return err

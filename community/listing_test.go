@@ -6,9 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/event"
-
 	"fanclub/community"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
 
@@ -17,12 +16,12 @@ import (
 func TestThreadRoundTrips(t *testing.T) {
 	var counting atomic.Bool
 	var commands atomic.Int64
-	mon := &event.CommandMonitor{Started: func(context.Context, *event.CommandStartedEvent) {
+	mon := func(op mongodb.Op) {
 		if counting.Load() {
 			commands.Add(1)
 		}
-	}}
-	svc := fdService(t, mongotest.NewMonitored(t, mon))
+	}
+	svc := fdService(t, mongotest.NewObserved(t, mon))
 	ctx := context.Background()
 	author := fdGroup(t, svc, "talk", 2)
 	_, page, err := svc.Feed(ctx, author, "talk", "")

@@ -4,8 +4,9 @@ import (
 	"context"
 	"maps"
 
+	"fanclub/internal/mongodb"
+
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
@@ -105,7 +106,7 @@ func fillQueue(items []QueueItem, groups map[GroupID]Group, posts []postDoc, com
 }
 
 // findAll runs a bounded find and decodes every result into out.
-func (s *Service) findAll(ctx context.Context, coll *mongo.Collection, filter bson.M, sort bson.D, n int, out any, what string) error {
+func (s *Service) findAll(ctx context.Context, coll *mongodb.Collection, filter bson.M, sort bson.D, n int, out any, what string) error {
 	if n == 0 {
 		return nil
 	}

@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
+	"fanclub/internal/mongodb"
 )
 
 // Reaction is one of a small fixed set of reactions to a post or comment.
@@ -103,7 +103,7 @@ func (s *Service) checkReaction(st Standing, state ContentState, r Reaction) err
 // toggleReaction inserts the reaction, or deletes it if it was there, and
 // moves the target's counter only after the document changed, so the
 // counter follows the documents exactly under any concurrency.
-func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target string, coll *mongo.Collection, id string, r Reaction) error {
+func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target string, coll *mongodb.Collection, id string, r Reaction) error {
 	key := target + ":" + string(a.ID()) + ":" + string(r)
 	_, err := s.reactions.InsertOne(ctx, reactionDoc{ID: key, Target: target, Group: g, Account: a.ID(), Reaction: r, CreatedAt: s.now()})
 	delta := 1

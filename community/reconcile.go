@@ -5,9 +5,9 @@ import (
 	"maps"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
+	"fanclub/internal/mongodb"
 )
 
 // Repairs counts the counters Reconcile found wrong and set right.
@@ -169,7 +169,7 @@ func (s *Service) ReconcileAll(ctx context.Context) (map[GroupID]Repairs, error)
 
 // each decodes every document matching filter into a T and passes it to
 // fn. Only for maintenance: it reads the whole match, in batches.
-func each[T any](ctx context.Context, coll *mongo.Collection, filter bson.M, fn func(T)) error {
+func each[T any](ctx context.Context, coll *mongodb.Collection, filter bson.M, fn func(T)) error {
 	cur, err := coll.Find(ctx, filter)
 	if err != nil {
 		return wrap(err, "scan "+coll.Name())

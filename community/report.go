@@ -9,9 +9,9 @@ import (
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
+	"fanclub/internal/mongodb"
 )
 
 // ReportReason is why a member flags content.
@@ -130,7 +130,7 @@ func (s *Service) countReports(ctx context.Context, g GroupID, target string, de
 	return nil
 }
 
-func (s *Service) targetColl(target string) (*mongo.Collection, string) {
+func (s *Service) targetColl(target string) (*mongodb.Collection, string) {
 	kind, id, _ := strings.Cut(target, ":")
 	if kind == "comment" {
 		return s.comments, id

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson/primitive"
-	"go.mongodb.org/mongo-driver/mongo"
 
+	"fanclub/internal/mongodb"
 	"fanclub/internal/ratelimit"
 )
 
@@ -25,24 +25,24 @@ var DefaultLimits = Limits{
 
 // Service holds the groups, feed and moderation of one site.
 type Service struct {
-	groups        *mongo.Collection
-	members       *mongo.Collection // group_members
-	invites       *mongo.Collection // group_invites: invitation links
-	posts         *mongo.Collection
-	comments      *mongo.Collection
-	reactions     *mongo.Collection
-	reports       *mongo.Collection
-	audit         *mongo.Collection // audit_log
-	notifications *mongo.Collection
-	unread        *mongo.Collection // notification_counts: unread per account
-	ideas         *mongo.Collection
-	votes         *mongo.Collection
-	ballots       *mongo.Collection // idea_ballots: the ideas each account voted for, by group
-	unsubscribes  *mongo.Collection // idea_unsubscribes: ideas an account hears no more of
-	events        *mongo.Collection
-	rsvps         *mongo.Collection
-	invitations   *mongo.Collection
-	calendars     *mongo.Collection // calendar_feeds: each account's private feed token
+	groups        *mongodb.Collection
+	members       *mongodb.Collection // group_members
+	invites       *mongodb.Collection // group_invites: invitation links
+	posts         *mongodb.Collection
+	comments      *mongodb.Collection
+	reactions     *mongodb.Collection
+	reports       *mongodb.Collection
+	audit         *mongodb.Collection // audit_log
+	notifications *mongodb.Collection
+	unread        *mongodb.Collection // notification_counts: unread per account
+	ideas         *mongodb.Collection
+	votes         *mongodb.Collection
+	ballots       *mongodb.Collection // idea_ballots: the ideas each account voted for, by group
+	unsubscribes  *mongodb.Collection // idea_unsubscribes: ideas an account hears no more of
+	events        *mongodb.Collection
+	rsvps         *mongodb.Collection
+	invitations   *mongodb.Collection
+	calendars     *mongodb.Collection // calendar_feeds: each account's private feed token
 	limiter       *ratelimit.Limiter
 	feed          *versionCache[[]Post]
 	board         *versionCache[[]Idea]
@@ -54,7 +54,7 @@ type Service struct {
 }
 
 // New returns the service over db.
-func New(db *mongo.Database, limits Limits, now func() time.Time, log *slog.Logger) *Service {
+func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) *Service {
 	if limits.PostsPerMinute.Max == 0 {
 		limits.PostsPerMinute = DefaultLimits.PostsPerMinute
 	}

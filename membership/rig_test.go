@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 	"fanclub/internal/stripemock"
 	"fanclub/membership"
@@ -58,7 +58,7 @@ func (b *mailbox) Mails() []mail.Message {
 type rig struct {
 	t     *testing.T
 	ctx   context.Context
-	db    *mongo.Database
+	db    *mongodb.DB
 	m     *membership.Service
 	auth  *auth.Service
 	clock *clock

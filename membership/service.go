@@ -11,9 +11,11 @@ import (
 	"github.com/stripe/stripe-go/v76/client"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
 	"fanclub/internal/jobs"
+	"fanclub/internal/mongodb"
 )
 
 // DefaultGrace is how long a past-due subscription keeps its access.
@@ -42,13 +44,13 @@ type Delivery struct {
 
 // Service holds the tiers and subscriptions of one site.
 type Service struct {
-	tiers     *mongo.Collection
-	customers *mongo.Collection // stripe_customers: account ↔ Stripe customer
-	subs      *mongo.Collection // subscriptions
-	holders   *mongo.Collection // billing_accounts: each account's subscription ids, _id = account
-	comps     *mongo.Collection // comp memberships, _id = account
-	events    *mongo.Collection // stripe_events: the ids of applied events
-	stripe    *client.API       // nil when billing is off
+	tiers     *mongodb.Collection
+	customers *mongodb.Collection // stripe_customers: account ↔ Stripe customer
+	subs      *mongodb.Collection // subscriptions
+	holders   *mongodb.Collection // billing_accounts: each account's subscription ids, _id = account
+	comps     *mongodb.Collection // comp memberships, _id = account
+	events    *mongodb.Collection // stripe_events: the ids of applied events
+	stripe    *client.API         // nil when billing is off
 	cfg       Config
 	delivery  Delivery
 	now       func() time.Time
@@ -60,7 +62,7 @@ type Service struct {
 }
 
 // New returns the service over db.
-func New(db *mongo.Database, cfg Config, now func() time.Time, log *slog.Logger) *Service {
+func New(db *mongodb.DB, cfg Config, now func() time.Time, log *slog.Logger) *Service {
 	if cfg.Grace <= 0 {
 		cfg.Grace = DefaultGrace
 	}
@@ -109,9 +111,16 @@ func requireStaff(a auth.Account) error {
 // EnsureIndexes creates the indexes the queries rely on.
 func (s *Service) EnsureIndexes(ctx context.Context) error {
 	// Not unique: stripe-mock gives every customer the same id. Stripe
-	// never does, and the account is the _id.
-	if _, err := s.customers.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "customer", Value: 1}}}); err != nil {
+	// never does, and the account is the _id. The name is the one MongoDB
+	// gave it when it had none, so existing databases keep theirs.
+	if err := mongodb.EnsureIndexes(ctx, s.customers, mongo.IndexModel{Keys: bson.D{{Key: "customer", Value: 1}},
+		Options: options.Index().SetName("customer_1")}); err != nil {
 		return err
+	}
+	for _, c := range []*mongodb.Collection{s.tiers, s.subs, s.holders, s.comps, s.events} { // by _id
+		if err := mongodb.EnsureIndexes(ctx, c); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/internal/jobs"
+	"fanclub/internal/mongotest"
 	"fanclub/internal/stripemock"
 	"fanclub/membership"
 )
@@ -509,7 +510,7 @@ func TestWebhookRetriedAfterAFailureStillMails(t *testing.T) {
 	r.clock.Add(time.Hour)
 
 	// A queue on a database the server refuses to create: every enqueue fails.
-	broken := jobs.New(r.db.Client().Database("no$such$database"), r.clock.Now, slog.New(slog.DiscardHandler))
+	broken := jobs.New(mongotest.Conn(t).Database("no$such$database"), r.clock.Now, slog.New(slog.DiscardHandler))
 	r.m.Deliver(membership.Delivery{Jobs: broken, Accounts: r.auth, Mail: r.inbox})
 	if _, err := r.deliver("evt_2", "invoice.payment_failed", r.clock.Now(), failedInvoice("in_1", sub).Object()); err == nil {
 		t.Fatal("the delivery succeeded without queueing its mail")

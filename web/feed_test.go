@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/event"
 
 	"fanclub/community"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 	"fanclub/internal/ratelimit"
 )
@@ -285,13 +285,13 @@ func TestPostingLimit(t *testing.T) {
 func TestFeedPageRoundTrips(t *testing.T) {
 	var counting atomic.Bool
 	var commands atomic.Int64
-	mon := &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+	mon := func(op mongodb.Op) {
 		if counting.Load() {
 			commands.Add(1)
 		}
-	}}
+	}
 	o := crowd()
-	o.db = mongotest.NewMonitored(t, mon)
+	o.db = mongotest.NewObserved(t, mon)
 	s := newSite(t, o)
 	admin := s.signUp(t, "admin@example.com")
 	reader := s.signUp(t, "reader@example.com")

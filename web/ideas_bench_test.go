@@ -15,13 +15,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
-	"go.mongodb.org/mongo-driver/event"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 	"fanclub/membership"
 	"fanclub/views"
@@ -38,12 +37,12 @@ import (
 func BenchmarkBoardPage(b *testing.B) {
 	var counting atomic.Bool
 	var commands atomic.Int64
-	mon := &event.CommandMonitor{Started: func(context.Context, *event.CommandStartedEvent) {
+	mon := func(op mongodb.Op) {
 		if counting.Load() {
 			commands.Add(1)
 		}
-	}}
-	db := mongotest.NewMonitored(b, mon)
+	}
+	db := mongotest.NewObserved(b, mon)
 	app, cookie, group := benchBoardSite(b, db)
 	get := func(path string) {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
@@ -101,7 +100,7 @@ const (
 
 // benchBoardSite builds the app on db with a group "big" holding the
 // board data, and returns it with a signed-in member's session cookie.
-func benchBoardSite(b *testing.B, db *mongo.Database) (*fiber.App, string, community.GroupID) {
+func benchBoardSite(b *testing.B, db *mongodb.DB) (*fiber.App, string, community.GroupID) {
 	b.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -123,7 +122,7 @@ func benchBoardSite(b *testing.B, db *mongo.Database) (*fiber.App, string, commu
 	}
 	ms := membership.New(db, membership.Config{BaseURL: "http://fanclub.test"}, time.Now, log)
 	app, err := web.New(web.Config{BaseURL: "http://fanclub.test"}, web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log,
-		Ready: func(ctx context.Context) error { return db.Client().Ping(ctx, nil) }})
+		Ready: func(ctx context.Context) error { return db.Ping(ctx) }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -154,7 +153,7 @@ func benchBoardSite(b *testing.B, db *mongo.Database) (*fiber.App, string, commu
 // benchBoardData writes the ideas, votes and ballots straight into the
 // collections, in the shapes community writes them: 50,000 votes through
 // the domain would take far longer than the measurement.
-func benchBoardData(b *testing.B, db *mongo.Database, g community.GroupID, reader auth.AccountID) {
+func benchBoardData(b *testing.B, db *mongodb.DB, g community.GroupID, reader auth.AccountID) {
 	b.Helper()
 	ctx := context.Background()
 	start := time.Now().Add(-60 * 24 * time.Hour)

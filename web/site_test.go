@@ -19,12 +19,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/oauth2-proxy/mockoidc"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 	"fanclub/internal/stripemock"
 	"fanclub/membership"
@@ -37,7 +37,7 @@ import (
 type site struct {
 	t          *testing.T
 	URL        string // base URL, e.g. http://127.0.0.1:41234
-	DB         *mongo.Database
+	DB         *mongodb.DB
 	Auth       *auth.Service
 	Community  *community.Service
 	Membership *membership.Service
@@ -70,7 +70,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // siteOptions change how newSite builds the site.
 type siteOptions struct {
-	db             *mongo.Database // share another site's database
+	db             *mongodb.DB // share another site's database
 	oidc           *mockoidc.MockOIDC
 	baseURL        string // default: the listener's address
 	trustedProxies []string
@@ -150,7 +150,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	}
 	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies},
 		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
-			return s.DB.Client().Ping(ctx, nil)
+			return s.DB.Ping(ctx)
 		}})
 	if err != nil {
 		t.Fatal(err)

@@ -10,13 +10,13 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/ratelimit"
 	"fanclub/membership"
 )
@@ -73,7 +73,7 @@ func seed(ctx context.Context, cfg config, log *slog.Logger) error {
 
 // seedDemo fills db, which must hold no account and no group, with the
 // demo club: its content is dated over the three weeks before now.
-func seedDemo(ctx context.Context, db *mongo.Database, now func() time.Time, log *slog.Logger) (seedCounts, error) {
+func seedDemo(ctx context.Context, db *mongodb.DB, now func() time.Time, log *slog.Logger) (seedCounts, error) {
 	if empty, err := databaseEmpty(ctx, db); err != nil || !empty {
 		if err == nil {
 			err = errNotEmpty
@@ -122,7 +122,7 @@ func seedDemo(ctx context.Context, db *mongo.Database, now func() time.Time, log
 
 // databaseEmpty reports whether db holds no account and no group; indexes
 // and other collections do not count.
-func databaseEmpty(ctx context.Context, db *mongo.Database) (bool, error) {
+func databaseEmpty(ctx context.Context, db *mongodb.DB) (bool, error) {
 	for _, name := range []string{"accounts", "groups"} {
 		n, err := db.Collection(name).CountDocuments(ctx, bson.D{}, options.Count().SetLimit(1))
 		if err != nil {

@@ -10,9 +10,9 @@ import (
 	"unicode"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/community"
+	"fanclub/internal/mongodb"
 )
 
 // seededEvent is what the checks read of an event document.
@@ -39,7 +39,7 @@ type seededEvent struct {
 // full one whose waiting line holds people in turn; one called off with
 // everyone told; attendance taken at the door of one that is over; and
 // the launch's invitations going to exactly the voters of its idea.
-func checkEvents(t *testing.T, db *mongo.Database, start time.Time) {
+func checkEvents(t *testing.T, db *mongodb.DB, start time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	var events []seededEvent
@@ -114,7 +114,7 @@ func checkEvents(t *testing.T, db *mongo.Database, start time.Time) {
 }
 
 // checkRecount checks e's counters against its answers.
-func checkRecount(t *testing.T, db *mongo.Database, e seededEvent) {
+func checkRecount(t *testing.T, db *mongodb.DB, e seededEvent) {
 	t.Helper()
 	ctx := context.Background()
 	recount := map[string]int64{}
@@ -134,7 +134,7 @@ func checkRecount(t *testing.T, db *mongo.Database, e seededEvent) {
 
 // checkLine checks the waiting line of the full event e: as many tickets
 // as people waiting, each a distinct place, all after those seated.
-func checkLine(t *testing.T, db *mongo.Database, e seededEvent) {
+func checkLine(t *testing.T, db *mongodb.DB, e seededEvent) {
 	t.Helper()
 	ctx := context.Background()
 	var line []struct {
@@ -158,7 +158,7 @@ func checkLine(t *testing.T, db *mongo.Database, e seededEvent) {
 
 // checkLaunchInvitations checks the invite-only launch was posted after
 // its idea shipped, and went to exactly those who voted for it.
-func checkLaunchInvitations(t *testing.T, db *mongo.Database) {
+func checkLaunchInvitations(t *testing.T, db *mongodb.DB) {
 	t.Helper()
 	ctx := context.Background()
 	i := slices.IndexFunc(demoEvents, func(d demoEvent) bool { return d.voters != "" })

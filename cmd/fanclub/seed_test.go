@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 	"fanclub/membership"
 )
@@ -126,7 +126,7 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 // owner or a moderator; merged duplicates whose votes moved; ideas
 // waiting past a day for a response; and the news of it all in notices
 // dated when it happened.
-func checkIdeaBoards(t *testing.T, db *mongo.Database, start time.Time) {
+func checkIdeaBoards(t *testing.T, db *mongodb.DB, start time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	count := func(coll string, filter bson.M) int64 {
@@ -199,7 +199,7 @@ func checkIdeaBoards(t *testing.T, db *mongo.Database, start time.Time) {
 // checkMergesMovedVotes checks each merged duplicate is listed on its
 // original, and that everyone told their vote moved, the duplicate's
 // author aside, now votes for the original.
-func checkMergesMovedVotes(t *testing.T, db *mongo.Database) {
+func checkMergesMovedVotes(t *testing.T, db *mongodb.DB) {
 	t.Helper()
 	ctx := context.Background()
 	var dups []struct {
@@ -243,7 +243,7 @@ func checkMergesMovedVotes(t *testing.T, db *mongo.Database) {
 // checkCounters asks community to recount every group, with its ideas
 // and events: the seed went through the same calls as people do, so
 // nothing needs repair.
-func checkCounters(t *testing.T, db *mongo.Database) {
+func checkCounters(t *testing.T, db *mongodb.DB) {
 	t.Helper()
 	ctx := context.Background()
 	cm := community.New(db, community.Limits{}, time.Now, discardLog())
@@ -263,7 +263,7 @@ func checkCounters(t *testing.T, db *mongo.Database) {
 
 // checkAdminSignsIn checks the demo admin owns the site and that an email
 // link for the address opens that account.
-func checkAdminSignsIn(t *testing.T, db *mongo.Database) {
+func checkAdminSignsIn(t *testing.T, db *mongodb.DB) {
 	t.Helper()
 	ctx := context.Background()
 	au, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: discardLog()}, time.Now, discardLog())
@@ -285,7 +285,7 @@ func checkAdminSignsIn(t *testing.T, db *mongo.Database) {
 }
 
 // snapshot counts the documents of every collection in db.
-func snapshot(t *testing.T, db *mongo.Database) map[string]int64 {
+func snapshot(t *testing.T, db *mongodb.DB) map[string]int64 {
 	t.Helper()
 	ctx := context.Background()
 	names, err := db.ListCollectionNames(ctx, bson.M{})
@@ -304,7 +304,7 @@ func snapshot(t *testing.T, db *mongo.Database) map[string]int64 {
 }
 
 // ids are the _ids of the ideas matching filter.
-func ids(t *testing.T, db *mongo.Database, filter bson.M) bson.A {
+func ids(t *testing.T, db *mongodb.DB, filter bson.M) bson.A {
 	t.Helper()
 	var docs []struct {
 		ID string `bson:"_id"`
@@ -371,7 +371,7 @@ func TestReconcileRepairsDrift(t *testing.T) {
 // checkMemberships: every member of a premium group holds premium now,
 // through a paid, trial, grace, comp, gift or higher tier, and the
 // billing history has each kind.
-func checkMemberships(t *testing.T, db *mongo.Database) {
+func checkMemberships(t *testing.T, db *mongodb.DB) {
 	t.Helper()
 	ctx := context.Background()
 	ms := membership.New(db, membership.Config{}, time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -17,7 +17,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/internal/mongodb"
 )
@@ -43,7 +42,7 @@ type handler = func(ctx context.Context, payload bson.Raw) error
 // Queue holds jobs in the "jobs" collection and runs those that are due.
 // Each Queue is one app instance: it claims jobs under its own owner id.
 type Queue struct {
-	coll     *mongo.Collection
+	coll     *mongodb.Collection
 	now      func() time.Time
 	log      *slog.Logger
 	owner    string
@@ -53,7 +52,7 @@ type Queue struct {
 // New returns a queue over db's jobs collection with a fresh random owner
 // id, so two instances (or two Queues in a test) never mistake each
 // other's leases for their own.
-func New(db *mongo.Database, now func() time.Time, log *slog.Logger) *Queue {
+func New(db *mongodb.DB, now func() time.Time, log *slog.Logger) *Queue {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // never fails on Linux
 	return &Queue{coll: db.Collection("jobs"), now: now, log: log,

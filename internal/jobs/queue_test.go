@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/internal/jobs"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
 
@@ -44,7 +44,7 @@ func (c *clock) Advance(d time.Duration) {
 // rig is one database with the clock its queues share.
 type rig struct {
 	t     *testing.T
-	db    *mongo.Database
+	db    *mongodb.DB
 	clock *clock
 }
 

@@ -25,10 +25,12 @@ const DatabaseName = "fanclub"
 
 // Conn is an open database and the means to close it.
 type Conn struct {
-	DB       *mongo.Database
+	DB       *DB
 	Embedded bool   // true when the database is the in-process FerretDB
 	URI      string // where the server listens, for a second client
 	client   *mongo.Client
+	reads    *mongo.Client // the embedded store's pool of readers; client on MongoDB
+	emb      *embedded
 	stop     func()
 }
 
@@ -47,8 +49,9 @@ func Connect(ctx context.Context, uri string) (*Conn, error) {
 	if name == "" {
 		name = DatabaseName
 	}
-	c := &Conn{DB: client.Database(name), URI: uri, client: client, stop: func() {}}
-	if err := c.Ping(ctx); err != nil {
+	c := &Conn{URI: uri, client: client, reads: client, stop: func() {}}
+	c.DB = c.Database(name)
+	if err := c.DB.Ping(ctx); err != nil {
 		_ = client.Disconnect(ctx)
 		return nil, err
 	}
@@ -58,14 +61,19 @@ func Connect(ctx context.Context, uri string) (*Conn, error) {
 // ErrDataDirLocked means another process already serves the data directory.
 var ErrDataDirLocked = errors.New("mongodb: the data directory is in use by another fanclub process")
 
+// readers bounds the embedded store's connections for reads: enough that
+// a slow read never holds up the others, few enough for two cores.
+const readers = 16
+
 // StartEmbedded starts FerretDB in-process on a random loopback port, with
 // its SQLite files in dir, and connects to it. The directory is locked so a
 // second process cannot open it.
 //
-// The client uses a single connection: the embedded server does not apply
-// concurrent updates atomically (DESIGN.md measured 31–100 seats granted on
-// a 10-seat event), but with one connection every write is serialised and
-// the guarantees MongoDB gives hold here too.
+// Writes go through one connection, one at a time: the embedded server
+// does not apply concurrent updates atomically (DESIGN.md measured 31–100
+// seats granted on a 10-seat event), but serialised, the guarantees
+// MongoDB gives hold here too. Reads share a pool of their own and run in
+// parallel, beside the writes.
 func StartEmbedded(ctx context.Context, dir string, log *slog.Logger) (*Conn, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("mongodb: create data directory: %w", err)
@@ -95,43 +103,63 @@ func StartEmbedded(ctx context.Context, dir string, log *slog.Logger) (*Conn, er
 		defer close(done)
 		_ = f.Run(runCtx)
 	}()
+	files := newSQLiteFiles(abs)
 	stop := func() {
+		files.close()
 		cancel()
 		<-done
 		lock.Close()
 	}
-	client, err := mongo.Connect(ctx, options.Client().
-		ApplyURI(f.MongoDBURI()).
-		SetMaxPoolSize(1).
-		SetTimeout(60*time.Second))
-	if err != nil {
+	c := &Conn{Embedded: true, URI: f.MongoDBURI(), emb: &embedded{files: files}, stop: stop}
+	if c.client, c.reads, err = embeddedClients(ctx, c.URI); err != nil {
 		stop()
-		return nil, fmt.Errorf("mongodb: connect to embedded server: %w", err)
+		return nil, err
 	}
-	c := &Conn{DB: client.Database(DatabaseName), Embedded: true, URI: f.MongoDBURI(), client: client, stop: stop}
-	if err := c.Ping(ctx); err != nil {
+	c.DB = c.Database(DatabaseName)
+	if err := c.DB.Ping(ctx); err != nil {
 		c.Close(context.Background())
 		return nil, err
 	}
 	return c, nil
 }
 
-// Database returns another database on the same connection; tests use it
-// to give each test a fresh one.
-func (c *Conn) Database(name string) *mongo.Database { return c.client.Database(name) }
-
-// Ping reports whether the database answers.
-func (c *Conn) Ping(ctx context.Context) error {
-	if err := c.DB.RunCommand(ctx, map[string]int{"ping": 1}).Err(); err != nil {
-		return fmt.Errorf("mongodb: ping: %w", err)
+// embeddedClients connects the writer (one connection) and the readers to
+// the embedded server at uri.
+func embeddedClients(ctx context.Context, uri string) (write, read *mongo.Client, err error) {
+	opts := func(pool uint64) *options.ClientOptions {
+		return options.Client().ApplyURI(uri).SetMaxPoolSize(pool).SetTimeout(60 * time.Second)
 	}
-	return nil
+	if write, err = mongo.Connect(ctx, opts(1)); err != nil {
+		return nil, nil, fmt.Errorf("mongodb: connect to embedded server: %w", err)
+	}
+	if read, err = mongo.Connect(ctx, opts(readers)); err != nil {
+		_ = write.Disconnect(ctx)
+		return nil, nil, fmt.Errorf("mongodb: connect to embedded server: %w", err)
+	}
+	return write, read, nil
 }
 
+// Database returns another database on the same server; tests use it to
+// give each test a fresh one.
+func (c *Conn) Database(name string) *DB {
+	return &DB{read: c.reads.Database(name), write: c.client.Database(name), emb: c.emb}
+}
+
+// Ping reports whether the database answers.
+func (c *Conn) Ping(ctx context.Context) error { return c.DB.Ping(ctx) }
+
 // Close disconnects and, in embedded mode, stops the server and releases
-// the data directory.
+// the data directory. On the embedded store it first waits for the write
+// in progress, if any, so no write is cut in half.
 func (c *Conn) Close(ctx context.Context) error {
+	if c.emb != nil {
+		c.emb.writes.Lock()
+		defer c.emb.writes.Unlock()
+	}
 	err := c.client.Disconnect(ctx)
+	if c.reads != c.client {
+		err = errors.Join(err, c.reads.Disconnect(ctx))
+	}
 	c.stop()
 	return err
 }
@@ -151,37 +179,4 @@ func lockDir(dir string) (*os.File, error) {
 		return nil, fmt.Errorf("mongodb: lock data directory: %w", err)
 	}
 	return f, nil
-}
-
-// IsDuplicateKey reports whether err is a refused duplicate _id or unique
-// index key.
-func IsDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }
-
-// EnsureIndexes creates the named indexes of a collection that are
-// missing. Every index fanclub uses is declared through here at start-up.
-//
-// Indexes are created one at a time, and only when absent: the embedded
-// server crashes the connection when one createIndexes command repeats two
-// or more existing indexes, which every restart would do.
-func EnsureIndexes(ctx context.Context, coll *mongo.Collection, models ...mongo.IndexModel) error {
-	specs, err := coll.Indexes().ListSpecifications(ctx)
-	if err != nil {
-		return fmt.Errorf("mongodb: indexes of %s: %w", coll.Name(), err)
-	}
-	have := map[string]bool{}
-	for _, s := range specs {
-		have[s.Name] = true
-	}
-	for _, m := range models {
-		if m.Options == nil || m.Options.Name == nil {
-			return fmt.Errorf("mongodb: an index of %s has no name", coll.Name())
-		}
-		if have[*m.Options.Name] {
-			continue
-		}
-		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
-			return fmt.Errorf("mongodb: index %s of %s: %w", *m.Options.Name, coll.Name(), err)
-		}
-	}
-	return nil
 }

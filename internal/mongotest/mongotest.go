@@ -11,10 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/event"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"fanclub/internal/mongodb"
 )
 
@@ -41,7 +37,7 @@ func Main(m *testing.M) int {
 }
 
 // New returns an empty database that is dropped when the test ends.
-func New(t testing.TB) *mongo.Database {
+func New(t testing.TB) *mongodb.DB {
 	t.Helper()
 	c := Conn(t)
 	var b [6]byte
@@ -51,24 +47,12 @@ func New(t testing.TB) *mongo.Database {
 	return db
 }
 
-// NewMonitored returns an empty database, like New, reached through its
-// own client that reports every command to mon: tests count the round
-// trips a page costs with it.
-func NewMonitored(t testing.TB, mon *event.CommandMonitor) *mongo.Database {
+// NewObserved returns an empty database, like New, that reports every
+// operation asked of it to observe: tests count the queries a page costs
+// with it.
+func NewObserved(t testing.TB, observe func(mongodb.Op)) *mongodb.DB {
 	t.Helper()
-	c := Conn(t)
-	client, err := mongo.Connect(context.Background(), options.Client().ApplyURI(c.URI).SetMaxPoolSize(1).SetMonitor(mon))
-	if err != nil {
-		t.Fatalf("mongotest: connect a monitored client: %v", err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	db := client.Database("t" + hex.EncodeToString(b[:]))
-	t.Cleanup(func() {
-		_ = db.Drop(context.Background())
-		_ = client.Disconnect(context.Background())
-	})
-	return db
+	return New(t).Observed(observe)
 }
 
 // Conn returns the test binary's embedded server connection, starting it

@@ -17,12 +17,12 @@ import (
 
 // Limiter counts attempts in the rate_limits collection.
 type Limiter struct {
-	coll *mongo.Collection
+	coll *mongodb.Collection
 	now  func() time.Time
 }
 
 // New returns a limiter over db's rate_limits collection.
-func New(db *mongo.Database, now func() time.Time) *Limiter {
+func New(db *mongodb.DB, now func() time.Time) *Limiter {
 	return &Limiter{coll: db.Collection("rate_limits"), now: now}
 }
 

@@ -1,0 +1,155 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+)
+
+// DB is one database as fanclub's packages use it. On MongoDB it is the
+// database and nothing more. On the embedded store its collections send
+// reads to a pool of connections and writes, one at a time, to a single
+// one (the embedded server does not apply concurrent updates atomically),
+// and they answer the filters the embedded server would answer by reading
+// a whole collection with lookups by _id where they can (Collection).
+type DB struct {
+	read    *mongo.Database
+	write   *mongo.Database
+	emb     *embedded // nil on MongoDB
+	observe func(Op)  // tests count queries with it; nil otherwise
+}
+
+// Op is one operation asked of a collection: a command on MongoDB, which
+// the embedded store may answer with several (lookups by _id).
+type Op struct {
+	Name       string // find, findOne, count, insert, update, delete, findAndModify
+	Collection string
+}
+
+// Observed returns the database reporting every operation asked of its
+// collections to observe: tests count the queries a page costs with it.
+func (d *DB) Observed(observe func(Op)) *DB {
+	o := *d
+	o.observe = observe
+	return &o
+}
+
+// note reports an operation to the observer, if any.
+func (d *DB) note(name, collection string) {
+	if d.observe != nil {
+		d.observe(Op{Name: name, Collection: collection})
+	}
+}
+
+// embedded is what every database of one embedded server shares: the
+// write lock and the SQLite files behind the collections.
+type embedded struct {
+	// writes is held for every write command, and across the lookup and
+	// the write of a conditional one, so one process's writes are
+	// serialised and a condition checked here still holds when the
+	// write lands. One process holds the data directory, so nothing else
+	// writes.
+	writes sync.Mutex
+	files  *sqliteFiles
+}
+
+// Name is the database's name.
+func (d *DB) Name() string { return d.write.Name() }
+
+// Embedded reports whether the database is the in-process FerretDB, of
+// which this process is the only user.
+func (d *DB) Embedded() bool { return d.emb != nil }
+
+// Collection returns the named collection. It costs no round trip.
+func (d *DB) Collection(name string) *Collection {
+	return &Collection{db: d, read: d.read.Collection(name), write: d.write.Collection(name)}
+}
+
+// Drop deletes the database.
+func (d *DB) Drop(ctx context.Context) error {
+	unlock := d.lockWrites()
+	defer unlock()
+	if err := d.write.Drop(ctx); err != nil {
+		return fmt.Errorf("mongodb: drop %s: %w", d.Name(), err)
+	}
+	if d.emb != nil {
+		d.emb.files.forget(d.Name())
+	}
+	return nil
+}
+
+// Ping reports whether the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.read.RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err(); err != nil {
+		return fmt.Errorf("mongodb: ping: %w", err)
+	}
+	return nil
+}
+
+// lockWrites takes the embedded store's write lock, if there is one, and
+// returns its release.
+func (d *DB) lockWrites() (unlock func()) {
+	if d.emb == nil {
+		return func() {}
+	}
+	d.emb.writes.Lock()
+	return d.emb.writes.Unlock
+}
+
+// IsDuplicateKey reports whether err is a refused duplicate _id or unique
+// index key.
+func IsDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }
+
+// EnsureIndexes creates the named indexes of a collection that are
+// missing, and the collection itself if it has none yet. Every collection
+// fanclub uses is declared through here at start-up, with its indexes.
+//
+// Indexes are created one at a time, and only when absent: the embedded
+// server crashes the connection when one createIndexes command repeats two
+// or more existing indexes, which every restart would do. On the embedded
+// store the collection also gets the SQLite index that makes its lookups
+// by _id index lookups (sqlite.go).
+func EnsureIndexes(ctx context.Context, coll *Collection, models ...mongo.IndexModel) error {
+	unlock := coll.db.lockWrites()
+	defer unlock()
+	specs, err := coll.write.Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return fmt.Errorf("mongodb: indexes of %s: %w", coll.Name(), err)
+	}
+	have := map[string]bool{}
+	for _, s := range specs {
+		have[s.Name] = true
+	}
+	if len(specs) == 0 {
+		err := coll.write.Database().CreateCollection(ctx, coll.Name())
+		var ce mongo.CommandError
+		if err != nil && !(errors.As(err, &ce) && ce.Name == "NamespaceExists") {
+			return fmt.Errorf("mongodb: create %s: %w", coll.Name(), err)
+		}
+	}
+	for _, m := range models {
+		if m.Options == nil || m.Options.Name == nil {
+			return fmt.Errorf("mongodb: an index of %s has no name", coll.Name())
+		}
+		if have[*m.Options.Name] {
+			continue
+		}
+		if _, err := coll.write.Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("mongodb: index %s of %s: %w", *m.Options.Name, coll.Name(), err)
+		}
+	}
+	if coll.db.emb != nil {
+		return coll.db.emb.files.indexIDs(ctx, coll.db.Name(), coll.Name())
+	}
+	return nil
+}
+
+// ListCollectionNames returns the names of the collections matching
+// filter.
+func (d *DB) ListCollectionNames(ctx context.Context, filter any) ([]string, error) {
+	return d.read.ListCollectionNames(ctx, filter)
+}
