@@ -265,7 +265,7 @@ func (s *Service) countComments(ctx context.Context, g GroupID, on Parent, delta
 			bson.M{"$inc": bson.M{"comments": delta}, "$set": bson.M{"updatedAt": s.now()}}); err != nil {
 			return wrap(err, "count comments")
 		}
-		return s.boardChanged(ctx, g)
+		return s.boardChanged(ctx, g, on.Idea)
 	}
 	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": on.Post}, bson.M{"$inc": bson.M{"comments": delta}}); err != nil {
 		return wrap(err, "count comments")

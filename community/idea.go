@@ -252,7 +252,7 @@ func (s *Service) CreateIdea(ctx context.Context, a Actor, slug string, in IdeaI
 	if err := s.insertIdea(ctx, i); err != nil {
 		return Idea{}, err
 	}
-	return i, s.boardChanged(ctx, st.Group.ID)
+	return i, s.boardChanged(ctx, st.Group.ID, i.ID)
 }
 
 // IdeaByID returns an idea of the group at slug that the actor may read.
@@ -296,7 +296,7 @@ func (s *Service) EditIdea(ctx context.Context, a Actor, slug string, id IdeaID,
 	if err := s.updateIdeaText(ctx, i); err != nil {
 		return i, err
 	}
-	return i, s.boardChanged(ctx, st.Group.ID)
+	return i, s.boardChanged(ctx, st.Group.ID, i.ID)
 }
 
 // DeleteIdea removes an idea from the board: its author may while nobody
@@ -319,7 +319,7 @@ func (s *Service) DeleteIdea(ctx context.Context, a Actor, slug string, id IdeaI
 	if i.Author != a.ID() {
 		s.record(ctx, a, st.Group.ID, AuditDelete, "idea", string(id), i.Title, reason)
 	}
-	return s.boardChanged(ctx, st.Group.ID)
+	return s.boardChanged(ctx, st.Group.ID, id)
 }
 
 // stopWords are words too common in idea titles to tell two apart.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // Board sorts.
@@ -70,13 +69,15 @@ const ResponseWindow = 30 * 24 * time.Hour
 // reader's votes on it and the response stats. A page costs the same few
 // queries whatever its length: the group, the member, the page (cached
 // while the board has not changed, unless it is the reader's own "mine"
-// or "voted" view), the reader's ballot and the stats (cached too).
+// or "voted" view), the reader's ballot and the stats (cached too). On
+// the embedded store the page comes from the board in memory
+// (board_index.go).
 func (s *Service) Board(ctx context.Context, a Actor, slug string, q BoardQuery) (Standing, BoardPage, error) {
 	st, err := s.boardStanding(ctx, a, slug, Standing.requireRead)
 	if err != nil {
 		return st, BoardPage{}, err
 	}
-	filter, sort, err := q.filter(st)
+	after, err := q.check(st)
 	if err != nil {
 		return st, BoardPage{}, err
 	}
@@ -84,20 +85,7 @@ func (s *Service) Board(ctx context.Context, a Actor, slug string, q BoardQuery)
 	if page.Voted, err = s.votedFor(ctx, a, st.Group.ID); err != nil {
 		return st, page, err
 	}
-	if q.Voted {
-		ids := bson.A{}
-		for id := range page.Voted {
-			ids = append(ids, id)
-		}
-		filter["_id"] = bson.M{"$in": ids}
-	}
-	var ideas []Idea
-	key := strings.Join([]string{string(st.Group.ID), "board", q.Sort, q.Status, q.Tag, q.After}, "|")
-	if q.Mine || q.Voted {
-		ideas, err = s.findIdeas(ctx, filter, sort, BoardPageSize+1)
-	} else {
-		ideas, err = s.cachedIdeas(ctx, st.Group, key, filter, sort, BoardPageSize+1)
-	}
+	ideas, err := s.boardIdeas(ctx, st, q, after, page.Voted)
 	if err != nil {
 		return st, page, err
 	}
@@ -107,15 +95,60 @@ func (s *Service) Board(ctx context.Context, a Actor, slug string, q BoardQuery)
 	return st, page, err
 }
 
-// filter checks the query and turns it into a filter and sort.
-func (q *BoardQuery) filter(st Standing) (bson.M, bson.D, error) {
+// check fills in the default sort and refuses a query the board cannot
+// answer; it returns the position the page starts after, if any.
+func (q *BoardQuery) check(st Standing) (*ideaCursor, error) {
 	if q.Sort == "" {
 		q.Sort = SortTrending
 	}
 	field, ok := sortField[q.Sort]
 	if !ok {
-		return nil, nil, ValidationError{"sort": "idea.error.sort"}
+		return nil, ValidationError{"sort": "idea.error.sort"}
 	}
+	switch q.Status {
+	case StatusActive, StatusAll:
+	default:
+		if _, ok := ParseIdeaStatus(q.Status); !ok {
+			return nil, ValidationError{"status": "idea.error.status"}
+		}
+	}
+	if q.Tag != "" {
+		if _, ok := st.Group.Tag(q.Tag); !ok {
+			return nil, ValidationError{"tags": "idea.error.tag_unknown"}
+		}
+	}
+	if (q.Mine || q.Voted) && !st.Actor.SignedIn() {
+		return nil, ErrSignInRequired
+	}
+	if q.After == "" {
+		return nil, nil
+	}
+	c, err := parseIdeaCursor(field, q.After)
+	return &c, err
+}
+
+// boardIdeas returns the ideas of a checked query, one more than a page
+// holds: from the board in memory, or from a query.
+func (s *Service) boardIdeas(ctx context.Context, st Standing, q BoardQuery, after *ideaCursor, voted map[IdeaID]bool) ([]Idea, error) {
+	field := sortField[q.Sort]
+	if s.boardIdx != nil {
+		b, err := s.boardIdx.board(ctx, s, st.Group.ID)
+		if err != nil {
+			return nil, err
+		}
+		return b.list(field, after, q.keeps(st, voted), BoardPageSize+1), nil
+	}
+	filter := q.filter(st, after, voted)
+	sort := bson.D{{Key: field, Value: -1}, {Key: "_id", Value: -1}}
+	if q.Mine || q.Voted {
+		return s.findIdeas(ctx, filter, sort, BoardPageSize+1)
+	}
+	key := strings.Join([]string{string(st.Group.ID), "board", q.Sort, q.Status, q.Tag, q.After}, "|")
+	return s.cachedIdeas(ctx, st.Group, key, filter, sort, BoardPageSize+1)
+}
+
+// filter is a checked query as a filter on ideas.
+func (q BoardQuery) filter(st Standing, after *ideaCursor, voted map[IdeaID]bool) bson.M {
 	filter := bson.M{"group": st.Group.ID, "removed": false}
 	switch q.Status {
 	case StatusActive:
@@ -123,29 +156,44 @@ func (q *BoardQuery) filter(st Standing) (bson.M, bson.D, error) {
 	case StatusAll:
 		filter["status"] = bson.M{"$ne": IdeaMerged}
 	default:
-		if _, ok := ParseIdeaStatus(q.Status); !ok {
-			return nil, nil, ValidationError{"status": "idea.error.status"}
-		}
 		filter["status"] = q.Status
 	}
 	if q.Tag != "" {
-		if _, ok := st.Group.Tag(q.Tag); !ok {
-			return nil, nil, ValidationError{"tags": "idea.error.tag_unknown"}
-		}
 		filter["tags"] = q.Tag
-	}
-	if (q.Mine || q.Voted) && !st.Actor.SignedIn() {
-		return nil, nil, ErrSignInRequired
 	}
 	if q.Mine {
 		filter["author"] = st.Actor.ID()
 	}
-	if q.After != "" {
-		if err := ideaPageAfter(filter, field, q.After); err != nil {
-			return nil, nil, err
+	if q.Voted {
+		ids := bson.A{}
+		for id := range voted {
+			ids = append(ids, id)
 		}
+		filter["_id"] = bson.M{"$in": ids}
 	}
-	return filter, bson.D{{Key: field, Value: -1}, {Key: "_id", Value: -1}}, nil
+	if after != nil {
+		field := sortField[q.Sort]
+		at := after.value(field)
+		filter["$or"] = bson.A{bson.M{field: bson.M{"$lt": at}}, bson.M{field: at, "_id": bson.M{"$lt": after.id}}}
+	}
+	return filter
+}
+
+// keeps is filter as a test of one idea, for the board in memory.
+func (q BoardQuery) keeps(st Standing, voted map[IdeaID]bool) func(Idea) bool {
+	return func(i Idea) bool {
+		switch {
+		case i.Removed,
+			q.Status == StatusActive && !slices.Contains(activeStatuses, i.Status),
+			q.Status == StatusAll && i.Status == IdeaMerged,
+			q.Status != StatusActive && q.Status != StatusAll && string(i.Status) != q.Status,
+			q.Tag != "" && !slices.Contains(i.Tags, q.Tag),
+			q.Mine && i.Author != st.Actor.ID(),
+			q.Voted && !voted[i.ID]:
+			return false
+		}
+		return true
+	}
 }
 
 // cachedIdeas reads ideas the way every reader of the group sees them
@@ -178,37 +226,54 @@ func (i Idea) cursor(field string) string {
 	return v + "_" + string(i.ID)
 }
 
-// ideaPageAfter narrows filter to the ideas after cursor c in a listing
-// sorted by field, descending. A cursor that does not parse is
-// ErrNotFound, like any other bad link.
-func ideaPageAfter(filter bson.M, field, c string) error {
+// ideaCursor is a position in a listing of ideas sorted by a field: the
+// field's value there, and the id that breaks ties.
+type ideaCursor struct {
+	score float64
+	votes int
+	at    time.Time
+	id    IdeaID
+}
+
+// parseIdeaCursor reads a cursor Idea.cursor made for field. One that
+// does not parse is ErrNotFound, like any other bad link.
+func parseIdeaCursor(field, c string) (ideaCursor, error) {
 	v, id, ok := strings.Cut(c, "_")
 	if !ok || !validID(id) {
-		return ErrNotFound
+		return ideaCursor{}, ErrNotFound
 	}
-	var at any
+	out := ideaCursor{id: IdeaID(id)}
+	var err error
 	switch field {
 	case "score":
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return ErrNotFound
-		}
-		at = f
+		out.score, err = strconv.ParseFloat(v, 64)
 	case "votes":
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return ErrNotFound
-		}
-		at = n
+		out.votes, err = strconv.Atoi(v)
 	default:
-		ms, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return ErrNotFound
-		}
-		at = time.UnixMilli(ms).UTC()
+		var ms int64
+		ms, err = strconv.ParseInt(v, 10, 64)
+		out.at = time.UnixMilli(ms).UTC()
 	}
-	filter["$or"] = bson.A{bson.M{field: bson.M{"$lt": at}}, bson.M{field: at, "_id": bson.M{"$lt": id}}}
-	return nil
+	if err != nil {
+		return ideaCursor{}, ErrNotFound
+	}
+	return out, nil
+}
+
+// value is the cursor's value of field, for a filter.
+func (c ideaCursor) value(field string) any {
+	switch field {
+	case "score":
+		return c.score
+	case "votes":
+		return c.votes
+	}
+	return c.at
+}
+
+// compare orders the cursor against an idea by field, then id.
+func (c ideaCursor) compare(field string, i Idea) int {
+	return compareIdeas(field, Idea{ID: c.id, Score: c.score, Votes: c.votes, CreatedAt: c.at, UpdatedAt: c.at}, i)
 }
 
 // statsFor is how long response stats are kept: a median over 30 days
@@ -223,20 +288,14 @@ func (s *Service) responseStats(ctx context.Context, g Group) (ResponseStats, er
 	if st, ok := s.stats.get(key, window); ok {
 		return st, nil
 	}
-	var docs []struct {
-		CreatedAt       time.Time `bson:"createdAt"`
-		FirstResponseAt time.Time `bson:"firstResponseAt"`
-	}
-	cur, err := s.ideas.Find(ctx, bson.M{"group": g.ID, "firstResponseAt": bson.M{"$gte": s.now().Add(-ResponseWindow)}},
-		options.Find().SetProjection(bson.M{"createdAt": 1, "firstResponseAt": 1}).SetLimit(5000))
+	since := s.now().Add(-ResponseWindow)
+	answered, err := s.groupIdeas(ctx, g.ID, bson.M{"group": g.ID, "firstResponseAt": bson.M{"$gte": since}},
+		func(i Idea) bool { return !i.FirstResponseAt.Before(since) }, nil, 5000)
 	if err != nil {
 		return ResponseStats{}, wrap(err, "response stats")
 	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return ResponseStats{}, wrap(err, "response stats")
-	}
-	waits := make([]time.Duration, len(docs))
-	for i, d := range docs {
+	waits := make([]time.Duration, len(answered))
+	for i, d := range answered {
 		waits[i] = d.FirstResponseAt.Sub(d.CreatedAt)
 	}
 	st := ResponseStats{Answered: len(waits), Median: median(waits)}
@@ -281,12 +340,22 @@ func (s *Service) Roadmap(ctx context.Context, a Actor, slug string) (Standing, 
 	if err != nil {
 		return st, Roadmap{}, err
 	}
+	shippedSince := s.now().Add(-ShippedWindow)
 	filter := bson.M{"group": st.Group.ID, "removed": false, "$or": bson.A{
 		bson.M{"status": bson.M{"$in": bson.A{IdeaPlanned, IdeaInProgress}}},
-		bson.M{"status": IdeaShipped, "statusAt": bson.M{"$gte": s.now().Add(-ShippedWindow)}},
+		bson.M{"status": IdeaShipped, "statusAt": bson.M{"$gte": shippedSince}},
 	}}
+	keep := func(i Idea) bool {
+		return !i.Removed && (i.Status == IdeaPlanned || i.Status == IdeaInProgress ||
+			i.Status == IdeaShipped && !i.StatusAt.Before(shippedSince))
+	}
 	sort := bson.D{{Key: "statusAt", Value: -1}, {Key: "_id", Value: -1}}
-	ideas, err := s.cachedIdeas(ctx, st.Group, string(st.Group.ID)+"|roadmap", filter, sort, 3*maxRoadmap)
+	var ideas []Idea
+	if s.boardIdx != nil {
+		ideas, err = s.groupIdeas(ctx, st.Group.ID, filter, keep, sort, 3*maxRoadmap)
+	} else {
+		ideas, err = s.cachedIdeas(ctx, st.Group, string(st.Group.ID)+"|roadmap", filter, sort, 3*maxRoadmap)
+	}
 	if err != nil {
 		return st, Roadmap{}, err
 	}
@@ -325,12 +394,22 @@ func (s *Service) Unanswered(ctx context.Context, a Actor, slug, after string) (
 	}
 	filter := bson.M{"group": st.Group.ID, "removed": false, "status": bson.M{"$ne": IdeaMerged},
 		"firstResponseAt": bson.M{"$exists": false}}
+	var from time.Time
+	var fromID IdeaID
 	if after != "" {
-		if err := pageAfter(filter, "createdAt", after, "$gt", nil); err != nil {
-			return st, ResponseQueue{}, err
+		var id string
+		var ok bool
+		if from, id, ok = parseCursor(after); !ok {
+			return st, ResponseQueue{}, ErrNotFound
 		}
+		fromID = IdeaID(id)
+		filter["$or"] = bson.A{bson.M{"createdAt": bson.M{"$gt": from}}, bson.M{"createdAt": from, "_id": bson.M{"$gt": fromID}}}
 	}
-	ideas, err := s.findIdeas(ctx, filter, bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, BoardPageSize+1)
+	keep := func(i Idea) bool {
+		later := i.CreatedAt.After(from) || i.CreatedAt.Equal(from) && i.ID > fromID
+		return !i.Removed && i.Status != IdeaMerged && i.FirstResponseAt.IsZero() && (after == "" || later)
+	}
+	ideas, err := s.groupIdeas(ctx, st.Group.ID, filter, keep, bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, BoardPageSize+1)
 	if err != nil {
 		return st, ResponseQueue{}, err
 	}
@@ -338,4 +417,27 @@ func (s *Service) Unanswered(ctx context.Context, a Actor, slug, after string) (
 	q.Ideas, q.Next = cutPage(ideas, BoardPageSize, func(i Idea) string { return cursor(i.CreatedAt, string(i.ID)) })
 	q.Stats, err = s.responseStats(ctx, st.Group)
 	return st, q, err
+}
+
+// groupIdeas returns up to n ideas of group g that filter selects, in
+// the order of sort (fields compareField knows, each 1 or -1): from the board in memory, where keep is filter as a test of one
+// idea, or from a query.
+func (s *Service) groupIdeas(ctx context.Context, g GroupID, filter bson.M, keep func(Idea) bool, sort bson.D, n int) ([]Idea, error) {
+	if s.boardIdx == nil {
+		return s.findIdeas(ctx, filter, sort, n)
+	}
+	b, err := s.boardIdx.board(ctx, s, g)
+	if err != nil {
+		return nil, err
+	}
+	ideas := b.all(keep)
+	slices.SortFunc(ideas, func(x, y Idea) int {
+		for _, k := range sort {
+			if c := k.Value.(int) * compareField(k.Key, x, y); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	return ideas[:min(len(ideas), n)], nil
 }

@@ -111,7 +111,7 @@ func (s *Service) AnswerIdea(ctx context.Context, a Actor, slug string, id IdeaI
 	case first:
 		s.announce(ctx, a, st.Group, i, NoticeIdeaResponse, nil)
 	}
-	return i, s.boardChanged(ctx, st.Group.ID)
+	return i, s.boardChanged(ctx, st.Group.ID, id)
 }
 
 // MergeIdea marks an idea a duplicate of another idea of the same group
@@ -158,7 +158,7 @@ func (s *Service) MergeIdea(ctx context.Context, a Actor, slug string, id, into 
 	s.record(ctx, a, st.Group.ID, AuditIdeaMerge, "idea", string(dup.ID), dup.Title, orig.Title)
 	dup.Status, dup.MergedInto = IdeaMerged, ref
 	s.announce(ctx, a, st.Group, dup, NoticeIdeaMerged, append(voters, dup.Author))
-	return dup, s.boardChanged(ctx, st.Group.ID)
+	return dup, s.boardChanged(ctx, st.Group.ID, dup.ID, orig.ID)
 }
 
 // mergeTarget finds the idea a duplicate goes into: another open idea of
@@ -289,7 +289,7 @@ func (s *Service) RemoveIdeaTag(ctx context.Context, a Actor, slug, id string) e
 		return wrap(err, "remove tag")
 	}
 	s.record(ctx, a, st.Group.ID, AuditIdeaTags, "tag", id, t.Name, "removed")
-	return nil
+	return s.boardChanged(ctx, st.Group.ID) // every idea that had it
 }
 
 // SetBoard turns the group's idea board on or off; its ideas are kept.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -84,10 +85,14 @@ func (s *Service) findIdeas(ctx context.Context, filter bson.M, sort bson.D, n i
 }
 
 // findIdeasSharingWords returns open ideas of the group whose titles share
-// a word with words. Served by index "ideas_group_words".
+// a word with words, most voted first, then oldest. Served by index
+// "ideas_group_words".
 func (s *Service) findIdeasSharingWords(ctx context.Context, g GroupID, words []string) ([]Idea, error) {
-	return s.findIdeas(ctx, bson.M{"group": g, "words": bson.M{"$in": words}, "removed": false,
-		"status": bson.M{"$ne": IdeaMerged}}, bson.D{{Key: "votes", Value: -1}}, 50)
+	shares := func(i Idea) bool {
+		return !i.Removed && i.Status != IdeaMerged && slices.ContainsFunc(i.Words, func(w string) bool { return slices.Contains(words, w) })
+	}
+	return s.groupIdeas(ctx, g, bson.M{"group": g, "words": bson.M{"$in": words}, "removed": false,
+		"status": bson.M{"$ne": IdeaMerged}}, shares, bson.D{{Key: "votes", Value: -1}, {Key: "_id", Value: 1}}, 50)
 }
 
 func (s *Service) updateIdeaText(ctx context.Context, i Idea) error {
@@ -128,7 +133,14 @@ func (s *Service) rescore(ctx context.Context, i Idea) error {
 }
 
 // boardChanged tells every instance that the group's cached board pages
-// are stale.
-func (s *Service) boardChanged(ctx context.Context, g GroupID) error {
-	return s.incGroup(ctx, g, "boardVersion", 1)
+// are stale, and brings the board in memory up to date with the ideas
+// named (all of them, if none is named).
+func (s *Service) boardChanged(ctx context.Context, g GroupID, ideas ...IdeaID) error {
+	if err := s.incGroup(ctx, g, "boardVersion", 1); err != nil {
+		return err
+	}
+	if s.boardIdx != nil {
+		return s.boardIdx.changed(ctx, s, g, ideas)
+	}
+	return nil
 }

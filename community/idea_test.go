@@ -456,8 +456,7 @@ func TestTrendingWeighsVotesAgainstAge(t *testing.T) {
 	db := mongotest.New(t)
 	svc := fdService(t, db)
 	ctx := context.Background()
-	members := ideaGroup(t, svc, "trend", 16)
-	for _, tc := range []struct {
+	for k, tc := range []struct {
 		oldVotes, newVotes int
 		oldFirst           bool
 	}{
@@ -465,35 +464,35 @@ func TestTrendingWeighsVotesAgainstAge(t *testing.T) {
 		{oldVotes: 3, newVotes: 0, oldFirst: false},  // log2(4) = 2 < 3
 		{oldVotes: 15, newVotes: 2, oldFirst: false}, // 4 < 3 + log2(3)
 	} {
-		if _, err := db.Collection("ideas").DeleteMany(ctx, bson.M{}); err != nil {
-			t.Fatal(err)
-		}
-		old := newIdea(t, svc, members[0], "trend", "Old idea")
+		slug := fmt.Sprint("trend", k)
+		members := ideaGroup(t, svc, slug, 16)
+		old := newIdea(t, svc, members[0], slug, "Old idea")
+		// Nine days older, before any vote scores it.
 		if _, err := db.Collection("ideas").UpdateOne(ctx, bson.M{"_id": old.ID},
 			bson.M{"$set": bson.M{"createdAt": old.CreatedAt.Add(-9 * 24 * time.Hour)}}); err != nil {
 			t.Fatal(err)
 		}
-		fresh := newIdea(t, svc, members[0], "trend", "New idea")
+		fresh := newIdea(t, svc, members[0], slug, "New idea")
 		for i, m := range members {
 			if i < tc.oldVotes {
-				if _, err := svc.Vote(ctx, m, "trend", old.ID, true); err != nil {
+				if _, err := svc.Vote(ctx, m, slug, old.ID, true); err != nil {
 					t.Fatal(err)
 				}
 			}
 			if i < tc.newVotes {
-				if _, err := svc.Vote(ctx, m, "trend", fresh.ID, true); err != nil {
+				if _, err := svc.Vote(ctx, m, slug, fresh.ID, true); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		_, page, err := svc.Board(ctx, members[0], "trend", community.BoardQuery{})
+		_, page, err := svc.Board(ctx, members[0], slug, community.BoardQuery{})
 		if err != nil || len(page.Ideas) != 2 {
 			t.Fatalf("board: %d ideas, %v", len(page.Ideas), err)
 		}
 		if got := page.Ideas[0].ID == old.ID; got != tc.oldFirst {
 			t.Errorf("%d votes 9 days ago against %d now: old first %t, want %t", tc.oldVotes, tc.newVotes, got, tc.oldFirst)
 		}
-		_, top, err := svc.Board(ctx, members[0], "trend", community.BoardQuery{Sort: community.SortTop})
+		_, top, err := svc.Board(ctx, members[0], slug, community.BoardQuery{Sort: community.SortTop})
 		if err != nil || top.Ideas[0].Votes < top.Ideas[1].Votes {
 			t.Errorf("most votes sort: %d then %d (%v)", top.Ideas[0].Votes, top.Ideas[1].Votes, err)
 		}

@@ -46,6 +46,7 @@ type Service struct {
 	limiter       *ratelimit.Limiter
 	feed          *versionCache[[]Post]
 	board         *versionCache[[]Idea]
+	boardIdx      *boardIndex // the boards in memory, when this process alone writes the database
 	stats         *versionCache[ResponseStats]
 	limits        Limits
 	delivery      Delivery
@@ -83,11 +84,21 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		limiter:       ratelimit.New(db, now),
 		feed:          newVersionCache[[]Post](),
 		board:         newVersionCache[[]Idea](),
+		boardIdx:      soleWriter(db, newBoardIndex),
 		stats:         newVersionCache[ResponseStats](),
 		limits:        limits,
 		now:           now,
 		log:           log,
 	}
+}
+
+// soleWriter returns what make makes if this process alone writes db,
+// else nil: what it keeps in memory is trusted only then.
+func soleWriter[T any](db *mongodb.DB, make func() *T) *T {
+	if !db.SoleWriter() {
+		return nil
+	}
+	return make()
 }
 
 // newID returns a fresh document id: an ObjectID in hex, as auth uses.

@@ -105,7 +105,7 @@ func (s *Service) tally(ctx context.Context, i Idea, delta int) (Idea, error) {
 	if err := s.rescore(ctx, after); err != nil {
 		return after, err
 	}
-	return after, s.boardChanged(ctx, i.Group)
+	return after, s.boardChanged(ctx, i.Group, i.ID)
 }
 
 // mark adds the idea to the voter's ballot (on) or takes it off.

@@ -20,6 +20,7 @@ type DB struct {
 	read    *mongo.Database
 	write   *mongo.Database
 	emb     *embedded // nil on MongoDB
+	shared  bool      // other instances write it too (Shared)
 	observe func(Op)  // tests count queries with it; nil otherwise
 }
 
@@ -63,6 +64,21 @@ func (d *DB) Name() string { return d.write.Name() }
 // Embedded reports whether the database is the in-process FerretDB, of
 // which this process is the only user.
 func (d *DB) Embedded() bool { return d.emb != nil }
+
+// SoleWriter reports whether this process is the only one writing the
+// database: the embedded store, whose data directory one process holds.
+// A package may then keep in memory what it would otherwise query for,
+// kept up to date by its own writes, and trust it.
+func (d *DB) SoleWriter() bool { return d.emb != nil && !d.shared }
+
+// Shared returns the database as one that other app instances write too,
+// as on MongoDB: tests run two instances on one embedded store this way,
+// and nothing may then be trusted from memory.
+func (d *DB) Shared() *DB {
+	o := *d
+	o.shared = true
+	return &o
+}
 
 // Collection returns the named collection. It costs no round trip.
 func (d *DB) Collection(name string) *Collection {
