@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,31 +19,36 @@ const maxPinned = 5
 // costs the same few queries whatever its length: the group, the
 // member, the pinned posts, the page, and the viewer's reactions on it;
 // the pinned posts and the page come from the cache while the group's
-// feed has not changed.
+// feed has not changed. On the embedded store the posts of a page are
+// found in the feed's order in memory (feed_index.go) and looked up by id.
 func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Standing, FeedPage, error) {
 	st, err := s.GroupBySlug(ctx, a, slug)
 	if err != nil || !st.CanRead() {
 		return st, FeedPage{}, err
 	}
+	var page FeedPage
+	q := feedQuery{part: "before:" + before}
+	if before != "" {
+		at, id, ok := parseCursor(before)
+		if !ok {
+			return st, page, ErrNotFound
+		}
+		q.before = &postCursor{at: at, id: id}
+	}
 	// The pinned posts on top are left out of every page below them; a
 	// pin beyond the few on top (two moderators pinning at once) still
 	// shows, in its place in time.
-	pinned, err := s.feedPosts(ctx, st, "pinned", bson.M{"group": st.Group.ID, "pinned": true}, maxPinned)
+	pinned, err := s.feedPosts(ctx, st, feedQuery{part: "pinned", pinned: true}, maxPinned)
 	if err != nil {
-		return st, FeedPage{}, err
-	}
-	onTop := bson.A{}
-	for _, p := range pinned {
-		onTop = append(onTop, p.ID)
-	}
-	filter := bson.M{"group": st.Group.ID, "_id": bson.M{"$nin": onTop}}
-	var page FeedPage
-	if before == "" {
-		page.Pinned = pinned
-	} else if err := pageAfter(filter, "createdAt", before, "$lt", nil); err != nil {
 		return st, page, err
 	}
-	posts, err := s.feedPosts(ctx, st, "before:"+before, filter, FeedPageSize+1)
+	for _, p := range pinned {
+		q.skip = append(q.skip, p.ID)
+	}
+	if before == "" {
+		page.Pinned = pinned
+	}
+	posts, err := s.feedPosts(ctx, st, q, FeedPageSize+1)
 	if err != nil {
 		return st, page, err
 	}
@@ -57,6 +63,43 @@ func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Stand
 		page.Mine[PostID(strings.TrimPrefix(t, "post:"))] = rs
 	}
 	return st, page, err
+}
+
+// feedQuery is a part of a feed page: the pinned posts, or the posts
+// older than a cursor but those pinned on top.
+type feedQuery struct {
+	part   string // names the part in the page cache
+	pinned bool
+	before *postCursor
+	skip   []PostID
+}
+
+// postCursor is a keyset position in a feed: a time and the id that
+// breaks ties.
+type postCursor struct {
+	at time.Time
+	id string
+}
+
+// filter is the query as a filter on posts, but for their state.
+func (q feedQuery) filter(g GroupID) bson.M {
+	filter := bson.M{"group": g}
+	if q.pinned {
+		filter["pinned"] = true
+	}
+	if q.skip != nil {
+		filter["_id"] = bson.M{"$nin": q.skip}
+	}
+	if q.before != nil {
+		filter["$or"] = bson.A{bson.M{"createdAt": bson.M{"$lt": q.before.at}},
+			bson.M{"createdAt": q.before.at, "_id": bson.M{"$lt": q.before.id}}}
+	}
+	return filter
+}
+
+// keeps is filter as a test of one post of the feed in memory.
+func (q feedQuery) keeps(e feedEntry) bool {
+	return (!q.pinned || e.Pinned) && !slices.Contains(q.skip, e.ID)
 }
 
 // visibleStates narrows a post or comment filter to what the actor sees:

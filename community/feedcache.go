@@ -56,31 +56,51 @@ func (c *versionCache[T]) put(key string, version int64, value T) {
 	c.entries[key] = cacheEntry[T]{version: version, value: value}
 }
 
-// feedPosts returns up to n posts of the group matching filter, newest
-// first. Pages everyone in a class sees alike are cached: "mod" (every
-// moderator sees published, held and hidden posts) and "pub" (published
-// posts only, for members with no held or hidden post of their own).
-// Anyone else's page is read afresh. part names the page within the feed.
-func (s *Service) feedPosts(ctx context.Context, st Standing, part string, filter bson.M, n int) ([]Post, error) {
-	class := ""
+// feedPosts returns up to n posts of the group's feed that q selects,
+// newest first, as the actor may see them. Pages everyone in a class sees
+// alike are cached: "mod" (every moderator sees published, held and
+// hidden posts) and "pub" (published posts only, for members with no held
+// or hidden post of their own). Anyone else's page is read afresh.
+func (s *Service) feedPosts(ctx context.Context, st Standing, q feedQuery, n int) ([]Post, error) {
+	filter := q.filter(st.Group.ID)
+	class, sees := "", func(e feedEntry) bool { return st.mayView(e.State, e.Author) }
 	switch {
 	case st.CanModerate():
 		class, filter["state"] = "mod", bson.M{"$in": bson.A{Published, Held, Hidden}}
 	case st.Member.Unpublished <= 0:
 		class, filter["state"] = "pub", Published
+		sees = func(e feedEntry) bool { return e.State == Published }
 	default:
 		st.visibleStates(filter)
-		return s.findPosts(ctx, filter, n)
+		return s.readFeed(ctx, st.Group.ID, q, filter, sees, n)
 	}
-	key := string(st.Group.ID) + "|" + class + "|" + part
+	key := string(st.Group.ID) + "|" + class + "|" + q.part
 	if posts, ok := s.feed.get(key, st.Group.FeedVersion); ok {
 		return slices.Clone(posts), nil // the cached page is shared: callers get their own
 	}
-	posts, err := s.findPosts(ctx, filter, n)
+	posts, err := s.readFeed(ctx, st.Group.ID, q, filter, sees, n)
 	if err == nil {
 		s.feed.put(key, st.Group.FeedVersion, posts)
 	}
 	return posts, err
+}
+
+// readFeed reads the posts of a feed query: found in the feed's order in
+// memory, where sees says which the reader sees, and looked up by id; or
+// by a query with filter.
+func (s *Service) readFeed(ctx context.Context, g GroupID, q feedQuery, filter bson.M, sees func(feedEntry) bool, n int) ([]Post, error) {
+	if s.feedIdx == nil {
+		return s.findPosts(ctx, filter, n)
+	}
+	f, err := s.feedIdx.feed(ctx, s, g)
+	if err != nil {
+		return nil, err
+	}
+	ids := f.list(q.before, func(e feedEntry) bool { return sees(e) && q.keeps(e) }, n)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return s.findPosts(ctx, bson.M{"_id": bson.M{"$in": ids}}, n)
 }
 
 // drop forgets the entry under key, if there is one.

@@ -23,7 +23,9 @@ func TestFeedCacheFollowsEveryWrite(t *testing.T) {
 		}
 	}
 	db := mongotest.NewObserved(t, mon)
-	reader, writer := fdService(t, db), fdService(t, db)
+	// Two instances share the database, as on MongoDB: neither may trust
+	// what it keeps in memory.
+	reader, writer := fdService(t, db.Shared()), fdService(t, db.Shared())
 	ctx := context.Background()
 	author := fdGroup(t, writer, "club", 3)
 	member, mod := fdActor(1), fdActor(2)

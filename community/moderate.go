@@ -103,14 +103,28 @@ func (s *Service) changePostState(ctx context.Context, p Post, from, to ContentS
 
 // roomForPin refuses a pin beyond the few the feed shows on top.
 func (s *Service) roomForPin(ctx context.Context, p Post) error {
-	n, err := s.posts.CountDocuments(ctx, bson.M{"group": p.Group, "pinned": true, "state": bson.M{"$ne": Deleted}})
+	n, err := s.countPinned(ctx, p.Group)
 	if err != nil {
-		return wrap(err, "count pins")
+		return err
 	}
 	if n >= maxPinned && !p.Pinned {
 		return ValidationError{"action": "moderation.error.too_many_pins"}
 	}
 	return nil
+}
+
+// countPinned counts the group's pinned posts: in the feed's order in
+// memory, or by a query.
+func (s *Service) countPinned(ctx context.Context, g GroupID) (int, error) {
+	if s.feedIdx != nil {
+		f, err := s.feedIdx.feed(ctx, s, g)
+		if err != nil {
+			return 0, err
+		}
+		return len(f.list(nil, func(e feedEntry) bool { return e.Pinned }, maxPinned+1)), nil
+	}
+	n, err := s.posts.CountDocuments(ctx, bson.M{"group": g, "pinned": true, "state": bson.M{"$ne": Deleted}})
+	return int(n), wrap(err, "count pins")
 }
 
 func (s *Service) setPostFlag(ctx context.Context, p Post, field string, on bool) error {
@@ -120,7 +134,10 @@ func (s *Service) setPostFlag(ctx context.Context, p Post, field string, on bool
 	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{field: on}}); err != nil {
 		return wrap(err, "set post "+field)
 	}
-	return s.feedChanged(ctx, p.Group)
+	if err := s.feedChanged(ctx, p.Group); err != nil {
+		return err
+	}
+	return s.postMoved(ctx, p)
 }
 
 // ModerateComment hides or restores a comment and logs it.

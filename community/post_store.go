@@ -62,12 +62,24 @@ func (s *Service) countPostState(ctx context.Context, p Post, from, to ContentSt
 	if _, err := s.groups.UpdateOne(ctx, bson.M{"_id": p.Group}, bson.M{"$inc": bson.M{"posts": dp, "feedVersion": 1}}); err != nil {
 		return wrap(err, "count group posts")
 	}
+	if err := s.postMoved(ctx, p); err != nil {
+		return err
+	}
 	if dp == 0 && du == 0 {
 		return nil
 	}
 	_, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID(p.Group, p.Author)},
 		bson.M{"$inc": bson.M{"published": dp, "unpublished": du}})
 	return wrap(err, "count member posts")
+}
+
+// postMoved brings the feed's order in memory, if there is one, up to
+// date with a post whose place or visibility changed.
+func (s *Service) postMoved(ctx context.Context, p Post) error {
+	if s.feedIdx == nil {
+		return nil
+	}
+	return s.feedIdx.moved(ctx, s, p.Group, p.ID)
 }
 
 // feedChanged tells every instance that the group's cached feed pages are

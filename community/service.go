@@ -47,6 +47,7 @@ type Service struct {
 	feed          *versionCache[[]Post]
 	board         *versionCache[[]Idea]
 	boardIdx      *boardIndex // the boards in memory, when this process alone writes the database
+	feedIdx       *feedIndex  // the feeds' order in memory, likewise
 	stats         *versionCache[ResponseStats]
 	limits        Limits
 	delivery      Delivery
@@ -85,6 +86,7 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		feed:          newVersionCache[[]Post](),
 		board:         newVersionCache[[]Idea](),
 		boardIdx:      soleWriter(db, newBoardIndex),
+		feedIdx:       soleWriter(db, newFeedIndex),
 		stats:         newVersionCache[ResponseStats](),
 		limits:        limits,
 		now:           now,

@@ -1,0 +1,117 @@
+package community_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"fanclub/community"
+	"fanclub/internal/mongotest"
+)
+
+// feedView reads every page of the feed as viewer sees it, pinned posts
+// first, as one comparable text.
+func feedView(t *testing.T, svc *community.Service, viewer community.Actor, slug string) string {
+	t.Helper()
+	var b strings.Builder
+	before := ""
+	for page := 0; page < 50; page++ {
+		_, p, err := svc.Feed(context.Background(), viewer, slug, before)
+		if err != nil {
+			t.Fatalf("feed as %s: %v", viewer.Account.Name, err)
+		}
+		for _, post := range append(p.Pinned, p.Posts...) {
+			fmt.Fprintf(&b, "%s:%s:%t:%d:%d ", strings.TrimSpace(post.Body), post.State, post.Pinned, post.Comments, post.Reactions["like"])
+		}
+		b.WriteString("|")
+		if before = p.Next; before == "" {
+			break
+		}
+	}
+	return b.String()
+}
+
+// TestFeedInMemoryAgreesWithQueries: on the embedded store a feed page's
+// posts are found in the feed's order in memory; a service that does not
+// trust memory (as on MongoDB) asks the database. After each kind of
+// write, through the first, a moderator, the author of held and hidden
+// posts, another member and a visitor must see the same pages from both.
+func TestFeedInMemoryAgreesWithQueries(t *testing.T) {
+	db := mongotest.New(t)
+	mem := fdService(t, db)
+	ctx := context.Background()
+	const slug = "agree"
+	if _, err := mem.CreateGroup(ctx, fdStaff, community.GroupInput{Slug: slug, Name: "Agree", Visibility: community.Listed,
+		Policy: community.JoinOpen, HoldFirstPosts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	author, other, newcomer := fdActor(1), fdActor(2), fdActor(3)
+	for _, m := range []community.Actor{author, other, newcomer} {
+		if _, err := mem.Join(ctx, m, slug, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	viewers := []community.Actor{fdStaff, author, other, newcomer, {}}
+	check := func(step string) {
+		t.Helper()
+		query := fdService(t, db.Shared())
+		for _, v := range viewers {
+			if got, want := feedView(t, mem, v, slug), feedView(t, query, v, slug); got != want {
+				t.Fatalf("after %s, as %q, the feed from memory differs from the database:\nmemory:   %s\ndatabase: %s", step, v.Account.Name, got, want)
+			}
+		}
+	}
+	// The author's first post is held; staff posts are not.
+	var posts []community.Post
+	for i := range 45 {
+		who := author
+		if i%3 == 1 {
+			who = fdStaff
+		}
+		p, err := mem.CreatePost(ctx, who, slug, fmt.Sprintf("post %d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, p)
+		if i == 0 {
+			check("a held first post")
+			if err := mem.ModeratePost(ctx, fdStaff, slug, p.ID, community.ModApprove, ""); err != nil {
+				t.Fatal(err)
+			}
+			check("approving it")
+		}
+		time.Sleep(time.Millisecond) // posts a millisecond apart, and some on the same one below
+	}
+	check("posting three pages")
+	if _, err := mem.CreatePost(ctx, newcomer, slug, "held for review"); err != nil {
+		t.Fatal(err)
+	}
+	check("a newcomer's held post")
+	for _, step := range []struct {
+		post   int
+		action community.ModAction
+	}{{40, community.ModPin}, {3, community.ModPin}, {22, community.ModHide}, {3, community.ModLock}, {40, community.ModUnpin},
+		{22, community.ModRestore}, {7, community.ModHide}} {
+		if err := mem.ModeratePost(ctx, fdStaff, slug, posts[step.post].ID, step.action, "because"); err != nil {
+			t.Fatalf("%s post %d: %v", step.action, step.post, err)
+		}
+		check(fmt.Sprintf("%s post %d", step.action, step.post))
+	}
+	if err := mem.DeletePost(ctx, author, slug, posts[9].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	check("deleting a post")
+	if _, err := mem.EditPost(ctx, author, slug, posts[12].ID, "post 12, edited"); err != nil {
+		t.Fatal(err)
+	}
+	check("editing a post")
+	if _, err := mem.CreateComment(ctx, other, slug, community.OnPost(posts[30].ID), "nice", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.ReactToPost(ctx, other, slug, posts[31].ID, "like"); err != nil {
+		t.Fatal(err)
+	}
+	check("a comment and a reaction")
+}
