@@ -132,15 +132,12 @@ func (s *Service) rescore(ctx context.Context, i Idea) error {
 	return wrap(err, "score idea")
 }
 
-// boardChanged tells every instance that the group's cached board pages
-// are stale, and brings the board in memory up to date with the ideas
-// named (all of them, if none is named).
+// boardChanged brings the board in memory up to date with the ideas
+// named (all of them, if none is named), or, where there is none, tells
+// every instance that the group's cached board pages are stale.
 func (s *Service) boardChanged(ctx context.Context, g GroupID, ideas ...IdeaID) error {
-	if err := s.incGroup(ctx, g, "boardVersion", 1); err != nil {
-		return err
-	}
 	if s.boardIdx != nil {
 		return s.boardIdx.changed(ctx, s, g, ideas)
 	}
-	return nil
+	return s.incGroup(ctx, g, "boardVersion", 1)
 }

@@ -229,7 +229,7 @@ func (c *Collection) checkOne(ctx context.Context, filter any, allowed bool) (id
 		return nil, false, nil
 	}
 	f, ok := parseFilter(filter)
-	if !ok || len(f.ids) != 1 || len(f.cond) == 0 {
+	if !ok || len(f.ids) != 1 || !f.conditional() {
 		return nil, false, nil
 	}
 	doc, err := c.write.FindOne(ctx, bson.D{{Key: "_id", Value: f.ids[0]}}).Raw()

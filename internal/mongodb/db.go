@@ -126,9 +126,15 @@ func IsDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }
 //
 // Indexes are created one at a time, and only when absent: the embedded
 // server crashes the connection when one createIndexes command repeats two
-// or more existing indexes, which every restart would do. On the embedded
-// store the collection also gets the SQLite index that makes its lookups
-// by _id index lookups (sqlite.go).
+// or more existing indexes, which every restart would do.
+//
+// On the embedded store only unique indexes are made, for the duplicates
+// they refuse: FerretDB answers every filter but an _id by reading the
+// whole collection, so the others would serve no query and only slow each
+// write (SQLite recomputes every index's JSON expression on every update;
+// dropping them made a vote about a third cheaper, bench/README.md). Those
+// an earlier version made are dropped. The collection gets instead the
+// SQLite index that makes its lookups by _id index lookups (sqlite.go).
 func EnsureIndexes(ctx context.Context, coll *Collection, models ...mongo.IndexModel) error {
 	unlock := coll.db.lockWrites()
 	defer unlock()
@@ -139,6 +145,12 @@ func EnsureIndexes(ctx context.Context, coll *Collection, models ...mongo.IndexM
 	have := map[string]bool{}
 	for _, s := range specs {
 		have[s.Name] = true
+		if coll.db.emb != nil && s.Name != "_id_" && (s.Unique == nil || !*s.Unique) {
+			if _, err := coll.write.Indexes().DropOne(ctx, s.Name); err != nil {
+				return fmt.Errorf("mongodb: drop index %s of %s: %w", s.Name, coll.Name(), err)
+			}
+			have[s.Name] = false
+		}
 	}
 	if len(specs) == 0 {
 		err := coll.write.Database().CreateCollection(ctx, coll.Name())
@@ -151,7 +163,8 @@ func EnsureIndexes(ctx context.Context, coll *Collection, models ...mongo.IndexM
 		if m.Options == nil || m.Options.Name == nil {
 			return fmt.Errorf("mongodb: an index of %s has no name", coll.Name())
 		}
-		if have[*m.Options.Name] {
+		unique := m.Options.Unique != nil && *m.Options.Unique
+		if have[*m.Options.Name] || (coll.db.emb != nil && !unique) {
 			continue
 		}
 		if _, err := coll.write.Indexes().CreateOne(ctx, m); err != nil {

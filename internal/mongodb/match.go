@@ -103,6 +103,12 @@ func plainID(v bson.RawValue) (any, bool) {
 	return nil, false
 }
 
+// conditional reports whether the filter has conditions beside the ids.
+func (f filter) conditional() bool {
+	elems, _ := f.cond.Elements()
+	return len(elems) > 0
+}
+
 // matches reports whether doc satisfies the filter's conditions.
 func (f filter) matches(doc bson.Raw) bool { return matchDoc(doc, f.cond) }
 
