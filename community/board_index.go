@@ -9,40 +9,45 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 )
 
-// boardIndex holds in memory every idea of each board read since start,
-// without its text, for a site whose database this process alone writes
-// (the embedded store: mongodb.DB.SoleWriter). The board's pages, the
-// roadmap, the response queue, similar titles and the response stats are
-// then worked out in Go, instead of by a query the embedded server answers
-// by decoding and sorting every idea of the site, which a vote made
-// stale at once (bench/README.md). On MongoDB, which several instances
-// share, the indexed queries serve them and this is not used.
+// boardIndex holds in memory every idea of the site, without its text,
+// for a site whose database this process alone writes (the embedded
+// store: mongodb.DB.SoleWriter). The boards' pages, the roadmap, the
+// response queue, similar titles and the response stats are then worked
+// out in Go, instead of by a query the embedded server answers by
+// decoding and sorting every idea of the site, which a vote made stale at
+// once (bench/README.md). On MongoDB, which several instances share, the
+// indexed queries serve them and this is not used.
 //
-// It follows the database exactly. Every write to ideas ends with
-// boardChanged naming the ideas it changed, which reads them back by _id
-// into the board. Those read-backs are serialised per board and each
-// starts after its write landed, so the last one reads the last write, and
-// the board never goes back to an older state. A board is loaded whole on
-// first use; a read-back waits for a load in progress, and is skipped for
-// a board not loaded, which will read the write when it loads. A change
-// that names no ideas (a tag taken off all of them, a reconcile) drops the
-// board, to be loaded again.
+// It is loaded whole, in one read of the collection, on first use or by
+// Warm at start-up. It follows the database exactly: every write to ideas
+// ends with boardChanged naming the ideas it changed, which reads them
+// back by _id into their board. Those read-backs are serialised per
+// board and each starts after its write landed, so the last one reads
+// the last write, and a board never goes back to an older state. A
+// read-back waits for a load in progress, and is skipped before any,
+// since the load will read the write. A change that names no ideas (a
+// tag taken off all of them, a reconcile) reads the group's ideas again.
 type boardIndex struct {
-	mu     sync.Mutex
-	boards map[GroupID]*boardIdeas
+	mu      sync.Mutex
+	loading *loadAttempt // nil until a load starts, or after one failed
+	boards  map[GroupID]*boardIdeas
+}
+
+// loadAttempt is a load of an index under way or done.
+type loadAttempt struct {
+	done chan struct{}
+	err  error
 }
 
 // boardIdeas is one group's ideas.
 type boardIdeas struct {
-	ready   chan struct{} // closed once loaded (err says how)
-	err     error
 	refresh sync.Mutex // serialises read-backs
 	mu      sync.Mutex // guards ideas and sorted
 	ideas   map[IdeaID]Idea
 	sorted  map[string][]Idea // by sort field, best first; rebuilt after a change
 }
 
-func newBoardIndex() *boardIndex { return &boardIndex{boards: map[GroupID]*boardIdeas{}} }
+func newBoardIndex() *boardIndex { return &boardIndex{} }
 
 // card is an idea as boards keep it: without the text and timeline that
 // only its own page shows.
@@ -52,90 +57,122 @@ func card(i Idea) Idea {
 	return i
 }
 
-// board returns the group's ideas, loading them on first use.
-func (x *boardIndex) board(ctx context.Context, s *Service, g GroupID) (*boardIdeas, error) {
+// load makes sure every idea is in memory, reading them on first use;
+// callers arriving during the read wait for it.
+func (x *boardIndex) load(ctx context.Context, s *Service) error {
 	x.mu.Lock()
-	b := x.boards[g]
-	if b == nil {
-		b = &boardIdeas{ready: make(chan struct{})}
-		x.boards[g] = b
+	l := x.loading
+	if l == nil {
+		l = &loadAttempt{done: make(chan struct{})}
+		x.loading = l
 		x.mu.Unlock()
-		// The load serves every reader waiting for it: one reader's
+		// The read serves everyone waiting for it: one caller's
 		// cancelled request must not fail it for the others.
-		b.err = b.load(context.WithoutCancel(ctx), s, g)
-		if b.err != nil {
-			x.forget(g, b)
+		l.err = x.read(context.WithoutCancel(ctx), s)
+		if l.err != nil {
+			x.mu.Lock()
+			x.loading = nil // the next caller tries again
+			x.mu.Unlock()
 		}
-		close(b.ready)
+		close(l.done)
 	} else {
 		x.mu.Unlock()
 	}
 	select {
-	case <-b.ready:
-		return b, b.err
+	case <-l.done:
+		return l.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 }
 
-// load reads every idea of the group: the embedded server scans the
-// collection once.
-func (b *boardIdeas) load(ctx context.Context, s *Service, g GroupID) error {
-	cur, err := s.ideas.Find(ctx, bson.M{"group": g})
+// read reads every idea of the site, in one scan on the embedded server.
+func (x *boardIndex) read(ctx context.Context, s *Service) error {
+	cur, err := s.ideas.Find(ctx, bson.M{})
 	if err != nil {
-		return wrap(err, "load board")
+		return wrap(err, "load boards")
 	}
-	var docs []ideaDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return wrap(err, "load board")
-	}
-	b.ideas = make(map[IdeaID]Idea, len(docs))
-	for _, d := range docs {
+	defer cur.Close(ctx)
+	boards := map[GroupID]*boardIdeas{}
+	for cur.Next(ctx) {
+		var d ideaDoc
+		if err := cur.Decode(&d); err != nil {
+			return wrap(err, "load boards")
+		}
+		b := boards[d.Group]
+		if b == nil {
+			b = &boardIdeas{ideas: map[IdeaID]Idea{}}
+			boards[d.Group] = b
+		}
 		b.ideas[d.ID] = card(d.idea())
 	}
+	if err := cur.Err(); err != nil {
+		return wrap(err, "load boards")
+	}
+	x.mu.Lock()
+	x.boards = boards
+	x.mu.Unlock()
 	return nil
 }
 
-// forget drops the group's board if it is still b.
-func (x *boardIndex) forget(g GroupID, b *boardIdeas) {
+// board returns the group's ideas, loading every board on first use.
+func (x *boardIndex) board(ctx context.Context, s *Service, g GroupID) (*boardIdeas, error) {
+	if err := x.load(ctx, s); err != nil {
+		return nil, err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.boards[g] == b {
-		delete(x.boards, g)
+	b := x.boards[g]
+	if b == nil { // no idea yet
+		b = &boardIdeas{ideas: map[IdeaID]Idea{}}
+		x.boards[g] = b
 	}
+	return b, nil
 }
 
 // changed brings the group's board up to date after a write to ideas:
-// it reads back the ideas named, or drops the board if none are.
+// it reads back the ideas named, or all of the group's if none are.
 func (x *boardIndex) changed(ctx context.Context, s *Service, g GroupID, ids []IdeaID) error {
 	x.mu.Lock()
-	b := x.boards[g]
+	l := x.loading
 	x.mu.Unlock()
-	if b == nil {
-		return nil // not loaded: its load will read the write
+	if l == nil {
+		return nil // not loaded: the load will read the write
 	}
-	<-b.ready
-	if b.err != nil {
+	<-l.done
+	if l.err != nil {
 		return nil
 	}
-	if len(ids) == 0 {
-		x.forget(g, b)
-		return nil
+	b, err := x.board(ctx, s, g)
+	if err != nil {
+		return err
 	}
 	b.refresh.Lock()
 	defer b.refresh.Unlock()
-	found, err := s.findIdeas(ctx, bson.M{"_id": bson.M{"$in": ids}}, nil, len(ids))
+	var found []Idea
+	if len(ids) > 0 {
+		found, err = s.findIdeas(ctx, bson.M{"_id": bson.M{"$in": ids}}, nil, len(ids)) // lookups by _id
+	} else { // the embedded server scans for this: rare
+		err = each(ctx, s.ideas, bson.M{"group": g}, func(d ideaDoc) { found = append(found, d.idea()) })
+	}
 	if err != nil {
-		x.forget(g, b) // whatever the write left, the next load reads it
+		x.mu.Lock()
+		x.loading = nil // whatever the write left, the next load reads it
+		x.mu.Unlock()
 		return err
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if len(ids) == 0 {
+		clear(b.ideas)
+	}
 	for _, id := range ids {
 		delete(b.ideas, id)
 	}
 	for _, i := range found {
-		b.ideas[i.ID] = card(i)
+		if i.Group == g {
+			b.ideas[i.ID] = card(i)
+		}
 	}
 	b.sorted = nil
 	return nil

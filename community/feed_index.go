@@ -1,6 +1,7 @@
 package community
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -12,30 +13,29 @@ import (
 	"fanclub/auth"
 )
 
-// feedIndex holds in memory the order of each group feed read since
-// start: for every post, when it was written, its state, whether it is
-// pinned and who wrote it, for a site whose database this process alone
-// writes (the embedded store: mongodb.DB.SoleWriter). A feed page is then
-// the ids it finds here, newest first, and the posts looked up by those
-// ids, instead of a query the embedded server answers by decoding and
-// sorting every post of the site (bench/README.md). On MongoDB the
-// indexed query serves the page and this is not used.
+// feedIndex holds in memory the order of every group feed: for every
+// post, when it was written, its state, whether it is pinned and who
+// wrote it, for a site whose database this process alone writes (the
+// embedded store: mongodb.DB.SoleWriter). A feed page is then the ids it
+// finds here, newest first, and the posts looked up by those ids, instead
+// of a query the embedded server answers by decoding and sorting every
+// post of the site (bench/README.md). On MongoDB the indexed query serves
+// the page and this is not used. It costs about a hundred bytes a post.
 //
-// It follows the database as boardIndex does: the writes that change a
-// post's place or visibility (a new post, a state change, a pin) end
-// with postMoved, which reads the post back by _id; the read-backs are
-// serialised per feed, wait for a load in progress, and are skipped for
-// a feed not loaded. Text, counters and reactions are not kept here: the
-// page reads them with the posts.
+// It is loaded and follows the database as boardIndex does: in one read
+// of the collection, on first use or by Warm at start-up; the writes that
+// change a post's place or visibility (a new post, a state change, a pin)
+// end with postMoved, which reads the post back by _id, serialised per
+// feed. Text, counters and reactions are not kept here: the page reads
+// them with the posts.
 type feedIndex struct {
-	mu    sync.Mutex
-	feeds map[GroupID]*feedOrder
+	mu      sync.Mutex
+	loading *loadAttempt // nil until a load starts, or after one failed
+	feeds   map[GroupID]*feedOrder
 }
 
 // feedOrder is one group's posts, newest first.
 type feedOrder struct {
-	ready   chan struct{} // closed once loaded (err says how)
-	err     error
 	refresh sync.Mutex // serialises read-backs
 	mu      sync.Mutex // guards posts
 	posts   []feedEntry
@@ -44,6 +44,7 @@ type feedOrder struct {
 // feedEntry is a post as the feed's order needs it.
 type feedEntry struct {
 	ID        PostID         `bson:"_id"`
+	Group     GroupID        `bson:"group"`
 	CreatedAt time.Time      `bson:"createdAt"`
 	State     ContentState   `bson:"state"`
 	Pinned    bool           `bson:"pinned"`
@@ -56,93 +57,117 @@ func newer(x, y feedEntry) int {
 	if c := y.CreatedAt.Compare(x.CreatedAt); c != 0 {
 		return c
 	}
-	return cmpString(string(y.ID), string(x.ID))
+	return cmp.Compare(y.ID, x.ID)
 }
 
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+func newFeedIndex() *feedIndex { return &feedIndex{} }
 
-func newFeedIndex() *feedIndex { return &feedIndex{feeds: map[GroupID]*feedOrder{}} }
-
-// feed returns the group's order, loading it on first use.
-func (x *feedIndex) feed(ctx context.Context, s *Service, g GroupID) (*feedOrder, error) {
+// load makes sure every feed's order is in memory, reading it on first
+// use; callers arriving during the read wait for it.
+func (x *feedIndex) load(ctx context.Context, s *Service) error {
 	x.mu.Lock()
-	f := x.feeds[g]
-	if f == nil {
-		f = &feedOrder{ready: make(chan struct{})}
-		x.feeds[g] = f
+	l := x.loading
+	if l == nil {
+		l = &loadAttempt{done: make(chan struct{})}
+		x.loading = l
 		x.mu.Unlock()
-		f.err = f.load(context.WithoutCancel(ctx), s, g) // it serves every reader waiting
-		if f.err != nil {
-			x.forget(g, f)
+		l.err = x.read(context.WithoutCancel(ctx), s) // it serves everyone waiting
+		if l.err != nil {
+			x.mu.Lock()
+			x.loading = nil // the next caller tries again
+			x.mu.Unlock()
 		}
-		close(f.ready)
+		close(l.done)
 	} else {
 		x.mu.Unlock()
 	}
 	select {
-	case <-f.ready:
-		return f, f.err
+	case <-l.done:
+		return l.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 }
 
-// load reads the order fields of every post of the group: the embedded
-// server scans the collection once.
-func (f *feedOrder) load(ctx context.Context, s *Service, g GroupID) error {
-	cur, err := s.posts.Find(ctx, bson.M{"group": g},
-		options.Find().SetProjection(bson.M{"createdAt": 1, "state": 1, "pinned": 1, "author": 1}))
+// read reads the order fields of every post of the site, in one scan on
+// the embedded server.
+func (x *feedIndex) read(ctx context.Context, s *Service) error {
+	cur, err := s.posts.Find(ctx, bson.M{},
+		options.Find().SetProjection(bson.M{"group": 1, "createdAt": 1, "state": 1, "pinned": 1, "author": 1}))
 	if err != nil {
-		return wrap(err, "load feed")
+		return wrap(err, "load feeds")
 	}
-	var entries []feedEntry
-	if err := cur.All(ctx, &entries); err != nil {
-		return wrap(err, "load feed")
+	defer cur.Close(ctx)
+	feeds := map[GroupID]*feedOrder{}
+	for cur.Next(ctx) {
+		var e feedEntry
+		if err := cur.Decode(&e); err != nil {
+			return wrap(err, "load feeds")
+		}
+		if e.State == Deleted {
+			continue
+		}
+		f := feeds[e.Group]
+		if f == nil {
+			f = &feedOrder{}
+			feeds[e.Group] = f
+		}
+		f.posts = append(f.posts, e)
 	}
-	entries = slices.DeleteFunc(entries, func(e feedEntry) bool { return e.State == Deleted })
-	slices.SortFunc(entries, newer)
-	f.posts = entries
+	if err := cur.Err(); err != nil {
+		return wrap(err, "load feeds")
+	}
+	for _, f := range feeds {
+		slices.SortFunc(f.posts, newer)
+	}
+	x.mu.Lock()
+	x.feeds = feeds
+	x.mu.Unlock()
 	return nil
 }
 
-// forget drops the group's order if it is still f.
-func (x *feedIndex) forget(g GroupID, f *feedOrder) {
+// feed returns the group's order, loading every feed's on first use.
+func (x *feedIndex) feed(ctx context.Context, s *Service, g GroupID) (*feedOrder, error) {
+	if err := x.load(ctx, s); err != nil {
+		return nil, err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.feeds[g] == f {
-		delete(x.feeds, g)
+	f := x.feeds[g]
+	if f == nil { // no post yet
+		f = &feedOrder{}
+		x.feeds[g] = f
 	}
+	return f, nil
 }
 
 // moved brings the group's order up to date after a write that changed
 // a post's place or visibility: it reads the post back.
 func (x *feedIndex) moved(ctx context.Context, s *Service, g GroupID, id PostID) error {
 	x.mu.Lock()
-	f := x.feeds[g]
+	l := x.loading
 	x.mu.Unlock()
-	if f == nil {
-		return nil // not loaded: its load will read the write
+	if l == nil {
+		return nil // not loaded: the load will read the write
 	}
-	<-f.ready
-	if f.err != nil {
+	<-l.done
+	if l.err != nil {
 		return nil
+	}
+	f, err := x.feed(ctx, s, g)
+	if err != nil {
+		return err
 	}
 	f.refresh.Lock()
 	defer f.refresh.Unlock()
 	p, err := s.findPost(ctx, id)
 	if err != nil && err != ErrNotFound {
-		x.forget(g, f) // whatever the write left, the next load reads it
+		x.mu.Lock()
+		x.loading = nil // whatever the write left, the next load reads it
+		x.mu.Unlock()
 		return err
 	}
-	e := feedEntry{ID: p.ID, CreatedAt: p.CreatedAt, State: p.State, Pinned: p.Pinned, Author: p.Author}
+	e := feedEntry{ID: p.ID, Group: p.Group, CreatedAt: p.CreatedAt, State: p.State, Pinned: p.Pinned, Author: p.Author}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	posts := slices.DeleteFunc(slices.Clone(f.posts), func(o feedEntry) bool { return o.ID == id })

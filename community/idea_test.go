@@ -269,6 +269,9 @@ func TestBoardRoundTrips(t *testing.T) {
 	}
 	svc := fdService(t, mongotest.NewObserved(t, mon))
 	ctx := context.Background()
+	if err := svc.Warm(ctx); err != nil { // the embedded store reads the boards into memory once
+		t.Fatal(err)
+	}
 	cost := func(slug string, n int, q community.BoardQuery) (int64, int) {
 		members := ideaGroup(t, svc, slug, 2)
 		for i := range n {

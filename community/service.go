@@ -1,6 +1,7 @@
 package community
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -92,6 +93,22 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		now:           now,
 		log:           log,
 	}
+}
+
+// Warm reads into memory what this process keeps there of the database
+// (on the embedded store: every board and every feed's order), so that the
+// first pages after start-up do not wait for it. Pages asked for while it
+// reads wait for the same read.
+func (s *Service) Warm(ctx context.Context) error {
+	if s.boardIdx != nil {
+		if err := s.boardIdx.load(ctx, s); err != nil {
+			return err
+		}
+	}
+	if s.feedIdx != nil {
+		return s.feedIdx.load(ctx, s)
+	}
+	return nil
 }
 
 // soleWriter returns what make makes if this process alone writes db,

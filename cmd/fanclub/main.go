@@ -127,13 +127,24 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
+	go func() {
+		start := time.Now()
+		if err := cm.Warm(ctx); err != nil {
+			log.Warn("could not read the boards and feeds into memory; the first pages will", "err", err)
+			return
+		}
+		log.Info("boards and feeds in memory", "took", time.Since(start).Round(time.Millisecond))
+	}()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
+	// No new connection is taken, requests in flight finish (a vote is
+	// several writes), and only then do the deferred calls stop the jobs
+	// and close the database, which waits for the write under way.
 	log.Info("shutting down")
-	return app.ShutdownWithTimeout(15 * time.Second)
+	return app.ShutdownWithTimeout(30 * time.Second)
 }
 
 // openDatabase connects to MONGODB_URI, or starts the embedded server.
