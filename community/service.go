@@ -2,7 +2,9 @@ package community
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson/primitive"
@@ -96,19 +98,24 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 }
 
 // Warm reads into memory what this process keeps there of the database
-// (on the embedded store: every board and every feed's order), so that the
-// first pages after start-up do not wait for it. Pages asked for while it
-// reads wait for the same read.
+// (on the embedded store: every board and every feed's order, read side
+// by side), so that the first pages after start-up do not wait for it.
+// Pages asked for while it reads wait for the same read.
 func (s *Service) Warm(ctx context.Context) error {
+	var boards, feeds error
+	var wg sync.WaitGroup
 	if s.boardIdx != nil {
-		if err := s.boardIdx.load(ctx, s); err != nil {
-			return err
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			boards = s.boardIdx.load(ctx, s)
+		}()
 	}
 	if s.feedIdx != nil {
-		return s.feedIdx.load(ctx, s)
+		feeds = s.feedIdx.load(ctx, s)
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(boards, feeds)
 }
 
 // soleWriter returns what make makes if this process alone writes db,

@@ -107,143 +107,254 @@ func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...*option
 	return c.write.InsertMany(ctx, docs, opts...)
 }
 
-// UpdateMany updates every document matching filter.
-func (c *Collection) UpdateMany(ctx context.Context, filter, update any, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
-	c.db.note("update", c.Name())
-	unlock := c.db.lockWrites()
-	defer unlock()
-	return c.write.UpdateMany(ctx, filter, update, opts...)
-}
-
-// DeleteMany deletes every document matching filter.
-func (c *Collection) DeleteMany(ctx context.Context, filter any, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
-	c.db.note("delete", c.Name())
-	unlock := c.db.lockWrites()
-	defer unlock()
-	return c.write.DeleteMany(ctx, filter, opts...)
-}
-
 // UpdateOne updates the first document matching filter.
 func (c *Collection) UpdateOne(ctx context.Context, filter, update any, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
 	c.db.note("update", c.Name())
-	unlock := c.db.lockWrites()
-	defer unlock()
-	id, ok, err := c.checkOne(ctx, filter, !upserts(opts) && !positional(update))
-	switch {
-	case err != nil:
-		return nil, err
-	case ok && id == nil:
-		return &mongo.UpdateResult{}, nil
-	case ok:
-		filter = bson.D{{Key: "_id", Value: id}}
+	if !c.byTargets(filter, upserts(opts) || positional(update)) {
+		defer c.serverWrite(filter)()
+		return c.write.UpdateOne(ctx, filter, update, opts...)
 	}
-	return c.write.UpdateOne(ctx, filter, update, opts...)
+	return c.updateTargets(ctx, filter, true, func(id any) (*mongo.UpdateResult, error) {
+		return c.write.UpdateOne(ctx, byID(id), update, opts...)
+	})
+}
+
+// UpdateMany updates every document matching filter. On the embedded
+// store it is one update by _id per document, each under the write lock
+// on its own: MongoDB's UpdateMany is not atomic across documents either.
+func (c *Collection) UpdateMany(ctx context.Context, filter, update any, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
+	c.db.note("update", c.Name())
+	if !c.byTargets(filter, upserts(opts) || positional(update)) {
+		defer c.serverWrite(filter)()
+		return c.write.UpdateMany(ctx, filter, update, opts...)
+	}
+	return c.updateTargets(ctx, filter, false, func(id any) (*mongo.UpdateResult, error) {
+		return c.write.UpdateOne(ctx, byID(id), update, opts...)
+	})
 }
 
 // ReplaceOne replaces the first document matching filter.
 func (c *Collection) ReplaceOne(ctx context.Context, filter, doc any, opts ...*options.ReplaceOptions) (*mongo.UpdateResult, error) {
 	c.db.note("update", c.Name())
-	unlock := c.db.lockWrites()
-	defer unlock()
 	upsert := false
 	for _, o := range opts {
 		upsert = upsert || (o != nil && o.Upsert != nil && *o.Upsert)
 	}
-	id, ok, err := c.checkOne(ctx, filter, !upsert)
-	switch {
-	case err != nil:
-		return nil, err
-	case ok && id == nil:
-		return &mongo.UpdateResult{}, nil
-	case ok:
-		filter = bson.D{{Key: "_id", Value: id}}
+	if !c.byTargets(filter, upsert) {
+		defer c.serverWrite(filter)()
+		return c.write.ReplaceOne(ctx, filter, doc, opts...)
 	}
-	return c.write.ReplaceOne(ctx, filter, doc, opts...)
+	return c.updateTargets(ctx, filter, true, func(id any) (*mongo.UpdateResult, error) {
+		return c.write.ReplaceOne(ctx, byID(id), doc, opts...)
+	})
 }
 
 // DeleteOne deletes the first document matching filter.
 func (c *Collection) DeleteOne(ctx context.Context, filter any, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
 	c.db.note("delete", c.Name())
-	unlock := c.db.lockWrites()
-	defer unlock()
-	id, ok, err := c.checkOne(ctx, filter, true)
-	switch {
-	case err != nil:
-		return nil, err
-	case ok && id == nil:
-		return &mongo.DeleteResult{}, nil
-	case ok:
-		filter = bson.D{{Key: "_id", Value: id}}
+	if !c.byTargets(filter, false) {
+		defer c.serverWrite(filter)()
+		return c.write.DeleteOne(ctx, filter, opts...)
 	}
-	return c.write.DeleteOne(ctx, filter, opts...)
+	return c.deleteTargets(ctx, filter, true)
+}
+
+// DeleteMany deletes every document matching filter, on the embedded
+// store one by _id at a time, as UpdateMany.
+func (c *Collection) DeleteMany(ctx context.Context, filter any, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
+	c.db.note("delete", c.Name())
+	if !c.byTargets(filter, false) {
+		defer c.serverWrite(filter)()
+		return c.write.DeleteMany(ctx, filter, opts...)
+	}
+	return c.deleteTargets(ctx, filter, false)
 }
 
 // FindOneAndUpdate updates the first document matching filter and returns
 // it as it was before or after.
 func (c *Collection) FindOneAndUpdate(ctx context.Context, filter, update any, opts ...*options.FindOneAndUpdateOptions) *mongo.SingleResult {
 	c.db.note("findAndModify", c.Name())
-	unlock := c.db.lockWrites()
-	defer unlock()
-	upsert := false
-	for _, o := range opts {
-		upsert = upsert || (o != nil && o.Upsert != nil && *o.Upsert)
+	o := options.MergeFindOneAndUpdateOptions(opts...)
+	if !c.byTargets(filter, (o.Upsert != nil && *o.Upsert) || positional(update)) {
+		defer c.serverWrite(filter)()
+		return c.write.FindOneAndUpdate(ctx, filter, update, opts...)
 	}
-	id, ok, err := c.checkOne(ctx, filter, !upsert && !positional(update))
-	switch {
-	case err != nil:
-		return singleResult(nil, err)
-	case ok && id == nil:
-		return singleResult(nil, nil)
-	case ok:
-		filter = bson.D{{Key: "_id", Value: id}}
-	}
-	return c.write.FindOneAndUpdate(ctx, filter, update, opts...)
+	return c.findAndModifyTarget(ctx, filter, o.Sort, func(id any) *mongo.SingleResult {
+		return c.write.FindOneAndUpdate(ctx, byID(id), update, opts...)
+	})
 }
 
 // FindOneAndDelete deletes the first document matching filter and returns
 // it.
 func (c *Collection) FindOneAndDelete(ctx context.Context, filter any, opts ...*options.FindOneAndDeleteOptions) *mongo.SingleResult {
 	c.db.note("findAndModify", c.Name())
-	unlock := c.db.lockWrites()
-	defer unlock()
-	id, ok, err := c.checkOne(ctx, filter, true)
-	switch {
-	case err != nil:
-		return singleResult(nil, err)
-	case ok && id == nil:
-		return singleResult(nil, nil)
-	case ok:
-		filter = bson.D{{Key: "_id", Value: id}}
+	if !c.byTargets(filter, false) {
+		defer c.serverWrite(filter)()
+		return c.write.FindOneAndDelete(ctx, filter, opts...)
 	}
-	return c.write.FindOneAndDelete(ctx, filter, opts...)
+	return c.findAndModifyTarget(ctx, filter, options.MergeFindOneAndDeleteOptions(opts...).Sort, func(id any) *mongo.SingleResult {
+		return c.write.FindOneAndDelete(ctx, byID(id), opts...)
+	})
 }
 
-// checkOne, on the embedded store and with the write lock held, turns a
-// filter of one _id and conditions into that _id: it looks the document
-// up and checks the conditions here. ok says whether it could (else the
-// caller sends filter as it is); a nil id with ok means no document
-// matches. allowed is false for the writes that need the server to see the
-// whole filter: upserts (which insert from it) and positional updates.
-func (c *Collection) checkOne(ctx context.Context, filter any, allowed bool) (id any, ok bool, err error) {
-	if c.db.emb == nil || !allowed {
-		return nil, false, nil
+// The embedded store's writes go by target: the documents a filter
+// matches are found first, without the write lock (a filter other than
+// an _id is a scan of the collection there), and then each is written by
+// its _id under the lock, after checking that it still matches the
+// filter. Nothing else writes in between, so the check holds as it would
+// at MongoDB, and no write waits behind another's scan. Upserts and
+// positional updates need the whole filter at the server: they, and a
+// filter match.go cannot evaluate, go as they are, under the lock.
+
+// byTargets reports whether a write goes by target: on the embedded store,
+// unless needsServer or match.go cannot evaluate filter.
+func (c *Collection) byTargets(filter any, needsServer bool) bool {
+	if c.db.emb == nil || needsServer {
+		return false
 	}
-	f, ok := parseFilter(filter)
-	if !ok || len(f.ids) != 1 || !f.conditional() {
-		return nil, false, nil
-	}
-	doc, err := c.write.FindOne(ctx, bson.D{{Key: "_id", Value: f.ids[0]}}).Raw()
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, true, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("mongodb: look up %s: %w", c.Name(), err)
-	}
-	if !f.matches(doc) {
-		return nil, true, nil
-	}
-	return f.ids[0], true, nil
+	_, ok := parseFilter(filter)
+	return ok
 }
+
+// serverWrite takes the write lock for a write that goes to the server as
+// it is, and counts it as a scan under the lock unless its filter is an
+// _id alone (tests hold that none is).
+func (c *Collection) serverWrite(filter any) (unlock func()) {
+	unlock = c.db.lockWrites()
+	if c.db.emb != nil {
+		if f, ok := parseFilter(filter); !ok || len(f.ids) != 1 || f.conditional() {
+			c.db.emb.scansUnderLock.Add(1)
+		}
+	}
+	return unlock
+}
+
+// eachTarget calls write, under the write lock, with the _id of each
+// document filter matches, in the order of sort, until one writes if only
+// one is to. ok is false when match.go cannot evaluate filter.
+func (c *Collection) eachTarget(ctx context.Context, filter, sort any, one bool, write func(id any) (wrote bool, err error)) (ok bool, err error) {
+	f, ok := parseFilter(filter)
+	if !ok {
+		return false, nil
+	}
+	ids := f.ids
+	if ids == nil {
+		if ids, err = c.candidates(ctx, filter, sort); err != nil {
+			return true, err
+		}
+	}
+	for _, id := range ids {
+		wrote, err := c.writeTarget(ctx, f, id, write)
+		if err != nil || (wrote && one) {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+// writeTarget writes one target under the write lock, if it still
+// matches the filter.
+func (c *Collection) writeTarget(ctx context.Context, f filter, id any, write func(id any) (bool, error)) (bool, error) {
+	unlock := c.db.lockWrites()
+	defer unlock()
+	if f.ids == nil || f.conditional() {
+		doc, err := c.write.FindOne(ctx, byID(id)).Raw()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("mongodb: look up %s: %w", c.Name(), err)
+		}
+		if !f.matches(doc) {
+			return false, nil
+		}
+	}
+	return write(id)
+}
+
+// candidates returns the _ids of the documents matching filter, in the
+// order of sort: a read, which takes no lock.
+func (c *Collection) candidates(ctx context.Context, filter, sort any) ([]any, error) {
+	opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}})
+	if sort != nil {
+		opts.SetSort(sort)
+	}
+	cur, err := c.read.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, err
+	}
+	var docs []bson.Raw
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	ids := make([]any, len(docs))
+	for i, d := range docs {
+		ids[i] = d.Lookup("_id")
+	}
+	return ids, nil
+}
+
+// updateTargets is an update by target, with the counts summed.
+func (c *Collection) updateTargets(ctx context.Context, filter any, one bool, update func(id any) (*mongo.UpdateResult, error)) (*mongo.UpdateResult, error) {
+	total := &mongo.UpdateResult{}
+	ok, err := c.eachTarget(ctx, filter, nil, one, func(id any) (bool, error) {
+		res, err := update(id)
+		if err != nil {
+			return false, err
+		}
+		total.MatchedCount += res.MatchedCount
+		total.ModifiedCount += res.ModifiedCount
+		return res.MatchedCount > 0, nil
+	})
+	if !ok {
+		return nil, fmt.Errorf("mongodb: update of %s by target with a filter it cannot evaluate", c.Name())
+	}
+	return total, err
+}
+
+// deleteTargets is a delete by target, with the counts summed.
+func (c *Collection) deleteTargets(ctx context.Context, filter any, one bool) (*mongo.DeleteResult, error) {
+	total := &mongo.DeleteResult{}
+	ok, err := c.eachTarget(ctx, filter, nil, one, func(id any) (bool, error) {
+		res, err := c.write.DeleteOne(ctx, byID(id))
+		if err != nil {
+			return false, err
+		}
+		total.DeletedCount += res.DeletedCount
+		return res.DeletedCount > 0, nil
+	})
+	if !ok {
+		return nil, fmt.Errorf("mongodb: delete of %s by target with a filter it cannot evaluate", c.Name())
+	}
+	return total, err
+}
+
+// findAndModifyTarget is a findAndModify by target: the first in the
+// order of sort that still matches.
+func (c *Collection) findAndModifyTarget(ctx context.Context, filter, sort any, modify func(id any) *mongo.SingleResult) *mongo.SingleResult {
+	var out *mongo.SingleResult
+	ok, err := c.eachTarget(ctx, filter, sort, true, func(id any) (bool, error) {
+		out = modify(id)
+		if err := out.Err(); err != nil {
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				return false, nil
+			}
+			return false, err
+		}
+		return true, nil
+	})
+	switch {
+	case !ok:
+		return singleResult(nil, fmt.Errorf("mongodb: findAndModify of %s by target with a filter it cannot evaluate", c.Name()))
+	case err != nil:
+		return singleResult(nil, err)
+	case out == nil:
+		return singleResult(nil, nil)
+	}
+	return out
+}
+
+func byID(id any) bson.D { return bson.D{{Key: "_id", Value: id}} }
 
 // upserts reports whether any of opts asks for an upsert.
 func upserts(opts []*options.UpdateOptions) bool {

@@ -2,6 +2,7 @@ package mongodb_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -225,6 +226,102 @@ func TestConditionalUpdatesFollowTheServer(t *testing.T) {
 	}
 	if n, _ := coll.CountDocuments(ctx, bson.M{"_id": bson.M{"$in": bson.A{"b", "c", "d"}}}); n != 1 {
 		t.Errorf("after deleting b and c, %d of b, c, d are left, want 1", n)
+	}
+}
+
+// TestWritesByTargetFollowTheServer: on the embedded store a write whose
+// filter is not an _id finds its targets first and writes each by _id;
+// with every condition above, UpdateMany, UpdateOne, DeleteMany,
+// DeleteOne and a sorted FindOneAndUpdate leave the same documents and
+// answer the same counts as the server given the whole filter, and none
+// of them scans while holding the write lock.
+func TestWritesByTargetFollowTheServer(t *testing.T) {
+	ctx := context.Background()
+	c := embedded(t)
+	ours, theirs := c.DB.Collection("ours"), mongodb.AsMongoDB(c.DB).Collection("theirs")
+	reset := func() {
+		t.Helper()
+		for _, coll := range []*mongodb.Collection{ours, theirs} {
+			if err := coll.Drop(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := mongodb.EnsureIndexes(ctx, coll); err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range matchDocs {
+				if _, err := coll.InsertOne(ctx, d); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	state := func(coll *mongodb.Collection) string {
+		t.Helper()
+		cur, err := coll.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []bson.M
+		if err := cur.All(ctx, &docs); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(docs)
+	}
+	set := bson.M{"$set": bson.M{"mark": true}}
+	writes := []struct {
+		name string
+		do   func(*mongodb.Collection, bson.D) (string, error)
+	}{
+		{"UpdateMany", func(coll *mongodb.Collection, f bson.D) (string, error) {
+			res, err := coll.UpdateMany(ctx, f, set)
+			return fmt.Sprint(res), err
+		}},
+		{"UpdateOne", func(coll *mongodb.Collection, f bson.D) (string, error) {
+			res, err := coll.UpdateOne(ctx, f, set)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(res.MatchedCount, res.ModifiedCount), nil // which one is the server's choice
+		}},
+		{"DeleteMany", func(coll *mongodb.Collection, f bson.D) (string, error) {
+			res, err := coll.DeleteMany(ctx, f)
+			return fmt.Sprint(res), err
+		}},
+		{"FindOneAndUpdate sorted", func(coll *mongodb.Collection, f bson.D) (string, error) {
+			var d bson.M
+			err := coll.FindOneAndUpdate(ctx, f, set, options.FindOneAndUpdate().SetSort(bson.D{{Key: "n", Value: -1}, {Key: "_id", Value: 1}})).Decode(&d)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				return "none", nil
+			}
+			return fmt.Sprint(d["_id"]), err
+		}},
+	}
+	for _, w := range writes {
+		for _, cond := range matchConds {
+			if _, differs := ferretDBDiffers[fmt.Sprint(cond)]; differs {
+				continue // the server is not the reference there
+			}
+			reset()
+			got, err := w.do(ours, cond)
+			if err != nil {
+				t.Fatalf("%s %v: %v", w.name, cond, err)
+			}
+			want, err := w.do(theirs, cond)
+			if err != nil {
+				t.Fatalf("%s %v at the server: %v", w.name, cond, err)
+			}
+			if got != want {
+				t.Errorf("%s %v answered %s; the server answers %s", w.name, cond, got, want)
+			}
+			if w.name != "UpdateOne" { // the server picks any match
+				if g, s := state(ours), state(theirs); g != s {
+					t.Errorf("%s %v left\n%s\nthe server leaves\n%s", w.name, cond, g, s)
+				}
+			}
+		}
+	}
+	if n := c.ScansUnderLock(); n != 0 {
+		t.Errorf("%d writes scanned the collection under the write lock", n)
 	}
 }
 

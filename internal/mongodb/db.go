@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -56,6 +57,9 @@ type embedded struct {
 	// writes.
 	writes sync.Mutex
 	files  *sqliteFiles
+	// scansUnderLock counts the writes that went to the server with a
+	// filter it answers by a scan, holding the lock all the while.
+	scansUnderLock atomic.Int64
 }
 
 // Name is the database's name.

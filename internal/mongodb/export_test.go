@@ -14,3 +14,15 @@ func (c *Conn) HoldWrites() (release func()) {
 	c.emb.writes.Lock()
 	return c.emb.writes.Unlock
 }
+
+// ScansUnderLock counts the writes that went to the embedded server with
+// a filter it answers by a scan, holding the write lock.
+func (c *Conn) ScansUnderLock() int64 { return c.emb.scansUnderLock.Load() }
+
+// AsMongoDB is the database as the code treats MongoDB: every filter goes
+// to the server as it is.
+func AsMongoDB(d *DB) *DB {
+	o := *d
+	o.emb = nil
+	return &o
+}
