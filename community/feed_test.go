@@ -258,7 +258,25 @@ func TestCountersUnderConcurrency(t *testing.T) {
 			t.Errorf("%s: %d loves, want 40 (50 given, 10 taken back)", when, n)
 		}
 	}
+	// Each reader's marks follow their reaction documents, the clicker's
+	// ten racing clicks included.
+	marks := func(when string) {
+		t.Helper()
+		for _, a := range []community.Actor{clicker, fdActor(0), fdActor(3), fdActor(4), fdActor(5)} {
+			_, page, err := svc.Feed(ctx, a, "busy", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range []community.Reaction{"like", "love", "wow"} {
+				has := fdCount(t, db, "reactions", bson.M{"target": "post:" + string(post), "account": a.ID(), "reaction": r}) == 1
+				if page.Mine[post][r] != has {
+					t.Errorf("%s: %s: %q marked %t on the feed, documents say %t", when, a.Account.Name, r, page.Mine[post][r], has)
+				}
+			}
+		}
+	}
 	check("after the burst")
+	marks("after the burst")
 
 	// Drift the counters by hand, as a crash between write and count would.
 	if _, err := db.Collection("posts").UpdateOne(ctx, bson.M{"_id": post}, bson.M{"$set": bson.M{"comments": 7, "reactions.like": 99, "reports": 4}}); err != nil {
@@ -270,6 +288,13 @@ func TestCountersUnderConcurrency(t *testing.T) {
 	if _, err := db.Collection("group_members").UpdateMany(ctx, bson.M{"account": fdActor(1000).ID()}, bson.M{"$set": bson.M{"published": 9}}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Collection("reaction_sets").DeleteOne(ctx, bson.M{"_id": "post:" + string(post) + ":" + string(fdActor(3).ID())}); err != nil { // a set lost
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("reaction_sets").UpdateOne(ctx, bson.M{"_id": "post:" + string(post) + ":" + string(fdActor(4).ID())},
+		bson.M{"$set": bson.M{"reactions": bson.A{"wow"}}}); err != nil { // a set gone wrong
+		t.Fatal(err)
+	}
 	st, err := svc.GroupBySlug(ctx, fdStaff, "busy")
 	if err != nil {
 		t.Fatal(err)
@@ -278,8 +303,8 @@ func TestCountersUnderConcurrency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fixed != (community.Repairs{Groups: 1, Posts: 1, Members: 1}) {
-		t.Errorf("Reconcile repaired %+v, want the group, the post and the author", fixed)
+	if fixed != (community.Repairs{Groups: 1, Posts: 1, Members: 1, Reactions: 2}) {
+		t.Errorf("Reconcile repaired %+v, want the group, the post, the author and two reaction sets", fixed)
 	}
 	if n := fdCount(t, db, "posts", bson.M{"_id": post, "reports": 0}); n != 1 {
 		t.Errorf("the post's report count is not back to 0")
@@ -288,6 +313,7 @@ func TestCountersUnderConcurrency(t *testing.T) {
 		t.Errorf("the author's published count is not back to 1")
 	}
 	check("after Reconcile")
+	marks("after Reconcile")
 	if again, _ := svc.Reconcile(ctx, st.Group.ID); again != (community.Repairs{}) {
 		t.Errorf("a second Reconcile repaired %+v, want nothing", again)
 	}
@@ -390,6 +416,50 @@ func TestReconcileUnread(t *testing.T) {
 	}{{author, 2}, {a, 0}, {b, 0}} {
 		if n, _ := svc.Unread(ctx, c.who); n != c.want {
 			t.Errorf("%s has %d unread after reconcile, want %d", c.who.Account.Name, n, c.want)
+		}
+	}
+}
+
+// TestReactionSetsBackfill: a database from before reaction sets has
+// only the reaction documents; the migration builds each reader's sets
+// from them, so the feed marks their reactions again, and running it
+// twice changes nothing.
+func TestReactionSetsBackfill(t *testing.T) {
+	db := mongotest.New(t)
+	svc := fdService(t, db)
+	ctx := context.Background()
+	author := fdGroup(t, svc, "old", 2)
+	_, page, err := svc.Feed(ctx, author, "old", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := fdActor(7)
+	if _, err := svc.Join(ctx, reader, "old", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"like", "wow"} {
+		target := "post:" + string(page.Posts[1].ID)
+		if _, err := db.Collection("reactions").InsertOne(ctx, bson.M{"_id": target + ":" + string(reader.ID()) + ":" + r,
+			"target": target, "group": page.Posts[1].Group, "account": reader.ID(), "reaction": r, "createdAt": time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	marked := func() map[community.Reaction]bool {
+		_, p, err := svc.Feed(ctx, reader, "old", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Mine[page.Posts[1].ID]
+	}
+	if m := marked(); len(m) != 0 {
+		t.Fatalf("marks before the backfill: %v (is the test still starting from reaction documents alone?)", m)
+	}
+	for range 2 {
+		if err := svc.BackfillReactionSets(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if m := marked(); !m["like"] || !m["wow"] || len(m) != 2 {
+			t.Errorf("marks after the backfill: %v, want like and wow", m)
 		}
 	}
 }

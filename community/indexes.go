@@ -82,8 +82,8 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 			idx("invitations_group_account", "group", "account"),
 		}},
 		{s.calendars, []mongo.IndexModel{unique(idx("calendar_feeds_token", "token"))}},
+		{s.reactionSets, []mongo.IndexModel{idx("reaction_sets_group", "group")}}, // reconcile
 		{s.reactions, []mongo.IndexModel{
-			idx("reactions_account_target", "account", "target"),
 			idx("reactions_target", "target"),
 			idx("reactions_group", "group"),
 		}},

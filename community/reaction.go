@@ -3,6 +3,7 @@ package community
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -100,9 +101,26 @@ func (s *Service) checkReaction(st Standing, state ContentState, r Reaction) err
 	return nil
 }
 
+// A person's reactions to one target are also kept together, under _id
+// target:account: a page marks the reactions its reader gave with one
+// lookup by _id per post or comment (one query on MongoDB) instead of a
+// search of every reaction of the site, which the embedded store answers
+// by reading them all. The set follows the reaction documents, which stay
+// the record: it is changed after one was inserted or deleted, and
+// reconcile rebuilds it.
+type reactionSetDoc struct {
+	ID        string     `bson:"_id"` // target:account
+	Target    string     `bson:"target"`
+	Group     GroupID    `bson:"group"`
+	Reactions []Reaction `bson:"reactions"`
+}
+
+func reactionSetID(target string, a auth.AccountID) string { return target + ":" + string(a) }
+
 // toggleReaction inserts the reaction, or deletes it if it was there, and
-// moves the target's counter only after the document changed, so the
-// counter follows the documents exactly under any concurrency.
+// moves the target's counter and the reader's set only after the document
+// changed, so the counter follows the documents exactly under any
+// concurrency.
 func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target string, coll *mongodb.Collection, id string, r Reaction) error {
 	key := target + ":" + string(a.ID()) + ":" + string(r)
 	_, err := s.reactions.InsertOne(ctx, reactionDoc{ID: key, Target: target, Group: g, Account: a.ID(), Reaction: r, CreatedAt: s.now()})
@@ -119,6 +137,11 @@ func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target
 	} else if err != nil {
 		return err
 	}
+	op := map[int]string{1: "$addToSet", -1: "$pull"}[delta]
+	if _, err := s.reactionSets.UpdateOne(ctx, bson.M{"_id": reactionSetID(target, a.ID())},
+		bson.M{op: bson.M{"reactions": r}, "$set": bson.M{"target": target, "group": g}}, options.Update().SetUpsert(true)); err != nil {
+		return wrap(err, "mark reaction")
+	}
 	if _, err = coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"reactions." + string(r): delta}}); err != nil {
 		return wrap(err, "count reaction")
 	}
@@ -129,26 +152,78 @@ func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target
 }
 
 // reactionsOf returns which reactions the actor gave to each target, with
-// one query for the whole page.
+// one query for the whole page: its reaction sets, by _id.
 func (s *Service) reactionsOf(ctx context.Context, a Actor, targets []string) (map[string]map[Reaction]bool, error) {
 	out := map[string]map[Reaction]bool{}
 	if !a.SignedIn() || len(targets) == 0 {
 		return out, nil
 	}
-	cur, err := s.reactions.Find(ctx, bson.M{"account": a.ID(), "target": bson.M{"$in": targets}},
-		options.Find().SetLimit(int64(len(targets)*len(Reactions))))
+	ids := make([]string, len(targets))
+	for i, t := range targets {
+		ids[i] = reactionSetID(t, a.ID())
+	}
+	cur, err := s.reactionSets.Find(ctx, bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetLimit(int64(len(ids))))
 	if err != nil {
 		return out, wrap(err, "list reactions")
 	}
-	var docs []reactionDoc
+	var docs []reactionSetDoc
 	if err := cur.All(ctx, &docs); err != nil {
 		return out, wrap(err, "list reactions")
 	}
 	for _, d := range docs {
-		if out[d.Target] == nil {
-			out[d.Target] = map[Reaction]bool{}
+		for _, r := range d.Reactions {
+			if out[d.Target] == nil {
+				out[d.Target] = map[Reaction]bool{}
+			}
+			out[d.Target][r] = true
 		}
-		out[d.Target][d.Reaction] = true
 	}
 	return out, nil
+}
+
+// reconcileReactionSets sets every reaction set of the documents matching
+// filter in reactions and sets (a group's, or all) to what the reaction
+// documents say, and returns how many it set.
+func (s *Service) reconcileReactionSets(ctx context.Context, filter bson.M) (int, error) {
+	want := map[string]reactionSetDoc{}
+	if err := each(ctx, s.reactions, filter, func(d reactionDoc) {
+		id := reactionSetID(d.Target, d.Account)
+		set := want[id]
+		set.ID, set.Target, set.Group = id, d.Target, d.Group
+		set.Reactions = append(set.Reactions, d.Reaction)
+		want[id] = set
+	}); err != nil {
+		return 0, err
+	}
+	have := map[string][]Reaction{}
+	if err := each(ctx, s.reactionSets, filter, func(d reactionSetDoc) {
+		have[d.ID] = d.Reactions
+		if _, ok := want[d.ID]; !ok {
+			want[d.ID] = reactionSetDoc{ID: d.ID, Target: d.Target, Group: d.Group, Reactions: []Reaction{}}
+		}
+	}); err != nil {
+		return 0, err
+	}
+	fixed := 0
+	for id, set := range want {
+		slices.Sort(set.Reactions)
+		mine := slices.Clone(have[id])
+		slices.Sort(mine)
+		if slices.Equal(mine, set.Reactions) && have[id] != nil {
+			continue
+		}
+		if _, err := s.reactionSets.ReplaceOne(ctx, bson.M{"_id": id}, set, options.Replace().SetUpsert(true)); err != nil {
+			return fixed, wrap(err, "repair reaction set")
+		}
+		fixed++
+	}
+	return fixed, nil
+}
+
+// BackfillReactionSets builds every account's reaction sets from the
+// reaction documents: the migration for databases from before they were
+// kept. Running it again changes nothing.
+func (s *Service) BackfillReactionSets(ctx context.Context) error {
+	_, err := s.reconcileReactionSets(ctx, bson.M{})
+	return err
 }

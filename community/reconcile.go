@@ -18,7 +18,10 @@ type Repairs struct {
 	Members  int // counts of a member's published posts (which end a newcomer's hold) or held and hidden ones
 	Ideas    int // vote or comment counters, with the trending score
 	Ballots  int // lists of the ideas each account voted for
-	Events   int // going, waiting or attended counters, or a line beside a free seat
+	// Reactions counts the sets of a person's reactions to a target that
+	// did not list the reaction documents.
+	Reactions int
+	Events    int // going, waiting or attended counters, or a line beside a free seat
 }
 
 // Reconcile recounts a group's counters from the documents (active
@@ -45,6 +48,9 @@ func (s *Service) Reconcile(ctx context.Context, g GroupID) (Repairs, error) {
 	}
 	r.Groups = int(res.ModifiedCount)
 	if r.Posts, r.Comments, r.Members, err = s.reconcileContent(ctx, g); err != nil {
+		return r, err
+	}
+	if r.Reactions, err = s.reconcileReactionSets(ctx, bson.M{"group": g}); err != nil {
 		return r, err
 	}
 	if r.Ideas, r.Ballots, err = s.reconcileIdeas(ctx, g); err != nil {

@@ -34,6 +34,7 @@ type Service struct {
 	posts         *mongodb.Collection
 	comments      *mongodb.Collection
 	reactions     *mongodb.Collection
+	reactionSets  *mongodb.Collection // reaction_sets: each account's reactions to a target, together
 	reports       *mongodb.Collection
 	audit         *mongodb.Collection // audit_log
 	notifications *mongodb.Collection
@@ -73,6 +74,7 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		posts:         db.Collection("posts"),
 		comments:      db.Collection("comments"),
 		reactions:     db.Collection("reactions"),
+		reactionSets:  db.Collection("reaction_sets"),
 		reports:       db.Collection("reports"),
 		audit:         db.Collection("audit_log"),
 		notifications: db.Collection("notifications"),

@@ -90,6 +90,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mailer, BaseURL: cfg.BaseURL})
+	if err := mongodb.Migrate(ctx, conn.DB, migrations(cm), time.Now); err != nil {
+		return err
+	}
 	ms := membership.New(conn.DB, cfg.Billing, time.Now, log)
 	if err := ms.EnsureIndexes(ctx); err != nil {
 		return err
@@ -145,6 +148,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	// and close the database, which waits for the write under way.
 	log.Info("shutting down")
 	return app.ShutdownWithTimeout(30 * time.Second)
+}
+
+// migrations are the changes to stored data this version needs, oldest
+// first: each runs once per database, at the first start that has it.
+func migrations(cm *community.Service) []mongodb.Migration {
+	return []mongodb.Migration{
+		{ID: "2026-12-05 reaction sets", Run: cm.BackfillReactionSets},
+	}
 }
 
 // openDatabase connects to MONGODB_URI, or starts the embedded server.
@@ -221,7 +232,7 @@ func reconcile(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	for g, r := range fixed {
 		log.Info("counters repaired", "group", g, "groups", r.Groups, "posts", r.Posts, "comments", r.Comments, "members", r.Members,
-			"ideas", r.Ideas, "ballots", r.Ballots, "events", r.Events)
+			"ideas", r.Ideas, "ballots", r.Ballots, "reactions", r.Reactions, "events", r.Events)
 	}
 	bells, err := cm.ReconcileUnread(ctx)
 	if err != nil {
