@@ -33,12 +33,6 @@ type boardIndex struct {
 	boards  map[GroupID]*boardIdeas
 }
 
-// loadAttempt is a load of an index under way or done.
-type loadAttempt struct {
-	done chan struct{}
-	err  error
-}
-
 // boardIdeas is one group's ideas.
 type boardIdeas struct {
 	refresh sync.Mutex // serialises read-backs

@@ -124,16 +124,16 @@ func (s *Service) ThreadOf(ctx context.Context, a Actor, slug string, id PostID,
 // cursor, oldest first, with the reactions the reader gave to them and to
 // the extra targets, by target id, and the cursor to the next page.
 func (s *Service) commentPage(ctx context.Context, st Standing, on Parent, after string, extra ...string) ([]Comment, map[string]map[Reaction]bool, string, error) {
-	filter := on.filter()
-	st.visibleStates(filter)
+	var from *postCursor
 	if after != "" {
-		if err := pageAfter(filter, "createdAt", after, "$gt", nil); err != nil {
-			return nil, nil, "", err
+		at, id, ok := parseCursor(after)
+		if !ok {
+			return nil, nil, "", ErrNotFound
 		}
+		from = &postCursor{at: at, id: id}
 	}
-	var docs []commentDoc
-	sort := bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}
-	if err := s.findAll(ctx, s.comments, filter, sort, CommentPageSize+1, &docs, "list comments"); err != nil {
+	docs, err := s.threadComments(ctx, st, on, from)
+	if err != nil {
 		return nil, nil, "", err
 	}
 	docs, next := cutPage(docs, CommentPageSize, func(d commentDoc) string { return cursor(d.CreatedAt, string(d.ID)) })
@@ -153,6 +153,33 @@ func (s *Service) commentPage(ctx context.Context, st Standing, on Parent, after
 		byID[id] = rs
 	}
 	return cs, byID, next, err
+}
+
+// threadComments returns the comments on a parent the reader sees, oldest
+// first and newer than the cursor, one more than a page holds: found in
+// the thread's order in memory and looked up by id, or by a query.
+func (s *Service) threadComments(ctx context.Context, st Standing, on Parent, from *postCursor) ([]commentDoc, error) {
+	sort := bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}
+	filter := on.filter()
+	if s.threadIdx == nil {
+		st.visibleStates(filter)
+		if from != nil {
+			filter["$or"] = bson.A{bson.M{"createdAt": bson.M{"$gt": from.at}}, bson.M{"createdAt": from.at, "_id": bson.M{"$gt": from.id}}}
+		}
+	} else {
+		o, err := s.threadIdx.order(ctx, on.key())
+		if err != nil {
+			return nil, err
+		}
+		ids := o.list(from, false, func(r contentRow) bool { return st.mayView(r.State, r.Author) }, CommentPageSize+1)
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		filter = bson.M{"_id": bson.M{"$in": ids}}
+	}
+	var docs []commentDoc
+	err := s.findAll(ctx, s.comments, filter, sort, CommentPageSize+1, &docs, "list comments")
+	return docs, err
 }
 
 // CreateComment adds a comment to a published, unlocked post or an open
@@ -352,6 +379,9 @@ func (s *Service) setCommentState(ctx context.Context, c Comment, to ContentStat
 	}
 	if res.ModifiedCount == 0 {
 		return ErrConflict
+	}
+	if err := s.commentMoved(ctx, c); err != nil {
+		return err
 	}
 	switch {
 	case c.State == Published && to != Published:

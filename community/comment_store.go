@@ -39,8 +39,19 @@ func (d commentDoc) comment() Comment {
 }
 
 func (s *Service) insertComment(ctx context.Context, c Comment) error {
-	_, err := s.comments.InsertOne(ctx, commentDoc(c))
-	return wrap(err, "insert comment")
+	if _, err := s.comments.InsertOne(ctx, commentDoc(c)); err != nil {
+		return wrap(err, "insert comment")
+	}
+	return s.commentMoved(ctx, c)
+}
+
+// commentMoved brings the thread's order in memory, if there is one, up
+// to date with a comment whose place or visibility changed.
+func (s *Service) commentMoved(ctx context.Context, c Comment) error {
+	if s.threadIdx == nil {
+		return nil
+	}
+	return s.threadIdx.moved(ctx, c.On().key(), string(c.ID))
 }
 
 func (s *Service) findComment(ctx context.Context, id CommentID) (Comment, error) {

@@ -98,8 +98,8 @@ func (q feedQuery) filter(g GroupID) bson.M {
 }
 
 // keeps is filter as a test of one post of the feed in memory.
-func (q feedQuery) keeps(e feedEntry) bool {
-	return (!q.pinned || e.Pinned) && !slices.Contains(q.skip, e.ID)
+func (q feedQuery) keeps(r contentRow) bool {
+	return (!q.pinned || r.Pinned) && !slices.Contains(q.skip, PostID(r.ID))
 }
 
 // visibleStates narrows a post or comment filter to what the actor sees:

@@ -63,13 +63,13 @@ func (c *versionCache[T]) put(key string, version int64, value T) {
 // or hidden post of their own). Anyone else's page is read afresh.
 func (s *Service) feedPosts(ctx context.Context, st Standing, q feedQuery, n int) ([]Post, error) {
 	filter := q.filter(st.Group.ID)
-	class, sees := "", func(e feedEntry) bool { return st.mayView(e.State, e.Author) }
+	class, sees := "", func(r contentRow) bool { return st.mayView(r.State, r.Author) }
 	switch {
 	case st.CanModerate():
 		class, filter["state"] = "mod", bson.M{"$in": bson.A{Published, Held, Hidden}}
 	case st.Member.Unpublished <= 0:
 		class, filter["state"] = "pub", Published
-		sees = func(e feedEntry) bool { return e.State == Published }
+		sees = func(r contentRow) bool { return r.State == Published }
 	default:
 		st.visibleStates(filter)
 		return s.readFeed(ctx, st.Group.ID, q, filter, sees, n)
@@ -88,15 +88,15 @@ func (s *Service) feedPosts(ctx context.Context, st Standing, q feedQuery, n int
 // readFeed reads the posts of a feed query: found in the feed's order in
 // memory, where sees says which the reader sees, and looked up by id; or
 // by a query with filter.
-func (s *Service) readFeed(ctx context.Context, g GroupID, q feedQuery, filter bson.M, sees func(feedEntry) bool, n int) ([]Post, error) {
+func (s *Service) readFeed(ctx context.Context, g GroupID, q feedQuery, filter bson.M, sees func(contentRow) bool, n int) ([]Post, error) {
 	if s.feedIdx == nil {
 		return s.findPosts(ctx, filter, n)
 	}
-	f, err := s.feedIdx.feed(ctx, s, g)
+	f, err := s.feedIdx.order(ctx, string(g))
 	if err != nil {
 		return nil, err
 	}
-	ids := f.list(q.before, func(e feedEntry) bool { return sees(e) && q.keeps(e) }, n)
+	ids := f.list(q.before, true, func(r contentRow) bool { return sees(r) && q.keeps(r) }, n)
 	if len(ids) == 0 {
 		return nil, nil
 	}

@@ -23,6 +23,9 @@ func TestThreadRoundTrips(t *testing.T) {
 	}
 	svc := fdService(t, mongotest.NewObserved(t, mon))
 	ctx := context.Background()
+	if err := svc.Warm(ctx); err != nil { // the embedded store reads the threads' order into memory once
+		t.Fatal(err)
+	}
 	author := fdGroup(t, svc, "talk", 2)
 	_, page, err := svc.Feed(ctx, author, "talk", "")
 	if err != nil {

@@ -117,11 +117,11 @@ func (s *Service) roomForPin(ctx context.Context, p Post) error {
 // memory, or by a query.
 func (s *Service) countPinned(ctx context.Context, g GroupID) (int, error) {
 	if s.feedIdx != nil {
-		f, err := s.feedIdx.feed(ctx, s, g)
+		f, err := s.feedIdx.order(ctx, string(g))
 		if err != nil {
 			return 0, err
 		}
-		return len(f.list(nil, func(e feedEntry) bool { return e.Pinned }, maxPinned+1)), nil
+		return len(f.list(nil, true, func(r contentRow) bool { return r.Pinned }, maxPinned+1)), nil
 	}
 	n, err := s.posts.CountDocuments(ctx, bson.M{"group": g, "pinned": true, "state": bson.M{"$ne": Deleted}})
 	return int(n), wrap(err, "count pins")

@@ -79,7 +79,7 @@ func (s *Service) postMoved(ctx context.Context, p Post) error {
 	if s.feedIdx == nil {
 		return nil
 	}
-	return s.feedIdx.moved(ctx, s, p.Group, p.ID)
+	return s.feedIdx.moved(ctx, string(p.Group), string(p.ID))
 }
 
 // feedChanged tells every instance that the group's cached feed pages are

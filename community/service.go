@@ -51,7 +51,8 @@ type Service struct {
 	feed          *versionCache[[]Post]
 	board         *versionCache[[]Idea]
 	boardIdx      *boardIndex // the boards in memory, when this process alone writes the database
-	feedIdx       *feedIndex  // the feeds' order in memory, likewise
+	feedIdx       *contentIndex // the feeds' order in memory, likewise
+	threadIdx     *contentIndex // and the comments' order on each post and idea
 	stats         *versionCache[ResponseStats]
 	limits        Limits
 	delivery      Delivery
@@ -91,7 +92,8 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		feed:          newVersionCache[[]Post](),
 		board:         newVersionCache[[]Idea](),
 		boardIdx:      soleWriter(db, newBoardIndex),
-		feedIdx:       soleWriter(db, newFeedIndex),
+		feedIdx:       soleWriter(db, func() *contentIndex { return newContentIndex(db.Collection("posts"), feedKey) }),
+		threadIdx:     soleWriter(db, func() *contentIndex { return newContentIndex(db.Collection("comments"), threadKey) }),
 		stats:         newVersionCache[ResponseStats](),
 		limits:        limits,
 		now:           now,
@@ -100,24 +102,29 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 }
 
 // Warm reads into memory what this process keeps there of the database
-// (on the embedded store: every board and every feed's order, read side
-// by side), so that the first pages after start-up do not wait for it.
-// Pages asked for while it reads wait for the same read.
+// (on the embedded store: every board, and the order of every feed and
+// thread, read side by side), so that the first pages after start-up do
+// not wait for it. Pages asked for while it reads wait for the same read.
 func (s *Service) Warm(ctx context.Context) error {
-	var boards, feeds error
+	if s.boardIdx == nil {
+		return nil
+	}
+	loads := []func() error{
+		func() error { return s.boardIdx.load(ctx, s) },
+		func() error { return s.feedIdx.load(ctx) },
+		func() error { return s.threadIdx.load(ctx) },
+	}
+	errs := make([]error, len(loads))
 	var wg sync.WaitGroup
-	if s.boardIdx != nil {
+	for i, load := range loads {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			boards = s.boardIdx.load(ctx, s)
+			errs[i] = load()
 		}()
 	}
-	if s.feedIdx != nil {
-		feeds = s.feedIdx.load(ctx, s)
-	}
 	wg.Wait()
-	return errors.Join(boards, feeds)
+	return errors.Join(errs...)
 }
 
 // soleWriter returns what make makes if this process alone writes db,

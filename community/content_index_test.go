@@ -115,3 +115,100 @@ func TestFeedInMemoryAgreesWithQueries(t *testing.T) {
 	}
 	check("a comment and a reaction")
 }
+
+// threadView reads every page of a parent's comments as viewer sees
+// them, as one comparable text.
+func threadView(t *testing.T, svc *community.Service, viewer community.Actor, slug string, on community.Parent) string {
+	t.Helper()
+	var b strings.Builder
+	after := ""
+	for page := 0; page < 20; page++ {
+		var cs []community.Comment
+		var next string
+		if on.Idea != "" {
+			v, _, err := svc.IdeaPage(context.Background(), viewer, slug, on.Idea, after)
+			if err != nil {
+				t.Fatalf("idea page as %s: %v", viewer.Account.Name, err)
+			}
+			cs, next = v.Comments, v.Next
+		} else {
+			th, _, err := svc.ThreadOf(context.Background(), viewer, slug, on.Post, after)
+			if err != nil {
+				t.Fatalf("thread as %s: %v", viewer.Account.Name, err)
+			}
+			cs, next = th.Comments, th.Next
+		}
+		for _, c := range cs {
+			fmt.Fprintf(&b, "%s:%s:%q ", c.Body, c.State, c.ReplyToQuote)
+		}
+		b.WriteString("|")
+		if after = next; after == "" {
+			break
+		}
+	}
+	return b.String()
+}
+
+// TestThreadInMemoryAgreesWithQueries: on the embedded store the comments
+// of a post or an idea are found in the thread's order in memory; a
+// service that does not trust memory asks the database. After each kind
+// of write, a moderator, an author of hidden comments and another member
+// must read the same pages of both threads from both.
+func TestThreadInMemoryAgreesWithQueries(t *testing.T) {
+	db := mongotest.New(t)
+	mem := fdService(t, db)
+	ctx := context.Background()
+	const slug = "threads"
+	members := ideaGroup(t, mem, slug, 3)
+	post, err := mem.CreatePost(ctx, members[0], slug, "a post to talk about")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idea := newIdea(t, mem, members[0], slug, "An idea to talk about")
+	parents := []community.Parent{community.OnPost(post.ID), community.OnIdea(idea.ID)}
+	viewers := []community.Actor{fdStaff, members[1], members[2]}
+	check := func(step string) {
+		t.Helper()
+		query := fdService(t, db.Shared())
+		for _, on := range parents {
+			for _, v := range viewers {
+				if got, want := threadView(t, mem, v, slug, on), threadView(t, query, v, slug, on); got != want {
+					t.Fatalf("after %s, as %q, the thread from memory differs from the database:\nmemory:   %s\ndatabase: %s", step, v.Account.Name, got, want)
+				}
+			}
+		}
+	}
+	var comments [2][]community.Comment
+	for k, on := range parents {
+		for i := range community.CommentPageSize + 7 {
+			reply := community.CommentID("")
+			if i%10 == 9 {
+				reply = comments[k][i-1].ID
+			}
+			c, err := mem.CreateComment(ctx, members[1+i%2], slug, on, fmt.Sprintf("comment %d", i), reply)
+			if err != nil {
+				t.Fatal(err)
+			}
+			comments[k] = append(comments[k], c)
+		}
+	}
+	check("commenting past a page")
+	for k, on := range parents {
+		if on.Post != "" {
+			if err := mem.ModerateComment(ctx, fdStaff, slug, on.Post, comments[k][8].ID, community.ModHide, "rude"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := mem.DeleteComment(ctx, members[1], slug, on, comments[k][4].ID, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("hiding and deleting")
+	if err := mem.ModerateComment(ctx, fdStaff, slug, post.ID, comments[0][8].ID, community.ModRestore, "fine"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mem.EditComment(ctx, members[2], slug, parents[1], comments[1][1].ID, "comment 1, edited"); err != nil {
+		t.Fatal(err)
+	}
+	check("restoring and editing")
+}
