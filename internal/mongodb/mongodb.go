@@ -1,7 +1,28 @@
 // Package mongodb opens fanclub's database: a MongoDB named by a URI, or an
 // embedded FerretDB server on loopback over SQLite files in a data
-// directory. Either way callers get a *mongo.Database and the same driver
-// code runs in development, tests and production.
+// directory. Either way callers get a *DB and the same driver code runs
+// in development, tests and production.
+//
+// The embedded server (FerretDB v1.24 over SQLite) hands SQLite only a
+// filter that is exactly {_id: x}, and applies concurrent updates
+// without atomicity. So on the embedded store this package:
+//
+//   - serialises writes (one lock, one connection) while reads share a
+//     pool, so a slow read holds nobody up and MongoDB's single-document
+//     guarantees hold;
+//   - gives each declared collection the SQLite index FerretDB's lookups
+//     by _id can use (sqlite.go), and only the unique indexes of those
+//     declared, since the others would serve no query;
+//   - turns what it can into lookups by _id (collection.go): a filter of
+//     ids and conditions is lookups plus a check here (match.go), and a
+//     write finds its targets with a read before writing each by _id, so
+//     no write scans a collection while holding the lock;
+//   - tells callers, through DB.SoleWriter, that this process is the only
+//     writer, so a package may keep sorted lists in memory instead of
+//     asking the server to sort a collection (community does).
+//
+// On MongoDB none of this happens: filters, sorts and indexes go to the
+// server as written.
 package mongodb
 
 import (
