@@ -49,8 +49,19 @@ func (s *Service) insertGroup(ctx context.Context, g Group) error {
 	return dupOr(err, "insert group")
 }
 
+// findGroupBySlug finds a group by its address. A group's slug never
+// changes and groups are not deleted, so each slug found once is kept
+// with its id, and found again by _id: every request for a group's page
+// needs it, and the embedded server answers a slug by reading every group.
 func (s *Service) findGroupBySlug(ctx context.Context, slug string) (Group, error) {
-	return s.findGroupBy(ctx, bson.M{"slug": slug})
+	if id, ok := s.slugs.Load(slug); ok {
+		return s.findGroup(ctx, id.(GroupID))
+	}
+	g, err := s.findGroupBy(ctx, bson.M{"slug": slug})
+	if err == nil {
+		s.slugs.Store(slug, g.ID)
+	}
+	return g, err
 }
 
 func (s *Service) findGroup(ctx context.Context, id GroupID) (Group, error) {

@@ -49,6 +49,7 @@ type Service struct {
 	calendars     *mongodb.Collection // calendar_feeds: each account's private feed token
 	limiter       *ratelimit.Limiter
 	feed          *versionCache[[]Post]
+	slugs         sync.Map // group slug → GroupID, for those found once
 	board         *versionCache[[]Idea]
 	boardIdx      *boardIndex // the boards in memory, when this process alone writes the database
 	feedIdx       *contentIndex // the feeds' order in memory, likewise
