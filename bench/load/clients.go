@@ -33,6 +33,8 @@ type site struct {
 	http    *http.Client
 	ideas   []string
 	cursors []string
+	threads []threadMark      // commented posts (-social)
+	marks   map[string]string // commented idea → its oldest comment's marker (-social)
 }
 
 func newSite(base, slug string, conns int, st *seedState) *site {
@@ -40,7 +42,11 @@ func newSite(base, slug string, conns int, st *seedState) *site {
 		DisableCompression: true}
 	c := &http.Client{Transport: tr, Timeout: requestTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &site{base: base, slug: slug, http: c, ideas: st.Ideas, cursors: st.Cursors}
+	marks := map[string]string{}
+	for _, t := range st.IdeaThreads {
+		marks[t.ID] = t.Comment
+	}
+	return &site{base: base, slug: slug, http: c, ideas: st.Ideas, cursors: st.Cursors, threads: st.Threads, marks: marks}
 }
 
 // outcome is one request's result.
@@ -129,9 +135,29 @@ func (s *site) feedDeep(ctx context.Context, m *member) outcome {
 	return s.get(ctx, m, s.feedPath()+"?before="+url.QueryEscape(c))
 }
 
-// idea reads a random idea's page.
+// idea reads a random idea's page; a commented one's must show its oldest
+// comment.
 func (s *site) idea(ctx context.Context, m *member) outcome {
-	return s.get(ctx, m, s.boardPath()+"/"+s.ideas[rand.IntN(len(s.ideas))])
+	id := s.ideas[rand.IntN(len(s.ideas))]
+	return s.showing(s.send(ctx, m, http.MethodGet, s.boardPath()+"/"+id, nil, "", true), s.marks[id])
+}
+
+// thread reads a random commented post's page (seeded with -social),
+// which must show its oldest comment.
+func (s *site) thread(ctx context.Context, m *member) outcome {
+	t := s.threads[rand.IntN(len(s.threads))]
+	return s.showing(s.send(ctx, m, http.MethodGet, s.feedPath()+"/posts/"+t.ID, nil, "", true), t.Comment)
+}
+
+// showing fails a page that answered 2xx but lacks the comment marker
+// mark (if any), then drops the page: a comment lost or not rendered is
+// an error even when the status says all is well.
+func (s *site) showing(o outcome, mark string) outcome {
+	if o.ok() && mark != "" && !strings.Contains(o.page, mark) {
+		o.err = fmt.Errorf("page answered %d without its comment %s", o.status, mark)
+	}
+	o.page = ""
+	return o
 }
 
 // vote turns m's vote for a random idea on, or off if m voted it. With

@@ -2,7 +2,7 @@
 // at once, on the embedded store, and checks afterwards that no vote or
 // post was miscounted.
 //
-//	go run ./bench/load [-size S|M] [-dir /tmp/fanclub-load-S] [-duration 15s]
+//	go run ./bench/load [-size S|M] [-social] [-dir /tmp/fanclub-load-S] [-duration 15s]
 //	                    [-clients 8] [-run board,vote,...] [-out results.md] [-bin ./fanclub]
 //	                    [-seed-only]
 //
@@ -17,7 +17,17 @@
 // the directory, so a rerun reuses them. Then it builds ./cmd/fanclub
 // (unless -bin names a binary), starts it on the directory and a free
 // loopback port, and measures the start-up: exec to the first 200 from
-// /readyz, then the first board page and the first feed page.
+// /readyz, then the first board page and the first feed page (and, with
+// -social, how many reactions that page marks as the member's).
+//
+// With -social it also seeds comments and reactions, so the pages that
+// show them can be measured: on average 3 comments per published post
+// (skewed: most get 0 to 2, a few 20 or more), 2 per idea, and 5
+// reactions per published post, each post's and idea's counters equal to
+// them. The sessions' members have reacted to some of the newest 200
+// posts, so feed pages mark reactions as theirs. Such a directory is
+// seeded as size "S+social" (or "M+social"), /tmp/fanclub-load-S-social
+// by default, and is never taken for a plain one.
 //
 // Each scenario runs for -duration with N = -clients members at once:
 //
@@ -32,8 +42,13 @@
 //	             pages mostly not in the cache
 //	feed+post    N read feed page 1 and deep pages while one member posts
 //	             once a second (posters rotate within six posts a minute)
-//	mixed        N members each doing 60% reads (board, feed, deep feed,
-//	             idea page), 30% votes, 10% posts
+//	thread       N read random commented posts' pages (-social; skipped
+//	             without): each must show its oldest comment
+//	idea-page    N read random ideas' pages; with -social a commented
+//	             idea's page must show its oldest comment
+//	mixed        N members each doing 60% reads (board 15%, feed 15%,
+//	             deep feed 10%, idea page 15%, thread 5%: deep feed
+//	             without -social), 30% votes, 10% posts
 //	shutdown     N vote flat out; after 3 s the server gets SIGTERM: how
 //	             long it takes to exit, and which votes got through
 //
@@ -48,7 +63,9 @@
 // Then it stops the server, reopens the store and checks that every
 // idea's votes counter equals its vote documents, every ballot lists its
 // account's votes, and the group's posts counter equals its published
-// posts, and prints a Markdown table of everything with the machine it
+// posts; with -social also that each post's and idea's comments counter
+// equals its published comments and each post's reactions its reaction
+// documents; and prints a Markdown table of everything with the machine it
 // ran on (appended to -out if given). It exits 1 if the check fails.
 package main
 
@@ -87,18 +104,31 @@ type config struct {
 	out      string
 	bin      string
 	seedOnly bool
+	social   bool
 }
+
+// seedName names what a directory is seeded with: the size, and
+// "+social" with comments and reactions.
+func seedName(spec sizeSpec, social bool) string {
+	if social {
+		return spec.name + "+social"
+	}
+	return spec.name
+}
+
+func (c config) seedName() string { return seedName(c.size, c.social) }
 
 func parseFlags() (config, error) {
 	var c config
 	size := flag.String("size", "S", "data size: S or M")
-	flag.StringVar(&c.dir, "dir", "", "data directory (default /tmp/fanclub-load-<size>)")
+	flag.StringVar(&c.dir, "dir", "", "data directory (default /tmp/fanclub-load-<size>, -social: /tmp/fanclub-load-<size>-social)")
 	flag.DurationVar(&c.duration, "duration", 15*time.Second, "how long each scenario runs")
 	flag.IntVar(&c.clients, "clients", 8, "members acting at once (N)")
 	run := flag.String("run", "", "comma-separated scenarios (default all): "+strings.Join(scenarioNames(), ","))
 	flag.StringVar(&c.out, "out", "", "append the result table, in Markdown, to this file")
 	flag.StringVar(&c.bin, "bin", "", "a prebuilt fanclub binary (default: go build ./cmd/fanclub)")
 	flag.BoolVar(&c.seedOnly, "seed-only", false, "seed the directory (if need be) and stop")
+	flag.BoolVar(&c.social, "social", false, "seed comments and reactions too (a directory of its own)")
 	flag.Parse()
 	spec, ok := sizes[strings.ToUpper(*size)]
 	if !ok {
@@ -107,6 +137,9 @@ func parseFlags() (config, error) {
 	c.size = spec
 	if c.dir == "" {
 		c.dir = "/tmp/fanclub-load-" + spec.name
+		if c.social {
+			c.dir += "-social"
+		}
 	}
 	if c.clients < 1 || 2*c.clients+1 > sessionsKept {
 		return c, fmt.Errorf("-clients %d: want 1 to %d", c.clients, (sessionsKept-1)/2)
@@ -168,7 +201,7 @@ func killOnSignal() {
 
 // run does the whole job and reports whether the check passed.
 func run(ctx context.Context, cfg config) (bool, error) {
-	rp := &report{machine: machine(cfg.size.name, cfg.clients, cfg.duration)}
+	rp := &report{machine: machine(cfg.seedName(), cfg.clients, cfg.duration)}
 	fmt.Println("machine:", rp.machine)
 	bin := cfg.bin
 	if bin == "" {
@@ -207,7 +240,7 @@ func run(ctx context.Context, cfg config) (bool, error) {
 // ensureSeeded seeds the directory unless it holds a seed of this size,
 // and returns the state and a line on how long seeding took.
 func ensureSeeded(ctx context.Context, cfg config, bin string) (*seedState, string, error) {
-	st, need, err := prepareDir(cfg.dir, cfg.size.name)
+	st, need, err := prepareDir(cfg.dir, cfg.seedName())
 	if err != nil {
 		return nil, "", err
 	}
@@ -218,9 +251,13 @@ func ensureSeeded(ctx context.Context, cfg config, bin string) (*seedState, stri
 		return st, line, nil
 	}
 	s := cfg.size
-	fmt.Printf("seeding %s: %d members, %d ideas, %d votes, %d posts\n", cfg.dir, s.members, s.ideas, s.votes, s.posts)
+	social := ""
+	if cfg.social {
+		social = ", comments and reactions"
+	}
+	fmt.Printf("seeding %s: %d members, %d ideas, %d votes, %d posts%s\n", cfg.dir, s.members, s.ideas, s.votes, s.posts, social)
 	t := time.Now()
-	if st, err = seed(ctx, cfg.dir, s); err != nil {
+	if st, err = seed(ctx, cfg.dir, s, cfg.social); err != nil {
 		return nil, "", err
 	}
 	st.SeededAt, st.SeedTook = time.Now(), time.Since(t).Round(time.Millisecond).String()
@@ -288,9 +325,15 @@ func start(bin string, cfg config, st *seedState, members []*member) (*env, stri
 		posters: newPosterPool(members), clients: cfg.clients, d: cfg.duration}
 	ctx := context.Background()
 	board := e.site.send(ctx, members[0], "GET", e.site.boardPath(), nil, "", true)
-	feed := e.site.feed(ctx, members[0])
+	feed := e.site.send(ctx, members[0], "GET", e.site.feedPath(), nil, "", true)
 	line := fmt.Sprintf("start-up: exec to /readyz 200 in %s; then the first board page in %s (%d), the first feed page in %s (%d)",
 		ms(ready), ms(board.took), board.status, ms(feed.took), feed.status)
+	if st.Social {
+		// The seed gave each session's member reactions on the newest
+		// pages; a page with none marked would not exercise the reader's
+		// reactions.
+		line += fmt.Sprintf(", marking %d reactions as the member's", strings.Count(feed.page, "reaction-mine"))
+	}
 	fmt.Println(line)
 	switch {
 	case !board.ok() || !feed.ok():

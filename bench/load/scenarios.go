@@ -44,6 +44,8 @@ var scenarios = []scenario{
 	{"board+voteN", runBoardVoteN},
 	{"feed-deep", runFeedDeep},
 	{"feed+post", runFeedPost},
+	{"thread", runThread},
+	{"idea-page", runIdeaPage},
 	{"mixed", runMixed},
 	{"shutdown", runShutdown},
 }
@@ -219,17 +221,40 @@ func runFeedPost(e *env) []result {
 		posts.result("feed+post", el, note)}
 }
 
-// mixed: N members each doing a random mix: 60% reads (board, feed page
-// 1, a deep feed page, an idea page: 15% each), 30% votes (half as the
+// thread: N members read random commented posts' pages, each with its
+// first page of comments and the reader's reactions on them. Only a
+// -social seed has comments; without one it is skipped.
+func runThread(e *env) []result {
+	if len(e.site.threads) == 0 {
+		fmt.Println("  skipped: no post has comments (seed with -social)")
+		return nil
+	}
+	rec := newRecorder("thread")
+	el, cut := e.drive(e.d, nil, e.readLoop(rec, e.site.thread))
+	return []result{rec.result("thread", el, cutNote(cut))}
+}
+
+// idea-page: N members read random ideas' pages, with their comments
+// when seeded with -social.
+func runIdeaPage(e *env) []result {
+	rec := newRecorder("idea")
+	el, cut := e.drive(e.d, nil, e.readLoop(rec, e.site.idea))
+	return []result{rec.result("idea-page", el, cutNote(cut))}
+}
+
+// mixed: N members each doing a random mix: 60% reads (board 15%, feed
+// page 1 15%, a deep feed page 10%, an idea page 15%, a commented post's
+// page 5%: a deep feed page without -social), 30% votes (half as the
 // script sends them, half as the plain form), 10% posts (a read when no
 // poster is free).
 func runMixed(e *env) []result {
-	names := []string{"board", "feed p1", "feed deep", "idea", "vote", "post"}
+	names := []string{"board", "feed p1", "feed deep", "idea", "thread", "vote", "post"}
 	recs := map[string]*recorder{}
 	for _, n := range names {
 		recs[n] = newRecorder(n)
 	}
 	var skipped atomic.Int64
+	noThreads := len(e.site.threads) == 0
 	el, cut := e.drive(e.d, nil, loop{n: e.clients, op: func(ctx context.Context, w int) {
 		m := e.readers()[w]
 		switch x := rand.IntN(100); {
@@ -237,8 +262,10 @@ func runMixed(e *env) []result {
 			recs["board"].add(e.site.board(ctx, m))
 		case x < 30:
 			recs["feed p1"].add(e.site.feed(ctx, m))
-		case x < 45:
+		case x < 40, x < 45 && noThreads:
 			recs["feed deep"].add(e.site.feedDeep(ctx, m))
+		case x < 45:
+			recs["thread"].add(e.site.thread(ctx, m))
 		case x < 60:
 			recs["idea"].add(e.site.idea(ctx, m))
 		case x < 90:
@@ -254,6 +281,9 @@ func runMixed(e *env) []result {
 	}})
 	var out []result
 	for i, n := range names {
+		if n == "thread" && noThreads {
+			continue // not seeded with -social
+		}
 		note := ""
 		if i == 0 {
 			note = cutNote(cut)

@@ -43,6 +43,10 @@ import (
 //	voteDoc      community/vote.go (_id idea:account)
 //	ballotDoc    community/vote.go (_id group:account)
 //	postDoc      community/post_store.go (states: community/post.go)
+//	commentDoc   community/comment_store.go (parent: post or idea, as
+//	             community/comment.go's Parent; states: community/post.go)
+//	reactionDoc  community/reaction.go (_id target:account:reaction, target
+//	             "post:<id>"; reactions: community.Reactions)
 //
 // When one of those changes, change it here too, or the server will read
 // seeded data differently from what it writes itself.
@@ -60,6 +64,8 @@ const (
 	collVotes      = "votes"
 	collBallots    = "idea_ballots"
 	collPosts      = "posts"
+	collComments   = "comments"
+	collReactions  = "reactions"
 )
 
 type accountDoc struct {
@@ -239,6 +245,44 @@ type postDoc struct {
 	EditedAt     time.Time      `bson:"editedAt,omitempty"`
 }
 
+// commentDoc is a comment on a post or an idea: exactly one of Post and
+// Idea is set.
+type commentDoc struct {
+	ID           string         `bson:"_id"`
+	Post         string         `bson:"post,omitempty"`
+	Idea         string         `bson:"idea,omitempty"`
+	Group        string         `bson:"group"`
+	Author       string         `bson:"author"`
+	AuthorName   string         `bson:"authorName"`
+	AuthorAvatar string         `bson:"authorAvatar,omitempty"`
+	Body         string         `bson:"body"`
+	HTML         string         `bson:"html"`
+	State        string         `bson:"state"` // published, held, hidden, deleted
+	ReplyTo      string         `bson:"replyTo,omitempty"`
+	ReplyToName  string         `bson:"replyToName,omitempty"`
+	ReplyToQuote string         `bson:"replyToQuote,omitempty"`
+	Reactions    map[string]int `bson:"reactions"`
+	Reports      int            `bson:"reports"`
+	CreatedAt    time.Time      `bson:"createdAt"`
+	EditedAt     time.Time      `bson:"editedAt,omitempty"`
+}
+
+type reactionDoc struct {
+	ID        string    `bson:"_id"`    // target:account:reaction
+	Target    string    `bson:"target"` // post:<id> or comment:<id>
+	Group     string    `bson:"group"`
+	Account   string    `bson:"account"`
+	Reaction  string    `bson:"reaction"`
+	CreatedAt time.Time `bson:"createdAt"`
+}
+
+// reactions are community.Reactions, in its order.
+var reactions = []string{"like", "love", "laugh", "wow", "sad", "thanks"}
+
+// postTarget is community/reaction.go's: a reaction's target names a
+// post as "post:<id>".
+func postTarget(id string) string { return "post:" + id }
+
 // Values of the shapes' enumerations, as auth and community spell them.
 const (
 	siteRoleOwner   = "owner"
@@ -322,10 +366,12 @@ type seeder struct {
 	pub   []int // published posts per account
 	unpub []int // held or hidden posts per account
 	st    *seedState
+	soc   *social // comments and reactions, with -social; else nil
 }
 
-// seed fills dir at spec's size and returns the state to keep.
-func seed(ctx context.Context, dir string, spec sizeSpec) (*seedState, error) {
+// seed fills dir at spec's size, with comments and reactions if social,
+// and returns the state to keep.
+func seed(ctx context.Context, dir string, spec sizeSpec, social bool) (*seedState, error) {
 	if err := os.WriteFile(filepath.Join(dir, seedingFile), nil, 0o600); err != nil {
 		return nil, err
 	}
@@ -336,7 +382,10 @@ func seed(ctx context.Context, dir string, spec sizeSpec) (*seedState, error) {
 	defer db.close()
 	s := &seeder{db: db, spec: spec, r: mrand.New(mrand.NewPCG(uint64(len(spec.name)), 2026)),
 		now: time.Now().UTC().Truncate(time.Millisecond), group: newID(time.Now())}
-	s.st = &seedState{Size: spec.name, Group: s.group, Slug: groupSlug, Members: spec.members}
+	s.st = &seedState{Size: seedName(spec, social), Social: social, Group: s.group, Slug: groupSlug, Members: spec.members}
+	if social {
+		s.soc = newSocial(ctx, db)
+	}
 	for _, step := range []struct {
 		what string
 		run  func(context.Context) error
@@ -349,6 +398,9 @@ func seed(ctx context.Context, dir string, spec sizeSpec) (*seedState, error) {
 			return nil, fmt.Errorf("seed %s: %w", step.what, err)
 		}
 		fmt.Printf("  seeded %s in %s\n", step.what, time.Since(t).Round(time.Millisecond))
+	}
+	if s.soc != nil {
+		s.soc.print(s.published(), s.spec.ideas)
 	}
 	return s.st, nil
 }
@@ -467,7 +519,15 @@ func (s *seeder) ideas(ctx context.Context) error {
 		created := start.Add(time.Duration(i)*step + time.Duration(s.r.Int64N(int64(step)))).Truncate(time.Millisecond)
 		ideas[i] = s.idea(i, created, counts[i])
 		s.st.Ideas = append(s.st.Ideas, ideas[i].ID)
-		if err := b.add(ideas[i]); err != nil {
+	}
+	if s.soc != nil {
+		// Before the ideas are written, so their counters are set.
+		if err := s.ideaComments(ideas); err != nil {
+			return err
+		}
+	}
+	for _, d := range ideas {
+		if err := b.add(d); err != nil {
 			return err
 		}
 	}
@@ -615,12 +675,24 @@ func (s *seeder) posts(ctx context.Context) error {
 		p := s.post(i, at)
 		if p.State == postPublished {
 			visible = append(visible, postDoc{ID: p.ID, CreatedAt: p.CreatedAt})
+			if s.soc != nil {
+				// Posts are written oldest first: this one is the
+				// (posts-1-i)-th newest.
+				if err := s.postSocial(&p, s.spec.posts-1-i); err != nil {
+					return err
+				}
+			}
 		}
 		if err := b.add(p); err != nil {
 			return err
 		}
 	}
 	s.st.Cursors = pageCursors(visible, 20)
+	if s.soc != nil {
+		if err := s.soc.flush(); err != nil {
+			return err
+		}
+	}
 	return b.flush()
 }
 
@@ -677,17 +749,28 @@ func (s *seeder) members(ctx context.Context) error {
 	return b.flush()
 }
 
+// published counts the published posts written.
+func (s *seeder) published() int {
+	n := 0
+	for _, k := range s.pub {
+		n += k
+	}
+	return n
+}
+
 // groupDoc writes the group with counters equal to what was inserted:
-// every post and every vote or idea moved a version once.
+// every post, comment on a post or reaction, and every vote, idea or
+// comment on an idea moved a version once.
 func (s *seeder) groupDoc(ctx context.Context) error {
-	published := 0
-	for _, n := range s.pub {
-		published += n
+	feed, board := int64(s.spec.posts), int64(s.spec.ideas+s.spec.votes)
+	if s.soc != nil {
+		feed += int64(s.soc.onPosts + s.soc.reactions.total)
+		board += int64(s.soc.onIdeas)
 	}
 	desc := "The **club** for our most loyal customers. Be kind; see the [rules](https://example.com/rules)."
 	_, err := s.db.coll(collGroups).InsertOne(ctx, groupDoc{ID: s.group, Slug: groupSlug, Name: "The Club",
 		Description: desc, DescriptionHTML: renderMarkdown(desc), Color: "violet", Visibility: "listed", Policy: "open",
-		Members: len(s.ids), Posts: published, FeedVersion: int64(s.spec.posts), CreatedBy: s.ids[0],
-		CreatedAt: s.now.Add(-365 * 24 * time.Hour), BoardVersion: int64(s.spec.ideas + s.spec.votes)})
+		Members: len(s.ids), Posts: s.published(), FeedVersion: feed, CreatedBy: s.ids[0],
+		CreatedAt: s.now.Add(-365 * 24 * time.Hour), BoardVersion: board})
 	return err
 }

@@ -43,6 +43,18 @@ type seedState struct {
 	Ideas      []string     `json:"ideas"`
 	Cursors    []string     `json:"cursors"` // feed cursors: Cursors[k] opens page k+2
 	Sessions   []credential `json:"sessions"`
+	// With -social (Size then ends in "+social"): commented posts, a
+	// sample, and every commented idea.
+	Social      bool         `json:"social,omitempty"`
+	Threads     []threadMark `json:"threads,omitempty"`
+	IdeaThreads []threadMark `json:"ideaThreads,omitempty"`
+}
+
+// threadMark is a post or idea with comments and the marker word of its
+// oldest comment, which its page shows first.
+type threadMark struct {
+	ID      string `json:"id"`
+	Comment string `json:"comment"`
 }
 
 const (
