@@ -116,7 +116,11 @@ func (s *Service) ThreadOf(ctx context.Context, a Actor, slug string, id PostID,
 		return Thread{}, st, err
 	}
 	th := Thread{Post: p}
-	th.Comments, th.Mine, th.Next, err = s.commentPage(ctx, st, OnPost(id), after, postTarget(p.ID))
+	var extra []string
+	if reacted(p.Reactions) {
+		extra = append(extra, postTarget(p.ID))
+	}
+	th.Comments, th.Mine, th.Next, err = s.commentPage(ctx, st, OnPost(id), after, extra...)
 	return th, st, err
 }
 
@@ -141,7 +145,9 @@ func (s *Service) commentPage(ctx context.Context, st Standing, on Parent, after
 	targets := extra
 	for _, d := range docs {
 		cs = append(cs, d.comment())
-		targets = append(targets, commentTarget(d.ID))
+		if reacted(d.Reactions) {
+			targets = append(targets, commentTarget(d.ID))
+		}
 	}
 	if err := s.hideGoneQuotes(ctx, st, cs); err != nil {
 		return cs, nil, next, err

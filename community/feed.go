@@ -53,9 +53,11 @@ func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Stand
 		return st, page, err
 	}
 	page.Posts, page.Next = cutPage(posts, FeedPageSize, func(p Post) string { return cursor(p.CreatedAt, string(p.ID)) })
-	targets := make([]string, 0, len(posts)+len(page.Pinned))
-	for _, p := range append(page.Pinned, posts...) {
-		targets = append(targets, postTarget(p.ID))
+	var targets []string
+	for _, p := range append(page.Pinned, page.Posts...) {
+		if reacted(p.Reactions) {
+			targets = append(targets, postTarget(p.ID))
+		}
 	}
 	mine, err := s.reactionsOf(ctx, a, targets)
 	page.Mine = map[PostID]map[Reaction]bool{}

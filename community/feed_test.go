@@ -422,8 +422,8 @@ func TestReconcileUnread(t *testing.T) {
 
 // TestReactionSetsBackfill: a database from before reaction sets has
 // only the reaction documents; the migration builds each reader's sets
-// from them, so the feed marks their reactions again, and running it
-// twice changes nothing.
+// from them, completing one a run cut short left, so the feed marks their
+// reactions again, and running it twice changes nothing.
 func TestReactionSetsBackfill(t *testing.T) {
 	db := mongotest.New(t)
 	svc := fdService(t, db)
@@ -437,13 +437,23 @@ func TestReactionSetsBackfill(t *testing.T) {
 	if _, err := svc.Join(ctx, reader, "old", ""); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []string{"like", "wow"} {
+	for _, r := range []string{"like", "wow"} { // as the code before reaction sets stored them
 		target := "post:" + string(page.Posts[1].ID)
 		if _, err := db.Collection("reactions").InsertOne(ctx, bson.M{"_id": target + ":" + string(reader.ID()) + ":" + r,
 			"target": target, "group": page.Posts[1].Group, "account": reader.ID(), "reaction": r, "createdAt": time.Now()}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := db.Collection("posts").UpdateOne(ctx, bson.M{"_id": page.Posts[1].ID}, bson.M{"$inc": bson.M{"reactions." + r: 1}}); err != nil {
+			t.Fatal(err)
+		}
 	}
+	// A run cut short had stored part of the set already.
+	target := "post:" + string(page.Posts[1].ID)
+	if _, err := db.Collection("reaction_sets").InsertOne(ctx, bson.M{"_id": target + ":" + string(reader.ID()), "target": target,
+		"group": page.Posts[1].Group, "reactions": bson.A{"like"}}); err != nil {
+		t.Fatal(err)
+	}
+	svc = fdService(t, db) // the new version starts on the old data
 	marked := func() map[community.Reaction]bool {
 		_, p, err := svc.Feed(ctx, reader, "old", "")
 		if err != nil {
@@ -451,8 +461,8 @@ func TestReactionSetsBackfill(t *testing.T) {
 		}
 		return p.Mine[page.Posts[1].ID]
 	}
-	if m := marked(); len(m) != 0 {
-		t.Fatalf("marks before the backfill: %v (is the test still starting from reaction documents alone?)", m)
+	if m := marked(); len(m) != 1 {
+		t.Fatalf("marks before the backfill: %v, want the one stored (is the test still starting from the old data?)", m)
 	}
 	for range 2 {
 		if err := svc.BackfillReactionSets(ctx); err != nil {

@@ -90,7 +90,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mailer, BaseURL: cfg.BaseURL})
-	if err := mongodb.Migrate(ctx, conn.DB, migrations(cm), time.Now); err != nil {
+	if err := mongodb.Migrate(ctx, conn.DB, migrations(cm), time.Now, log); err != nil {
 		return err
 	}
 	ms := membership.New(conn.DB, cfg.Billing, time.Now, log)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -33,8 +34,10 @@ type migrationDoc struct {
 // two instances starting at once one runs it; the other leaves it and
 // the ones after it to the first, and goes on. A claim left undone for
 // migrationStale (its instance stopped) is taken over. A migration that
-// fails is released for the next start, and its error returned.
-func Migrate(ctx context.Context, db *DB, ms []Migration, now func() time.Time) error {
+// fails is released for the next start, and its error returned. Each run
+// is logged, with how long it took: a backfill of a large site can take
+// a minute, once.
+func Migrate(ctx context.Context, db *DB, ms []Migration, now func() time.Time, log *slog.Logger) error {
 	coll := db.Collection("migrations")
 	if err := EnsureIndexes(ctx, coll); err != nil {
 		return err
@@ -49,10 +52,13 @@ func Migrate(ctx context.Context, db *DB, ms []Migration, now func() time.Time) 
 		case claim == migrationBusy:
 			return nil
 		}
+		log.Info("migrating stored data", "migration", m.ID)
+		start := time.Now()
 		if err := m.Run(ctx); err != nil {
 			_, _ = coll.DeleteOne(ctx, bson.M{"_id": m.ID})
 			return fmt.Errorf("mongodb: migration %s: %w", m.ID, err)
 		}
+		log.Info("migrated", "migration", m.ID, "took", time.Since(start).Round(time.Millisecond))
 		if _, err := coll.UpdateOne(ctx, bson.M{"_id": m.ID}, bson.M{"$set": bson.M{"doneAt": now()}}); err != nil {
 			return fmt.Errorf("mongodb: migration %s done: %w", m.ID, err)
 		}

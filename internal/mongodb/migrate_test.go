@@ -3,6 +3,7 @@ package mongodb_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -33,17 +34,17 @@ func TestMigrationsRunOnce(t *testing.T) {
 		}},
 		{ID: "c", Run: func(context.Context) error { runs["c"]++; return nil }},
 	}
-	if err := mongodb.Migrate(ctx, db, ms, clock); err == nil {
+	if err := mongodb.Migrate(ctx, db, ms, clock, slog.New(slog.DiscardHandler)); err == nil {
 		t.Fatal("a failing migration reported no error")
 	}
 	if runs["a"] != 1 || runs["b"] != 1 || runs["c"] != 0 {
 		t.Fatalf("first start ran %v; want a and b once, c not after b failed", runs)
 	}
 	failing = false
-	if err := mongodb.Migrate(ctx, db, ms, clock); err != nil {
+	if err := mongodb.Migrate(ctx, db, ms, clock, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
-	if err := mongodb.Migrate(ctx, db, ms, clock); err != nil {
+	if err := mongodb.Migrate(ctx, db, ms, clock, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	if runs["a"] != 1 || runs["b"] != 2 || runs["c"] != 1 {
@@ -55,11 +56,11 @@ func TestMigrationsRunOnce(t *testing.T) {
 	if _, err := db.Collection("migrations").InsertOne(ctx, bson.M{"_id": "d", "claimedAt": now.Add(-time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := mongodb.Migrate(ctx, db, d, clock); err != nil || runs["d"] != 0 {
+	if err := mongodb.Migrate(ctx, db, d, clock, slog.New(slog.DiscardHandler)); err != nil || runs["d"] != 0 {
 		t.Fatalf("a migration another instance is running ran here: %d, %v", runs["d"], err)
 	}
 	now = now.Add(time.Hour) // that instance died with it
-	if err := mongodb.Migrate(ctx, db, d, clock); err != nil || runs["d"] != 1 {
+	if err := mongodb.Migrate(ctx, db, d, clock, slog.New(slog.DiscardHandler)); err != nil || runs["d"] != 1 {
 		t.Fatalf("a stale claim was not taken over: %d runs, %v", runs["d"], err)
 	}
 }
