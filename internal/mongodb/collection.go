@@ -36,6 +36,7 @@ type Collection struct {
 	db    *DB
 	read  *mongo.Collection
 	write *mongo.Collection
+	ck    string // the collection's key in the embedded store's cache
 }
 
 // Name is the collection's name.
@@ -48,6 +49,9 @@ func (c *Collection) Indexes() mongo.IndexView { return c.write.Indexes() }
 func (c *Collection) Drop(ctx context.Context) error {
 	unlock := c.db.lockWrites()
 	defer unlock()
+	if c.db.emb != nil {
+		defer c.db.emb.cache.dropCollection(c.ck)
+	}
 	return c.write.Drop(ctx)
 }
 
@@ -218,15 +222,29 @@ func (c *Collection) byTargets(filter any, needsServer bool) bool {
 
 // serverWrite takes the write lock for a write that goes to the server as
 // it is, and counts it as a scan under the lock unless its filter is an
-// _id alone (tests hold that none is).
-func (c *Collection) serverWrite(filter any) (unlock func()) {
-	unlock = c.db.lockWrites()
-	if c.db.emb != nil {
-		if f, ok := parseFilter(filter); !ok || len(f.ids) != 1 || f.conditional() {
-			c.db.emb.scansUnderLock.Add(1)
-		}
+// _id alone (tests hold that none is). The function it returns, called
+// once the write is done, drops from the cache what it may have written,
+// and releases the lock.
+func (c *Collection) serverWrite(filter any) (done func()) {
+	unlock := c.db.lockWrites()
+	if c.db.emb == nil {
+		return unlock
 	}
-	return unlock
+	f, ok := parseFilter(filter)
+	exact := ok && len(f.ids) == 1 && !f.conditional()
+	if !exact {
+		c.db.emb.scansUnderLock.Add(1)
+	}
+	return func() {
+		defer unlock()
+		if exact {
+			if k, ok := idKey(f.ids[0]); ok {
+				c.db.emb.cache.drop(c.ck, k)
+				return
+			}
+		}
+		c.db.emb.cache.dropCollection(c.ck)
+	}
 }
 
 // eachTarget calls write, under the write lock, with the _id of each
@@ -258,7 +276,7 @@ func (c *Collection) writeTarget(ctx context.Context, f filter, id any, write fu
 	unlock := c.db.lockWrites()
 	defer unlock()
 	if f.ids == nil || f.conditional() {
-		doc, err := c.write.FindOne(ctx, byID(id)).Raw()
+		doc, err := c.byID(ctx, c.write, id)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			return false, nil
 		}
@@ -269,7 +287,31 @@ func (c *Collection) writeTarget(ctx context.Context, f filter, id any, write fu
 			return false, nil
 		}
 	}
+	if k, ok := idKey(id); ok {
+		defer c.db.emb.cache.drop(c.ck, k) // once written, still under the lock
+	} else {
+		defer c.db.emb.cache.dropCollection(c.ck)
+	}
 	return write(id)
+}
+
+// byID reads the document of id through conn, from the cache when it
+// holds it, filling it when not.
+func (c *Collection) byID(ctx context.Context, conn *mongo.Collection, id any) (bson.Raw, error) {
+	k, ok := idKey(id)
+	if !ok {
+		return conn.FindOne(ctx, byID(id)).Raw()
+	}
+	cache := c.db.emb.cache
+	doc, seq, hit := cache.get(c.ck, k)
+	if hit {
+		return doc, nil
+	}
+	doc, err := conn.FindOne(ctx, byID(id)).Raw()
+	if err == nil {
+		cache.fill(c.ck, k, doc, seq)
+	}
+	return doc, err
 }
 
 // candidates returns the _ids of the documents matching filter, in the
@@ -426,7 +468,7 @@ func (c *Collection) lookup(ctx context.Context, l lookupReq) ([]any, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				doc, err := c.read.FindOne(ctx, bson.D{{Key: "_id", Value: ids[i]}}).Raw()
+				doc, err := c.byID(ctx, c.read, ids[i])
 				if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 					errs[i] = err
 					continue

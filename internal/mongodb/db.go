@@ -57,6 +57,7 @@ type embedded struct {
 	// writes.
 	writes sync.Mutex
 	files  *sqliteFiles
+	cache  *docCache
 	// scansUnderLock counts the writes that went to the server with a
 	// filter it answers by a scan, holding the lock all the while.
 	scansUnderLock atomic.Int64
@@ -86,7 +87,7 @@ func (d *DB) Shared() *DB {
 
 // Collection returns the named collection. It costs no round trip.
 func (d *DB) Collection(name string) *Collection {
-	return &Collection{db: d, read: d.read.Collection(name), write: d.write.Collection(name)}
+	return &Collection{db: d, read: d.read.Collection(name), write: d.write.Collection(name), ck: cacheKey(d.Name(), name)}
 }
 
 // Drop deletes the database.
@@ -98,6 +99,7 @@ func (d *DB) Drop(ctx context.Context) error {
 	}
 	if d.emb != nil {
 		d.emb.files.forget(d.Name())
+		d.emb.cache.dropDatabase(d.Name())
 	}
 	return nil
 }

@@ -131,7 +131,7 @@ func StartEmbedded(ctx context.Context, dir string, log *slog.Logger) (*Conn, er
 		<-done
 		lock.Close()
 	}
-	c := &Conn{Embedded: true, URI: f.MongoDBURI(), emb: &embedded{files: files}, stop: stop}
+	c := &Conn{Embedded: true, URI: f.MongoDBURI(), emb: &embedded{files: files, cache: newDocCache(cacheBytes)}, stop: stop}
 	if c.client, c.reads, err = embeddedClients(ctx, c.URI); err != nil {
 		stop()
 		return nil, err
