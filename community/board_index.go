@@ -28,9 +28,9 @@ import (
 // since the load will read the write. A change that names no ideas (a
 // tag taken off all of them, a reconcile) reads the group's ideas again.
 type boardIndex struct {
-	mu      sync.Mutex
-	loading *loadAttempt // nil until a load starts, or after one failed
-	boards  map[GroupID]*boardIdeas
+	loader
+	mu     sync.Mutex // guards boards
+	boards map[GroupID]*boardIdeas
 }
 
 // boardIdeas is one group's ideas.
@@ -51,33 +51,9 @@ func card(i Idea) Idea {
 	return i
 }
 
-// load makes sure every idea is in memory, reading them on first use;
-// callers arriving during the read wait for it.
+// load makes sure every idea is in memory, reading them on first use.
 func (x *boardIndex) load(ctx context.Context, s *Service) error {
-	x.mu.Lock()
-	l := x.loading
-	if l == nil {
-		l = &loadAttempt{done: make(chan struct{})}
-		x.loading = l
-		x.mu.Unlock()
-		// The read serves everyone waiting for it: one caller's
-		// cancelled request must not fail it for the others.
-		l.err = x.read(context.WithoutCancel(ctx), s)
-		if l.err != nil {
-			x.mu.Lock()
-			x.loading = nil // the next caller tries again
-			x.mu.Unlock()
-		}
-		close(l.done)
-	} else {
-		x.mu.Unlock()
-	}
-	select {
-	case <-l.done:
-		return l.err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return x.loader.load(ctx, func(ctx context.Context) error { return x.read(ctx, s) })
 }
 
 // read reads every idea of the site, in one scan on the embedded server.
@@ -127,14 +103,7 @@ func (x *boardIndex) board(ctx context.Context, s *Service, g GroupID) (*boardId
 // changed brings the group's board up to date after a write to ideas:
 // it reads back the ideas named, or all of the group's if none are.
 func (x *boardIndex) changed(ctx context.Context, s *Service, g GroupID, ids []IdeaID) error {
-	x.mu.Lock()
-	l := x.loading
-	x.mu.Unlock()
-	if l == nil {
-		return nil // not loaded: the load will read the write
-	}
-	<-l.done
-	if l.err != nil {
+	if !x.loaded() {
 		return nil
 	}
 	b, err := x.board(ctx, s, g)
@@ -150,9 +119,7 @@ func (x *boardIndex) changed(ctx context.Context, s *Service, g GroupID, ids []I
 		err = each(ctx, s.ideas, bson.M{"group": g}, func(d ideaDoc) { found = append(found, d.idea()) })
 	}
 	if err != nil {
-		x.mu.Lock()
-		x.loading = nil // whatever the write left, the next load reads it
-		x.mu.Unlock()
+		x.forget() // whatever the write left, the next load reads it
 		return err
 	}
 	b.mu.Lock()

@@ -40,9 +40,9 @@ type contentIndex struct {
 	coll *mongodb.Collection
 	key  func(contentDoc) string // the partition a document belongs to
 
-	mu      sync.Mutex
-	loading *loadAttempt // nil until a load starts, or after one failed
-	parts   map[string]*contentOrder
+	loader
+	mu    sync.Mutex // guards parts
+	parts map[string]*contentOrder
 }
 
 // contentDoc is what a post or comment tells the index of itself.
@@ -85,12 +85,6 @@ type contentOrder struct {
 	rows    []contentRow
 }
 
-// loadAttempt is a load of an index under way or done.
-type loadAttempt struct {
-	done chan struct{}
-	err  error
-}
-
 // feedKey partitions posts by group; threadKey comments by parent.
 func feedKey(d contentDoc) string { return string(d.Group) }
 
@@ -108,34 +102,8 @@ func newContentIndex(coll *mongodb.Collection, key func(contentDoc) string) *con
 	return &contentIndex{coll: coll, key: key}
 }
 
-// load makes sure the whole order is in memory, reading it on first use;
-// callers arriving during the read wait for it.
-func (x *contentIndex) load(ctx context.Context) error {
-	x.mu.Lock()
-	l := x.loading
-	if l == nil {
-		l = &loadAttempt{done: make(chan struct{})}
-		x.loading = l
-		x.mu.Unlock()
-		// The read serves everyone waiting for it: one caller's
-		// cancelled request must not fail it for the others.
-		l.err = x.read(context.WithoutCancel(ctx))
-		if l.err != nil {
-			x.mu.Lock()
-			x.loading = nil // the next caller tries again
-			x.mu.Unlock()
-		}
-		close(l.done)
-	} else {
-		x.mu.Unlock()
-	}
-	select {
-	case <-l.done:
-		return l.err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// load makes sure the whole order is in memory, reading it on first use.
+func (x *contentIndex) load(ctx context.Context) error { return x.loader.load(ctx, x.read) }
 
 // read reads the order of every document, in one scan on the embedded
 // server.
@@ -193,14 +161,7 @@ func (x *contentIndex) order(ctx context.Context, key string) (*contentOrder, er
 // moved brings a partition's order up to date after a write that changed
 // a document's place or visibility: it reads the document back.
 func (x *contentIndex) moved(ctx context.Context, key, id string) error {
-	x.mu.Lock()
-	l := x.loading
-	x.mu.Unlock()
-	if l == nil {
-		return nil // not loaded: the load will read the write
-	}
-	<-l.done
-	if l.err != nil {
+	if !x.loaded() {
 		return nil
 	}
 	o, err := x.order(ctx, key)
@@ -212,9 +173,7 @@ func (x *contentIndex) moved(ctx context.Context, key, id string) error {
 	var d contentDoc
 	err = x.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		x.mu.Lock()
-		x.loading = nil // whatever the write left, the next load reads it
-		x.mu.Unlock()
+		x.forget() // whatever the write left, the next load reads it
 		return wrap(err, "read back "+x.coll.Name())
 	}
 	o.mu.Lock()

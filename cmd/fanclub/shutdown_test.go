@@ -74,33 +74,17 @@ func TestShutdownFinishesVotesInFlight(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	counted := map[community.IdeaID]int{}
-	cur, err := conn.DB.Collection("ideas").Find(ctx, bson.M{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var docs []struct {
+	for _, d := range all[struct {
 		ID    community.IdeaID `bson:"_id"`
 		Votes int              `bson:"votes"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range docs {
+	}](t, conn.DB, "ideas") {
 		counted[d.ID] = d.Votes
 	}
 	stored, voted := map[community.IdeaID]int{}, map[string]int{}
-	cur, err = conn.DB.Collection("votes").Find(ctx, bson.M{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var votes []struct {
+	for _, v := range all[struct {
 		Idea    community.IdeaID `bson:"idea"`
 		Account string           `bson:"account"`
-	}
-	if err := cur.All(ctx, &votes); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range votes {
+	}](t, conn.DB, "votes") {
 		stored[v.Idea]++
 		voted[v.Account]++
 	}
@@ -109,23 +93,29 @@ func TestShutdownFinishesVotesInFlight(t *testing.T) {
 			t.Errorf("idea %s counts %d votes, %d are stored", id, counted[id], stored[id])
 		}
 	}
-	cur, err = conn.DB.Collection("idea_ballots").Find(ctx, bson.M{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ballots []struct {
+	for _, b := range all[struct {
 		ID    string   `bson:"_id"`
 		Ideas []string `bson:"ideas"`
-	}
-	if err := cur.All(ctx, &ballots); err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range ballots {
+	}](t, conn.DB, "idea_ballots") {
 		_, account, _ := strings.Cut(b.ID, ":")
 		if len(b.Ideas) != voted[account] {
 			t.Errorf("ballot of %s lists %d ideas, %d votes are stored", account, len(b.Ideas), voted[account])
 		}
 	}
+}
+
+// all reads every document of a collection.
+func all[T any](t *testing.T, db *mongodb.DB, coll string) []T {
+	t.Helper()
+	cur, err := db.Collection(coll).Find(context.Background(), bson.M{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []T
+	if err := cur.All(context.Background(), &docs); err != nil {
+		t.Fatal(err)
+	}
+	return docs
 }
 
 type shutdownSession struct {
