@@ -51,7 +51,7 @@ type Service struct {
 	feed          *versionCache[[]Post]
 	slugs         sync.Map // group slug → GroupID, for those found once
 	board         *versionCache[[]Idea]
-	boardIdx      *boardIndex // the boards in memory, when this process alone writes the database
+	boardIdx      *boardIndex   // the boards in memory, when this process alone writes the database
 	feedIdx       *contentIndex // the feeds' order in memory, likewise
 	threadIdx     *contentIndex // and the comments' order on each post and idea
 	stats         *versionCache[ResponseStats]

@@ -22,9 +22,9 @@ import (
 // replaced.
 type docCache struct {
 	mu    sync.Mutex
-	seq   uint64                          // moves with every drop
+	seq   uint64                         // moves with every drop
 	colls map[string]map[string]bson.Raw // by database and collection, then by _id
-	size  int                             // bytes held
+	size  int                            // bytes held
 	max   int
 }
 
