@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"fanclub/internal/mongotest"
+
 	"go.mongodb.org/mongo-driver/bson"
 )
 
@@ -265,7 +267,7 @@ func TestEmailLinkRateLimits(t *testing.T) {
 	})
 
 	t.Run("limits hold across app instances sharing the database", func(t *testing.T) {
-		a := newSite(t, siteOptions{})
+		a := newSite(t, siteOptions{db: mongotest.New(t).Shared()}) // two instances: as on MongoDB, neither trusts memory
 		z := newSite(t, siteOptions{db: a.DB})
 		elFreshWindow(a, z)
 		ba, bz := a.newBrowser(), z.newBrowser()

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"fanclub/internal/mongotest"
+
 	"go.mongodb.org/mongo-driver/bson"
 )
 
@@ -83,7 +85,7 @@ func TestSignOutEverywhereNeedsSignIn(t *testing.T) {
 }
 
 func TestSessionSharedAcrossInstances(t *testing.T) {
-	a := newSite(t, siteOptions{})
+	a := newSite(t, siteOptions{db: mongotest.New(t).Shared()}) // two instances: as on MongoDB, neither trusts memory
 	z := newSite(t, siteOptions{db: a.DB})
 	ba := a.newBrowser()
 	ba.signInByEmailLink(t, a, "sora@example.com")
