@@ -28,10 +28,12 @@ import (
 // since the load will read the write. A change that names no ideas (a
 // tag taken off all of them, a reconcile) reads the group's ideas again.
 type boardIndex struct {
-	loader
-	mu     sync.Mutex // guards boards
-	boards map[GroupID]*boardIdeas
+	loader[boards]
+	mu sync.Mutex // guards the maps of boards loaded
 }
+
+// boards is every group's ideas, as one read loaded them.
+type boards map[GroupID]*boardIdeas
 
 // boardIdeas is one group's ideas.
 type boardIdeas struct {
@@ -52,74 +54,77 @@ func card(i Idea) Idea {
 }
 
 // load makes sure every idea is in memory, reading them on first use.
-func (x *boardIndex) load(ctx context.Context, s *Service) error {
-	return x.loader.load(ctx, func(ctx context.Context) error { return x.read(ctx, s) })
+func (x *boardIndex) load(ctx context.Context, s *Service) (boards, error) {
+	return x.loader.load(ctx, func(ctx context.Context) (boards, error) { return readBoards(ctx, s) })
 }
 
-// read reads every idea of the site, in one scan on the embedded server.
-func (x *boardIndex) read(ctx context.Context, s *Service) error {
+// readBoards reads every idea of the site, in one scan on the embedded
+// server.
+func readBoards(ctx context.Context, s *Service) (boards, error) {
 	cur, err := s.ideas.Find(ctx, bson.M{})
 	if err != nil {
-		return wrap(err, "load boards")
+		return nil, wrap(err, "load boards")
 	}
 	defer cur.Close(ctx)
-	boards := map[GroupID]*boardIdeas{}
+	all := boards{}
 	for cur.Next(ctx) {
 		var d ideaDoc
 		if err := cur.Decode(&d); err != nil {
-			return wrap(err, "load boards")
+			return nil, wrap(err, "load boards")
 		}
-		b := boards[d.Group]
+		b := all[d.Group]
 		if b == nil {
 			b = &boardIdeas{ideas: map[IdeaID]Idea{}}
-			boards[d.Group] = b
+			all[d.Group] = b
 		}
 		b.ideas[d.ID] = card(d.idea())
 	}
-	if err := cur.Err(); err != nil {
-		return wrap(err, "load boards")
-	}
+	return all, wrap(cur.Err(), "load boards")
+}
+
+// of returns the group's ideas among all.
+func (x *boardIndex) of(all boards, g GroupID) *boardIdeas {
 	x.mu.Lock()
-	x.boards = boards
-	x.mu.Unlock()
-	return nil
+	defer x.mu.Unlock()
+	b := all[g]
+	if b == nil { // no idea yet
+		b = &boardIdeas{ideas: map[IdeaID]Idea{}}
+		all[g] = b
+	}
+	return b
 }
 
 // board returns the group's ideas, loading every board on first use.
 func (x *boardIndex) board(ctx context.Context, s *Service, g GroupID) (*boardIdeas, error) {
-	if err := x.load(ctx, s); err != nil {
+	all, err := x.load(ctx, s)
+	if err != nil {
 		return nil, err
 	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	b := x.boards[g]
-	if b == nil { // no idea yet
-		b = &boardIdeas{ideas: map[IdeaID]Idea{}}
-		x.boards[g] = b
-	}
-	return b, nil
+	return x.of(all, g), nil
 }
 
 // changed brings the group's board up to date after a write to ideas:
-// it reads back the ideas named, or all of the group's if none are.
+// it reads back the ideas named, or all of the group's if none are. If
+// that fails, the boards are read again at next use: whatever the write
+// left, that read sees.
 func (x *boardIndex) changed(ctx context.Context, s *Service, g GroupID, ids []IdeaID) error {
-	if !x.loaded() {
+	a := x.loaded()
+	if a == nil {
 		return nil
 	}
-	b, err := x.board(ctx, s, g)
-	if err != nil {
-		return err
-	}
+	ctx = context.WithoutCancel(ctx) // a read-back left half done would leave the board behind
+	b := x.of(a.value, g)
 	b.refresh.Lock()
 	defer b.refresh.Unlock()
 	var found []Idea
+	var err error
 	if len(ids) > 0 {
 		found, err = s.findIdeas(ctx, bson.M{"_id": bson.M{"$in": ids}}, nil, len(ids)) // lookups by _id
 	} else { // the embedded server scans for this: rare
 		err = each(ctx, s.ideas, bson.M{"group": g}, func(d ideaDoc) { found = append(found, d.idea()) })
 	}
 	if err != nil {
-		x.forget() // whatever the write left, the next load reads it
+		x.forget(a)
 		return err
 	}
 	b.mu.Lock()
@@ -137,6 +142,14 @@ func (x *boardIndex) changed(ctx context.Context, s *Service, g GroupID, ids []I
 	}
 	b.sorted = nil
 	return nil
+}
+
+// lost is for a write to ideas that failed after changing some: the
+// boards are read again at next use.
+func (x *boardIndex) lost() {
+	if a := x.loaded(); a != nil {
+		x.forget(a)
+	}
 }
 
 // list returns up to n ideas that keep takes, best first by field (one of
@@ -188,8 +201,8 @@ func (b *boardIdeas) all(keep func(Idea) bool) []Idea {
 	return out
 }
 
-// compareIdeas orders two ideas by field, then id, as the queries' sort
-// {field: 1, _id: 1} does.
+// compareIdeas orders two ideas by field, then id, as a sort
+// {field: 1, _id: 1} does (boards list them the other way round).
 func compareIdeas(field string, x, y Idea) int {
 	if c := compareField(field, x, y); c != 0 {
 		return c

@@ -185,7 +185,9 @@ func (s *Service) threadComments(ctx context.Context, st Standing, on Parent, fr
 	}
 	var docs []commentDoc
 	err := s.findAll(ctx, s.comments, filter, sort, CommentPageSize+1, &docs, "list comments")
-	return docs, err
+	// The comments as stored decide what the reader sees, whatever the
+	// order in memory said.
+	return slices.DeleteFunc(docs, func(d commentDoc) bool { return !st.mayView(d.State, d.Author) }), err
 }
 
 // CreateComment adds a comment to a published, unlocked post or an open
@@ -296,7 +298,7 @@ func (s *Service) countComments(ctx context.Context, g GroupID, on Parent, delta
 	if on.Idea != "" {
 		if _, err := s.ideas.UpdateOne(ctx, bson.M{"_id": on.Idea},
 			bson.M{"$inc": bson.M{"comments": delta}, "$set": bson.M{"updatedAt": s.now()}}); err != nil {
-			return wrap(err, "count comments")
+			return s.ideasLost(wrap(err, "count comments"))
 		}
 		return s.boardChanged(ctx, g, on.Idea)
 	}
@@ -380,14 +382,11 @@ func (s *Service) DeleteComment(ctx context.Context, a Actor, slug string, on Pa
 // count of published comments in step.
 func (s *Service) setCommentState(ctx context.Context, c Comment, to ContentState) error {
 	res, err := s.comments.UpdateOne(ctx, bson.M{"_id": c.ID, "state": c.State}, bson.M{"$set": bson.M{"state": to}})
-	if err != nil {
-		return wrap(err, "update comment")
+	if err := s.commentWritten(ctx, c, wrap(err, "update comment")); err != nil {
+		return err
 	}
 	if res.ModifiedCount == 0 {
 		return ErrConflict
-	}
-	if err := s.commentMoved(ctx, c); err != nil {
-		return err
 	}
 	switch {
 	case c.State == Published && to != Published:

@@ -39,17 +39,20 @@ func (d commentDoc) comment() Comment {
 }
 
 func (s *Service) insertComment(ctx context.Context, c Comment) error {
-	if _, err := s.comments.InsertOne(ctx, commentDoc(c)); err != nil {
-		return wrap(err, "insert comment")
-	}
-	return s.commentMoved(ctx, c)
+	_, err := s.comments.InsertOne(ctx, commentDoc(c))
+	return s.commentWritten(ctx, c, wrap(err, "insert comment"))
 }
 
-// commentMoved brings the thread's order in memory, if there is one, up
-// to date with a comment whose place or visibility changed.
-func (s *Service) commentMoved(ctx context.Context, c Comment) error {
-	if s.threadIdx == nil {
-		return nil
+// commentWritten follows a write that changed, or may have changed if it
+// failed (werr), a comment's place or visibility: it brings the thread's
+// order in memory, if there is one, up to date.
+func (s *Service) commentWritten(ctx context.Context, c Comment, werr error) error {
+	switch {
+	case s.threadIdx == nil:
+		return werr
+	case werr != nil:
+		s.threadIdx.lost()
+		return werr
 	}
 	return s.threadIdx.moved(ctx, c.On().key(), string(c.ID))
 }

@@ -40,10 +40,12 @@ type contentIndex struct {
 	coll *mongodb.Collection
 	key  func(contentDoc) string // the partition a document belongs to
 
-	loader
-	mu    sync.Mutex // guards parts
-	parts map[string]*contentOrder
+	loader[contentParts]
+	mu sync.Mutex // guards the maps of partitions loaded
 }
+
+// contentParts is every partition's order, as one read loaded it.
+type contentParts map[string]*contentOrder
 
 // contentDoc is what a post or comment tells the index of itself.
 type contentDoc struct {
@@ -103,22 +105,24 @@ func newContentIndex(coll *mongodb.Collection, key func(contentDoc) string) *con
 }
 
 // load makes sure the whole order is in memory, reading it on first use.
-func (x *contentIndex) load(ctx context.Context) error { return x.loader.load(ctx, x.read) }
+func (x *contentIndex) load(ctx context.Context) (contentParts, error) {
+	return x.loader.load(ctx, x.read)
+}
 
 // read reads the order of every document, in one scan on the embedded
 // server.
-func (x *contentIndex) read(ctx context.Context) error {
+func (x *contentIndex) read(ctx context.Context) (contentParts, error) {
 	cur, err := x.coll.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"group": 1, "post": 1, "idea": 1,
 		"createdAt": 1, "state": 1, "pinned": 1, "author": 1}))
 	if err != nil {
-		return wrap(err, "load "+x.coll.Name())
+		return nil, wrap(err, "load "+x.coll.Name())
 	}
 	defer cur.Close(ctx)
-	parts := map[string]*contentOrder{}
+	parts := contentParts{}
 	for cur.Next(ctx) {
 		var d contentDoc
 		if err := cur.Decode(&d); err != nil {
-			return wrap(err, "load "+x.coll.Name())
+			return nil, wrap(err, "load "+x.coll.Name())
 		}
 		if d.State == Deleted {
 			continue
@@ -131,49 +135,52 @@ func (x *contentIndex) read(ctx context.Context) error {
 		o.rows = append(o.rows, d.row())
 	}
 	if err := cur.Err(); err != nil {
-		return wrap(err, "load "+x.coll.Name())
+		return nil, wrap(err, "load "+x.coll.Name())
 	}
 	for _, o := range parts {
 		slices.SortFunc(o.rows, older)
 	}
+	return parts, nil
+}
+
+// of returns a partition's order among parts.
+func (x *contentIndex) of(parts contentParts, key string) *contentOrder {
 	x.mu.Lock()
-	x.parts = parts
-	x.mu.Unlock()
-	return nil
+	defer x.mu.Unlock()
+	o := parts[key]
+	if o == nil { // nothing in it yet
+		o = &contentOrder{}
+		parts[key] = o
+	}
+	return o
 }
 
 // order returns a partition's order, loading the whole index on first
 // use.
 func (x *contentIndex) order(ctx context.Context, key string) (*contentOrder, error) {
-	if err := x.load(ctx); err != nil {
+	parts, err := x.load(ctx)
+	if err != nil {
 		return nil, err
 	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	o := x.parts[key]
-	if o == nil { // nothing in it yet
-		o = &contentOrder{}
-		x.parts[key] = o
-	}
-	return o, nil
+	return x.of(parts, key), nil
 }
 
 // moved brings a partition's order up to date after a write that changed
-// a document's place or visibility: it reads the document back.
+// a document's place or visibility: it reads the document back. If that
+// fails, the index is read again at next use.
 func (x *contentIndex) moved(ctx context.Context, key, id string) error {
-	if !x.loaded() {
+	a := x.loaded()
+	if a == nil {
 		return nil
 	}
-	o, err := x.order(ctx, key)
-	if err != nil {
-		return err
-	}
+	ctx = context.WithoutCancel(ctx) // a read-back left half done would leave the order behind
+	o := x.of(a.value, key)
 	o.refresh.Lock()
 	defer o.refresh.Unlock()
 	var d contentDoc
-	err = x.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	err := x.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		x.forget() // whatever the write left, the next load reads it
+		x.forget(a)
 		return wrap(err, "read back "+x.coll.Name())
 	}
 	o.mu.Lock()
@@ -185,6 +192,14 @@ func (x *contentIndex) moved(ctx context.Context, key, id string) error {
 	}
 	o.rows = rows // a new slice: pages being read keep the old one
 	return nil
+}
+
+// lost is for a write that failed after changing a document: the index
+// is read again at next use.
+func (x *contentIndex) lost() {
+	if a := x.loaded(); a != nil {
+		x.forget(a)
+	}
 }
 
 // list returns the ids of up to n documents that keep takes, newest first

@@ -3,11 +3,13 @@ package community_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fanclub/community"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
 
@@ -211,4 +213,105 @@ func TestThreadInMemoryAgreesWithQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("restoring and editing")
+}
+
+// TestPagesReadDuringAWriteAreNotKeptStale reads the feed and the board
+// in the middle of a new post, a moderator's hide and an answer, at the
+// moment each write reads its document back into memory or logs itself,
+// and then again: the second reads must show the write (a page or stats
+// read in between used to be kept under the new version, or for ten
+// minutes).
+func TestPagesReadDuringAWriteAreNotKeptStale(t *testing.T) {
+	ctx := context.Background()
+	var svc *community.Service
+	var during func(op mongodb.Op)
+	var inside bool
+	db := mongotest.NewObserved(t, func(op mongodb.Op) {
+		if during != nil && !inside {
+			inside = true
+			during(op)
+			inside = false
+		}
+	})
+	svc = fdService(t, db)
+	if err := svc.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	members := ideaGroup(t, svc, "mid", 2)
+	post, err := svc.CreatePost(ctx, members[0], "mid", "soon hidden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idea := newIdea(t, svc, members[0], "mid", "Soon answered")
+	shows := func() bool {
+		_, page, err := svc.Feed(ctx, members[1], "mid", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(page.Posts) == 1
+	}
+	answered := func() int {
+		_, page, err := svc.Board(ctx, members[1], "mid", community.BoardQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Stats.Answered
+	}
+	shows()
+	answered()
+
+	inserted := false
+	during = func(op mongodb.Op) {
+		switch {
+		case op.Name == "insert" && op.Collection == "posts":
+			inserted = true
+		case inserted && op.Name == "find" && op.Collection == "posts": // the new post read back into memory
+			inserted = false
+			shows()
+		}
+	}
+	if _, err := svc.CreatePost(ctx, members[0], "mid", "a second post"); err != nil {
+		t.Fatal(err)
+	}
+	during = nil
+	_, page, err := svc.Feed(ctx, members[1], "mid", "")
+	if err != nil || len(page.Posts) != 2 {
+		t.Fatalf("after a new post, the member's feed shows %d posts (%v), want 2", len(page.Posts), err)
+	}
+	shows = func() bool {
+		_, page, err := svc.Feed(ctx, members[1], "mid", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(page.Posts, func(p community.Post) bool { return p.ID == post.ID })
+	}
+
+	postReads := 0
+	during = func(op mongodb.Op) {
+		if op.Name == "find" && op.Collection == "posts" {
+			if postReads++; postReads == 2 { // the first is the moderator's own look at the post
+				shows()
+			}
+		}
+	}
+	if err := svc.ModeratePost(ctx, fdStaff, "mid", post.ID, community.ModHide, "off topic"); err != nil {
+		t.Fatal(err)
+	}
+	during = nil
+	if shows() {
+		t.Error("after the hide, the member's feed still shows the hidden post")
+	}
+
+	during = func(op mongodb.Op) {
+		if op.Name == "insert" && op.Collection == "audit_log" {
+			answered()
+		}
+	}
+	if _, err := svc.AnswerIdea(ctx, fdStaff, "mid", idea.ID, community.Answer{Status: community.IdeaPlanned, Response: "Coming"}); err != nil {
+		t.Fatal(err)
+	}
+	during = nil
+	if n := answered(); n != 1 {
+		t.Errorf("after the first answer, the board's stats count %d answered, want 1", n)
+	}
 }

@@ -100,7 +100,10 @@ func (s *Service) readFeed(ctx context.Context, g GroupID, q feedQuery, filter b
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return s.findPosts(ctx, bson.M{"_id": bson.M{"$in": ids}}, n)
+	posts, err := s.findPosts(ctx, bson.M{"_id": bson.M{"$in": ids}}, n)
+	// The posts as stored decide what the reader sees, whatever the order
+	// in memory said.
+	return slices.DeleteFunc(posts, func(p Post) bool { return !sees(contentRow{State: p.State, Author: p.Author}) }), err
 }
 
 // drop forgets the entry under key, if there is one.

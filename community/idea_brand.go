@@ -86,7 +86,7 @@ func (s *Service) AnswerIdea(ctx context.Context, a Actor, slug string, id IdeaI
 	}
 	res, err := s.ideas.UpdateOne(ctx, bson.M{"_id": id, "status": was, "removed": false}, update)
 	if err != nil {
-		return i, wrap(err, "answer idea")
+		return i, s.ideasLost(wrap(err, "answer idea"))
 	}
 	if res.MatchedCount == 0 {
 		return i, ErrConflict
@@ -95,9 +95,8 @@ func (s *Service) AnswerIdea(ctx context.Context, a Actor, slug string, id IdeaI
 	if first {
 		if _, err := s.ideas.UpdateOne(ctx, bson.M{"_id": id, "firstResponseAt": bson.M{"$exists": false}},
 			bson.M{"$set": bson.M{"firstResponseAt": now}}); err != nil {
-			return i, wrap(err, "answer idea")
+			return i, s.ideasLost(wrap(err, "answer idea"))
 		}
-		s.stats.drop(statsKey(st.Group.ID))
 	}
 	if moved {
 		s.record(ctx, a, st.Group.ID, AuditIdeaStatus, "idea", string(id), i.Title, string(in.Status))
@@ -105,13 +104,17 @@ func (s *Service) AnswerIdea(ctx context.Context, a Actor, slug string, id IdeaI
 	if answered {
 		s.record(ctx, a, st.Group.ID, AuditIdeaRespond, "idea", string(id), i.Title, "")
 	}
+	err = s.boardChanged(ctx, st.Group.ID, id)
+	if first { // after the board has the response: stats recomputed in between would be kept
+		s.stats.drop(statsKey(st.Group.ID))
+	}
 	switch {
 	case moved:
 		s.announce(ctx, a, st.Group, i, NoticeIdeaStatus, nil)
 	case first:
 		s.announce(ctx, a, st.Group, i, NoticeIdeaResponse, nil)
 	}
-	return i, s.boardChanged(ctx, st.Group.ID, id)
+	return i, err
 }
 
 // MergeIdea marks an idea a duplicate of another idea of the same group
@@ -142,18 +145,18 @@ func (s *Service) MergeIdea(ctx context.Context, a Actor, slug string, id, into 
 		"$push": bson.M{"history": StatusChange{Status: IdeaMerged, By: a.ID(), ByName: a.Account.Name, At: now, Note: note}},
 	})
 	if err != nil {
-		return dup, wrap(err, "merge idea")
+		return dup, s.ideasLost(wrap(err, "merge idea"))
 	}
 	if res.MatchedCount == 0 {
 		return dup, ErrConflict
 	}
 	if _, err := s.ideas.UpdateOne(ctx, bson.M{"_id": orig.ID}, bson.M{"$set": bson.M{"updatedAt": now},
 		"$push": bson.M{"duplicates": IdeaRef{ID: dup.ID, Title: dup.Title}}}); err != nil {
-		return dup, wrap(err, "merge idea")
+		return dup, s.ideasLost(wrap(err, "merge idea"))
 	}
 	voters, err := s.moveVotes(ctx, dup, orig)
 	if err != nil {
-		return dup, err
+		return dup, s.ideasLost(err)
 	}
 	s.record(ctx, a, st.Group.ID, AuditIdeaMerge, "idea", string(dup.ID), dup.Title, orig.Title)
 	dup.Status, dup.MergedInto = IdeaMerged, ref
@@ -286,7 +289,7 @@ func (s *Service) RemoveIdeaTag(ctx context.Context, a Actor, slug, id string) e
 		return wrap(err, "remove tag")
 	}
 	if _, err := s.ideas.UpdateMany(ctx, bson.M{"group": st.Group.ID, "tags": id}, bson.M{"$pull": bson.M{"tags": id}}); err != nil {
-		return wrap(err, "remove tag")
+		return s.ideasLost(wrap(err, "remove tag"))
 	}
 	s.record(ctx, a, st.Group.ID, AuditIdeaTags, "tag", id, t.Name, "removed")
 	return s.boardChanged(ctx, st.Group.ID) // every idea that had it

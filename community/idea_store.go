@@ -59,7 +59,7 @@ func trendingScore(votes int, created time.Time) float64 {
 
 func (s *Service) insertIdea(ctx context.Context, i Idea) error {
 	_, err := s.ideas.InsertOne(ctx, ideaDoc(i))
-	return wrap(err, "insert idea")
+	return s.ideasLost(wrap(err, "insert idea"))
 }
 
 func (s *Service) findIdea(ctx context.Context, id IdeaID) (Idea, error) {
@@ -98,13 +98,13 @@ func (s *Service) findIdeasSharingWords(ctx context.Context, g GroupID, words []
 func (s *Service) updateIdeaText(ctx context.Context, i Idea) error {
 	_, err := s.ideas.UpdateOne(ctx, bson.M{"_id": i.ID, "removed": false}, bson.M{"$set": bson.M{
 		"title": i.Title, "body": i.Body, "html": i.HTML, "tags": i.Tags, "words": i.Words, "updatedAt": i.UpdatedAt}})
-	return wrap(err, "edit idea")
+	return s.ideasLost(wrap(err, "edit idea"))
 }
 
 func (s *Service) removeIdea(ctx context.Context, id IdeaID) error {
 	res, err := s.ideas.UpdateOne(ctx, bson.M{"_id": id, "removed": false}, bson.M{"$set": bson.M{"removed": true}})
 	if err != nil {
-		return wrap(err, "remove idea")
+		return s.ideasLost(wrap(err, "remove idea"))
 	}
 	if res.ModifiedCount == 0 {
 		return ErrConflict
@@ -120,7 +120,7 @@ func (s *Service) incIdea(ctx context.Context, id IdeaID, field string, delta in
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return Idea{}, ErrNotFound
 	}
-	return d.idea(), wrap(err, "count idea "+field)
+	return d.idea(), s.ideasLost(wrap(err, "count idea "+field))
 }
 
 // rescore stores the trending score for the votes counted in i. It holds
@@ -129,7 +129,17 @@ func (s *Service) incIdea(ctx context.Context, id IdeaID, field string, delta in
 func (s *Service) rescore(ctx context.Context, i Idea) error {
 	_, err := s.ideas.UpdateOne(ctx, bson.M{"_id": i.ID, "votes": i.Votes},
 		bson.M{"$set": bson.M{"score": trendingScore(i.Votes, i.CreatedAt)}})
-	return wrap(err, "score idea")
+	return s.ideasLost(wrap(err, "score idea"))
+}
+
+// ideasLost follows a write to ideas that failed (err), perhaps after
+// changing some: the boards in memory, if any, are read again at next
+// use, and err is returned.
+func (s *Service) ideasLost(err error) error {
+	if err != nil && s.boardIdx != nil {
+		s.boardIdx.lost()
+	}
+	return err
 }
 
 // boardChanged brings the board in memory up to date with the ideas

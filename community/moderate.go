@@ -131,13 +131,11 @@ func (s *Service) setPostFlag(ctx context.Context, p Post, field string, on bool
 	if p.State == Deleted {
 		return ErrGone
 	}
-	if _, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{field: on}}); err != nil {
-		return wrap(err, "set post "+field)
-	}
-	if err := s.feedChanged(ctx, p.Group); err != nil {
+	_, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID}, bson.M{"$set": bson.M{field: on}})
+	if err := s.postWritten(ctx, p, wrap(err, "set post "+field)); err != nil {
 		return err
 	}
-	return s.postMoved(ctx, p)
+	return s.feedChanged(ctx, p.Group)
 }
 
 // ModerateComment hides or restores a comment and logs it.

@@ -106,7 +106,7 @@ func (s *Service) CreatePost(ctx context.Context, a Actor, slug, body string) (P
 	p := Post{ID: PostID(newID()), Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name,
 		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: highlightMentions(RenderMarkdown(body), mentions), State: state,
 		Reactions: map[Reaction]int{}, Mentions: ids(mentions), CreatedAt: s.now()}
-	if err := s.insertPost(ctx, p); err != nil {
+	if err := s.postWritten(ctx, p, s.insertPost(ctx, p)); err != nil {
 		return Post{}, err
 	}
 	if err := s.countPostState(ctx, p, "", state); err != nil {
@@ -237,8 +237,8 @@ func (s *Service) DeletePost(ctx context.Context, a Actor, slug string, id PostI
 // changed meanwhile is left alone (ErrConflict).
 func (s *Service) setPostState(ctx context.Context, p Post, to ContentState) error {
 	res, err := s.posts.UpdateOne(ctx, bson.M{"_id": p.ID, "state": p.State}, bson.M{"$set": bson.M{"state": to}})
-	if err != nil {
-		return wrap(err, "update post")
+	if err := s.postWritten(ctx, p, wrap(err, "update post")); err != nil {
+		return err
 	}
 	if res.ModifiedCount == 0 {
 		return ErrConflict

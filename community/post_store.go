@@ -62,9 +62,6 @@ func (s *Service) countPostState(ctx context.Context, p Post, from, to ContentSt
 	if _, err := s.groups.UpdateOne(ctx, bson.M{"_id": p.Group}, bson.M{"$inc": bson.M{"posts": dp, "feedVersion": 1}}); err != nil {
 		return wrap(err, "count group posts")
 	}
-	if err := s.postMoved(ctx, p); err != nil {
-		return err
-	}
 	if dp == 0 && du == 0 {
 		return nil
 	}
@@ -73,11 +70,18 @@ func (s *Service) countPostState(ctx context.Context, p Post, from, to ContentSt
 	return wrap(err, "count member posts")
 }
 
-// postMoved brings the feed's order in memory, if there is one, up to
-// date with a post whose place or visibility changed.
-func (s *Service) postMoved(ctx context.Context, p Post) error {
-	if s.feedIdx == nil {
-		return nil
+// postWritten follows a write that changed, or may have changed if it
+// failed (werr), a post's place or visibility: it brings the feed's
+// order in memory, if there is one, up to date, before the feed's version
+// moves, so no page cached under the new version is read from the old
+// order.
+func (s *Service) postWritten(ctx context.Context, p Post, werr error) error {
+	switch {
+	case s.feedIdx == nil:
+		return werr
+	case werr != nil:
+		s.feedIdx.lost()
+		return werr
 	}
 	return s.feedIdx.moved(ctx, string(p.Group), string(p.ID))
 }

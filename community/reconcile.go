@@ -54,14 +54,14 @@ func (s *Service) Reconcile(ctx context.Context, g GroupID) (Repairs, error) {
 		return r, err
 	}
 	if r.Ideas, r.Ballots, err = s.reconcileIdeas(ctx, g); err != nil {
-		return r, err
+		return r, s.ideasLost(err)
 	}
-	if r.Events, err = s.reconcileEvents(ctx, g); err != nil {
-		return r, err
+	if r.Ideas > 0 {
+		if err := s.boardChanged(ctx, g); err != nil {
+			return r, err
+		}
 	}
-	if r.Ideas+r.Ballots > 0 {
-		err = s.boardChanged(ctx, g)
-	}
+	r.Events, err = s.reconcileEvents(ctx, g)
 	return r, err
 }
 

@@ -111,9 +111,9 @@ func (s *Service) Warm(ctx context.Context) error {
 		return nil
 	}
 	loads := []func() error{
-		func() error { return s.boardIdx.load(ctx, s) },
-		func() error { return s.feedIdx.load(ctx) },
-		func() error { return s.threadIdx.load(ctx) },
+		func() error { _, err := s.boardIdx.load(ctx, s); return err },
+		func() error { _, err := s.feedIdx.load(ctx); return err },
+		func() error { _, err := s.threadIdx.load(ctx); return err },
 	}
 	errs := make([]error, len(loads))
 	var wg sync.WaitGroup
