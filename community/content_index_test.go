@@ -315,3 +315,93 @@ func TestPagesReadDuringAWriteAreNotKeptStale(t *testing.T) {
 		t.Errorf("after the first answer, the board's stats count %d answered, want 1", n)
 	}
 }
+
+// TestHotPagesScanNothing: on the embedded store, which answers any
+// filter but an _id by reading the whole collection, the pages members
+// read again and again, and the votes, posts, comments and reactions they
+// make, read no collection whole (with the lists in memory taken away,
+// every board, feed and thread page would).
+func TestHotPagesScanNothing(t *testing.T) {
+	ctx := context.Background()
+	var counting bool
+	var scans []string
+	svc := fdService(t, mongotest.NewObserved(t, func(op mongodb.Op) {
+		if counting && op.Scan {
+			scans = append(scans, op.Name+" "+op.Collection)
+		}
+	}))
+	if err := svc.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	members := ideaGroup(t, svc, "hot", 3)
+	var ideas []community.Idea
+	for i := range 5 {
+		ideas = append(ideas, newIdea(t, svc, members[i%3], "hot", fmt.Sprintf("Hot idea number %d", i)))
+	}
+	var posts []community.Post
+	for i := range 25 {
+		p, err := svc.CreatePost(ctx, members[i%3], "hot", fmt.Sprint("hot post ", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, p)
+	}
+	if _, err := svc.GroupBySlug(ctx, members[0], "hot"); err != nil { // the slug, found once
+		t.Fatal(err)
+	}
+	counting = true
+	reader := members[1]
+	if _, err := svc.Vote(ctx, reader, "hot", ideas[0].ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Vote(ctx, reader, "hot", ideas[0].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreatePost(ctx, reader, "hot", "one more"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateComment(ctx, reader, "hot", community.OnPost(posts[3].ID), "a comment", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateComment(ctx, reader, "hot", community.OnIdea(ideas[1].ID), "an idea comment", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ReactToPost(ctx, reader, "hot", posts[4].ID, "like"); err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range community.BoardSorts {
+		for _, q := range []community.BoardQuery{{Sort: sort}, {Sort: sort, Status: community.StatusAll}, {Sort: sort, Voted: true}, {Sort: sort, Mine: true}} {
+			_, page, err := svc.Board(ctx, reader, "hot", q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.After = page.Next
+		}
+	}
+	if _, _, err := svc.Roadmap(ctx, reader, "hot"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Unanswered(ctx, fdStaff, "hot", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SimilarIdeas(ctx, reader, "hot", "hot idea"); err != nil {
+		t.Fatal(err)
+	}
+	_, page, err := svc.Feed(ctx, reader, "hot", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Feed(ctx, reader, "hot", page.Next); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.ThreadOf(ctx, reader, "hot", posts[3].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.IdeaPage(ctx, reader, "hot", ideas[1].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	counting = false
+	if len(scans) > 0 {
+		t.Errorf("read whole collections: %v", scans)
+	}
+}

@@ -20,7 +20,7 @@ const maxPinned = 5
 // member, the pinned posts, the page, and the viewer's reactions on it;
 // the pinned posts and the page come from the cache while the group's
 // feed has not changed. On the embedded store the posts of a page are
-// found in the feed's order in memory (feed_index.go) and looked up by id.
+// found in the feed's order in memory (content_index.go) and looked up by id.
 func (s *Service) Feed(ctx context.Context, a Actor, slug, before string) (Standing, FeedPage, error) {
 	st, err := s.GroupBySlug(ctx, a, slug)
 	if err != nil || !st.CanRead() {

@@ -9,11 +9,10 @@ import (
 )
 
 // versionCache keeps recent pages in memory, each under the version of
-// its group (the feed's or the board's) when it was read. The embedded store scans every
-// post on the site for a page (bench/README.md); with the cache, a page
-// read again before the group's feed changes costs no query for posts.
-// Every instance reads the version with the group, so a write on one
-// instance makes the others read afresh.
+// its group (the feed's or, on MongoDB, the board's) when it was read: a
+// page read again before the group's feed changes costs no query for
+// posts. Every instance reads the version with the group, so a write on
+// one instance makes the others read afresh.
 type versionCache[T any] struct {
 	mu      sync.Mutex
 	entries map[string]cacheEntry[T]

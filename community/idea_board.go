@@ -420,8 +420,9 @@ func (s *Service) Unanswered(ctx context.Context, a Actor, slug, after string) (
 }
 
 // groupIdeas returns up to n ideas of group g that filter selects, in
-// the order of sort (fields compareField knows, each 1 or -1): from the board in memory, where keep is filter as a test of one
-// idea, or from a query.
+// the order of sort (fields compareField knows, each 1 or -1): from the
+// board in memory, where keep is filter as a test of one idea, or from a
+// query.
 func (s *Service) groupIdeas(ctx context.Context, g GroupID, filter bson.M, keep func(Idea) bool, sort bson.D, n int) ([]Idea, error) {
 	if s.boardIdx == nil {
 		return s.findIdeas(ctx, filter, sort, n)

@@ -332,7 +332,7 @@ func TestFeedPageRoundTrips(t *testing.T) {
 		return measure(slug), measure(slug)
 	}
 	// Any once-per-session write happens here, and the embedded store
-	// loads each feed's order once (community/feed_index.go).
+	// loads each feed's order once (community/content_index.go).
 	reader.get("/groups/five")
 	reader.get("/groups/fifty")
 	coldSmall, warmSmall := cost("five")

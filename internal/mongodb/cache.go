@@ -71,12 +71,14 @@ func (c *docCache) fill(coll, id string, doc bson.Raw, seq uint64) {
 	}
 	c.size += len(doc) - len(docs[id])
 	docs[id] = doc
-	for k, d := range docs { // over the bound: drop some, at random
-		if c.size <= c.max {
-			break
+	for _, docs := range c.colls { // over the bound: drop some, at random, of any collection
+		for k, d := range docs {
+			if c.size <= c.max {
+				return
+			}
+			c.size -= len(d)
+			delete(docs, k)
 		}
-		c.size -= len(d)
-		delete(docs, k)
 	}
 }
 

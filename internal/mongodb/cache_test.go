@@ -41,6 +41,10 @@ func TestCacheFollowsEveryWrite(t *testing.T) {
 		}
 		return fmt.Sprint(d)
 	}
+	read(coll, "a")
+	if c.CachedDocs() != 1 {
+		t.Fatalf("after one read by _id the cache holds %d documents, want 1", c.CachedDocs())
+	}
 	set := func(v any) bson.M { return bson.M{"$set": bson.M{"w": v}} }
 	for _, w := range []struct {
 		name string

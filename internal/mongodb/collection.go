@@ -42,7 +42,8 @@ type Collection struct {
 // Name is the collection's name.
 func (c *Collection) Name() string { return c.write.Name() }
 
-// Indexes is the collection's index view.
+// Indexes is the collection's index view, for EnsureIndexes and tests:
+// what is done through it takes no write lock.
 func (c *Collection) Indexes() mongo.IndexView { return c.write.Indexes() }
 
 // Drop deletes the collection.
@@ -57,13 +58,13 @@ func (c *Collection) Drop(ctx context.Context) error {
 
 // Find returns the documents matching filter.
 func (c *Collection) Find(ctx context.Context, filter any, opts ...*options.FindOptions) (*mongo.Cursor, error) {
-	c.db.note("find", c.Name())
 	if l, ok := c.lookupFor(filter, findShape(opts)); ok {
 		o := options.MergeFindOptions(opts...)
 		if o.Limit != nil {
 			l.limit = max(*o.Limit, -*o.Limit) // a negative limit is a limit too
 		}
 		if l.sort, ok = sortKeys(o.Sort); ok {
+			c.db.note("find", c.Name(), false)
 			docs, err := c.lookup(ctx, l)
 			if err != nil {
 				return nil, err
@@ -71,33 +72,36 @@ func (c *Collection) Find(ctx context.Context, filter any, opts ...*options.Find
 			return mongo.NewCursorFromDocuments(docs, nil, nil)
 		}
 	}
+	c.db.note("find", c.Name(), c.scans(filter))
 	return c.read.Find(ctx, filter, opts...)
 }
 
 // FindOne returns the first document matching filter.
 func (c *Collection) FindOne(ctx context.Context, filter any, opts ...*options.FindOneOptions) *mongo.SingleResult {
-	c.db.note("find", c.Name())
 	if l, ok := c.lookupFor(filter, findOneShape(opts)); ok {
+		c.db.note("find", c.Name(), false)
 		l.limit = 1
 		docs, err := c.lookup(ctx, l)
 		return singleResult(docs, err)
 	}
+	c.db.note("find", c.Name(), c.scans(filter))
 	return c.read.FindOne(ctx, filter, opts...)
 }
 
 // CountDocuments counts the documents matching filter.
 func (c *Collection) CountDocuments(ctx context.Context, filter any, opts ...*options.CountOptions) (int64, error) {
-	c.db.note("count", c.Name())
 	if l, ok := c.lookupFor(filter, len(opts) == 0); ok {
+		c.db.note("count", c.Name(), false)
 		docs, err := c.lookup(ctx, l)
 		return int64(len(docs)), err
 	}
+	c.db.note("count", c.Name(), c.scans(filter))
 	return c.read.CountDocuments(ctx, filter, opts...)
 }
 
 // InsertOne inserts a document.
 func (c *Collection) InsertOne(ctx context.Context, doc any, opts ...*options.InsertOneOptions) (*mongo.InsertOneResult, error) {
-	c.db.note("insert", c.Name())
+	c.db.note("insert", c.Name(), false)
 	unlock := c.db.lockWrites()
 	defer unlock()
 	return c.write.InsertOne(ctx, doc, opts...)
@@ -105,7 +109,7 @@ func (c *Collection) InsertOne(ctx context.Context, doc any, opts ...*options.In
 
 // InsertMany inserts documents.
 func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...*options.InsertManyOptions) (*mongo.InsertManyResult, error) {
-	c.db.note("insert", c.Name())
+	c.db.note("insert", c.Name(), false)
 	unlock := c.db.lockWrites()
 	defer unlock()
 	return c.write.InsertMany(ctx, docs, opts...)
@@ -113,8 +117,9 @@ func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...*option
 
 // UpdateOne updates the first document matching filter.
 func (c *Collection) UpdateOne(ctx context.Context, filter, update any, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
-	c.db.note("update", c.Name())
-	if !c.byTargets(filter, upserts(opts) || positional(update)) {
+	c.db.note("update", c.Name(), false)
+	ctx = c.db.writeContext(ctx)
+	if !c.byTargets(filter, serverUpdate(options.MergeUpdateOptions(opts...)) || positional(update)) {
 		defer c.serverWrite(filter)()
 		return c.write.UpdateOne(ctx, filter, update, opts...)
 	}
@@ -127,8 +132,9 @@ func (c *Collection) UpdateOne(ctx context.Context, filter, update any, opts ...
 // store it is one update by _id per document, each under the write lock
 // on its own: MongoDB's UpdateMany is not atomic across documents either.
 func (c *Collection) UpdateMany(ctx context.Context, filter, update any, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
-	c.db.note("update", c.Name())
-	if !c.byTargets(filter, upserts(opts) || positional(update)) {
+	c.db.note("update", c.Name(), false)
+	ctx = c.db.writeContext(ctx)
+	if !c.byTargets(filter, serverUpdate(options.MergeUpdateOptions(opts...)) || positional(update)) {
 		defer c.serverWrite(filter)()
 		return c.write.UpdateMany(ctx, filter, update, opts...)
 	}
@@ -139,12 +145,10 @@ func (c *Collection) UpdateMany(ctx context.Context, filter, update any, opts ..
 
 // ReplaceOne replaces the first document matching filter.
 func (c *Collection) ReplaceOne(ctx context.Context, filter, doc any, opts ...*options.ReplaceOptions) (*mongo.UpdateResult, error) {
-	c.db.note("update", c.Name())
-	upsert := false
-	for _, o := range opts {
-		upsert = upsert || (o != nil && o.Upsert != nil && *o.Upsert)
-	}
-	if !c.byTargets(filter, upsert) {
+	c.db.note("update", c.Name(), false)
+	ctx = c.db.writeContext(ctx)
+	o := options.MergeReplaceOptions(opts...)
+	if !c.byTargets(filter, o.Upsert != nil && *o.Upsert || o.Collation != nil || o.Hint != nil) {
 		defer c.serverWrite(filter)()
 		return c.write.ReplaceOne(ctx, filter, doc, opts...)
 	}
@@ -155,8 +159,9 @@ func (c *Collection) ReplaceOne(ctx context.Context, filter, doc any, opts ...*o
 
 // DeleteOne deletes the first document matching filter.
 func (c *Collection) DeleteOne(ctx context.Context, filter any, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
-	c.db.note("delete", c.Name())
-	if !c.byTargets(filter, false) {
+	c.db.note("delete", c.Name(), false)
+	ctx = c.db.writeContext(ctx)
+	if !c.byTargets(filter, serverDelete(opts)) {
 		defer c.serverWrite(filter)()
 		return c.write.DeleteOne(ctx, filter, opts...)
 	}
@@ -166,8 +171,9 @@ func (c *Collection) DeleteOne(ctx context.Context, filter any, opts ...*options
 // DeleteMany deletes every document matching filter, on the embedded
 // store one by _id at a time, as UpdateMany.
 func (c *Collection) DeleteMany(ctx context.Context, filter any, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
-	c.db.note("delete", c.Name())
-	if !c.byTargets(filter, false) {
+	c.db.note("delete", c.Name(), false)
+	ctx = c.db.writeContext(ctx)
+	if !c.byTargets(filter, serverDelete(opts)) {
 		defer c.serverWrite(filter)()
 		return c.write.DeleteMany(ctx, filter, opts...)
 	}
@@ -177,9 +183,10 @@ func (c *Collection) DeleteMany(ctx context.Context, filter any, opts ...*option
 // FindOneAndUpdate updates the first document matching filter and returns
 // it as it was before or after.
 func (c *Collection) FindOneAndUpdate(ctx context.Context, filter, update any, opts ...*options.FindOneAndUpdateOptions) *mongo.SingleResult {
-	c.db.note("findAndModify", c.Name())
+	c.db.note("findAndModify", c.Name(), false)
+	ctx = c.db.writeContext(ctx)
 	o := options.MergeFindOneAndUpdateOptions(opts...)
-	if !c.byTargets(filter, (o.Upsert != nil && *o.Upsert) || positional(update)) {
+	if !c.byTargets(filter, o.Upsert != nil && *o.Upsert || o.Collation != nil || o.Hint != nil || o.ArrayFilters != nil || positional(update)) {
 		defer c.serverWrite(filter)()
 		return c.write.FindOneAndUpdate(ctx, filter, update, opts...)
 	}
@@ -191,14 +198,29 @@ func (c *Collection) FindOneAndUpdate(ctx context.Context, filter, update any, o
 // FindOneAndDelete deletes the first document matching filter and returns
 // it.
 func (c *Collection) FindOneAndDelete(ctx context.Context, filter any, opts ...*options.FindOneAndDeleteOptions) *mongo.SingleResult {
-	c.db.note("findAndModify", c.Name())
-	if !c.byTargets(filter, false) {
+	c.db.note("findAndModify", c.Name(), false)
+	ctx = c.db.writeContext(ctx)
+	o := options.MergeFindOneAndDeleteOptions(opts...)
+	if !c.byTargets(filter, o.Collation != nil || o.Hint != nil) {
 		defer c.serverWrite(filter)()
 		return c.write.FindOneAndDelete(ctx, filter, opts...)
 	}
-	return c.findAndModifyTarget(ctx, filter, options.MergeFindOneAndDeleteOptions(opts...).Sort, func(id any) *mongo.SingleResult {
+	return c.findAndModifyTarget(ctx, filter, o.Sort, func(id any) *mongo.SingleResult {
 		return c.write.FindOneAndDelete(ctx, byID(id), opts...)
 	})
+}
+
+// serverUpdate reports whether update options ask for what needs the
+// whole filter at the server (an upsert inserts from it) or what match.go
+// does not evaluate (a collation, array filters, a hint).
+func serverUpdate(o *options.UpdateOptions) bool {
+	return o.Upsert != nil && *o.Upsert || o.Collation != nil || o.ArrayFilters != nil || o.Hint != nil
+}
+
+// serverDelete is serverUpdate for deletes.
+func serverDelete(opts []*options.DeleteOptions) bool {
+	o := options.MergeDeleteOptions(opts...)
+	return o.Collation != nil || o.Hint != nil
 }
 
 // The embedded store's writes go by target: the documents a filter
@@ -255,20 +277,48 @@ func (c *Collection) eachTarget(ctx context.Context, filter, sort any, one bool,
 	if !ok {
 		return false, nil
 	}
-	ids := f.ids
-	if ids == nil {
-		if ids, err = c.candidates(ctx, filter, sort); err != nil {
-			return true, err
-		}
+	if f.ids != nil && (sort == nil || len(f.ids) == 1) {
+		_, err := c.writeTargets(ctx, f, f.ids, one, write)
+		return true, err
 	}
+	// The server finds and orders them: for a single-document write only
+	// the first few at first, the first of which usually still matches.
+	limit := int64(0)
+	if one {
+		limit = candidatesFirst
+	}
+	ids, err := c.candidates(ctx, filter, sort, limit)
+	if err != nil {
+		return true, err
+	}
+	wrote, err := c.writeTargets(ctx, f, ids, one, write)
+	if err != nil || wrote || !one || int64(len(ids)) < limit {
+		return true, err
+	}
+	if ids, err = c.candidates(ctx, filter, sort, 0); err != nil { // all of those changed meanwhile
+		return true, err
+	}
+	_, err = c.writeTargets(ctx, f, ids, one, write)
+	return true, err
+}
+
+// writeTargets writes each of ids that still matches, until one writes if
+// only one is to, and reports whether any did.
+func (c *Collection) writeTargets(ctx context.Context, f filter, ids []any, one bool, write func(id any) (bool, error)) (bool, error) {
+	some := false
 	for _, id := range ids {
 		wrote, err := c.writeTarget(ctx, f, id, write)
+		some = some || wrote
 		if err != nil || (wrote && one) {
-			return true, err
+			return some, err
 		}
 	}
-	return true, nil
+	return some, nil
 }
+
+// candidatesFirst is how many targets a single-document write reads
+// first: usually the first still matches.
+const candidatesFirst = 16
 
 // writeTarget writes one target under the write lock, if it still
 // matches the filter.
@@ -315,9 +365,10 @@ func (c *Collection) byID(ctx context.Context, conn *mongo.Collection, id any) (
 }
 
 // candidates returns the _ids of the documents matching filter, in the
-// order of sort: a read, which takes no lock.
-func (c *Collection) candidates(ctx context.Context, filter, sort any) ([]any, error) {
-	opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}})
+// order of sort, up to limit (0 for all): a read, which takes no lock.
+func (c *Collection) candidates(ctx context.Context, filter, sort any, limit int64) ([]any, error) {
+	c.db.note("find", c.Name(), true) // a scan, though no write waits for it
+	opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetLimit(limit)
 	if sort != nil {
 		opts.SetSort(sort)
 	}
@@ -397,16 +448,6 @@ func (c *Collection) findAndModifyTarget(ctx context.Context, filter, sort any, 
 }
 
 func byID(id any) bson.D { return bson.D{{Key: "_id", Value: id}} }
-
-// upserts reports whether any of opts asks for an upsert.
-func upserts(opts []*options.UpdateOptions) bool {
-	for _, o := range opts {
-		if o != nil && o.Upsert != nil && *o.Upsert {
-			return true
-		}
-	}
-	return false
-}
 
 // positional reports whether an update names a field through the
 // positional operator "$", which needs the whole filter at the server.
@@ -488,14 +529,8 @@ func (c *Collection) lookup(ctx context.Context, l lookupReq) ([]any, error) {
 		return nil, fmt.Errorf("mongodb: look up %s: %w", c.Name(), err)
 	}
 	var docs []bson.Raw
-	seen := map[string]bool{}
 	for _, d := range found {
-		if d == nil {
-			continue
-		}
-		key := string(d.Lookup("_id").Value)
-		if !seen[key] { // an id listed twice is one document
-			seen[key] = true
+		if d != nil {
 			docs = append(docs, d)
 		}
 	}
@@ -521,6 +556,16 @@ func singleResult(docs []any, err error) *mongo.SingleResult {
 		return mongo.NewSingleResultFromDocument(bson.D{}, err, nil)
 	}
 	return mongo.NewSingleResultFromDocument(docs[0], nil, nil)
+}
+
+// scans reports whether the embedded server answers a read of filter by
+// reading the whole collection: anything but one _id.
+func (c *Collection) scans(filter any) bool {
+	if c.db.emb == nil {
+		return false
+	}
+	f, ok := parseFilter(filter)
+	return !ok || len(f.ids) != 1 || f.conditional()
 }
 
 // findShape reports whether find options ask for nothing but a sort and

@@ -101,6 +101,7 @@ var matchConds = []bson.D{
 	{{Key: "tags", Value: "red"}}, {{Key: "tags", Value: bson.M{"$ne": "red"}}}, {{Key: "tags", Value: bson.M{"$in": bson.A{"blue"}}}},
 	{{Key: "tags", Value: bson.M{"$nin": bson.A{"red"}}}}, {{Key: "tags", Value: bson.A{"red", "blue"}}}, {{Key: "tags", Value: bson.A{}}},
 	{{Key: "sub.k", Value: 1}}, {{Key: "sub.k", Value: 2}}, {{Key: "sub.k", Value: bson.M{"$gte": 2}}}, {{Key: "sub", Value: bson.M{"k": 1}}},
+	{{Key: "sub", Value: bson.M{"k": int64(1)}}}, {{Key: "sub", Value: bson.M{"k": 1.0}}}, {{Key: "tags", Value: bson.A{"red", int64(5)}}},
 	{{Key: "arr.name", Value: "q"}}, {{Key: "arr.name", Value: bson.M{"$ne": "q"}}}, {{Key: "arr.v", Value: bson.M{"$gt": 2}}},
 	{{Key: "arr.0.name", Value: "p"}}, {{Key: "arr", Value: 2}},
 	{{Key: "at", Value: bson.M{"$lt": day2}}}, {{Key: "at", Value: bson.M{"$gte": day2}}},
@@ -346,6 +347,8 @@ func TestLookupsSortAndLimitAsTheServer(t *testing.T) {
 		{{Key: "s", Value: 1}, {Key: "_id", Value: -1}},
 		{{Key: "at", Value: -1}, {Key: "_id", Value: 1}},
 		{{Key: "sub.k", Value: 1}, {Key: "_id", Value: 1}},
+		{{Key: "tags", Value: 1}, {Key: "_id", Value: 1}},
+		{{Key: "tags", Value: -1}, {Key: "_id", Value: 1}},
 	} {
 		for _, limit := range []int64{0, 3} {
 			opts := options.Find().SetSort(sort).SetLimit(limit)

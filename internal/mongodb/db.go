@@ -28,8 +28,11 @@ type DB struct {
 // Op is one operation asked of a collection: a command on MongoDB, which
 // the embedded store may answer with several (lookups by _id).
 type Op struct {
-	Name       string // find, findOne, count, insert, update, delete, findAndModify
+	Name       string // find, count, insert, update, delete, findAndModify
 	Collection string
+	// Scan is true for a read the embedded server answers by reading the
+	// whole collection: hot pages make none.
+	Scan bool
 }
 
 // Observed returns the database reporting every operation asked of its
@@ -41,9 +44,9 @@ func (d *DB) Observed(observe func(Op)) *DB {
 }
 
 // note reports an operation to the observer, if any.
-func (d *DB) note(name, collection string) {
+func (d *DB) note(name, collection string, scan bool) {
 	if d.observe != nil {
-		d.observe(Op{Name: name, Collection: collection})
+		d.observe(Op{Name: name, Collection: collection, Scan: scan})
 	}
 }
 
@@ -65,10 +68,6 @@ type embedded struct {
 
 // Name is the database's name.
 func (d *DB) Name() string { return d.write.Name() }
-
-// Embedded reports whether the database is the in-process FerretDB, of
-// which this process is the only user.
-func (d *DB) Embedded() bool { return d.emb != nil }
 
 // SoleWriter reports whether this process is the only one writing the
 // database: the embedded store, whose data directory one process holds.
@@ -110,6 +109,17 @@ func (d *DB) Ping(ctx context.Context) error {
 		return fmt.Errorf("mongodb: ping: %w", err)
 	}
 	return nil
+}
+
+// writeContext is the context a write runs in: on the embedded store,
+// one that the caller's cancelling does not end, since a write given up
+// on would release the lock and drop the cache while the server may still
+// be committing it.
+func (d *DB) writeContext(ctx context.Context) context.Context {
+	if d.emb == nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
 }
 
 // lockWrites takes the embedded store's write lock, if there is one, and

@@ -26,3 +26,14 @@ func AsMongoDB(d *DB) *DB {
 	o.emb = nil
 	return &o
 }
+
+// CachedDocs counts the documents the embedded store's cache holds.
+func (c *Conn) CachedDocs() int {
+	c.emb.cache.mu.Lock()
+	defer c.emb.cache.mu.Unlock()
+	n := 0
+	for _, docs := range c.emb.cache.colls {
+		n += len(docs)
+	}
+	return n
+}

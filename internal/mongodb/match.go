@@ -83,12 +83,16 @@ func idsOf(v bson.RawValue) ([]any, bool) {
 		return nil, false
 	}
 	ids := make([]any, 0, len(vals))
+	seen := map[string]bool{}
 	for _, v := range vals {
 		id, ok := plainID(v)
 		if !ok {
 			return nil, false
 		}
-		ids = append(ids, id)
+		if k := string(v.Type) + string(v.Value); !seen[k] { // an id listed twice is one document
+			seen[k] = true
+			ids = append(ids, id)
+		}
 	}
 	return ids, true
 }
@@ -334,11 +338,32 @@ func equal(a, b bson.RawValue) bool {
 	switch {
 	case class(a) != class(b):
 		return false
-	case a.Type == bsontype.EmbeddedDocument || a.Type == bsontype.Array || a.Type == bsontype.Binary:
+	case a.Type == bsontype.EmbeddedDocument:
+		return equalElements(a.Document(), b.Document(), true)
+	case a.Type == bsontype.Array:
+		return equalElements(a.Array(), b.Array(), false)
+	case a.Type == bsontype.Binary:
 		return a.Type == b.Type && bytes.Equal(a.Value, b.Value)
 	}
 	c, ok := compare(a, b)
 	return ok && c == 0
+}
+
+// equalElements compares two documents (or arrays, whose keys are only
+// their indexes) as MongoDB does: the same keys in the same order, with
+// values equal as equal says (so 1 and 1.0 are).
+func equalElements(x, y bson.Raw, keys bool) bool {
+	xe, err1 := x.Elements()
+	ye, err2 := y.Elements()
+	if err1 != nil || err2 != nil || len(xe) != len(ye) {
+		return false
+	}
+	for i := range xe {
+		if keys && xe[i].Key() != ye[i].Key() || !equal(xe[i].Value(), ye[i].Value()) {
+			return false
+		}
+	}
+	return true
 }
 
 // truthy is how $exists reads its operand.
@@ -359,6 +384,8 @@ func truthy(v bson.RawValue) bool {
 // different classes are never equal, and compare only when sorting.
 func class(v bson.RawValue) int {
 	switch v.Type {
+	case bsontype.MinKey: // sortValue's stand-in for an empty array
+		return 0
 	case bsontype.Null, bsontype.Undefined:
 		return 1
 	case bsontype.Int32, bsontype.Int64, bsontype.Double, bsontype.Decimal128:
@@ -507,14 +534,18 @@ func order(x, y bson.RawValue) int {
 
 func sortValue(doc bson.Raw, path string, asc bool) bson.RawValue {
 	vals := candidates(resolve(bson.RawValue{Type: bsontype.EmbeddedDocument, Value: doc}, strings.Split(path, ".")))
-	best, found := bson.RawValue{Type: bsontype.Null}, false
+	best, found, arrays := bson.RawValue{Type: bsontype.Null}, false, false
 	for _, v := range vals {
 		if v.Type == bsontype.Array {
+			arrays = true
 			continue // its elements are among the candidates
 		}
 		if c := order(v, best); !found || (asc && c < 0) || (!asc && c > 0) {
 			best, found = v, true
 		}
+	}
+	if !found && arrays { // only empty arrays: they sort before null
+		return bson.RawValue{Type: bsontype.MinKey}
 	}
 	return best
 }

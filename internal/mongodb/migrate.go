@@ -43,13 +43,14 @@ func Migrate(ctx context.Context, db *DB, ms []Migration, now func() time.Time, 
 		return err
 	}
 	for _, m := range ms {
-		claim, err := claimMigration(ctx, coll, m.ID, now())
+		claim, err := claimMigration(ctx, coll, m.ID, now(), db.SoleWriter())
 		switch {
 		case err != nil:
 			return err
 		case claim == migrationDone:
 			continue
 		case claim == migrationBusy:
+			log.Info("another instance is migrating stored data; going on without waiting", "migration", m.ID)
 			return nil
 		}
 		log.Info("migrating stored data", "migration", m.ID)
@@ -74,8 +75,9 @@ const (
 )
 
 // claimMigration claims migration id for this start if nobody has, or if
-// a claim went stale.
-func claimMigration(ctx context.Context, coll *Collection, id string, now time.Time) (int, error) {
+// a claim went stale. When this process is the database's only writer,
+// any claim not done is stale: its process stopped.
+func claimMigration(ctx context.Context, coll *Collection, id string, now time.Time, sole bool) (int, error) {
 	_, err := coll.InsertOne(ctx, migrationDoc{ID: id, ClaimedAt: now})
 	if err == nil {
 		return migrationMine, nil
@@ -85,14 +87,14 @@ func claimMigration(ctx context.Context, coll *Collection, id string, now time.T
 	}
 	var d migrationDoc
 	if err := coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d); errors.Is(err, mongo.ErrNoDocuments) {
-		return claimMigration(ctx, coll, id, now) // a failed run released it meanwhile
+		return claimMigration(ctx, coll, id, now, sole) // a failed run released it meanwhile
 	} else if err != nil {
 		return 0, fmt.Errorf("mongodb: migration %s: %w", id, err)
 	}
 	switch {
 	case !d.DoneAt.IsZero():
 		return migrationDone, nil
-	case now.Sub(d.ClaimedAt) < migrationStale:
+	case !sole && now.Sub(d.ClaimedAt) < migrationStale:
 		return migrationBusy, nil
 	}
 	res, err := coll.UpdateOne(ctx, bson.M{"_id": id, "claimedAt": d.ClaimedAt, "doneAt": bson.M{"$exists": false}},

@@ -18,7 +18,7 @@ import (
 // claim went stale.
 func TestMigrationsRunOnce(t *testing.T) {
 	ctx := context.Background()
-	db := embedded(t).DB
+	db := embedded(t).DB.Shared() // as on MongoDB: other instances may be migrating too
 	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	runs := map[string]int{}
@@ -62,5 +62,22 @@ func TestMigrationsRunOnce(t *testing.T) {
 	now = now.Add(time.Hour) // that instance died with it
 	if err := mongodb.Migrate(ctx, db, d, clock, slog.New(slog.DiscardHandler)); err != nil || runs["d"] != 1 {
 		t.Fatalf("a stale claim was not taken over: %d runs, %v", runs["d"], err)
+	}
+}
+
+// TestMigrationCutShortRunsAgain: on the embedded store this process is
+// the only one, so a migration claimed and not done was cut short (the
+// process stopped) and runs again at once.
+func TestMigrationCutShortRunsAgain(t *testing.T) {
+	ctx := context.Background()
+	db := embedded(t).DB
+	now := time.Now()
+	if _, err := db.Collection("migrations").InsertOne(ctx, bson.M{"_id": "e", "claimedAt": now.Add(-time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	runs := 0
+	e := []mongodb.Migration{{ID: "e", Run: func(context.Context) error { runs++; return nil }}}
+	if err := mongodb.Migrate(ctx, db, e, func() time.Time { return now }, slog.New(slog.DiscardHandler)); err != nil || runs != 1 {
+		t.Fatalf("a migration cut short a second ago ran %d times (%v), want once", runs, err)
 	}
 }
