@@ -22,14 +22,7 @@ func TestCacheFollowsEveryWrite(t *testing.T) {
 	c := embedded(t)
 	coll := c.DB.Collection("docs")
 	server := mongodb.AsMongoDB(c.DB).Collection("docs") // reads straight from the server
-	if err := mongodb.EnsureIndexes(ctx, coll); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range matchDocs {
-		if _, err := coll.InsertOne(ctx, d); err != nil {
-			t.Fatal(err)
-		}
-	}
+	withMatchDocs(t, coll)
 	read := func(from *mongodb.Collection, id any) string {
 		var d bson.M
 		err := from.FindOne(ctx, bson.M{"_id": id}).Decode(&d)

@@ -58,7 +58,8 @@ func (c *Collection) Drop(ctx context.Context) error {
 
 // Find returns the documents matching filter.
 func (c *Collection) Find(ctx context.Context, filter any, opts ...*options.FindOptions) (*mongo.Cursor, error) {
-	if l, ok := c.lookupFor(filter, findShape(opts)); ok {
+	f, parsed := c.parse(filter)
+	if l, ok := lookupFor(f, parsed && findShape(opts)); ok {
 		o := options.MergeFindOptions(opts...)
 		if o.Limit != nil {
 			l.limit = max(*o.Limit, -*o.Limit) // a negative limit is a limit too
@@ -72,30 +73,32 @@ func (c *Collection) Find(ctx context.Context, filter any, opts ...*options.Find
 			return mongo.NewCursorFromDocuments(docs, nil, nil)
 		}
 	}
-	c.db.note("find", c.Name(), c.scans(filter))
+	c.db.note("find", c.Name(), c.scans(f, parsed))
 	return c.read.Find(ctx, filter, opts...)
 }
 
 // FindOne returns the first document matching filter.
 func (c *Collection) FindOne(ctx context.Context, filter any, opts ...*options.FindOneOptions) *mongo.SingleResult {
-	if l, ok := c.lookupFor(filter, findOneShape(opts)); ok {
+	f, parsed := c.parse(filter)
+	if l, ok := lookupFor(f, parsed && findOneShape(opts)); ok {
 		c.db.note("find", c.Name(), false)
 		l.limit = 1
 		docs, err := c.lookup(ctx, l)
 		return singleResult(docs, err)
 	}
-	c.db.note("find", c.Name(), c.scans(filter))
+	c.db.note("find", c.Name(), c.scans(f, parsed))
 	return c.read.FindOne(ctx, filter, opts...)
 }
 
 // CountDocuments counts the documents matching filter.
 func (c *Collection) CountDocuments(ctx context.Context, filter any, opts ...*options.CountOptions) (int64, error) {
-	if l, ok := c.lookupFor(filter, len(opts) == 0); ok {
+	f, parsed := c.parse(filter)
+	if l, ok := lookupFor(f, parsed && len(opts) == 0); ok {
 		c.db.note("count", c.Name(), false)
 		docs, err := c.lookup(ctx, l)
 		return int64(len(docs)), err
 	}
-	c.db.note("count", c.Name(), c.scans(filter))
+	c.db.note("count", c.Name(), c.scans(f, parsed))
 	return c.read.CountDocuments(ctx, filter, opts...)
 }
 
@@ -119,11 +122,12 @@ func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...*option
 func (c *Collection) UpdateOne(ctx context.Context, filter, update any, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
 	c.db.note("update", c.Name(), false)
 	ctx = c.db.writeContext(ctx)
-	if !c.byTargets(filter, serverUpdate(options.MergeUpdateOptions(opts...)) || positional(update)) {
-		defer c.serverWrite(filter)()
+	f, parsed := c.parse(filter)
+	if !parsed || serverUpdate(options.MergeUpdateOptions(opts...)) || positional(update) {
+		defer c.serverWrite(f, parsed)()
 		return c.write.UpdateOne(ctx, filter, update, opts...)
 	}
-	return c.updateTargets(ctx, filter, true, func(id any) (*mongo.UpdateResult, error) {
+	return c.updateTargets(ctx, f, filter, true, func(id any) (*mongo.UpdateResult, error) {
 		return c.write.UpdateOne(ctx, byID(id), update, opts...)
 	})
 }
@@ -134,11 +138,12 @@ func (c *Collection) UpdateOne(ctx context.Context, filter, update any, opts ...
 func (c *Collection) UpdateMany(ctx context.Context, filter, update any, opts ...*options.UpdateOptions) (*mongo.UpdateResult, error) {
 	c.db.note("update", c.Name(), false)
 	ctx = c.db.writeContext(ctx)
-	if !c.byTargets(filter, serverUpdate(options.MergeUpdateOptions(opts...)) || positional(update)) {
-		defer c.serverWrite(filter)()
+	f, parsed := c.parse(filter)
+	if !parsed || serverUpdate(options.MergeUpdateOptions(opts...)) || positional(update) {
+		defer c.serverWrite(f, parsed)()
 		return c.write.UpdateMany(ctx, filter, update, opts...)
 	}
-	return c.updateTargets(ctx, filter, false, func(id any) (*mongo.UpdateResult, error) {
+	return c.updateTargets(ctx, f, filter, false, func(id any) (*mongo.UpdateResult, error) {
 		return c.write.UpdateOne(ctx, byID(id), update, opts...)
 	})
 }
@@ -148,11 +153,12 @@ func (c *Collection) ReplaceOne(ctx context.Context, filter, doc any, opts ...*o
 	c.db.note("update", c.Name(), false)
 	ctx = c.db.writeContext(ctx)
 	o := options.MergeReplaceOptions(opts...)
-	if !c.byTargets(filter, o.Upsert != nil && *o.Upsert || o.Collation != nil || o.Hint != nil) {
-		defer c.serverWrite(filter)()
+	f, parsed := c.parse(filter)
+	if !parsed || o.Upsert != nil && *o.Upsert || o.Collation != nil || o.Hint != nil {
+		defer c.serverWrite(f, parsed)()
 		return c.write.ReplaceOne(ctx, filter, doc, opts...)
 	}
-	return c.updateTargets(ctx, filter, true, func(id any) (*mongo.UpdateResult, error) {
+	return c.updateTargets(ctx, f, filter, true, func(id any) (*mongo.UpdateResult, error) {
 		return c.write.ReplaceOne(ctx, byID(id), doc, opts...)
 	})
 }
@@ -161,11 +167,12 @@ func (c *Collection) ReplaceOne(ctx context.Context, filter, doc any, opts ...*o
 func (c *Collection) DeleteOne(ctx context.Context, filter any, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
 	c.db.note("delete", c.Name(), false)
 	ctx = c.db.writeContext(ctx)
-	if !c.byTargets(filter, serverDelete(opts)) {
-		defer c.serverWrite(filter)()
+	f, parsed := c.parse(filter)
+	if !parsed || serverDelete(opts) {
+		defer c.serverWrite(f, parsed)()
 		return c.write.DeleteOne(ctx, filter, opts...)
 	}
-	return c.deleteTargets(ctx, filter, true)
+	return c.deleteTargets(ctx, f, filter, true)
 }
 
 // DeleteMany deletes every document matching filter, on the embedded
@@ -173,11 +180,12 @@ func (c *Collection) DeleteOne(ctx context.Context, filter any, opts ...*options
 func (c *Collection) DeleteMany(ctx context.Context, filter any, opts ...*options.DeleteOptions) (*mongo.DeleteResult, error) {
 	c.db.note("delete", c.Name(), false)
 	ctx = c.db.writeContext(ctx)
-	if !c.byTargets(filter, serverDelete(opts)) {
-		defer c.serverWrite(filter)()
+	f, parsed := c.parse(filter)
+	if !parsed || serverDelete(opts) {
+		defer c.serverWrite(f, parsed)()
 		return c.write.DeleteMany(ctx, filter, opts...)
 	}
-	return c.deleteTargets(ctx, filter, false)
+	return c.deleteTargets(ctx, f, filter, false)
 }
 
 // FindOneAndUpdate updates the first document matching filter and returns
@@ -186,11 +194,12 @@ func (c *Collection) FindOneAndUpdate(ctx context.Context, filter, update any, o
 	c.db.note("findAndModify", c.Name(), false)
 	ctx = c.db.writeContext(ctx)
 	o := options.MergeFindOneAndUpdateOptions(opts...)
-	if !c.byTargets(filter, o.Upsert != nil && *o.Upsert || o.Collation != nil || o.Hint != nil || o.ArrayFilters != nil || positional(update)) {
-		defer c.serverWrite(filter)()
+	f, parsed := c.parse(filter)
+	if !parsed || o.Upsert != nil && *o.Upsert || o.Collation != nil || o.Hint != nil || o.ArrayFilters != nil || positional(update) {
+		defer c.serverWrite(f, parsed)()
 		return c.write.FindOneAndUpdate(ctx, filter, update, opts...)
 	}
-	return c.findAndModifyTarget(ctx, filter, o.Sort, func(id any) *mongo.SingleResult {
+	return c.findAndModifyTarget(ctx, f, filter, o.Sort, func(id any) *mongo.SingleResult {
 		return c.write.FindOneAndUpdate(ctx, byID(id), update, opts...)
 	})
 }
@@ -201,11 +210,12 @@ func (c *Collection) FindOneAndDelete(ctx context.Context, filter any, opts ...*
 	c.db.note("findAndModify", c.Name(), false)
 	ctx = c.db.writeContext(ctx)
 	o := options.MergeFindOneAndDeleteOptions(opts...)
-	if !c.byTargets(filter, o.Collation != nil || o.Hint != nil) {
-		defer c.serverWrite(filter)()
+	f, parsed := c.parse(filter)
+	if !parsed || o.Collation != nil || o.Hint != nil {
+		defer c.serverWrite(f, parsed)()
 		return c.write.FindOneAndDelete(ctx, filter, opts...)
 	}
-	return c.findAndModifyTarget(ctx, filter, o.Sort, func(id any) *mongo.SingleResult {
+	return c.findAndModifyTarget(ctx, f, filter, o.Sort, func(id any) *mongo.SingleResult {
 		return c.write.FindOneAndDelete(ctx, byID(id), opts...)
 	})
 }
@@ -232,14 +242,14 @@ func serverDelete(opts []*options.DeleteOptions) bool {
 // positional updates need the whole filter at the server: they, and a
 // filter match.go cannot evaluate, go as they are, under the lock.
 
-// byTargets reports whether a write goes by target: on the embedded store,
-// unless needsServer or match.go cannot evaluate filter.
-func (c *Collection) byTargets(filter any, needsServer bool) bool {
-	if c.db.emb == nil || needsServer {
-		return false
+// parse reads a filter for the embedded store's ways. parsed is false on
+// MongoDB, or for a filter match.go cannot evaluate: it goes to the server
+// as it is.
+func (c *Collection) parse(q any) (f filter, parsed bool) {
+	if c.db.emb == nil {
+		return filter{}, false
 	}
-	_, ok := parseFilter(filter)
-	return ok
+	return parseFilter(q)
 }
 
 // serverWrite takes the write lock for a write that goes to the server as
@@ -247,13 +257,12 @@ func (c *Collection) byTargets(filter any, needsServer bool) bool {
 // _id alone (tests hold that none is). The function it returns, called
 // once the write is done, drops from the cache what it may have written,
 // and releases the lock.
-func (c *Collection) serverWrite(filter any) (done func()) {
+func (c *Collection) serverWrite(f filter, parsed bool) (done func()) {
 	unlock := c.db.lockWrites()
 	if c.db.emb == nil {
 		return unlock
 	}
-	f, ok := parseFilter(filter)
-	exact := ok && len(f.ids) == 1 && !f.conditional()
+	exact := parsed && f.exact()
 	if !exact {
 		c.db.emb.scansUnderLock.Add(1)
 	}
@@ -270,16 +279,12 @@ func (c *Collection) serverWrite(filter any) (done func()) {
 }
 
 // eachTarget calls write, under the write lock, with the _id of each
-// document filter matches, in the order of sort, until one writes if only
-// one is to. ok is false when match.go cannot evaluate filter.
-func (c *Collection) eachTarget(ctx context.Context, filter, sort any, one bool, write func(id any) (wrote bool, err error)) (ok bool, err error) {
-	f, ok := parseFilter(filter)
-	if !ok {
-		return false, nil
-	}
+// document the filter (f, as parsed from raw) matches, in the order of
+// sort, until one writes if only one is to.
+func (c *Collection) eachTarget(ctx context.Context, f filter, raw, sort any, one bool, write func(id any) (wrote bool, err error)) error {
 	if f.ids != nil && (sort == nil || len(f.ids) == 1) {
 		_, err := c.writeTargets(ctx, f, f.ids, one, write)
-		return true, err
+		return err
 	}
 	// The server finds and orders them: for a single-document write only
 	// the first few at first, the first of which usually still matches.
@@ -287,19 +292,19 @@ func (c *Collection) eachTarget(ctx context.Context, filter, sort any, one bool,
 	if one {
 		limit = candidatesFirst
 	}
-	ids, err := c.candidates(ctx, filter, sort, limit)
+	ids, err := c.candidates(ctx, raw, sort, limit)
 	if err != nil {
-		return true, err
+		return err
 	}
 	wrote, err := c.writeTargets(ctx, f, ids, one, write)
 	if err != nil || wrote || !one || int64(len(ids)) < limit {
-		return true, err
+		return err
 	}
-	if ids, err = c.candidates(ctx, filter, sort, 0); err != nil { // all of those changed meanwhile
-		return true, err
+	if ids, err = c.candidates(ctx, raw, sort, 0); err != nil { // all of those changed meanwhile
+		return err
 	}
 	_, err = c.writeTargets(ctx, f, ids, one, write)
-	return true, err
+	return err
 }
 
 // writeTargets writes each of ids that still matches, until one writes if
@@ -388,9 +393,9 @@ func (c *Collection) candidates(ctx context.Context, filter, sort any, limit int
 }
 
 // updateTargets is an update by target, with the counts summed.
-func (c *Collection) updateTargets(ctx context.Context, filter any, one bool, update func(id any) (*mongo.UpdateResult, error)) (*mongo.UpdateResult, error) {
+func (c *Collection) updateTargets(ctx context.Context, f filter, raw any, one bool, update func(id any) (*mongo.UpdateResult, error)) (*mongo.UpdateResult, error) {
 	total := &mongo.UpdateResult{}
-	ok, err := c.eachTarget(ctx, filter, nil, one, func(id any) (bool, error) {
+	err := c.eachTarget(ctx, f, raw, nil, one, func(id any) (bool, error) {
 		res, err := update(id)
 		if err != nil {
 			return false, err
@@ -399,16 +404,13 @@ func (c *Collection) updateTargets(ctx context.Context, filter any, one bool, up
 		total.ModifiedCount += res.ModifiedCount
 		return res.MatchedCount > 0, nil
 	})
-	if !ok {
-		return nil, fmt.Errorf("mongodb: update of %s by target with a filter it cannot evaluate", c.Name())
-	}
 	return total, err
 }
 
 // deleteTargets is a delete by target, with the counts summed.
-func (c *Collection) deleteTargets(ctx context.Context, filter any, one bool) (*mongo.DeleteResult, error) {
+func (c *Collection) deleteTargets(ctx context.Context, f filter, raw any, one bool) (*mongo.DeleteResult, error) {
 	total := &mongo.DeleteResult{}
-	ok, err := c.eachTarget(ctx, filter, nil, one, func(id any) (bool, error) {
+	err := c.eachTarget(ctx, f, raw, nil, one, func(id any) (bool, error) {
 		res, err := c.write.DeleteOne(ctx, byID(id))
 		if err != nil {
 			return false, err
@@ -416,17 +418,14 @@ func (c *Collection) deleteTargets(ctx context.Context, filter any, one bool) (*
 		total.DeletedCount += res.DeletedCount
 		return res.DeletedCount > 0, nil
 	})
-	if !ok {
-		return nil, fmt.Errorf("mongodb: delete of %s by target with a filter it cannot evaluate", c.Name())
-	}
 	return total, err
 }
 
 // findAndModifyTarget is a findAndModify by target: the first in the
 // order of sort that still matches.
-func (c *Collection) findAndModifyTarget(ctx context.Context, filter, sort any, modify func(id any) *mongo.SingleResult) *mongo.SingleResult {
+func (c *Collection) findAndModifyTarget(ctx context.Context, f filter, raw, sort any, modify func(id any) *mongo.SingleResult) *mongo.SingleResult {
 	var out *mongo.SingleResult
-	ok, err := c.eachTarget(ctx, filter, sort, true, func(id any) (bool, error) {
+	err := c.eachTarget(ctx, f, raw, sort, true, func(id any) (bool, error) {
 		out = modify(id)
 		if err := out.Err(); err != nil {
 			if errors.Is(err, mongo.ErrNoDocuments) {
@@ -437,8 +436,6 @@ func (c *Collection) findAndModifyTarget(ctx context.Context, filter, sort any, 
 		return true, nil
 	})
 	switch {
-	case !ok:
-		return singleResult(nil, fmt.Errorf("mongodb: findAndModify of %s by target with a filter it cannot evaluate", c.Name()))
 	case err != nil:
 		return singleResult(nil, err)
 	case out == nil:
@@ -479,15 +476,10 @@ type lookupReq struct {
 	limit int64
 }
 
-// lookupFor reports whether filter can be answered by lookups by _id on
-// this store, given that the options ask for nothing but sort and limit
-// (plain).
-func (c *Collection) lookupFor(filter any, plain bool) (lookupReq, bool) {
-	if c.db.emb == nil || !plain {
-		return lookupReq{}, false
-	}
-	f, ok := parseFilter(filter)
-	if !ok || f.ids == nil {
+// lookupFor reports whether a parsed filter can be answered by lookups by
+// _id, given that the options ask for nothing but sort and limit (plain).
+func lookupFor(f filter, plain bool) (lookupReq, bool) {
+	if !plain || f.ids == nil {
 		return lookupReq{}, false
 	}
 	return lookupReq{f: f}, true
@@ -560,12 +552,8 @@ func singleResult(docs []any, err error) *mongo.SingleResult {
 
 // scans reports whether the embedded server answers a read of filter by
 // reading the whole collection: anything but one _id.
-func (c *Collection) scans(filter any) bool {
-	if c.db.emb == nil {
-		return false
-	}
-	f, ok := parseFilter(filter)
-	return !ok || len(f.ids) != 1 || f.conditional()
+func (c *Collection) scans(f filter, parsed bool) bool {
+	return c.db.emb != nil && !(parsed && f.exact())
 }
 
 // findShape reports whether find options ask for nothing but a sort and

@@ -113,6 +113,24 @@ var matchConds = []bson.D{
 	{{Key: "s", Value: "x"}, {Key: "b", Value: true}, {Key: "n", Value: bson.M{"$gt": 3}}},
 }
 
+// withMatchDocs declares coll and stores matchDocs in it, and returns
+// their ids.
+func withMatchDocs(t *testing.T, coll *mongodb.Collection) bson.A {
+	t.Helper()
+	ctx := context.Background()
+	if err := mongodb.EnsureIndexes(ctx, coll); err != nil {
+		t.Fatal(err)
+	}
+	var ids bson.A
+	for _, d := range matchDocs {
+		if _, err := coll.InsertOne(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, d["_id"])
+	}
+	return ids
+}
+
 // ferretDBDiffers lists the conditions on which the embedded server
 // parts from MongoDB, with MongoDB's answer, which the store's own
 // evaluation gives. $ne through an array of documents: MongoDB matches
@@ -137,16 +155,7 @@ func expected(t *testing.T, coll *mongodb.Collection, cond bson.D) []string {
 func TestMatchAgreesWithTheServer(t *testing.T) {
 	ctx := context.Background()
 	coll := embedded(t).DB.Collection("docs")
-	if err := mongodb.EnsureIndexes(ctx, coll); err != nil {
-		t.Fatal(err)
-	}
-	var ids bson.A
-	for _, d := range matchDocs {
-		if _, err := coll.InsertOne(ctx, d); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, d["_id"])
-	}
+	ids := withMatchDocs(t, coll)
 	for _, cond := range matchConds {
 		want := expected(t, coll, cond)
 		var one []string
@@ -178,14 +187,7 @@ func TestMatchAgreesWithTheServer(t *testing.T) {
 func TestConditionalUpdatesFollowTheServer(t *testing.T) {
 	ctx := context.Background()
 	coll := embedded(t).DB.Collection("docs")
-	if err := mongodb.EnsureIndexes(ctx, coll); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range matchDocs {
-		if _, err := coll.InsertOne(ctx, d); err != nil {
-			t.Fatal(err)
-		}
-	}
+	withMatchDocs(t, coll)
 	for i, cond := range matchConds {
 		want := expected(t, coll, cond)
 		var updated []string
@@ -246,14 +248,7 @@ func TestWritesByTargetFollowTheServer(t *testing.T) {
 			if err := coll.Drop(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if err := mongodb.EnsureIndexes(ctx, coll); err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range matchDocs {
-				if _, err := coll.InsertOne(ctx, d); err != nil {
-					t.Fatal(err)
-				}
-			}
+			withMatchDocs(t, coll)
 		}
 	}
 	state := func(coll *mongodb.Collection) string {
@@ -331,16 +326,7 @@ func TestWritesByTargetFollowTheServer(t *testing.T) {
 func TestLookupsSortAndLimitAsTheServer(t *testing.T) {
 	ctx := context.Background()
 	coll := embedded(t).DB.Collection("docs")
-	if err := mongodb.EnsureIndexes(ctx, coll); err != nil {
-		t.Fatal(err)
-	}
-	var ids bson.A
-	for _, d := range matchDocs {
-		if _, err := coll.InsertOne(ctx, d); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, d["_id"])
-	}
+	ids := withMatchDocs(t, coll)
 	ids = append(ids, "a", "nobody") // a repeated id and an unknown one
 	for _, sort := range []bson.D{
 		{{Key: "n", Value: -1}, {Key: "_id", Value: 1}},

@@ -113,6 +113,10 @@ func (f filter) conditional() bool {
 	return len(elems) > 0
 }
 
+// exact reports whether the filter is one _id and nothing else: what the
+// embedded server looks up by its index.
+func (f filter) exact() bool { return len(f.ids) == 1 && !f.conditional() }
+
 // matches reports whether doc satisfies the filter's conditions.
 func (f filter) matches(doc bson.Raw) bool { return matchDoc(doc, f.cond) }
 
