@@ -284,8 +284,10 @@ func (s *Service) RemoveIdeaTag(ctx context.Context, a Actor, slug, id string) e
 	if !ok {
 		return ErrNotFound
 	}
-	if _, err := s.groups.UpdateOne(ctx, bson.M{"_id": st.Group.ID},
-		bson.M{"$pull": bson.M{"ideaTags": bson.M{"id": id}}, "$inc": bson.M{"boardVersion": 1}}); err != nil {
+	// Set whole: the embedded server ignores a $pull by condition.
+	left := slices.DeleteFunc(slices.Clone(st.Group.IdeaTags), func(t IdeaTag) bool { return t.ID == id })
+	if _, err := s.groups.UpdateOne(ctx, bson.M{"_id": st.Group.ID, "ideaTags.id": id},
+		bson.M{"$set": bson.M{"ideaTags": left}, "$inc": bson.M{"boardVersion": 1}}); err != nil {
 		return wrap(err, "remove tag")
 	}
 	if _, err := s.ideas.UpdateMany(ctx, bson.M{"group": st.Group.ID, "tags": id}, bson.M{"$pull": bson.M{"tags": id}}); err != nil {

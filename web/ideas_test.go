@@ -462,6 +462,7 @@ func TestIdeaBoardTagsEditsAndSwitch(t *testing.T) {
 	if n := s.count("ideas", bson.M{"tags": tag}); n != 0 {
 		t.Errorf("%d ideas keep the removed tag", n)
 	}
+	mustNotContain(t, admin.get("/groups/club/ideas/tags").Body, "/ideas/tags/"+tag+"/delete")
 
 	// Off: every board page is gone, the group and its ideas stay.
 	if r := admin.post("/groups/club/ideas/board", url.Values{"on": {"0"}}); r.Status != http.StatusSeeOther {
