@@ -178,39 +178,3 @@ func (s *Service) MarkRead(ctx context.Context, a Actor, id string) (Notice, err
 	_, err = s.unread.UpdateOne(ctx, bson.M{"_id": a.ID()}, bson.M{"$inc": bson.M{"unread": -res.ModifiedCount}})
 	return n, wrap(err, "count unread")
 }
-
-// ReconcileUnread recounts every account's unread notices and sets the
-// bell's counts that drifted, returning how many it set. Like Reconcile,
-// run it when the site is quiet.
-func (s *Service) ReconcileUnread(ctx context.Context) (int, error) {
-	unread := map[auth.AccountID]int64{}
-	if err := each(ctx, s.notifications, bson.M{"read": false}, func(d noticeDoc) { unread[d.Account]++ }); err != nil {
-		return 0, err
-	}
-	have := map[auth.AccountID]int64{}
-	if err := each(ctx, s.unread, bson.M{}, func(d struct {
-		ID     auth.AccountID `bson:"_id"`
-		Unread int64          `bson:"unread"`
-	}) {
-		have[d.ID] = d.Unread
-	}); err != nil {
-		return 0, err
-	}
-	for a := range have {
-		if _, ok := unread[a]; !ok {
-			unread[a] = 0 // a count left behind with nothing unread
-		}
-	}
-	fixed := 0
-	for a, n := range unread {
-		if n == have[a] {
-			continue
-		}
-		if _, err := s.unread.UpdateOne(ctx, bson.M{"_id": a}, bson.M{"$set": bson.M{"unread": n}},
-			options.Update().SetUpsert(true)); err != nil {
-			return fixed, wrap(err, "repair unread")
-		}
-		fixed++
-	}
-	return fixed, nil
-}

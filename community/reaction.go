@@ -3,7 +3,6 @@ package community
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -191,45 +190,6 @@ func (s *Service) reactionsOf(ctx context.Context, a Actor, targets []string) (m
 		}
 	}
 	return out, nil
-}
-
-// reconcileReactionSets sets every reaction set of the documents matching
-// filter in reactions and sets (a group's, or all) to what the reaction
-// documents say, and returns how many it set.
-func (s *Service) reconcileReactionSets(ctx context.Context, filter bson.M) (int, error) {
-	want := map[string]reactionSetDoc{}
-	if err := each(ctx, s.reactions, filter, func(d reactionDoc) {
-		id := reactionSetID(d.Target, d.Account)
-		set := want[id]
-		set.ID, set.Target, set.Group = id, d.Target, d.Group
-		set.Reactions = append(set.Reactions, d.Reaction)
-		want[id] = set
-	}); err != nil {
-		return 0, err
-	}
-	have := map[string][]Reaction{}
-	if err := each(ctx, s.reactionSets, filter, func(d reactionSetDoc) {
-		have[d.ID] = d.Reactions
-		if _, ok := want[d.ID]; !ok {
-			want[d.ID] = reactionSetDoc{ID: d.ID, Target: d.Target, Group: d.Group, Reactions: []Reaction{}}
-		}
-	}); err != nil {
-		return 0, err
-	}
-	fixed := 0
-	for id, set := range want {
-		slices.Sort(set.Reactions)
-		mine := slices.Clone(have[id])
-		slices.Sort(mine)
-		if slices.Equal(mine, set.Reactions) && have[id] != nil {
-			continue
-		}
-		if _, err := s.reactionSets.ReplaceOne(ctx, bson.M{"_id": id}, set, options.Replace().SetUpsert(true)); err != nil {
-			return fixed, wrap(err, "repair reaction set")
-		}
-		fixed++
-	}
-	return fixed, nil
 }
 
 // BackfillReactionSets builds every account's reaction sets from the

@@ -130,14 +130,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
-	go func() {
-		start := time.Now()
-		if err := cm.Warm(ctx); err != nil {
-			log.Warn("could not read the boards and feeds into memory; the first pages will", "err", err)
-			return
-		}
-		log.Info("boards and feeds in memory", "took", time.Since(start).Round(time.Millisecond))
-	}()
+	defer keepUp(ctx, cm, queue, log)() // stopped before the database closes
 	select {
 	case err := <-errc:
 		return err
@@ -177,6 +170,62 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (*mongodb.C
 	}
 	log.Info("database: embedded FerretDB (SQLite)", "dir", cfg.DataDir)
 	return conn, nil
+}
+
+// repairSettle is how long the repair of drifted counters waits between
+// its two surveys (community.RepairDrift): far longer than a write takes
+// between its document and its counter. Tests shorten it.
+var repairSettle = 10 * time.Second
+
+// keepUp reads the boards and feeds into memory, then repairs the
+// counters a crash may have left wrong, at once and every day after,
+// until the returned function is called, which waits for the repair
+// under way to stop. Of several instances, one at a time repairs.
+func keepUp(ctx context.Context, cm *community.Service, queue *jobs.Queue, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		start := time.Now()
+		if err := cm.Warm(ctx); err != nil {
+			log.Warn("could not read the boards and feeds into memory; the first pages will", "err", err)
+		} else {
+			log.Info("boards and feeds in memory", "took", time.Since(start).Round(time.Millisecond))
+		}
+		for {
+			ran, err := queue.Exclusive(ctx, "repair-counters", func(ctx context.Context) error {
+				start := time.Now()
+				fixed, bells, err := cm.RepairDrift(ctx, repairSettle)
+				logRepairs(log, fixed)
+				log.Info("counters checked", "groups_repaired", len(fixed), "unread_counts_repaired", bells,
+					"took", time.Since(start).Round(time.Millisecond))
+				return err
+			})
+			if err != nil && ctx.Err() == nil {
+				log.Warn("could not check the counters; trying again tomorrow", "err", err)
+			} else if !ran {
+				log.Info("counters are being checked by another instance")
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(24 * time.Hour):
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// logRepairs says what a repair set right, group by group: counters
+// drift only after a crash, so each is worth a line.
+func logRepairs(log *slog.Logger, fixed map[community.GroupID]community.Repairs) {
+	for g, r := range fixed {
+		log.Warn("counters repaired", "group", g, "groups", r.Groups, "posts", r.Posts, "comments", r.Comments, "members", r.Members,
+			"ideas", r.Ideas, "ballots", r.Ballots, "reactions", r.Reactions, "events", r.Events)
+	}
 }
 
 // runJobs runs the queue's due jobs every five seconds until the returned
@@ -230,10 +279,7 @@ func reconcile(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	for g, r := range fixed {
-		log.Info("counters repaired", "group", g, "groups", r.Groups, "posts", r.Posts, "comments", r.Comments, "members", r.Members,
-			"ideas", r.Ideas, "ballots", r.Ballots, "reactions", r.Reactions, "events", r.Events)
-	}
+	logRepairs(log, fixed)
 	bells, err := cm.ReconcileUnread(ctx)
 	if err != nil {
 		return err

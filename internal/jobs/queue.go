@@ -43,6 +43,8 @@ type handler = func(ctx context.Context, payload bson.Raw) error
 // Each Queue is one app instance: it claims jobs under its own owner id.
 type Queue struct {
 	coll     *mongodb.Collection
+	leases   *mongodb.Collection // Exclusive's
+	sole     bool                // the database's only writer
 	now      func() time.Time
 	log      *slog.Logger
 	owner    string
@@ -55,7 +57,7 @@ type Queue struct {
 func New(db *mongodb.DB, now func() time.Time, log *slog.Logger) *Queue {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // never fails on Linux
-	return &Queue{coll: db.Collection("jobs"), now: now, log: log,
+	return &Queue{coll: db.Collection("jobs"), leases: db.Collection("leases"), sole: db.SoleWriter(), now: now, log: log,
 		owner: hex.EncodeToString(b[:]), handlers: map[string]handler{}}
 }
 
