@@ -43,11 +43,6 @@ type Repairs struct {
 	Events    int // going, waiting or attended counters, or a line beside a free seat
 }
 
-func (r Repairs) add(o Repairs) Repairs {
-	return Repairs{r.Groups + o.Groups, r.Posts + o.Posts, r.Comments + o.Comments, r.Members + o.Members,
-		r.Ideas + o.Ideas, r.Ballots + o.Ballots, r.Reactions + o.Reactions, r.Events + o.Events}
-}
-
 // driftKind says what a drift repairs, for Repairs.
 type driftKind int
 

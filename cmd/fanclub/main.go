@@ -197,9 +197,12 @@ func keepUp(ctx context.Context, cm *community.Service, queue *jobs.Queue, log *
 				start := time.Now()
 				fixed, bells, err := cm.RepairDrift(ctx, repairSettle)
 				logRepairs(log, fixed)
+				if err != nil {
+					return err
+				}
 				log.Info("counters checked", "groups_repaired", len(fixed), "unread_counts_repaired", bells,
 					"took", time.Since(start).Round(time.Millisecond))
-				return err
+				return nil
 			})
 			if err != nil && ctx.Err() == nil {
 				log.Warn("could not check the counters; trying again tomorrow", "err", err)
