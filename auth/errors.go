@@ -12,6 +12,11 @@ var (
 	ErrBadState = errors.New("auth: sign-in state does not match")
 	// ErrProviderFailed means the provider refused or failed the exchange.
 	ErrProviderFailed = errors.New("auth: the sign-in provider did not complete")
+	// ErrTokenInvalid means the provider's answer failed verification: an
+	// ID token not signed by its keys, from another issuer, for another
+	// client, expired or without this round trip's nonce, or userinfo
+	// naming another person. Nobody is signed in.
+	ErrTokenInvalid = errors.New("auth: the sign-in provider's answer failed verification")
 	// ErrIdentityTaken means the identity is linked to another account; it
 	// is never moved.
 	ErrIdentityTaken = errors.New("auth: this sign-in method belongs to another account")

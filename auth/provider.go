@@ -41,12 +41,14 @@ const (
 type provider struct {
 	info ProviderInfo
 	goth goth.Provider
+	oidc *oidcIssuer // OpenID Connect only: verifies its ID tokens
 }
 
 var providerNames = map[string]string{"google": "Google", "github": "GitHub", "kakao": "Kakao", "naver": "Naver"}
 
 func newProvider(pc ProviderConfig, callback string) (provider, error) {
 	var p goth.Provider
+	var oidc *oidcIssuer
 	switch pc.ID {
 	case "google":
 		p = google.New(pc.ClientID, pc.ClientSecret, callback, "openid", "email", "profile")
@@ -57,16 +59,20 @@ func newProvider(pc ProviderConfig, callback string) (provider, error) {
 	case "naver":
 		p = naver.New(pc.ClientID, pc.ClientSecret, callback)
 	case "oidc":
-		op, err := openidConnect.New(pc.ClientID, pc.ClientSecret, callback,
-			strings.TrimSuffix(pc.Issuer, "/")+"/.well-known/openid-configuration", "openid", "email", "profile")
+		client := &http.Client{Timeout: 20 * time.Second}
+		d, err := discoverOIDC(client, pc.Issuer)
 		if err != nil {
 			return provider{}, fmt.Errorf("auth: OpenID Connect provider %s: %w", pc.Issuer, err)
 		}
-		// The ID token carries the claims we need; some providers'
-		// userinfo omits sub, which would blank the subject.
-		op.SkipUserInfoRequest = true
-		op.HTTPClient = &http.Client{Timeout: 20 * time.Second}
+		op, err := openidConnect.NewCustomisedURL(pc.ClientID, pc.ClientSecret, callback,
+			d.AuthEndpoint, d.TokenEndpoint, d.Issuer, d.UserinfoEndpoint, "", "openid", "email", "profile")
+		if err != nil {
+			return provider{}, fmt.Errorf("auth: OpenID Connect provider %s: %w", pc.Issuer, err)
+		}
+		op.HTTPClient = client
 		p = op
+		oidc = &oidcIssuer{issuer: d.Issuer, clientID: pc.ClientID, jwksURL: d.JWKSURI,
+			userinfoURL: d.UserinfoEndpoint, client: client}
 	default:
 		return provider{}, fmt.Errorf("auth: unknown provider %q", pc.ID)
 	}
@@ -74,7 +80,7 @@ func newProvider(pc ProviderConfig, callback string) (provider, error) {
 	if name == "" {
 		name = providerNames[pc.ID]
 	}
-	return provider{info: ProviderInfo{ID: pc.ID, Name: name}, goth: p}, nil
+	return provider{info: ProviderInfo{ID: pc.ID, Name: name}, goth: p, oidc: oidc}, nil
 }
 
 func (s *Service) provider(id string) (provider, error) {
@@ -87,8 +93,8 @@ func (s *Service) provider(id string) (provider, error) {
 }
 
 // BeginOAuth starts a round trip with provider id for the session: it
-// keeps a fresh state and PKCE verifier in the session and returns the
-// provider URL to send the browser to.
+// keeps a fresh state, PKCE verifier and (for OpenID Connect) nonce in the
+// session and returns the provider URL to send the browser to.
 func (s *Service) BeginOAuth(ctx context.Context, sess Session, id, intent, ip string) (string, error) {
 	p, err := s.provider(id)
 	if err != nil {
@@ -104,6 +110,9 @@ func (s *Service) BeginOAuth(ctx context.Context, sess Session, id, intent, ip s
 		return "", err
 	}
 	st := oauthState{Provider: id, State: randomToken(24), Verifier: randomToken(48), Intent: intent}
+	if p.oidc != nil {
+		st.Nonce = randomToken(24)
+	}
 	gs, err := p.goth.BeginAuth(st.State)
 	if err != nil {
 		return "", fmt.Errorf("auth: begin %s: %w", id, err)
@@ -121,6 +130,9 @@ func (s *Service) BeginOAuth(ctx context.Context, sess Session, id, intent, ip s
 	q := u.Query()
 	q.Set("code_challenge", pkceChallenge(st.Verifier))
 	q.Set("code_challenge_method", "S256")
+	if st.Nonce != "" {
+		q.Set("nonce", st.Nonce)
+	}
 	u.RawQuery = q.Encode()
 	if err := s.setSessionOAuth(ctx, sess.ID, st); err != nil {
 		return "", err
@@ -180,6 +192,13 @@ func (s *Service) exchange(ctx context.Context, p provider, st oauthState, code 
 		s.log.WarnContext(ctx, "sign-in exchange failed", "provider", p.info.ID, "err", err)
 		return External{}, ErrProviderFailed
 	}
+	if oc, ok := gs.(*openidConnect.Session); ok && p.oidc != nil {
+		ext, err := p.oidc.person(ctx, oc.IDToken, oc.AccessToken, st.Nonce, s.now(), s.log)
+		if err != nil {
+			s.log.WarnContext(ctx, "sign-in refused", "provider", p.info.ID, "err", err)
+		}
+		return ext, err
+	}
 	u, err := gp.FetchUser(gs)
 	if err != nil || u.UserID == "" {
 		s.log.WarnContext(ctx, "sign-in user fetch failed", "provider", p.info.ID, "err", err)
@@ -224,8 +243,6 @@ func externalFrom(provider string, u goth.User) External {
 		e.Name = u.NickName
 	}
 	switch provider {
-	case "oidc":
-		e.EmailVerified = u.RawData["email_verified"] == true
 	case "google":
 		e.EmailVerified = u.RawData["verified_email"] == true || u.RawData["email_verified"] == true
 	case "github":

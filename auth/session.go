@@ -39,8 +39,9 @@ func (s Session) SignedIn() bool { return s.AccountID != "" }
 type oauthState struct {
 	Provider string `bson:"provider"`
 	State    string `bson:"state"`
-	Verifier string `bson:"verifier"` // PKCE code verifier
-	Intent   string `bson:"intent"`   // IntentSignIn or IntentLink
+	Verifier string `bson:"verifier"`        // PKCE code verifier
+	Intent   string `bson:"intent"`          // IntentSignIn or IntentLink
+	Nonce    string `bson:"nonce,omitempty"` // OpenID Connect: the ID token must carry it
 }
 
 // NewSession starts a signed-out session and returns its cookie token.

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -37,22 +36,7 @@ func (p *pkceSpy) middleware(next http.Handler) http.Handler {
 
 func TestOIDCSignInAndLinking(t *testing.T) {
 	spy := &pkceSpy{}
-	provider, err := mockoidc.NewServer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := provider.AddMiddleware(spy.middleware); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := provider.Start(ln, nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = provider.Shutdown() })
-	s := newSite(t, siteOptions{oidc: provider})
+	s := newSite(t, siteOptions{oidc: startProvider(t, spy.middleware)})
 	mina := &mockoidc.MockUser{Subject: "mina-1", Email: "mina@example.com", EmailVerified: true}
 
 	b := s.newBrowser()

@@ -350,7 +350,7 @@ func (b *browser) signInByEmailLink(t *testing.T, s *site, email string) {
 
 // signInOIDC queues user at the provider and goes through the real
 // redirects: our /auth/oidc, the provider's authorize, our callback.
-func (b *browser) signInOIDC(user *mockoidc.MockUser, intent string) response {
+func (b *browser) signInOIDC(user mockoidc.User, intent string) response {
 	b.t.Helper()
 	b.site.OIDC.QueueUser(user)
 	var r response
