@@ -12,6 +12,9 @@ var (
 	ErrBadState = errors.New("auth: sign-in state does not match")
 	// ErrProviderFailed means the provider refused or failed the exchange.
 	ErrProviderFailed = errors.New("auth: the sign-in provider did not complete")
+	// ErrSignInCancelled means the provider sent the person back without a
+	// code: they cancelled there, or it would not sign them in.
+	ErrSignInCancelled = errors.New("auth: sign-in was cancelled at the provider")
 	// ErrTokenInvalid means the provider's answer failed verification: an
 	// ID token not signed by its keys, from another issuer, for another
 	// client, expired or without this round trip's nonce, or userinfo

@@ -167,7 +167,11 @@ func (s *Service) FinishOAuth(ctx context.Context, sess Session, id string, cb C
 		return Outcome{}, err
 	}
 	if cb.Error != "" || cb.Code == "" {
-		return Outcome{}, ErrProviderFailed
+		// The person pressed Cancel at the provider (access_denied), or
+		// it sent them back without a code: nobody is signed in, and
+		// nothing is wrong with the site.
+		s.log.InfoContext(ctx, "sign-in not completed at the provider", "provider", id, "error", cb.Error)
+		return Outcome{}, ErrSignInCancelled
 	}
 	ext, err := s.exchange(ctx, p, st, cb.Code)
 	if err != nil {

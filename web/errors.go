@@ -30,6 +30,11 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, key, retry = fiber.StatusNotFound, "signin.error.unknown_provider", "/signin"
 	case errors.Is(err, auth.ErrBadState):
 		status, key, retry = fiber.StatusBadRequest, "signin.error.bad_state", "/signin"
+	case errors.Is(err, auth.ErrSignInCancelled):
+		status, key, retry = fiber.StatusBadRequest, "signin.error.cancelled", "/signin"
+		if viewer(c) != nil { // it was linking, from settings
+			retry = "/settings"
+		}
 	case errors.Is(err, auth.ErrTokenInvalid):
 		status, key, retry = fiber.StatusBadRequest, "signin.error.token_invalid", "/signin"
 	case errors.Is(err, auth.ErrProviderFailed):

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -263,4 +264,64 @@ func TestOIDCIDTokenIsVerified(t *testing.T) {
 			t.Fatalf("status %d: %s", r.Status, r.Body)
 		}
 	})
+}
+
+// TestOIDCCancelledAtProvider: a person who presses Cancel at the
+// provider, or whom it sends back without a code, gets a page saying so in
+// their language with a way back, never a 502, and nothing is made.
+func TestOIDCCancelledAtProvider(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	member := s.newBrowser()
+	member.signInByEmailLink(t, s, "member@example.com")
+	tests := []struct {
+		name      string
+		b         *browser
+		intent    string
+		query     string
+		lang      string
+		want      string
+		wantRetry string
+	}{
+		{name: "cancelled", b: s.newBrowser(), query: "&error=access_denied&error_description=User+cancelled",
+			want: "Signing in with that service was cancelled, so nothing was changed.", wantRetry: "/signin"},
+		{name: "no code", b: s.newBrowser(),
+			want: "Signing in with that service was cancelled, so nothing was changed.", wantRetry: "/signin"},
+		{name: "cancelled, in Korean", b: s.newBrowser(), query: "&error=access_denied", lang: "ko",
+			want: "그 서비스로 로그인하는 것을 취소해서 아무것도 바뀌지 않았어요.", wantRetry: "/signin"},
+		{name: "linking cancelled leads back to settings", b: member, intent: "link", query: "&error=access_denied",
+			want: "Signing in with that service was cancelled, so nothing was changed.", wantRetry: "/settings"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.b.get("/auth/oidc")
+			if tt.intent == "link" {
+				r = tt.b.post("/auth/oidc/link", nil)
+			}
+			if r.Status != http.StatusSeeOther {
+				t.Fatalf("begin: %d", r.Status)
+			}
+			authorize, err := url.Parse(r.Location)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest("GET", s.URL+"/auth/oidc/callback?state="+url.QueryEscape(authorize.Query().Get("state"))+tt.query, nil)
+			if tt.lang != "" {
+				req.Header.Set("Accept-Language", tt.lang)
+			}
+			r = tt.b.do(req, false)
+			if r.Status != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400", r.Status)
+			}
+			mustContain(t, r.Body, tt.want, `data-testid="error-retry"`, `href="`+tt.wantRetry+`"`)
+			if n := s.count("accounts", bson.M{}); n != 1 {
+				t.Fatalf("%d accounts, want the member's only", n)
+			}
+			if n := s.count("identities", bson.M{}); n != 1 {
+				t.Fatalf("%d identities, want the member's only", n)
+			}
+		})
+	}
+	if !member.signedIn() {
+		t.Fatal("cancelling a link signed the member out")
+	}
 }
