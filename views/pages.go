@@ -44,6 +44,7 @@ type Settings struct {
 	Errors     map[string]string   // field → catalog key
 	Identities []auth.Identity
 	Linkable   []auth.ProviderInfo // configured providers not linked yet
+	Providers  []auth.ProviderInfo // every configured provider, to name the linked ones
 	EmailSent  string              // set after asking for an email sign-in link
 }
 

@@ -1248,9 +1248,9 @@ func signInMethodsSection(p Settings) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var62 string
-			templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(providerName(ctx, id.Provider))
+			templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(providerName(ctx, id.Provider, p.Providers))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/settings.templ`, Line: 202, Col: 104}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/settings.templ`, Line: 202, Col: 117}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
 			if templ_7745c5c3_Err != nil {
@@ -1903,8 +1903,10 @@ func DeleteAccountPage(p DeleteAccount) templ.Component {
 	})
 }
 
-// providerName is how a sign-in method is named to people.
-func providerName(ctx context.Context, provider string) string {
+// providerName is how a sign-in method is named to people. The generic
+// OpenID Connect provider goes by the name the site gave it, as on the
+// sign-in button.
+func providerName(ctx context.Context, provider string, configured []auth.ProviderInfo) string {
 	switch provider {
 	case "google":
 		return "Google"
@@ -1915,6 +1917,11 @@ func providerName(ctx context.Context, provider string) string {
 	case "naver":
 		return T(ctx, "provider.naver")
 	case "oidc":
+		for _, pr := range configured {
+			if pr.ID == provider && pr.Name != "" {
+				return pr.Name
+			}
+		}
 		return T(ctx, "provider.oidc")
 	case "email":
 		return T(ctx, "provider.email")

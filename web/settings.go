@@ -32,7 +32,7 @@ func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm
 	}
 	form.AvatarChoices = m.Avatars
 	p := views.Settings{Chrome: s.chrome(c), Profile: form, Mail: viewer(c).Mail, Errors: errs,
-		Identities: m.Identities, Linkable: m.Linkable}
+		Identities: m.Identities, Linkable: m.Linkable, Providers: s.auth.Providers()}
 	return render(c, status, views.SettingsPage(p))
 }
 

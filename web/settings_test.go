@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauth2-proxy/mockoidc"
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/views"
@@ -492,4 +493,28 @@ func TestSettingsMailPreference(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSettingsNamesTheConfiguredProvider: a linked OpenID Connect method
+// goes by the name the site gave the provider (FANCLUB_OIDC_NAME, "Test
+// ID" here), in both languages, as on the sign-in button.
+func TestSettingsNamesTheConfiguredProvider(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	b := s.newBrowser()
+	if r := b.signInOIDC(&mockoidc.MockUser{Subject: "named-1", Email: "named@example.com", EmailVerified: true}, ""); r.Status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", r.Status)
+	}
+	identityName := regexp.MustCompile(`data-testid="identity-oidc:named-1"><p class="identity-name"[^>]*>([^<]*)<`)
+	for _, lang := range []string{"en", "ko"} {
+		req, _ := http.NewRequest("GET", s.URL+"/settings", nil)
+		req.Header.Set("Accept-Language", lang)
+		page := b.do(req, false)
+		got := ""
+		if m := identityName.FindStringSubmatch(page.Body); m != nil {
+			got = m[1]
+		}
+		if got != "Test ID" {
+			t.Errorf("%s: the linked method is named %q, want %q", lang, got, "Test ID")
+		}
+	}
 }
