@@ -235,6 +235,9 @@ func (s *Service) DeleteAccount(ctx context.Context, a AccountID) error {
 	if err := s.deleteAccountIdentities(ctx, a); err != nil {
 		return err
 	}
+	if err := s.dropAccountEmails(ctx, a); err != nil {
+		return err
+	}
 	if err := s.deleteAccountEmailLinks(ctx, a); err != nil {
 		return err
 	}

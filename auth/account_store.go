@@ -64,20 +64,6 @@ func (s *Service) findAccount(ctx context.Context, id AccountID) (accountDoc, er
 	return d, nil
 }
 
-// findAccountByVerifiedEmail returns a live account whose primary email is
-// email and verified. Served by index "accounts_email".
-func (s *Service) findAccountByVerifiedEmail(ctx context.Context, email string) (accountDoc, error) {
-	var d accountDoc
-	err := s.accounts.FindOne(ctx, bson.M{"email": email, "emailVerified": true, "deletedAt": bson.M{"$exists": false}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, ErrNotFound
-	}
-	if err != nil {
-		return d, fmt.Errorf("auth: find account by email: %w", err)
-	}
-	return d, nil
-}
-
 func (s *Service) updateAccount(ctx context.Context, id AccountID, set bson.M) error {
 	res, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id, "deletedAt": bson.M{"$exists": false}}, bson.M{"$set": set})
 	if err != nil {

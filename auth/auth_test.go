@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
 
@@ -344,5 +346,182 @@ func TestMailPreference(t *testing.T) {
 	}
 	if err := s.SetMailPreference(ctx, "no-such-account", auth.MailAll); !errors.Is(err, auth.ErrNotFound) {
 		t.Fatalf("unknown account: %v, want ErrNotFound", err)
+	}
+}
+
+// TestEveryVerifiedEmailMatches: a new sign-in is asked to link when its
+// verified email is any verified email of an account: its primary one, one
+// added in settings, or one a linked provider vouches for. Unlinking,
+// a provider reporting another address and deleting the account keep that
+// in step.
+func TestEveryVerifiedEmailMatches(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mina, err := s.SignIn(ctx, auth.External{Provider: "email", Subject: "mina@x.com", Email: "mina@x.com", EmailVerified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range []auth.External{
+		{Provider: "email", Subject: "work@x.com", Email: "work@x.com", EmailVerified: true}, // added in settings
+		{Provider: "github", Subject: "7", Email: "gh@x.com", EmailVerified: true},
+		{Provider: "kakao", Subject: "k", Email: "kakao@x.com"}, // Kakao gives no verified flag
+	} {
+		if err := s.Link(ctx, mina.ID, ext); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// signIn signs in as a new Google identity reporting email verified,
+	// and reports whether it was asked to link to an existing account.
+	n := 0
+	signIn := func(t *testing.T, email string) bool {
+		t.Helper()
+		n++
+		a, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g" + strconv.Itoa(n), Email: email, EmailVerified: true})
+		if errors.Is(err, auth.ErrAccountExists) {
+			return true
+		}
+		if err != nil || a.ID == mina.ID {
+			t.Fatalf("sign in with %s: %v, %v", email, a.ID, err)
+		}
+		return false
+	}
+	tests := []struct {
+		name, email string
+		asked       bool
+	}{
+		{name: "the primary email", email: "mina@x.com", asked: true},
+		{name: "an address added in settings", email: "work@x.com", asked: true},
+		{name: "an address a linked provider vouches for", email: "gh@x.com", asked: true},
+		{name: "an address a linked provider reports unverified", email: "kakao@x.com"},
+		{name: "nobody's address", email: "new@x.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := signIn(t, tt.email); got != tt.asked {
+				t.Fatalf("asked to link: %v, want %v", got, tt.asked)
+			}
+		})
+	}
+
+	t.Run("an unlinked address matches no more", func(t *testing.T) {
+		if err := s.Unlink(ctx, mina.ID, "email:work@x.com"); err != nil {
+			t.Fatal(err)
+		}
+		if signIn(t, "work@x.com") {
+			t.Fatal("asked to link with an address the account no longer has")
+		}
+	})
+	t.Run("a provider reporting another address moves the match", func(t *testing.T) {
+		if _, err := s.SignIn(ctx, auth.External{Provider: "github", Subject: "7", Email: "gh.new@x.com", EmailVerified: true}); err != nil {
+			t.Fatal(err)
+		}
+		if signIn(t, "gh@x.com") {
+			t.Fatal("the address GitHub stopped reporting still matches")
+		}
+		if !signIn(t, "gh.new@x.com") {
+			t.Fatal("the address GitHub reports now does not match")
+		}
+	})
+	t.Run("a deleted account keeps no address", func(t *testing.T) {
+		if err := s.DeleteAccount(ctx, mina.ID); err != nil {
+			t.Fatal(err)
+		}
+		filter := bson.M{"$or": bson.A{bson.M{"accountIds": mina.ID}, bson.M{"_id": bson.M{"$in": bson.A{"mina@x.com", "gh.new@x.com"}}}}}
+		if n, _ := db.Collection("account_emails").CountDocuments(ctx, filter); n != 0 {
+			t.Fatalf("account_emails keeps %d documents of the deleted account", n)
+		}
+		if signIn(t, "mina@x.com") {
+			t.Fatal("the deleted account's address still matches")
+		}
+	})
+}
+
+// TestBackfillAccountEmails: accounts stored before account_emails existed
+// are matched by their verified emails once the backfill has run, which
+// may run twice.
+func TestBackfillAccountEmails(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := db.Collection("accounts").InsertMany(ctx, []any{
+		bson.M{"_id": "old", "name": "Old", "email": "old@x.com", "emailVerified": true, "role": "owner", "identities": 2, "createdAt": now, "lastSeenAt": now},
+		bson.M{"_id": "gone", "name": "", "role": "member", "identities": 0, "createdAt": now, "deletedAt": now},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("identities").InsertMany(ctx, []any{
+		bson.M{"_id": "email:old@x.com", "provider": "email", "subject": "old@x.com", "accountId": "old", "email": "old@x.com", "emailVerified": true, "linkedAt": now},
+		bson.M{"_id": "github:1", "provider": "github", "subject": "1", "accountId": "old", "email": "old.gh@x.com", "emailVerified": true, "linkedAt": now},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := s.BackfillAccountEmails(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, email := range []string{"old@x.com", "old.gh@x.com"} {
+		_, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: strconv.Itoa(i), Email: email, EmailVerified: true})
+		if !errors.Is(err, auth.ErrAccountExists) {
+			t.Errorf("%s: %v, want ErrAccountExists", email, err)
+		}
+	}
+	if n, _ := db.Collection("account_emails").CountDocuments(ctx, bson.M{}); n != 2 {
+		t.Errorf("%d account_emails documents, want 2", n)
+	}
+}
+
+// TestSignInScansNothing: on the embedded store, a sign-in, new or
+// returning, and the check of its verified email against every account's
+// are lookups by _id, never a read of a whole collection.
+func TestSignInScansNothing(t *testing.T) {
+	ctx := context.Background()
+	var counting bool
+	var scans []string
+	db := mongotest.NewObserved(t, func(op mongodb.Op) {
+		if counting && op.Scan {
+			scans = append(scans, op.Name+" "+op.Collection)
+		}
+	})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	owner := auth.External{Provider: "email", Subject: "owner@x.com", Email: "owner@x.com", EmailVerified: true}
+	if _, err := s.SignIn(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	counting = true
+	if _, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "1", Email: "new@x.com", EmailVerified: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "2", Email: "owner@x.com", EmailVerified: true}); !errors.Is(err, auth.ErrAccountExists) {
+		t.Fatalf("existing email: %v", err)
+	}
+	if _, err := s.SignIn(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	if len(scans) > 0 {
+		t.Fatalf("sign-ins read whole collections: %v", scans)
 	}
 }

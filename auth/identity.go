@@ -45,14 +45,15 @@ type External struct {
 func (e External) identityID() string { return e.Provider + ":" + e.Subject }
 
 // SignIn returns the account that ext signs into, creating one for a new
-// person. A new identity whose verified email belongs to an existing
-// account is refused with ErrAccountExists rather than merged: the person
-// signs in the old way and links this one in settings. An unverified
-// email never matches anything.
+// person. A new identity whose verified email is one of an existing
+// account's verified emails (its primary one, or any its sign-in methods
+// vouch for) is refused with ErrAccountExists rather than merged: the
+// person signs in the old way and links this one in settings. An
+// unverified email never matches anything.
 func (s *Service) SignIn(ctx context.Context, ext External) (Account, error) {
 	ident, err := s.findIdentity(ctx, ext.identityID())
 	if err == nil {
-		if err := s.updateIdentitySeen(ctx, ident.ID, ext.Email, ext.EmailVerified, ext.AvatarURL); err != nil {
+		if err := s.identitySeen(ctx, ident, ext); err != nil {
 			return Account{}, err
 		}
 		a, err := s.findAccount(ctx, ident.AccountID)
@@ -103,6 +104,9 @@ func (s *Service) createAccount(ctx context.Context, ext External) (Account, err
 	if err != nil {
 		return Account{}, fmt.Errorf("auth: insert identity: %w", err)
 	}
+	if err := s.holdVerifiedEmail(ctx, d.ID, ext); err != nil {
+		return Account{}, err
+	}
 	// Claimed only once the account can be signed into, so the owner is
 	// never an account that failed half-way.
 	owner, err := s.claimOwner(ctx, d.ID)
@@ -152,6 +156,9 @@ func (s *Service) Link(ctx context.Context, a AccountID, ext External) error {
 	if err != nil {
 		return fmt.Errorf("auth: link identity: %w", err)
 	}
+	if err := s.holdVerifiedEmail(ctx, a, ext); err != nil {
+		return err
+	}
 	return s.incIdentities(ctx, a, 1)
 }
 
@@ -175,6 +182,9 @@ func (s *Service) Unlink(ctx context.Context, a AccountID, identityID string) er
 			err = ErrNotFound
 		}
 		return err
+	}
+	if ident.EmailVerified {
+		return s.recheckVerifiedEmail(ctx, a, ident.Email)
 	}
 	return nil
 }

@@ -16,8 +16,9 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 	idx := func(name string, keys bson.D) mongo.IndexModel {
 		return mongo.IndexModel{Keys: keys, Options: options.Index().SetName(name)}
 	}
-	if err := mongodb.EnsureIndexes(ctx, s.accounts,
-		idx("accounts_email", bson.D{{Key: "email", Value: 1}})); err != nil {
+	// Accounts are found by _id, and by verified email through
+	// account_emails; they need no index of their own.
+	if err := mongodb.EnsureIndexes(ctx, s.accounts); err != nil {
 		return err
 	}
 	if err := mongodb.EnsureIndexes(ctx, s.identities,
@@ -32,6 +33,10 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 	if err := mongodb.EnsureIndexes(ctx, s.emailLinks,
 		idx("email_links_expires", bson.D{{Key: "expiresAt", Value: 1}}),
 		idx("email_links_link_to", bson.D{{Key: "linkTo", Value: 1}})); err != nil {
+		return err
+	}
+	if err := mongodb.EnsureIndexes(ctx, s.accountEmails,
+		idx("account_emails_account", bson.D{{Key: "accountIds", Value: 1}})); err != nil {
 		return err
 	}
 	if err := mongodb.EnsureIndexes(ctx, s.site); err != nil { // one document

@@ -43,6 +43,9 @@ func (s *Service) SeedAccount(ctx context.Context, email, name string, role Role
 		AccountID: d.ID, Email: email, EmailVerified: true, LinkedAt: now}); err != nil {
 		return Account{}, fmt.Errorf("auth: seed identity: %w", err)
 	}
+	if err := s.holdVerifiedEmail(ctx, d.ID, ext); err != nil {
+		return Account{}, err
+	}
 	if role == RoleOwner {
 		owner, err := s.claimOwner(ctx, d.ID)
 		if err != nil {

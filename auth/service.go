@@ -59,6 +59,9 @@ type Service struct {
 	baseURL    string
 	limits     Limits
 	providers  []provider
+
+	// accountEmails says which accounts hold each verified email.
+	accountEmails *mongodb.Collection
 }
 
 // New returns the service over db. It builds the configured sign-in
@@ -77,6 +80,8 @@ func New(db *mongodb.DB, cfg Config, mailer Mailer, now func() time.Time, log *s
 		log:        log,
 		baseURL:    cfg.BaseURL,
 		limits:     cfg.Limits,
+
+		accountEmails: db.Collection("account_emails"),
 	}
 	if s.limits == (Limits{}) {
 		s.limits = DefaultLimits

@@ -259,3 +259,42 @@ func TestRateLimitUsesClientBehindProxy(t *testing.T) {
 		t.Fatalf("counter for the proxy-seen client: %d, want 1", n)
 	}
 }
+
+// TestSecondVerifiedEmailAsksToLink: a person who added a second address
+// in Settings and then signs in with a provider reporting that address,
+// verified, is asked to link it rather than given a second account, and
+// can then link it.
+func TestSecondVerifiedEmailAsksToLink(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	mina := s.newBrowser()
+	mina.signInByEmailLink(t, s, "mina@example.com")
+	if r := mina.post("/settings/sign-in/email", url.Values{"email": {"mina.work@example.com"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("add address: %d", r.Status)
+	}
+	if r := elConfirm(t, mina, s.Outbox.LinkTo(t, "mina.work@example.com")); r.Status != http.StatusSeeOther || r.Location != "/settings" {
+		t.Fatalf("confirm address: %d to %q", r.Status, r.Location)
+	}
+
+	atWork := &mockoidc.MockUser{Subject: "mina-at-work", Email: "Mina.Work@example.com", EmailVerified: true}
+	b := s.newBrowser()
+	r := b.signInOIDC(atWork, "")
+	if r.Status != http.StatusConflict {
+		t.Fatalf("status %d, want 409", r.Status)
+	}
+	mustContain(t, r.Body, "An account with this email address already exists", "Settings → Sign-in methods")
+	if b.signedIn() {
+		t.Fatal("signed in to a new account")
+	}
+	if n := s.count("accounts", bson.M{}); n != 1 {
+		t.Fatalf("%d accounts, want mina's only", n)
+	}
+	if r := mina.signInOIDC(atWork, "link"); r.Status != http.StatusSeeOther || r.Location != "/settings" {
+		t.Fatalf("link: %d to %q: %s", r.Status, r.Location, r.Body)
+	}
+	if r := s.newBrowser().signInOIDC(atWork, ""); r.Status != http.StatusSeeOther || r.Location != "/" {
+		t.Fatalf("sign in with the linked method: %d to %q", r.Status, r.Location)
+	}
+	if n := s.count("identities", bson.M{"accountId": elAccountID(t, s, "mina@example.com")}); n != 3 {
+		t.Fatalf("%d sign-in methods on mina's account, want 3", n)
+	}
+}

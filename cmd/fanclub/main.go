@@ -90,7 +90,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mailer, BaseURL: cfg.BaseURL})
-	if err := mongodb.Migrate(ctx, conn.DB, migrations(cm), time.Now, log); err != nil {
+	if err := mongodb.Migrate(ctx, conn.DB, migrations(au, cm), time.Now, log); err != nil {
 		return err
 	}
 	ms := membership.New(conn.DB, cfg.Billing, time.Now, log)
@@ -145,9 +145,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 // migrations are the changes to stored data this version needs, oldest
 // first: each runs once per database, at the first start that has it.
-func migrations(cm *community.Service) []mongodb.Migration {
+func migrations(au *auth.Service, cm *community.Service) []mongodb.Migration {
 	return []mongodb.Migration{
 		{ID: "2026-12-05 reaction sets", Run: cm.BackfillReactionSets},
+		{ID: "2026-12-05 account emails", Run: au.BackfillAccountEmails},
 	}
 }
 
