@@ -7,6 +7,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"fanclub/auth"
+	"fanclub/internal/ratelimit"
 
 	"github.com/oauth2-proxy/mockoidc"
 	"go.mongodb.org/mongo-driver/bson"
@@ -214,18 +218,21 @@ func TestUnlinkNeverTheLastMethod(t *testing.T) {
 }
 
 // TestSignInRateLimitPerIP: starting sign-ins and using links count
-// against one budget per address, kept in the database.
+// against one budget per address, kept in the database: 600 in ten
+// minutes, enough for a launch's fans behind one carrier's address.
 func TestSignInRateLimitPerIP(t *testing.T) {
 	s := newSite(t, siteOptions{})
+	now := s.Clock.Now() // a minute into a fresh ten-minute window
+	s.Clock.Advance(now.Truncate(10 * time.Minute).Add(11 * time.Minute).Sub(now))
 	b := s.newBrowser()
-	for i := range 30 {
+	for i := range 600 {
 		if r := b.get("/auth/oidc"); r.Status != http.StatusSeeOther {
 			t.Fatalf("attempt %d: %d", i+1, r.Status)
 		}
 	}
 	r := b.get("/auth/oidc")
 	if r.Status != http.StatusTooManyRequests {
-		t.Fatalf("31st attempt: %d, want 429", r.Status)
+		t.Fatalf("601st attempt: %d, want 429", r.Status)
 	}
 	mustContain(t, r.Body, "Too many attempts")
 	// The budget is the address's, not the browser's: using a link from
@@ -242,7 +249,9 @@ func TestSignInRateLimitPerIP(t *testing.T) {
 // counts the address the proxy saw, not what the client wrote further
 // left in X-Forwarded-For.
 func TestRateLimitUsesClientBehindProxy(t *testing.T) {
-	s := newSite(t, siteOptions{trustedProxies: []string{"127.0.0.1"}})
+	lim := auth.DefaultLimits // ten links per address, so the test need not send hundreds
+	lim.LinkPerIP = ratelimit.Rule{Max: 10, Window: 15 * time.Minute}
+	s := newSite(t, siteOptions{trustedProxies: []string{"127.0.0.1"}, authLimits: lim})
 	b := s.newBrowser()
 	csrf := b.csrf()
 	status := 0
