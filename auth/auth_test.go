@@ -20,8 +20,14 @@ import (
 
 func newService(t *testing.T) *auth.Service {
 	t.Helper()
+	return newServiceOn(t, mongotest.New(t))
+}
+
+// newServiceOn returns a service over db, its indexes made.
+func newServiceOn(t *testing.T, db *mongodb.DB) *auth.Service {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := auth.New(mongotest.New(t), auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,14 +363,7 @@ func TestMailPreference(t *testing.T) {
 func TestEveryVerifiedEmailMatches(t *testing.T) {
 	ctx := context.Background()
 	db := mongotest.New(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := newServiceOn(t, db)
 	mina, err := s.SignIn(ctx, auth.External{Provider: "email", Subject: "mina@x.com", Email: "mina@x.com", EmailVerified: true})
 	if err != nil {
 		t.Fatal(err)
@@ -450,14 +449,7 @@ func TestEveryVerifiedEmailMatches(t *testing.T) {
 func TestBackfillAccountEmails(t *testing.T) {
 	ctx := context.Background()
 	db := mongotest.New(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := newServiceOn(t, db)
 	now := time.Now()
 	if _, err := db.Collection("accounts").InsertMany(ctx, []any{
 		bson.M{"_id": "old", "name": "Old", "email": "old@x.com", "emailVerified": true, "role": "owner", "identities": 2, "createdAt": now, "lastSeenAt": now},
@@ -499,14 +491,7 @@ func TestSignInScansNothing(t *testing.T) {
 			scans = append(scans, op.Name+" "+op.Collection)
 		}
 	})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := newServiceOn(t, db)
 	owner := auth.External{Provider: "email", Subject: "owner@x.com", Email: "owner@x.com", EmailVerified: true}
 	if _, err := s.SignIn(ctx, owner); err != nil {
 		t.Fatal(err)
