@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -102,9 +101,10 @@ func (in ProfileInput) Validate() (string, Birthday, error) {
 		v["name"] = "validation.name.required"
 	case utf8.RuneCountInString(name) > maxNameRunes:
 		v["name"] = "validation.name.too_long"
-	case strings.IndexFunc(name, unicode.IsControl) >= 0 || !utf8.ValidString(name):
-		v["name"] = "validation.name.invalid"
+	case checkName(name) != "":
+		v["name"] = checkName(name)
 	}
+	name = trimInvisible(name)
 	if in.Locale != "" && in.Locale != "ko" && in.Locale != "en" {
 		v["locale"] = "validation.locale.invalid"
 	}

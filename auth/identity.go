@@ -125,11 +125,11 @@ func (s *Service) createAccount(ctx context.Context, ext External) (Account, err
 
 // defaultName is the display name a new account starts with.
 func defaultName(ext External) string {
-	if n := strings.TrimSpace(ext.Name); n != "" {
-		return truncateRunes(n, maxNameRunes)
+	if n := cleanName(ext.Name); n != "" {
+		return n
 	}
-	if local, _, ok := strings.Cut(ext.Email, "@"); ok && local != "" {
-		return truncateRunes(local, maxNameRunes)
+	if local, _, ok := strings.Cut(ext.Email, "@"); ok && cleanName(local) != "" {
+		return cleanName(local)
 	}
 	return "member"
 }

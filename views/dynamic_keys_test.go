@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fanclub/community"
+	"fanclub/membership"
 )
 
 // TestDynamicKeysExist checks the keys templates build with key(): every
@@ -13,6 +14,19 @@ func TestDynamicKeysExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, l := range Locales {
+		for _, k := range dynamicKeys() {
+			if _, ok := cs[l][k]; !ok {
+				t.Errorf("%s lacks %q", l, k)
+			}
+		}
+	}
+}
+
+// dynamicKeys lists every key the code builds from a prefix and a value
+// of a fixed set. TestDynamicPrefixesListed makes sure each prefix the
+// code builds keys from has its set here.
+func dynamicKeys() []string {
 	var keys []string
 	add := func(prefix string, names ...string) {
 		for _, n := range names {
@@ -46,11 +60,19 @@ func TestDynamicKeysExist(t *testing.T) {
 	for _, st := range community.IdeaStatuses {
 		keys = append(keys, statusKey(st))
 	}
-	for _, l := range Locales {
-		for _, k := range keys {
-			if _, ok := cs[l][k]; !ok {
-				t.Errorf("%s lacks %q", l, k)
-			}
-		}
+	for _, acc := range []community.EventAccess{community.AccessMembers, community.AccessTier, community.AccessInvited} {
+		add("event.access.", string(acc))
 	}
+	intervals := []string{"day", "week", "month", "year"} // what priceText lets through
+	add("pricing.per.", intervals...)
+	add("pricing.every.", intervals...)
+	for _, src := range []membership.Source{membership.SourceComp, membership.SourceGift} {
+		add("pricing.plan.", string(src), string(src)+"_forever")
+	}
+	add("subscribers.status.", SubscriberStatuses...)
+	for _, src := range []membership.Source{membership.SourceNone, membership.SourcePaid, membership.SourceTrial,
+		membership.SourceGrace, membership.SourceComp, membership.SourceGift} {
+		keys = append(keys, sourceKey(src))
+	}
+	return keys
 }
