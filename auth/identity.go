@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"fanclub/internal/mongodb"
 )
 
@@ -114,10 +112,10 @@ func (s *Service) createAccount(ctx context.Context, ext External) (Account, err
 		return Account{}, err
 	}
 	if owner {
-		d.Role = RoleOwner
-		if err := s.updateAccount(ctx, d.ID, bson.M{"role": RoleOwner}); err != nil {
+		if _, err := s.changeRole(ctx, d.account(), RoleMember, RoleOwner); err != nil {
 			return Account{}, err
 		}
+		d.Role = RoleOwner
 	}
 	s.log.InfoContext(ctx, "account created", "account", d.ID, "provider", ext.Provider, "owner", owner)
 	return d.account(), nil

@@ -16,9 +16,10 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 	idx := func(name string, keys bson.D) mongo.IndexModel {
 		return mongo.IndexModel{Keys: keys, Options: options.Index().SetName(name)}
 	}
-	// Accounts are found by _id, and by verified email through
-	// account_emails; they need no index of their own.
-	if err := mongodb.EnsureIndexes(ctx, s.accounts); err != nil {
+	// Accounts are found by _id, by verified email through
+	// account_emails, and the staff by role.
+	if err := mongodb.EnsureIndexes(ctx, s.accounts,
+		idx("accounts_role", bson.D{{Key: "role", Value: 1}})); err != nil {
 		return err
 	}
 	if err := mongodb.EnsureIndexes(ctx, s.identities,

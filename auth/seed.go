@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
-	"go.mongodb.org/mongo-driver/bson"
 )
 
 // SeedAccount creates a live account with a verified email and role, and
@@ -55,11 +53,5 @@ func (s *Service) SeedAccount(ctx context.Context, email, name string, role Role
 			return Account{}, fmt.Errorf("%w: the site already has an owner", ErrForbidden)
 		}
 	}
-	if role != RoleMember {
-		d.Role = role
-		if err := s.updateAccount(ctx, d.ID, bson.M{"role": role}); err != nil {
-			return Account{}, err
-		}
-	}
-	return d.account(), nil
+	return s.changeRole(ctx, d.account(), RoleMember, role)
 }

@@ -64,6 +64,7 @@ type Service struct {
 	baseURL    string
 	limits     Limits
 	providers  []provider
+	staff      staffCache // the owners and admins, as last read
 
 	// accountEmails says which accounts hold each verified email.
 	accountEmails *mongodb.Collection

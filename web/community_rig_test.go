@@ -42,12 +42,17 @@ func (s *site) signUp(t *testing.T, email string) person {
 	return person{browser: b, ID: d.ID, Email: email, Name: name}
 }
 
-// makeSiteAdmin gives the person the site's admin role.
+// makeSiteAdmin has the site's owner (the first account) make the person
+// an admin, as the team page does.
 func (s *site) makeSiteAdmin(t *testing.T, p person) {
 	t.Helper()
-	if _, err := s.DB.Collection("accounts").UpdateOne(context.Background(), bson.M{"_id": p.ID},
-		bson.M{"$set": bson.M{"role": auth.RoleAdmin}}); err != nil {
-		t.Fatal(err)
+	ctx := context.Background()
+	staff, err := s.Auth.Staff(ctx)
+	if err != nil || len(staff) == 0 || staff[0].Role != auth.RoleOwner {
+		t.Fatalf("no owner to appoint an admin: %v %v", staff, err)
+	}
+	if _, err := s.Auth.AppointAdmin(ctx, staff[0], p.Email); err != nil {
+		t.Fatalf("make %s an admin: %v", p.Email, err)
 	}
 }
 
