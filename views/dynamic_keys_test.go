@@ -55,7 +55,9 @@ func dynamicKeys() []string {
 		community.NoticeIdeaMerged, community.NoticeIdeaComment} {
 		add("notifications.kind.", string(k))
 	}
-	add("member.role.", "owner", "moderator", "member")
+	for _, r := range NameRoles {
+		keys = append(keys, roleBadgeKey(r))
+	}
 	add("idea.sort.", community.BoardSorts...)
 	for _, st := range community.IdeaStatuses {
 		keys = append(keys, statusKey(st))

@@ -3,7 +3,6 @@ package views
 import (
 	"strconv"
 
-	"fanclub/auth"
 	"fanclub/community"
 )
 
@@ -39,11 +38,6 @@ type EditText struct {
 	Body     string
 	Errors   map[string]string
 }
-
-// Badges maps the account ids named on a page to the name of the
-// premium tier each holds now; free members are not in it. The web layer
-// asks membership once per page.
-type Badges map[auth.AccountID]string
 
 func postPath(st community.Standing, id community.PostID) string {
 	return "/groups/" + st.Group.Slug + "/posts/" + string(id)

@@ -71,8 +71,6 @@ func orDefault(v, d string) string {
 	return v
 }
 
-func roleKey(r community.GroupRole) string { return "member.role." + string(r) }
-
 func maxUsesText(ctx context.Context, n int) string {
 	if n == 0 {
 		return T(ctx, "invite.unlimited")

@@ -207,10 +207,12 @@ func (s *server) renderMembers(c *fiber.Ctx, status int, form views.MembersForm)
 		return err
 	}
 	ids := make([]auth.AccountID, len(roster.Members))
+	roles := map[auth.AccountID]community.GroupRole{}
 	for i, m := range roster.Members {
 		ids[i] = m.Account
+		roles[m.Account] = m.Role
 	}
-	badges, err := s.premiumBadges(c.UserContext(), ids)
+	badges, err := s.badges(c.UserContext(), ids, roles)
 	if err != nil {
 		return err
 	}

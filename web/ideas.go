@@ -92,7 +92,7 @@ func (s *server) renderIdea(c *fiber.Ctx, status int, d ideaDrafts) error {
 	if err != nil {
 		return err
 	}
-	badges, err := s.premiumBadges(c.UserContext(), append(commentAuthors(v.Comments), v.Idea.Author))
+	badges, err := s.nameBadges(c.UserContext(), st, append(commentAuthors(v.Comments), v.Idea.Author, v.Idea.Response.By))
 	if err != nil {
 		return err
 	}

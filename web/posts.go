@@ -21,7 +21,7 @@ func (s *server) showGroup(c *fiber.Ctx) error {
 }
 
 // renderFeed shows a group's page with the composer as typed: the feed,
-// its authors' premium badges, and for a tier group the tier's name, for
+// its authors' badges, and for a tier group the tier's name, for
 // those who may not read it.
 func (s *server) renderFeed(c *fiber.Ctx, status int, st community.Standing, page community.FeedPage, draft string, errs map[string]string) error {
 	ctx := c.UserContext()
@@ -31,7 +31,7 @@ func (s *server) renderFeed(c *fiber.Ctx, status int, st community.Standing, pag
 			authors = append(authors, p.Author)
 		}
 	}
-	badges, err := s.premiumBadges(ctx, authors)
+	badges, err := s.nameBadges(ctx, st, authors)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *server) renderThread(c *fiber.Ctx, status int, draft, replyTo string, e
 	if err != nil {
 		return err
 	}
-	badges, err := s.premiumBadges(c.UserContext(), append(commentAuthors(th.Comments), th.Post.Author))
+	badges, err := s.nameBadges(c.UserContext(), st, append(commentAuthors(th.Comments), th.Post.Author))
 	if err != nil {
 		return err
 	}

@@ -5,18 +5,9 @@ import (
 	"errors"
 	"strings"
 
-	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/membership"
-	"fanclub/views"
 )
-
-// premiumBadges asks membership, in one batch for the whole page, which
-// of the accounts hold a premium tier, for the badge by their names.
-func (s *server) premiumBadges(ctx context.Context, ids []auth.AccountID) (views.Badges, error) {
-	badges, err := s.membership.Badges(ctx, ids)
-	return views.Badges(badges), err
-}
 
 // tierName is the name members read for the tier a tier group needs: the
 // tier's, or its key if no tier has it; "" for other groups.
