@@ -49,6 +49,11 @@ const (
 	// performs and the web layer logs here with RecordSiteAction.
 	AuditCompGrant  AuditAction = "membership.comp"
 	AuditCompRevoke AuditAction = "membership.revoke"
+	// Changes to the site's staff, which auth makes: the subject's new
+	// role on the site.
+	AuditStaffOwner  AuditAction = "staff.owner"
+	AuditStaffAdmin  AuditAction = "staff.admin"
+	AuditStaffRemove AuditAction = "staff.remove"
 )
 
 // AuditEntry is one logged action: who did what, to what, when and why.
@@ -100,12 +105,20 @@ func (s *Service) RecordSiteAction(ctx context.Context, a Actor, action AuditAct
 	return nil
 }
 
+// RecordOperatorAction logs an action the server's operator took from
+// the command line (fanclub owner), where nobody is signed in: the entry
+// names no actor.
+func (s *Service) RecordOperatorAction(ctx context.Context, action AuditAction, kind, target, subject, reason string) {
+	s.record(ctx, Actor{}, "", action, kind, target, subject, reason)
+}
+
 // AuditActions lists every action, for the log's filter.
 var AuditActions = []AuditAction{AuditGroupCreate, AuditGroupEdit, AuditJoinApprove, AuditJoinDecline, AuditInvite,
 	AuditRoleChange, AuditMute, AuditUnmute, AuditBan, AuditUnban, AuditHide, AuditRestore, AuditDelete, AuditApprove,
 	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink,
 	AuditIdeaStatus, AuditIdeaRespond, AuditIdeaMerge, AuditIdeaTags, AuditEventCreate, AuditEventEdit, AuditEventCancel,
-	AuditEventInvite, AuditCompGrant, AuditCompRevoke}
+	AuditEventInvite, AuditCompGrant, AuditCompRevoke,
+	AuditStaffOwner, AuditStaffAdmin, AuditStaffRemove}
 
 // AuditFilter narrows the log to one action or one actor, older than a
 // cursor.

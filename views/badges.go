@@ -28,3 +28,14 @@ var NameRoles = []NameRole{SiteOwner, SiteAdmin, GroupOwner, GroupModerator}
 
 // roleBadgeKey is the catalog key of a role's badge.
 func roleBadgeKey(r NameRole) string { return "role_badge." + string(r) }
+
+// siteRole is the badge of a site role; "" for a member.
+func siteRole(r auth.Role) NameRole {
+	switch r {
+	case auth.RoleOwner:
+		return SiteOwner
+	case auth.RoleAdmin:
+		return SiteAdmin
+	}
+	return ""
+}

@@ -137,7 +137,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/moderation", s.requireSignedIn, s.showSiteModeration)
 	app.Get("/moderation/audit", s.requireSignedIn, s.showSiteAudit)
 
-	// Site staff: tiers, subscribers and comp memberships.
+	// Site staff: tiers, subscribers, comp memberships and the team.
 	admin := app.Group("/admin", s.requireSignedIn, s.requireSiteStaff)
 	admin.Get("/tiers", s.showTiers)
 	admin.Post("/tiers", s.createTier)
@@ -147,4 +147,10 @@ func (s *server) routes(app *fiber.App) {
 	admin.Get("/subscribers", s.showSubscribers) // ?tier=&status=
 	admin.Post("/comps", s.grantComp)
 	admin.Post("/comps/:account/revoke", s.revokeComp) // confirm=1
+
+	admin.Get("/team", s.showTeam) // owners change it; admins may look
+	admin.Post("/team/admins", s.appointAdmin)
+	admin.Post("/team/admins/:account/remove", s.removeAdmin)
+	admin.Post("/team/owners/:account/demote", s.demoteOwner)
+	admin.Post("/team/transfer", s.transferOwnership) // email; confirm=1 hands the site on
 }
