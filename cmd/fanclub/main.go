@@ -3,9 +3,12 @@
 //	fanclub [serve] [-addr :8080] [-data ./data]
 //	fanclub seed [-data ./data]
 //	fanclub reconcile [-data ./data]
+//	fanclub owner <email> [-data ./data]
 //
 // With no MONGODB_URI it starts an embedded database under ./data. seed
-// fills an empty database with a demo club in Korean and English.
+// fills an empty database with a demo club in Korean and English. owner
+// makes the account with that verified email an owner of the site; on the
+// embedded database, run it while the site is stopped.
 package main
 
 import (
@@ -44,6 +47,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	var email string
+	if cmd == "owner" {
+		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			return errors.New("usage: fanclub owner <email> [-data dir]")
+		}
+		email, args = args[0], args[1:]
+	}
 	cfg, err := loadConfig(args, getenv)
 	if err != nil {
 		return err
@@ -56,8 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return seed(ctx, cfg, log)
 	case "reconcile":
 		return reconcile(ctx, cfg, log)
+	case "owner":
+		return owner(ctx, cfg, email, log)
 	default:
-		return fmt.Errorf("unknown command %q (want: serve, seed or reconcile)", cmd)
+		return fmt.Errorf("unknown command %q (want: serve, seed, reconcile or owner)", cmd)
 	}
 }
 
