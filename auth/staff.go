@@ -47,7 +47,7 @@ type staffCache struct {
 // StaffRoles returns the role of each of the site's owners and admins. It
 // is read once and kept until the staff changes, on this instance or
 // another: a page naming twenty people asks it once, for one lookup by
-// _id of the staff's version.
+// _id of the staff's version. The map is shared: callers only read it.
 func (s *Service) StaffRoles(ctx context.Context) (map[AccountID]Role, error) {
 	v, err := s.staffVersion(ctx)
 	if err != nil {
