@@ -220,6 +220,9 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	db := mongotest.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s, _ := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	if _, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "owner", Name: "Owner"}); err != nil { // the site's last owner may not go
+		t.Fatal(err)
+	}
 	a, _ := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g", Email: "mina@example.com", EmailVerified: true, Name: "Mina"})
 	if _, _, err := s.StartSignedIn(ctx, "", a.ID); err != nil {
 		t.Fatal(err)
@@ -248,6 +251,33 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	b, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g", Email: "mina@example.com", EmailVerified: true})
 	if err != nil || b.ID == a.ID {
 		t.Errorf("sign in after deletion: %v, %v", b.ID, err)
+	}
+}
+
+// TestDeleteAccountRefusesTheLastOwner: auth itself refuses to delete
+// the site's only live owner, whoever asks; a second owner lifts it, and
+// an owner deleted no longer counts.
+func TestDeleteAccountRefusesTheLastOwner(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, _ := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	owner, _ := s.SignIn(ctx, auth.External{Provider: "google", Subject: "o", Name: "Owner"})
+	if err := s.DeleteAccount(ctx, owner.ID); !errors.Is(err, auth.ErrLastOwner) {
+		t.Fatalf("deleting the only owner: %v, want ErrLastOwner", err)
+	}
+	if _, err := s.AccountByID(ctx, owner.ID); err != nil {
+		t.Fatalf("the only owner is gone: %v", err)
+	}
+	second, _ := s.SignIn(ctx, auth.External{Provider: "google", Subject: "s", Name: "Second"})
+	if _, err := db.Collection("accounts").UpdateOne(ctx, bson.M{"_id": second.ID}, bson.M{"$set": bson.M{"role": auth.RoleOwner}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteAccount(ctx, owner.ID); err != nil {
+		t.Fatalf("deleting one of two owners: %v", err)
+	}
+	if err := s.DeleteAccount(ctx, second.ID); !errors.Is(err, auth.ErrLastOwner) {
+		t.Fatalf("deleting the owner left: %v, want ErrLastOwner", err)
 	}
 }
 

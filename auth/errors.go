@@ -20,6 +20,9 @@ var (
 	ErrAccountExists = errors.New("auth: an account with this email already exists")
 	// ErrLastIdentity refuses to unlink the only way into an account.
 	ErrLastIdentity = errors.New("auth: cannot remove the last sign-in method")
+	// ErrLastOwner refuses to delete the site's only owner, which would
+	// leave a site nobody may run.
+	ErrLastOwner = errors.New("auth: the site's last owner cannot be deleted")
 	// ErrLinkInvalid covers an emailed link that is unknown, used or expired.
 	ErrLinkInvalid = errors.New("auth: the sign-in link is invalid or expired")
 	// ErrRateLimited means too many attempts from this address or for this email.

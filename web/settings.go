@@ -101,16 +101,34 @@ func (s *server) exportData(c *fiber.Ctx) error {
 }
 
 func (s *server) showDeleteAccount(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, views.DeleteAccountPage(views.DeleteAccount{Chrome: s.chrome(c), Billing: entitlement(c).Billing}))
+	last, err := s.auth.LastOwner(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return err
+	}
+	return renderDeleteAccount(c, s.chrome(c), fiber.StatusOK, last, nil)
 }
 
+// renderDeleteAccount renders the confirmation page, saying first what
+// stops the deletion: a membership Stripe still bills, or the account
+// being the site's last owner.
+func renderDeleteAccount(c *fiber.Ctx, ch views.Chrome, status int, lastOwner bool, errs map[string]string) error {
+	return render(c, status, views.DeleteAccountPage(views.DeleteAccount{Chrome: ch, Errors: errs,
+		Billing: entitlement(c).Billing, LastOwner: lastOwner}))
+}
+
+// deleteAccount deletes the account, unless Stripe still bills it or it
+// is the site's last owner.
 func (s *server) deleteAccount(c *fiber.Ctx) error {
-	if entitlement(c).Billing {
-		return render(c, fiber.StatusConflict, views.DeleteAccountPage(views.DeleteAccount{Chrome: s.chrome(c), Billing: true}))
+	last, err := s.auth.LastOwner(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return err
+	}
+	if last || entitlement(c).Billing {
+		return renderDeleteAccount(c, s.chrome(c), fiber.StatusConflict, last, nil)
 	}
 	if c.FormValue("confirm") != "yes" {
-		return render(c, fiber.StatusUnprocessableEntity, views.DeleteAccountPage(views.DeleteAccount{
-			Chrome: s.chrome(c), Errors: map[string]string{"confirm": "validation.confirm.required"}}))
+		return renderDeleteAccount(c, s.chrome(c), fiber.StatusUnprocessableEntity, false,
+			map[string]string{"confirm": "validation.confirm.required"})
 	}
 	if err := s.auth.DeleteAccount(c.UserContext(), viewer(c).ID); err != nil {
 		return err
