@@ -116,8 +116,9 @@ func renderDeleteAccount(c *fiber.Ctx, ch views.Chrome, status int, lastOwner bo
 		Billing: entitlement(c).Billing, LastOwner: lastOwner}))
 }
 
-// deleteAccount deletes the account, unless Stripe still bills it or it
-// is the site's last owner.
+// deleteAccount takes the person out of the community (what they wrote
+// stays, as by a deleted member), then deletes the account. Each step
+// finishes what an earlier failed attempt left, so asking again is safe.
 func (s *server) deleteAccount(c *fiber.Ctx) error {
 	last, err := s.auth.LastOwner(c.UserContext(), viewer(c).ID)
 	if err != nil {
@@ -129,6 +130,9 @@ func (s *server) deleteAccount(c *fiber.Ctx) error {
 	if c.FormValue("confirm") != "yes" {
 		return renderDeleteAccount(c, s.chrome(c), fiber.StatusUnprocessableEntity, false,
 			map[string]string{"confirm": "validation.confirm.required"})
+	}
+	if err := s.community.ForgetAccount(c.UserContext(), *viewer(c)); err != nil {
+		return err
 	}
 	if err := s.auth.DeleteAccount(c.UserContext(), viewer(c).ID); err != nil {
 		return err
