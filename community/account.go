@@ -18,13 +18,24 @@ import (
 // Names are carried on what people write and on their places in groups
 // and events (posts, comments, ideas and their timelines, group members,
 // RSVPs, invitation links, the notices they caused), so that a page needs
-// no query per person. ForgetAccount keeps those copies true to a deleted
-// account: it reads the documents that name the person in one query per
-// collection (a scan on the embedded store; on MongoDB an index serves
-// those that grow with use: posts, comments, votes, reactions, members,
-// RSVPs, invitations, notifications), which is fine for an action this
-// rare, and writes each by _id through the same hooks as every other
-// write, so the feeds, boards and counters in memory follow.
+// no query per person. RenameAccount and ForgetAccount keep those copies
+// true to the account: each reads the documents that name the person in
+// one query per collection (a scan on the embedded store; on MongoDB an
+// index serves those that grow with use: posts, comments, votes,
+// reactions, members, RSVPs, invitations, notifications), which is fine
+// for actions this rare, and writes each by _id through the same hooks as
+// every other write, so the feeds, boards and counters in memory follow.
+
+// RenameAccount carries a new display name and avatar from before to
+// after wherever community keeps a copy of them, and rewrites the
+// mentions of the person in posts and comments so that they mention the
+// name they go by now.
+func (s *Service) RenameAccount(ctx context.Context, before, after auth.Account) error {
+	if before.Name == after.Name && before.AvatarURL == after.AvatarURL {
+		return nil
+	}
+	return s.rename(ctx, before, after.Name, after.AvatarURL)
+}
 
 // ForgetAccount takes a person out of the community before their account
 // is deleted: they leave every group and event (their seats go to the

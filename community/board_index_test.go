@@ -172,6 +172,12 @@ func TestBoardInMemoryAgreesWithQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("removing a tag")
+	renamed := members[4].Account
+	renamed.Name = "Renamed member"
+	if err := mem.RenameAccount(ctx, members[4].Account, renamed); err != nil {
+		t.Fatal(err)
+	}
+	check("renaming a member")
 	if err := mem.ForgetAccount(ctx, members[1].Account); err != nil {
 		t.Fatal(err)
 	}

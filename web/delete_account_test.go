@@ -251,3 +251,60 @@ func TestDeleteAccountForgetsThePerson(t *testing.T) {
 		}
 	})
 }
+
+// TestRenameReachesEveryCopy: a member renamed in Settings is shown under
+// the new name on the member list, the door's check-in list and their
+// own posts, and the posts and comments that mentioned them mention the
+// new name, which also mentions them from then on.
+func TestRenameReachesEveryCopy(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "coffee"})
+	minji := s.signUp(t, "zzminji@example.com")
+	s.join(t, "coffee", minji)
+	event := acEvent(t, s, s.actor(t, admin), "coffee", acEventInput(s, "Cupping night", community.AccessMembers))
+	door := "/groups/coffee/events/" + string(event.ID) + "/checkin"
+	if r := minji.post("/groups/coffee/events/"+string(event.ID)+"/rsvp", url.Values{"going": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("rsvp: %d", r.Status)
+	}
+	acPost(t, s, minji, "coffee", "My first cup")
+	welcome := acPost(t, s, admin, "coffee", "Welcome @zzminji, and @nobody")
+	acComment(t, s, admin, "coffee", welcome, "Thanks @zzminji.")
+	hers := acComment(t, s, minji, "coffee", welcome, "Happy to be here")
+	thread := "/groups/coffee/posts/" + welcome
+	if r := admin.post(thread+"/comments", url.Values{"body": {"Glad you came"}, "reply_to": {hers}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("reply: %d", r.Status)
+	}
+	idea, err := s.Community.CreateIdea(context.Background(), s.actor(t, minji), "coffee", community.IdeaInput{Title: "Decaf on Sundays"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ideaPath := "/groups/coffee/ideas/" + string(idea.ID)
+	mustContain(t, admin.get(door).Body, "zzminji")
+	mustContain(t, admin.get(thread).Body, `<span class="mention">@zzminji</span>`, "In reply to zzminji")
+	mustContain(t, admin.get("/groups/coffee").Body, "zzminji") // the feed's page is cached now
+	mustContain(t, admin.get(ideaPath).Body, "Proposed by zzminji")
+
+	if r := minji.post("/settings/profile", url.Values{"name": {"Minji Kim"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("rename: %d %s", r.Status, r.Body)
+	}
+
+	for name, path := range map[string]string{"member list": "/groups/coffee/members", "check-in list": door,
+		"feed": "/groups/coffee", "post": thread, "idea": ideaPath, "notifications": "/notifications"} {
+		page := admin.get(path)
+		mustContain(t, page.Body, "Minji Kim")
+		if strings.Contains(page.Body, "zzminji") {
+			t.Errorf("the %s still shows the old name", name)
+		}
+	}
+	page := admin.get(thread).Body
+	mustContain(t, page, `Welcome <span class="mention">@[Minji Kim]</span>, and @nobody`,
+		`Thanks <span class="mention">@[Minji Kim]</span>.`, "In reply to Minji Kim")
+	if n := s.count("posts", bson.M{"_id": welcome, "body": "Welcome @[Minji Kim], and @nobody"}); n != 1 {
+		t.Error("the post's text, as its author edits it, still mentions the old name")
+	}
+	acPost(t, s, admin, "coffee", "Ping @[Minji Kim]")
+	if n := s.count("notifications", bson.M{"account": minji.ID, "kind": community.NoticeMention}); n != 3 {
+		t.Errorf("%d mention notices, want 3: the new name mentions her", n)
+	}
+}

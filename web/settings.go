@@ -36,6 +36,8 @@ func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm
 	return render(c, status, views.SettingsPage(p))
 }
 
+// saveProfile saves the profile, then carries a new name or avatar to the
+// copies community keeps beside what the person wrote and joined.
 func (s *server) saveProfile(c *fiber.Ctx) error {
 	in := auth.ProfileInput{Name: c.FormValue("name"), AvatarURL: c.FormValue("avatar"), Locale: c.FormValue("locale"),
 		TimeZone: c.FormValue("time_zone"), BirthMonth: c.FormValue("birth_month"), BirthDay: c.FormValue("birth_day")}
@@ -47,6 +49,13 @@ func (s *server) saveProfile(c *fiber.Ctx) error {
 		return s.renderSettings(c, fiber.StatusUnprocessableEntity, form, invalid)
 	}
 	if err != nil {
+		return err
+	}
+	saved, err := s.auth.AccountByID(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return err
+	}
+	if err := s.community.RenameAccount(c.UserContext(), *viewer(c), saved); err != nil {
 		return err
 	}
 	s.clearCookie(c, langCookie) // the saved language now applies
