@@ -221,9 +221,12 @@ func (s *Service) ExportAccount(ctx context.Context, a AccountID) (Export, error
 // all its sessions. The emptied account document stays as a tombstone. It
 // is marked deleted first, so a failure half-way leaves an account nobody
 // can use rather than a live one missing its sign-in methods, and running
-// it again finishes the job.
+// it again finishes the job. The site's last owner is refused
+// (ErrLastOwner).
 func (s *Service) DeleteAccount(ctx context.Context, a AccountID) error {
-	if _, err := s.findAccount(ctx, a); err != nil {
+	// Leaving the staff first refuses the last owner even when two
+	// owners delete their accounts at the same moment.
+	if err := s.LeaveStaff(ctx, a); err != nil {
 		return err
 	}
 	if err := s.eraseAccount(ctx, a); err != nil {

@@ -228,6 +228,9 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	db := mongotest.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s, _ := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	if _, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "owner", Name: "Owner"}); err != nil { // the site's last owner may not go
+		t.Fatal(err)
+	}
 	a, _ := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g", Email: "mina@example.com", EmailVerified: true, Name: "Mina"})
 	if _, _, err := s.StartSignedIn(ctx, "", a.ID); err != nil {
 		t.Fatal(err)
@@ -256,6 +259,33 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	b, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g", Email: "mina@example.com", EmailVerified: true})
 	if err != nil || b.ID == a.ID {
 		t.Errorf("sign in after deletion: %v, %v", b.ID, err)
+	}
+}
+
+// TestDeleteAccountRefusesTheLastOwner: auth itself refuses to delete
+// the site's only live owner, whoever asks; a second owner lifts it, and
+// an owner deleted no longer counts.
+func TestDeleteAccountRefusesTheLastOwner(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, _ := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	owner, _ := s.SignIn(ctx, auth.External{Provider: "google", Subject: "o", Name: "Owner"})
+	if err := s.DeleteAccount(ctx, owner.ID); !errors.Is(err, auth.ErrLastOwner) {
+		t.Fatalf("deleting the only owner: %v, want ErrLastOwner", err)
+	}
+	if _, err := s.AccountByID(ctx, owner.ID); err != nil {
+		t.Fatalf("the only owner is gone: %v", err)
+	}
+	second, _ := s.SignIn(ctx, auth.External{Provider: "google", Subject: "s", Name: "Second", Email: "second@x.com", EmailVerified: true})
+	if _, _, err := s.MakeOwner(ctx, "second@x.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteAccount(ctx, owner.ID); err != nil {
+		t.Fatalf("deleting one of two owners: %v", err)
+	}
+	if err := s.DeleteAccount(ctx, second.ID); !errors.Is(err, auth.ErrLastOwner) {
+		t.Fatalf("deleting the owner left: %v, want ErrLastOwner", err)
 	}
 }
 
@@ -364,6 +394,9 @@ func TestEveryVerifiedEmailMatches(t *testing.T) {
 	ctx := context.Background()
 	db := mongotest.New(t)
 	s := newServiceOn(t, db)
+	if _, err := s.SignIn(ctx, auth.External{Provider: "email", Subject: "owner@x.com", Email: "owner@x.com", EmailVerified: true}); err != nil {
+		t.Fatal(err) // the first account owns the site, and the last owner is not deleted
+	}
 	mina, err := s.SignIn(ctx, auth.External{Provider: "email", Subject: "mina@x.com", Email: "mina@x.com", EmailVerified: true})
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,9 @@ var (
 	ErrAccountExists = errors.New("auth: an account with this email already exists")
 	// ErrLastIdentity refuses to unlink the only way into an account.
 	ErrLastIdentity = errors.New("auth: cannot remove the last sign-in method")
+	// ErrLastOwner refuses to delete the site's only owner, or take the
+	// role from them: a site nobody owns has nobody to appoint its admins.
+	ErrLastOwner = errors.New("auth: the site's last owner cannot stop being its owner")
 	// ErrLinkInvalid covers an emailed link that is unknown, used or expired.
 	ErrLinkInvalid = errors.New("auth: the sign-in link is invalid or expired")
 	// ErrRateLimited means too many attempts from this address or for this email.

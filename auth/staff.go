@@ -15,10 +15,6 @@ import (
 	"fanclub/internal/mongodb"
 )
 
-// ErrLastOwner refuses to take the owner role from the site's only owner:
-// a site nobody owns has nobody to appoint its admins.
-var ErrLastOwner = errors.New("auth: the site's last owner cannot stop being its owner")
-
 // maxStaff bounds the staff read at once; a site has a handful.
 const maxStaff = 1000
 
@@ -186,6 +182,18 @@ func (s *Service) MakeOwner(ctx context.Context, email string) (Account, bool, e
 	}
 	a, err = s.changeRole(ctx, a, a.Role, RoleOwner)
 	return a, err == nil, err
+}
+
+// LastOwner reports whether account a is the site's only owner: deleting
+// it would leave a site nobody may run, so it must hand ownership on
+// first. It is for what a page shows; LeaveStaff is what refuses.
+func (s *Service) LastOwner(ctx context.Context, a AccountID) (bool, error) {
+	d, err := s.findAccount(ctx, a)
+	if err != nil || d.Role != RoleOwner {
+		return false, err
+	}
+	n, err := s.CountOwners(ctx)
+	return n <= 1, err
 }
 
 // LeaveStaff makes account id a plain member if it is an owner or admin,

@@ -23,7 +23,7 @@ func boardViews(t *testing.T, svc *community.Service, reader community.Actor, sl
 	ids := func(ideas []community.Idea) string {
 		var out []string
 		for _, i := range ideas {
-			out = append(out, fmt.Sprintf("%s/%d/%s/%d", i.Title, i.Votes, i.Status, i.Comments))
+			out = append(out, fmt.Sprintf("%s/%d/%s/%d/%s", i.Title, i.Votes, i.Status, i.Comments, i.AuthorName))
 		}
 		return strings.Join(out, " ")
 	}
@@ -173,6 +173,16 @@ func TestBoardInMemoryAgreesWithQueries(t *testing.T) {
 	}
 	tags = tags[1:] // a filter by the tag removed is refused now
 	check("removing a tag")
+	renamed := members[4].Account
+	renamed.Name = "Renamed member"
+	if err := mem.RenameAccount(ctx, members[4].Account, renamed); err != nil {
+		t.Fatal(err)
+	}
+	check("renaming a member")
+	if err := mem.ForgetAccount(ctx, members[1].Account); err != nil {
+		t.Fatal(err)
+	}
+	check("a member's account being deleted")
 	// A counter drifted (as a crash between a vote and its count leaves
 	// it) and read into memory at a restart: reconcile must put both right.
 	if _, err := db.Collection("ideas").UpdateOne(ctx, bson.M{"_id": ideas[5].ID}, bson.M{"$inc": bson.M{"votes": 7}}); err != nil {

@@ -33,6 +33,7 @@ type Comment struct {
 	ReplyToQuote string
 	Reactions    map[Reaction]int
 	Reports      int
+	Mentions     []auth.AccountID // the members it mentions, so a rename reaches the text
 	CreatedAt    time.Time
 	EditedAt     time.Time
 }
@@ -217,7 +218,7 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, on Pa
 	}
 	c := Comment{ID: CommentID(newID()), Post: on.Post, Idea: on.Idea, Group: st.Group.ID, Author: a.ID(), AuthorName: a.Account.Name,
 		AuthorAvatar: a.Account.AvatarURL, Body: body, HTML: highlightMentions(RenderMarkdown(body), mentions), State: Published,
-		Reactions: map[Reaction]int{}, CreatedAt: s.now()}
+		Reactions: map[Reaction]int{}, Mentions: ids(mentions), CreatedAt: s.now()}
 	var parent Comment
 	if replyTo != "" {
 		if !validID(string(replyTo)) {
@@ -245,7 +246,7 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, on Pa
 	told := []auth.AccountID{}
 	for _, to := range []auth.AccountID{p.author, parent.Author} {
 		if to != "" && to != a.ID() && !slices.Contains(told, to) {
-			s.notify(ctx, Notice{Account: to, Kind: NoticeReply, ActorName: a.Account.Name, GroupSlug: st.Group.Slug,
+			s.notify(ctx, Notice{Account: to, Kind: NoticeReply, ActorName: a.Account.Name, Actor: a.ID(), GroupSlug: st.Group.Slug,
 				GroupName: st.Group.Name, Post: id})
 			told = append(told, to)
 		}
@@ -256,7 +257,9 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, on Pa
 
 // hideGoneQuotes blanks the quotes replies carry of comments the viewer
 // may no longer see (hidden or deleted since), with one query for the
-// page, so moderated text does not live on in a quote.
+// page, so moderated text does not live on in a quote; and names the
+// authors replied to as those comments name them now, after a rename or
+// a deletion.
 func (s *Service) hideGoneQuotes(ctx context.Context, st Standing, cs []Comment) error {
 	var parents []string
 	for _, c := range cs {
@@ -271,13 +274,20 @@ func (s *Service) hideGoneQuotes(ctx context.Context, st Standing, cs []Comment)
 	if err := s.findAll(ctx, s.comments, bson.M{"_id": bson.M{"$in": parents}}, nil, len(parents), &docs, "find quoted comments"); err != nil {
 		return err
 	}
-	visible := map[CommentID]bool{}
+	quoted := map[CommentID]commentDoc{}
 	for _, d := range docs {
-		visible[d.ID] = st.mayView(d.State, d.Author)
+		quoted[d.ID] = d
 	}
 	for i, c := range cs {
-		if c.ReplyTo != "" && !visible[c.ReplyTo] {
+		if c.ReplyTo == "" {
+			continue
+		}
+		d, ok := quoted[c.ReplyTo]
+		if !ok || !st.mayView(d.State, d.Author) {
 			cs[i].ReplyToQuote = ""
+		}
+		if ok {
+			cs[i].ReplyToName = d.AuthorName
 		}
 	}
 	return nil
@@ -346,9 +356,9 @@ func (s *Service) EditComment(ctx context.Context, a Actor, slug string, on Pare
 	if err != nil {
 		return c, err
 	}
-	c.Body, c.HTML, c.EditedAt = body, highlightMentions(RenderMarkdown(body), mentions), s.now()
+	c.Body, c.HTML, c.EditedAt, c.Mentions = body, highlightMentions(RenderMarkdown(body), mentions), s.now(), ids(mentions)
 	_, err = s.comments.UpdateOne(ctx, bson.M{"_id": id, "state": bson.M{"$ne": Deleted}},
-		bson.M{"$set": bson.M{"body": c.Body, "html": c.HTML, "editedAt": c.EditedAt}})
+		bson.M{"$set": bson.M{"body": c.Body, "html": c.HTML, "editedAt": c.EditedAt, "mentions": c.Mentions}})
 	return c, wrap(err, "edit comment")
 }
 

@@ -27,6 +27,7 @@ type commentDoc struct {
 	ReplyToQuote string           `bson:"replyToQuote,omitempty"`
 	Reactions    map[Reaction]int `bson:"reactions"`
 	Reports      int              `bson:"reports"`
+	Mentions     []auth.AccountID `bson:"mentions,omitempty"`
 	CreatedAt    time.Time        `bson:"createdAt"`
 	EditedAt     time.Time        `bson:"editedAt,omitempty"`
 }

@@ -115,7 +115,7 @@ func (s *Service) tellEvent(ctx context.Context, n eventNews) error {
 		return err
 	}
 	for _, id := range to {
-		notice := Notice{ID: eventID(n.News, id), Account: id, Kind: n.Kind, ActorName: n.ActorName,
+		notice := Notice{ID: eventID(n.News, id), Account: id, Kind: n.Kind, ActorName: n.ActorName, Actor: n.Actor,
 			GroupSlug: g.Slug, GroupName: g.Name, Event: e.ID, EventTitle: e.Title}
 		if err := s.notifyOnce(ctx, notice); err != nil {
 			return err

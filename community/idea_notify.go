@@ -97,7 +97,7 @@ func (s *Service) runAnnouncement(ctx context.Context, payload bson.Raw) error {
 	}
 	for _, id := range to {
 		if an.Kind != NoticeIdeaComment || id == author {
-			n := Notice{ID: eventID(an.Event, id), Account: id, Kind: an.Kind, ActorName: an.ActorName,
+			n := Notice{ID: eventID(an.Event, id), Account: id, Kind: an.Kind, ActorName: an.ActorName, Actor: an.Actor,
 				GroupSlug: an.GroupSlug, GroupName: an.GroupName, Idea: an.Idea, IdeaTitle: an.Title, Status: an.Status}
 			if err := s.notifyOnce(ctx, n); err != nil {
 				return err

@@ -49,10 +49,14 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		{s.posts, []mongo.IndexModel{
 			idx("posts_group_feed", "group", "state", "pinned", "-createdAt", "-_id"),
 			idx("posts_state_created", "state", "createdAt"), // the site's held posts
+			idx("posts_author", "author"),                    // a rename or a deletion reaches them
+			idx("posts_mentions", "mentions"),
 		}},
 		{s.comments, []mongo.IndexModel{
 			idx("comments_post", "post", "createdAt", "_id"),
 			idx("comments_idea", "idea", "createdAt", "_id"),
+			idx("comments_author", "author"), // a rename or a deletion reaches them
+			idx("comments_mentions", "mentions"),
 		}},
 		{s.ideas, []mongo.IndexModel{
 			idx("ideas_trending", "group", "-score", "-_id"),
@@ -64,7 +68,8 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 			idx("ideas_words", "group", "words"),
 			idx("ideas_author", "group", "author", "-score"),
 		}},
-		{s.votes, []mongo.IndexModel{idx("votes_idea", "idea"), idx("votes_group", "group")}},
+		{s.votes, []mongo.IndexModel{idx("votes_idea", "idea"), idx("votes_group", "group"),
+			idx("votes_account", "account")}}, // a deletion takes them back
 		{s.unsubscribes, []mongo.IndexModel{idx("idea_unsubscribes_idea", "idea")}},
 		{s.events, []mongo.IndexModel{
 			idx("events_group_start", "group", "start", "_id"), // upcoming and past, by end then start
@@ -86,6 +91,7 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		{s.reactions, []mongo.IndexModel{
 			idx("reactions_target", "target"),
 			idx("reactions_group", "group"),
+			idx("reactions_account", "account"), // a deletion takes them back
 		}},
 		{s.reports, []mongo.IndexModel{
 			idx("reports_group_open", "group", "resolved", "createdAt"),
@@ -100,7 +106,8 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 			idx("audit_action_at", "action", "-at", "-_id"),
 			idx("audit_actor_at", "actor", "-at", "-_id"),
 		}},
-		{s.notifications, []mongo.IndexModel{idx("notifications_account", "account", "-createdAt", "-_id")}},
+		{s.notifications, []mongo.IndexModel{idx("notifications_account", "account", "-createdAt", "-_id"),
+			idx("notifications_actor", "actor")}}, // a rename or a deletion reaches them
 		{s.unread, nil},  // by _id
 		{s.ballots, nil}, // by _id
 	} {

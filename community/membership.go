@@ -85,7 +85,7 @@ func (s *Service) DecideRequest(ctx context.Context, a Actor, slug string, who a
 	if err != nil {
 		return err
 	}
-	s.notify(ctx, Notice{Account: who, Kind: kind, ActorName: a.Account.Name, GroupSlug: st.Group.Slug, GroupName: st.Group.Name})
+	s.notify(ctx, Notice{Account: who, Kind: kind, ActorName: a.Account.Name, Actor: a.ID(), GroupSlug: st.Group.Slug, GroupName: st.Group.Name})
 	s.record(ctx, a, st.Group.ID, audit, "member", string(who), m.Name, "")
 	return nil
 }
@@ -148,7 +148,7 @@ func (s *Service) InviteAccount(ctx context.Context, a Actor, slug string, who a
 	if err != nil && !errors.Is(err, errDuplicate) {
 		return err
 	}
-	s.notify(ctx, Notice{Account: who.ID, Kind: NoticeInvited, ActorName: a.Account.Name, GroupSlug: st.Group.Slug, GroupName: st.Group.Name})
+	s.notify(ctx, Notice{Account: who.ID, Kind: NoticeInvited, ActorName: a.Account.Name, Actor: a.ID(), GroupSlug: st.Group.Slug, GroupName: st.Group.Name})
 	s.record(ctx, a, st.Group.ID, AuditInvite, "member", string(who.ID), who.Name, "")
 	return nil
 }

@@ -70,7 +70,7 @@ func (s *Service) notifyMentions(ctx context.Context, st Standing, post PostID, 
 		if m.Account == st.Actor.ID() || slices.Contains(told, m.Account) {
 			continue
 		}
-		s.notify(ctx, Notice{Account: m.Account, Kind: NoticeMention, ActorName: st.Actor.Account.Name,
+		s.notify(ctx, Notice{Account: m.Account, Kind: NoticeMention, ActorName: st.Actor.Account.Name, Actor: st.Actor.ID(),
 			GroupSlug: st.Group.Slug, GroupName: st.Group.Name, Post: post})
 	}
 }
@@ -88,18 +88,11 @@ func highlightMentions(rendered string, mentioned []GroupMember) string {
 		names[m.Name] = true
 	}
 	mark := func(text string) string {
-		return mentionPattern.ReplaceAllStringFunc(text, func(match string) string {
-			sub := mentionPattern.FindStringSubmatch(match)
-			name := strings.TrimRight(html.UnescapeString(sub[1]+sub[2]), ".-")
+		return eachMention(text, true, func(name, mention string) string {
 			if !names[name] {
-				return match
+				return mention
 			}
-			at := strings.Index(match, "@")
-			end := len(match)
-			if sub[2] != "" { // a sentence's full stop stays outside
-				end -= len(sub[2]) - len(strings.TrimRight(sub[2], ".-"))
-			}
-			return match[:at] + `<span class="mention">` + match[at:end] + `</span>` + match[end:]
+			return `<span class="mention">` + mention + `</span>`
 		})
 	}
 	var b strings.Builder
@@ -131,4 +124,61 @@ func highlightMentions(rendered string, mentioned []GroupMember) string {
 		rest = rest[gt+1:]
 	}
 	return b.String()
+}
+
+// eachMention puts in place of each mention in text what with returns
+// for it, given the name it mentions and the mention as written ("@minji"
+// or "@[Kim Minji]", without a sentence's full stop). unescape reads the
+// names in text that is HTML.
+func eachMention(text string, unescape bool, with func(name, mention string) string) string {
+	return mentionPattern.ReplaceAllStringFunc(text, func(match string) string {
+		sub := mentionPattern.FindStringSubmatch(match)
+		name := sub[1] + sub[2]
+		if unescape {
+			name = html.UnescapeString(name)
+		}
+		name = strings.TrimRight(name, ".-")
+		at := strings.Index(match, "@")
+		end := len(match)
+		if sub[2] != "" { // a sentence's full stop stays outside
+			end -= len(sub[2]) - len(strings.TrimRight(sub[2], ".-"))
+		}
+		return match[:at] + with(name, match[at:end]) + match[end:]
+	})
+}
+
+// markedMention is a mention as highlightMentions marked it.
+var markedMention = regexp.MustCompile(`<span class="mention">@([^<]*)</span>`)
+
+// plainName is a name that can be mentioned without brackets.
+var plainName = regexp.MustCompile(`^[\p{L}\p{N}_.-]*[\p{L}\p{N}_]$`)
+
+// renameMentions rewrites the mentions of the name old in body so that
+// they mention name instead, and renders it again with the members it
+// mentioned (as rendered, already rendered, marks them) marked under the
+// names they go by now: a renamed member stays mentioned. name "" (an
+// account deleted) leaves "@…", which mentions nobody.
+func renameMentions(body, rendered, old, name string) (string, string) {
+	body = eachMention(body, false, func(n, mention string) string {
+		switch {
+		case n != old:
+			return mention
+		case name == "":
+			return "@…"
+		case plainName.MatchString(name) && !strings.HasPrefix(mention, "@["):
+			return "@" + name
+		}
+		return "@[" + name + "]"
+	})
+	var marked []GroupMember
+	for _, m := range markedMention.FindAllStringSubmatch(rendered, -1) {
+		n := strings.TrimRight(strings.TrimSuffix(strings.TrimPrefix(html.UnescapeString(m[1]), "["), "]"), ".-")
+		if n == old {
+			n = name
+		}
+		if n != "" {
+			marked = append(marked, GroupMember{Name: n})
+		}
+	}
+	return body, highlightMentions(RenderMarkdown(body), marked)
 }

@@ -38,7 +38,8 @@ type Notice struct {
 	ID         string
 	Account    auth.AccountID
 	Kind       NoticeKind
-	ActorName  string // who caused it
+	ActorName  string         // who caused it
+	Actor      auth.AccountID // and their account, so a rename or a deletion reaches ActorName
 	GroupSlug  string
 	GroupName  string
 	Post       PostID // the post it concerns, if any
@@ -56,6 +57,7 @@ type noticeDoc struct {
 	Account    auth.AccountID `bson:"account"`
 	Kind       NoticeKind     `bson:"kind"`
 	ActorName  string         `bson:"actorName"`
+	Actor      auth.AccountID `bson:"actor,omitempty"`
 	GroupSlug  string         `bson:"groupSlug"`
 	GroupName  string         `bson:"groupName"`
 	Post       PostID         `bson:"post,omitempty"`

@@ -3,6 +3,7 @@ package community
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -10,7 +11,6 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
-	"fanclub/internal/mongodb"
 )
 
 // Reaction is one of a small fixed set of reactions to a post or comment.
@@ -73,7 +73,7 @@ func (s *Service) ReactToPost(ctx context.Context, a Actor, slug string, id Post
 	if err := s.checkReaction(st, p.State, r); err != nil {
 		return err
 	}
-	return s.toggleReaction(ctx, a, st.Group.ID, postTarget(id), s.posts, string(id), r)
+	return s.toggleReaction(ctx, a, st.Group.ID, postTarget(id), r)
 }
 
 // ReactToComment gives or takes back the actor's reaction to a comment.
@@ -85,7 +85,7 @@ func (s *Service) ReactToComment(ctx context.Context, a Actor, slug string, on P
 	if err := s.checkReaction(st, c.State, r); err != nil {
 		return err
 	}
-	return s.toggleReaction(ctx, a, st.Group.ID, commentTarget(id), s.comments, string(id), r)
+	return s.toggleReaction(ctx, a, st.Group.ID, commentTarget(id), r)
 }
 
 func (s *Service) checkReaction(st Standing, state ContentState, r Reaction) error {
@@ -121,7 +121,7 @@ func reactionSetID(target string, a auth.AccountID) string { return target + ":"
 // moves the target's counter and the reader's set only after the document
 // changed, so the counter follows the documents exactly under any
 // concurrency.
-func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target string, coll *mongodb.Collection, id string, r Reaction) error {
+func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target string, r Reaction) error {
 	key := target + ":" + string(a.ID()) + ":" + string(r)
 	_, err := s.reactions.InsertOne(ctx, reactionDoc{ID: key, Target: target, Group: g, Account: a.ID(), Reaction: r, CreatedAt: s.now()})
 	delta := 1
@@ -137,12 +137,22 @@ func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target
 	} else if err != nil {
 		return err
 	}
+	return s.countReaction(ctx, a.ID(), g, target, r, delta)
+}
+
+// countReaction follows a reaction document inserted (+1) or deleted
+// (-1): the giver's set and the target's counter.
+func (s *Service) countReaction(ctx context.Context, account auth.AccountID, g GroupID, target string, r Reaction, delta int) error {
 	op := map[int]string{1: "$addToSet", -1: "$pull"}[delta]
-	if _, err := s.reactionSets.UpdateOne(ctx, bson.M{"_id": reactionSetID(target, a.ID())},
+	if _, err := s.reactionSets.UpdateOne(ctx, bson.M{"_id": reactionSetID(target, account)},
 		bson.M{op: bson.M{"reactions": r}, "$set": bson.M{"target": target, "group": g}}, options.Update().SetUpsert(true)); err != nil {
 		return wrap(err, "mark reaction")
 	}
-	if _, err = coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"reactions." + string(r): delta}}); err != nil {
+	coll, id := s.posts, strings.TrimPrefix(target, "post:")
+	if c, ok := strings.CutPrefix(target, "comment:"); ok {
+		coll, id = s.comments, c
+	}
+	if _, err := coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"reactions." + string(r): delta}}); err != nil {
 		return wrap(err, "count reaction")
 	}
 	if coll == s.posts { // the feed shows a post's reactions

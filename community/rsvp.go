@@ -196,13 +196,23 @@ func (s *Service) decline(ctx context.Context, a Actor, e Event) error {
 	if err != nil {
 		return wrap(err, "decline")
 	}
-	if before.State == RSVPWaitlist {
-		return s.incEvent(ctx, e.ID, bson.M{"waiting": -1})
+	return s.release(ctx, e.ID, before.State)
+}
+
+// release gives back what an answer in state held, once the answer
+// stopped holding it: a place in the line, or a seat, which goes to the
+// head of the line at once.
+func (s *Service) release(ctx context.Context, id EventID, held RSVPState) error {
+	switch held {
+	case RSVPWaitlist:
+		return s.incEvent(ctx, id, bson.M{"waiting": -1})
+	case RSVPGoing:
+		if err := s.incEvent(ctx, id, bson.M{"going": -1}); err != nil {
+			return err
+		}
+		return s.promote(ctx, id, "")
 	}
-	if err := s.incEvent(ctx, e.ID, bson.M{"going": -1}); err != nil {
-		return err
-	}
-	return s.promote(ctx, e.ID, "")
+	return nil
 }
 
 // promote seats the head of the event's line while seats are free. Each

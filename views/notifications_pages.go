@@ -33,6 +33,6 @@ func noticeText(ctx context.Context, n community.Notice) string {
 	if n.Status != "" {
 		status = T(ctx, statusKey(n.Status))
 	}
-	return T(ctx, key("notifications.kind.", string(n.Kind)), "name", n.ActorName, "group", n.GroupName,
+	return T(ctx, key("notifications.kind.", string(n.Kind)), "name", shownName(ctx, n.ActorName), "group", n.GroupName,
 		"idea", n.IdeaTitle, "status", status, "event", n.EventTitle)
 }

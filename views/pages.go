@@ -67,6 +67,9 @@ type DeleteAccount struct {
 	// is cancelled in the Portal first, so deleting never leaves a
 	// subscription charging nobody.
 	Billing bool
+	// LastOwner says the account is the site's only owner: ownership is
+	// shared on the Team page first, so the site is never left without.
+	LastOwner bool
 }
 
 // Error is an error page: 403, 404, 429, 500 and the sign-in refusals.

@@ -47,6 +47,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, key, retry = fiber.StatusGone, "signin.error.link_invalid", "/signin"
 	case errors.Is(err, auth.ErrLastIdentity):
 		status, key, retry = fiber.StatusConflict, "settings.error.last_identity", "/settings"
+	case errors.Is(err, auth.ErrLastOwner):
+		status, key, retry = fiber.StatusConflict, "delete.last_owner", "/settings"
 	case errors.Is(err, auth.ErrRateLimited):
 		status, key = fiber.StatusTooManyRequests, "error.429"
 	case errors.Is(err, community.ErrNotFound):

@@ -36,6 +36,8 @@ func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm
 	return render(c, status, views.SettingsPage(p))
 }
 
+// saveProfile saves the profile, then carries a new name or avatar to the
+// copies community keeps beside what the person wrote and joined.
 func (s *server) saveProfile(c *fiber.Ctx) error {
 	in := auth.ProfileInput{Name: c.FormValue("name"), AvatarURL: c.FormValue("avatar"), Locale: c.FormValue("locale"),
 		TimeZone: c.FormValue("time_zone"), BirthMonth: c.FormValue("birth_month"), BirthDay: c.FormValue("birth_day")}
@@ -47,6 +49,13 @@ func (s *server) saveProfile(c *fiber.Ctx) error {
 		return s.renderSettings(c, fiber.StatusUnprocessableEntity, form, invalid)
 	}
 	if err != nil {
+		return err
+	}
+	saved, err := s.auth.AccountByID(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return err
+	}
+	if err := s.community.RenameAccount(c.UserContext(), *viewer(c), saved); err != nil {
 		return err
 	}
 	s.clearCookie(c, langCookie) // the saved language now applies
@@ -101,16 +110,45 @@ func (s *server) exportData(c *fiber.Ctx) error {
 }
 
 func (s *server) showDeleteAccount(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, views.DeleteAccountPage(views.DeleteAccount{Chrome: s.chrome(c), Billing: entitlement(c).Billing}))
+	last, err := s.auth.LastOwner(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return err
+	}
+	return renderDeleteAccount(c, s.chrome(c), fiber.StatusOK, last, nil)
 }
 
+// renderDeleteAccount renders the confirmation page, saying first what
+// stops the deletion: a membership Stripe still bills, or the account
+// being the site's last owner.
+func renderDeleteAccount(c *fiber.Ctx, ch views.Chrome, status int, lastOwner bool, errs map[string]string) error {
+	return render(c, status, views.DeleteAccountPage(views.DeleteAccount{Chrome: ch, Errors: errs,
+		Billing: entitlement(c).Billing, LastOwner: lastOwner}))
+}
+
+// deleteAccount takes the person out of the community (what they wrote
+// stays, as by a deleted member), then deletes the account. Each step
+// finishes what an earlier failed attempt left, so asking again is safe.
 func (s *server) deleteAccount(c *fiber.Ctx) error {
-	if entitlement(c).Billing {
-		return render(c, fiber.StatusConflict, views.DeleteAccountPage(views.DeleteAccount{Chrome: s.chrome(c), Billing: true}))
+	last, err := s.auth.LastOwner(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return err
+	}
+	if last || entitlement(c).Billing {
+		return renderDeleteAccount(c, s.chrome(c), fiber.StatusConflict, last, nil)
 	}
 	if c.FormValue("confirm") != "yes" {
-		return render(c, fiber.StatusUnprocessableEntity, views.DeleteAccountPage(views.DeleteAccount{
-			Chrome: s.chrome(c), Errors: map[string]string{"confirm": "validation.confirm.required"}}))
+		return renderDeleteAccount(c, s.chrome(c), fiber.StatusUnprocessableEntity, false,
+			map[string]string{"confirm": "validation.confirm.required"})
+	}
+	// Off the staff before anything is forgotten: of two owners deleting
+	// at once, the one refused as the last keeps everything.
+	if err := s.auth.LeaveStaff(c.UserContext(), viewer(c).ID); errors.Is(err, auth.ErrLastOwner) {
+		return renderDeleteAccount(c, s.chrome(c), fiber.StatusConflict, true, nil)
+	} else if err != nil {
+		return err
+	}
+	if err := s.community.ForgetAccount(c.UserContext(), *viewer(c)); err != nil {
+		return err
 	}
 	if err := s.auth.DeleteAccount(c.UserContext(), viewer(c).ID); err != nil {
 		return err

@@ -252,6 +252,7 @@ func TestSettingsExport(t *testing.T) {
 
 func TestSettingsDeleteAccount(t *testing.T) {
 	s := newSite(t, siteOptions{})
+	s.newBrowser().signInByEmailLink(t, s, "owner@example.com") // the site's owner, who may not go
 	b := s.newBrowser()
 	b.signInByEmailLink(t, s, "mina@example.com")
 	other := s.newBrowser()
