@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"fanclub/auth"
+	"fanclub/community"
+	"fanclub/internal/ratelimit"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -80,6 +82,20 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("got %+v", c.Billing)
 			}
 		}},
+		{name: "vote limits", env: map[string]string{"FANCLUB_VOTES_PER_MINUTE": "120", "FANCLUB_VOTES_PER_DAY": "5000"},
+			check: func(t *testing.T, c config) {
+				if c.Limits.VotesPerMinute != (ratelimit.Rule{Max: 120, Window: time.Minute}) ||
+					c.Limits.VotesPerDay != (ratelimit.Rule{Max: 5000, Window: 24 * time.Hour}) {
+					t.Errorf("got %+v", c.Limits)
+				}
+			}},
+		{name: "vote limits default", check: func(t *testing.T, c config) {
+			if c.Limits != (community.Limits{}) {
+				t.Errorf("got %+v, want zero: community's defaults", c.Limits)
+			}
+		}},
+		{name: "vote limit zero", env: map[string]string{"FANCLUB_VOTES_PER_MINUTE": "0"}, wantErr: "FANCLUB_VOTES_PER_MINUTE"},
+		{name: "vote limit in words", env: map[string]string{"FANCLUB_VOTES_PER_DAY": "lots"}, wantErr: "FANCLUB_VOTES_PER_DAY"},
 		{name: "stripe key without webhook secret", env: map[string]string{"STRIPE_SECRET_KEY": "sk_test_1"}, wantErr: "STRIPE_WEBHOOK_SECRET"},
 		{name: "grace in words", env: map[string]string{"FANCLUB_BILLING_GRACE_DAYS": "a week"}, wantErr: "FANCLUB_BILLING_GRACE_DAYS"},
 		{name: "grace too long", env: map[string]string{"FANCLUB_BILLING_GRACE_DAYS": "61"}, wantErr: "FANCLUB_BILLING_GRACE_DAYS"},

@@ -85,7 +85,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := queue.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	cm := community.New(conn.DB, community.DefaultLimits, time.Now, log)
+	cm := community.New(conn.DB, cfg.Limits, time.Now, log)
 	if err := cm.EnsureIndexes(ctx); err != nil {
 		return err
 	}
