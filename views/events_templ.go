@@ -1631,7 +1631,7 @@ func EventPage(p EventShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templ.Raw(p.View.Event.HTML).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = memberHTML(p.View.Event.HTML).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -3131,7 +3131,7 @@ func InvitePage(p Invite) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templ.Raw(p.Group.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = memberHTML(p.Group.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

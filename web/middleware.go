@@ -168,7 +168,8 @@ func (s *server) pickLocale(c *fiber.Ctx) error {
 			locale = acceptPrefix(c.Get(fiber.HeaderAcceptLanguage))
 		}
 	}
-	c.SetUserContext(s.catalogs.WithLocale(c.UserContext(), locale))
+	ctx := s.catalogs.WithLocale(c.UserContext(), locale)
+	c.SetUserContext(views.WithImageHosts(ctx, s.imageHosts)) // member content is drawn under the image policy too
 	return c.Next()
 }
 

@@ -24,6 +24,7 @@ type config struct {
 	DataDir        string
 	MongoURI       string
 	TrustedProxies []string
+	ImageHosts     []string        // hosts whose images member content shows
 	SMTP           mail.SMTPConfig // Host empty: mail goes to the log
 	Providers      []auth.ProviderConfig
 	Billing        membership.Config // SecretKey empty: billing is off
@@ -58,6 +59,15 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
+	}
+	for _, h := range strings.Split(getenv("FANCLUB_IMAGE_HOSTS"), ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h == "" {
+			continue
+		}
+		if u, err := url.Parse("//" + h); err != nil || u.Host != h || u.User != nil {
+			return config{}, fmt.Errorf("FANCLUB_IMAGE_HOSTS: %q is not a host name (write images.example.com, with no scheme or path)", h)
+		}
+		c.ImageHosts = append(c.ImageHosts, h)
 	}
 	if host := env("FANCLUB_SMTP_HOST", ""); host != "" {
 		port, err := strconv.Atoi(env("FANCLUB_SMTP_PORT", "587"))
