@@ -22,6 +22,21 @@ func WithImageHosts(ctx context.Context, hosts []string) context.Context {
 	return context.WithValue(ctx, imageHostsKey{}, hosts)
 }
 
+// imageHosts are the hosts the context lets member content load images from.
+func imageHosts(ctx context.Context) []string {
+	hosts, _ := ctx.Value(imageHostsKey{}).([]string)
+	return hosts
+}
+
+// coverHint is the group form's hint under the cover image's address:
+// which hosts a cover may come from, or that none may.
+func coverHint(ctx context.Context) string {
+	if hosts := imageHosts(ctx); len(hosts) > 0 {
+		return T(ctx, "groupform.cover_url_hosts", "hosts", strings.Join(hosts, ", "))
+	}
+	return T(ctx, "groupform.cover_url_no_hosts")
+}
+
 // memberHTML shows sanitised HTML members wrote (posts, comments, ideas,
 // events, group descriptions) with the context's image policy applied.
 // It is applied as the page is drawn, not when the Markdown was
@@ -29,8 +44,7 @@ func WithImageHosts(ctx context.Context, hosts []string) context.Context {
 // before it too.
 func memberHTML(sanitised string) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		hosts, _ := ctx.Value(imageHostsKey{}).([]string)
-		_, err := io.WriteString(w, LinkImages(sanitised, hosts))
+		_, err := io.WriteString(w, LinkImages(sanitised, imageHosts(ctx)))
 		return err
 	})
 }

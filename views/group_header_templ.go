@@ -59,7 +59,7 @@ func GroupHeader(ch Chrome, st community.Standing, tab string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if st.Group.CoverURL != "" {
+		if allowedImage(st.Group.CoverURL, imageHosts(ctx)) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<img class=\"group-cover\" src=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
