@@ -21,6 +21,8 @@ var (
 	ErrLocked = errors.New("community: comments are locked")
 	// ErrRateLimited means the actor posted too much too fast.
 	ErrRateLimited = errors.New("community: posting too fast")
+	// ErrVotingTooFast means the actor voted and unvoted too often too fast.
+	ErrVotingTooFast = errors.New("community: voting too fast")
 	// ErrGone means the target was deleted, e.g. a report on a removed post.
 	ErrGone = errors.New("community: already deleted")
 	// ErrInviteInvalid covers an invitation link that is unknown, used up,

@@ -159,9 +159,9 @@ func (in *EventInput) validate(now time.Time) (eventFields, error) {
 			}
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation(LocalTimeLayout, v, loc)
-		if err != nil {
-			errs[field] = "event.error.time_format"
+		t, wrong := localTime(v, loc)
+		if wrong != "" {
+			errs[field] = wrong
 		}
 		return t
 	}

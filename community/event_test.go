@@ -21,7 +21,6 @@ import (
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
-	"fanclub/internal/ratelimit"
 )
 
 // testClock is a clock tests move by hand; it is safe for concurrent use.
@@ -39,8 +38,7 @@ func (c *testClock) Add(d time.Duration) { c.ns.Add(int64(d)) }
 func evService(t testing.TB, db *mongodb.DB, clock func() time.Time) (*community.Service, *jobs.Queue) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := community.New(db, community.Limits{PostsPerMinute: ratelimit.Rule{Max: 100000, Window: time.Minute},
-		PostsPerDay: ratelimit.Rule{Max: 100000, Window: time.Hour}}, clock, log)
+	svc := community.New(db, roomyLimits, clock, log)
 	ctx := context.Background()
 	if err := svc.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)

@@ -23,6 +23,13 @@ import (
 	"fanclub/internal/ratelimit"
 )
 
+// roomyLimits are limits no test here runs into; a test of a limit sets
+// its own.
+var roomyLimits = community.Limits{
+	PostsPerMinute: ratelimit.Rule{Max: 100000, Window: time.Minute}, PostsPerDay: ratelimit.Rule{Max: 100000, Window: time.Hour},
+	VotesPerMinute: ratelimit.Rule{Max: 100000, Window: time.Minute}, VotesPerDay: ratelimit.Rule{Max: 100000, Window: time.Hour},
+}
+
 // fdService is community on db with limits no test trips over.
 func fdService(t testing.TB, db *mongodb.DB) *community.Service {
 	svc, _ := fdServiceJobs(t, db)
@@ -34,8 +41,7 @@ func fdService(t testing.TB, db *mongodb.DB) *community.Service {
 func fdServiceJobs(t testing.TB, db *mongodb.DB) (*community.Service, *jobs.Queue) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := community.New(db, community.Limits{PostsPerMinute: ratelimit.Rule{Max: 100000, Window: time.Minute}, PostsPerDay: ratelimit.Rule{Max: 100000, Window: time.Hour}}, time.Now,
-		log)
+	svc := community.New(db, roomyLimits, time.Now, log)
 	ctx := context.Background()
 	if err := svc.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)

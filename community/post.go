@@ -9,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/auth"
-	"fanclub/internal/ratelimit"
 )
 
 // PostID identifies a post.
@@ -152,19 +151,7 @@ func (st Standing) mayView(state ContentState, author auth.AccountID) bool {
 
 // allowWrite applies the per-account posting limits.
 func (s *Service) allowWrite(ctx context.Context, a Actor) error {
-	for _, r := range []struct {
-		key  string
-		rule ratelimit.Rule
-	}{{"post-min:", s.limits.PostsPerMinute}, {"post-day:", s.limits.PostsPerDay}} {
-		ok, err := s.limiter.Allow(ctx, r.key+string(a.ID()), r.rule)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrRateLimited
-		}
-	}
-	return nil
+	return s.allow(ctx, a, ErrRateLimited, limit{"post-min:", s.limits.PostsPerMinute}, limit{"post-day:", s.limits.PostsPerDay})
 }
 
 // EditPost replaces the body of the actor's own post and marks it edited.

@@ -18,12 +18,17 @@ import (
 type Limits struct {
 	PostsPerMinute ratelimit.Rule // posts and comments together
 	PostsPerDay    ratelimit.Rule
+	VotesPerMinute ratelimit.Rule // votes on ideas and taking them back, together
+	VotesPerDay    ratelimit.Rule
 }
 
 // DefaultLimits let a lively member talk and stop a script.
 var DefaultLimits = Limits{
 	PostsPerMinute: ratelimit.Rule{Max: 6, Window: time.Minute},
 	PostsPerDay:    ratelimit.Rule{Max: 200, Window: 24 * time.Hour},
+	// A person voting down a board clicks far less than once a second.
+	VotesPerMinute: ratelimit.Rule{Max: 60, Window: time.Minute},
+	VotesPerDay:    ratelimit.Rule{Max: 1000, Window: 24 * time.Hour},
 }
 
 // Service holds the groups, feed and moderation of one site.
@@ -68,6 +73,12 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 	}
 	if limits.PostsPerDay.Max == 0 {
 		limits.PostsPerDay = DefaultLimits.PostsPerDay
+	}
+	if limits.VotesPerMinute.Max == 0 {
+		limits.VotesPerMinute = DefaultLimits.VotesPerMinute
+	}
+	if limits.VotesPerDay.Max == 0 {
+		limits.VotesPerDay = DefaultLimits.VotesPerDay
 	}
 	return &Service{
 		groups:        db.Collection("groups"),

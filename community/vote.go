@@ -47,6 +47,9 @@ func (s *Service) Vote(ctx context.Context, a Actor, slug string, id IdeaID, on 
 	if !i.Open() {
 		return i, ErrIdeaClosed
 	}
+	if err := s.allowVote(ctx, a); err != nil {
+		return i, err
+	}
 	if on {
 		return s.addVote(ctx, i, a.ID())
 	}

@@ -23,6 +23,10 @@ var (
 	// ErrAPIVersion means a webhook was rendered for another Stripe API
 	// version than the one this build reads.
 	ErrAPIVersion = errors.New("membership: webhook is in another Stripe API version")
+	// ErrMalformedEvent means a webhook is signed but holds no object this
+	// build can read (no data, or a field of the wrong type): a retry of
+	// the same body would fail the same way.
+	ErrMalformedEvent = errors.New("membership: webhook event cannot be read")
 )
 
 // ValidationError lists what is wrong with an input, field by field, as

@@ -1,10 +1,12 @@
 package membership
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/stripe/stripe-go/v76"
@@ -38,7 +40,9 @@ type WebhookResult struct {
 // HandleWebhook verifies and applies one Stripe webhook delivery.
 //
 // The signature is checked with the endpoint secret (ErrBadSignature),
-// then the API version (ErrAPIVersion): both change nothing. An event
+// then the API version (ErrAPIVersion), then that the event holds an
+// object this build can read (ErrMalformedEvent): all three change
+// nothing, and only a failure of the database is any other error. An event
 // already recorded is a replay. Otherwise its effect is applied, then the
 // event id recorded; if anything fails on the way the error is returned,
 // the id stays unrecorded and Stripe's retry applies it again. Every step
@@ -54,19 +58,24 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 	if s.cfg.WebhookSecret == "" {
 		return WebhookResult{}, ErrBillingOff
 	}
-	ev, err := webhook.ConstructEventWithOptions(payload, signature, s.cfg.WebhookSecret,
-		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
-	if err != nil {
+	if err := webhook.ValidatePayload(payload, signature, s.cfg.WebhookSecret); err != nil {
 		return WebhookResult{}, fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
+	ev, err := decodeEvent(payload)
 	r := WebhookResult{Event: ev.ID, Type: string(ev.Type)}
+	if err != nil {
+		return r, err
+	}
 	if ev.APIVersion != stripe.APIVersion {
 		s.log.ErrorContext(ctx, "stripe webhook refused: set the endpoint's API version in Stripe to the one this build reads",
 			"event", ev.ID, "type", ev.Type, "event_version", ev.APIVersion, "want_version", stripe.APIVersion)
 		return r, ErrAPIVersion
 	}
 	if ev.ID == "" {
-		return r, fmt.Errorf("%w: event without an id", ErrBadSignature)
+		return r, fmt.Errorf("%w: event without an id", ErrMalformedEvent)
+	}
+	if ev.Data == nil || len(ev.Data.Raw) == 0 || bytes.Equal(ev.Data.Raw, []byte("null")) {
+		return r, fmt.Errorf("%w: no data.object", ErrMalformedEvent)
 	}
 	if err := s.events.FindOne(ctx, bson.M{"_id": ev.ID}).Err(); err == nil {
 		r.Replay = true
@@ -95,13 +104,39 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 	return r, err
 }
 
+// decodeEvent reads a payload whose signature was checked. A body that
+// does not decode is ErrMalformedEvent, with whatever id and type it
+// names, for the log.
+func decodeEvent(payload []byte) (stripe.Event, error) {
+	var ev stripe.Event
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		var head struct {
+			ID   string           `json:"id"`
+			Type stripe.EventType `json:"type"`
+		}
+		_ = json.Unmarshal(payload, &head) // keeps the fields that decode
+		return stripe.Event{ID: head.ID, Type: head.Type}, fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+	}
+	return ev, nil
+}
+
+// decodeObject reads the event's object into obj; one that does not fit
+// (a list where an object belongs, a number for a string) is
+// ErrMalformedEvent.
+func decodeObject(ev stripe.Event, obj any) error {
+	if err := json.Unmarshal(ev.Data.Raw, obj); err != nil {
+		return fmt.Errorf("%w: %s object: %v", ErrMalformedEvent, ev.Type, err)
+	}
+	return nil
+}
+
 // onCheckoutCompleted links the Stripe customer to the account that went
 // to Checkout, when the session is one this site opened (its metadata
 // names the same account as client_reference_id).
 func (s *Service) onCheckoutCompleted(ctx context.Context, ev stripe.Event) (string, error) {
 	var cs stripe.CheckoutSession
-	if err := json.Unmarshal(ev.Data.Raw, &cs); err != nil {
-		return "", fmt.Errorf("membership: checkout session: %w", err)
+	if err := decodeObject(ev, &cs); err != nil {
+		return "", err
 	}
 	if cs.Mode != stripe.CheckoutSessionModeSubscription || cs.ClientReferenceID == "" ||
 		cs.Metadata["account"] != cs.ClientReferenceID || cs.Customer == nil || cs.Customer.ID == "" {
@@ -116,8 +151,11 @@ func (s *Service) onCheckoutCompleted(ctx context.Context, ev stripe.Event) (str
 // onSubscription stores a subscription's state as the event shows it.
 func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, error) {
 	var obj stripe.Subscription
-	if err := json.Unmarshal(ev.Data.Raw, &obj); err != nil {
-		return "", fmt.Errorf("membership: subscription: %w", err)
+	if err := decodeObject(ev, &obj); err != nil {
+		return "", err
+	}
+	if obj.ID == "" || obj.Items != nil && slices.Contains(obj.Items.Data, nil) {
+		return "", fmt.Errorf("%w: a subscription without an id, or a null item", ErrMalformedEvent)
 	}
 	all, err := s.Tiers(ctx)
 	if err != nil {
@@ -204,8 +242,11 @@ func (s *Service) knownItem(ctx context.Context, obj stripe.Subscription) (*stri
 // the first failure) and tells the member.
 func (s *Service) onInvoice(ctx context.Context, ev stripe.Event) (string, error) {
 	var inv stripe.Invoice
-	if err := json.Unmarshal(ev.Data.Raw, &inv); err != nil {
-		return "", fmt.Errorf("membership: invoice: %w", err)
+	if err := decodeObject(ev, &inv); err != nil {
+		return "", err
+	}
+	if inv.Lines != nil && slices.Contains(inv.Lines.Data, nil) {
+		return "", fmt.Errorf("%w: an invoice with a null line", ErrMalformedEvent)
 	}
 	if inv.Subscription == nil || inv.Subscription.ID == "" {
 		return "not a subscription's invoice", nil

@@ -2,6 +2,7 @@ package membership_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -79,6 +80,73 @@ func TestWebhookSameEventFiveTimesHasOneEffect(t *testing.T) {
 	if n := r.runJobs(); n != 1 || len(r.inbox.Mails()) != 1 {
 		t.Errorf("ran %d jobs, sent %d mails; want 1 and 1", n, len(r.inbox.Mails()))
 	}
+}
+
+// An event Stripe signed that holds no object this site can read is
+// refused as malformed, named by its id and type, and changes nothing:
+// never a panic, never an error Stripe would retry for days.
+func TestWebhookMalformedEventChangesNothing(t *testing.T) {
+	r := newRig(t)
+	m := r.member("minji@example.com")
+	now := r.clock.Now()
+	sub := func(change func(map[string]any)) json.RawMessage {
+		obj := r.premiumSub("sub_1", m.ID).Object()
+		change(obj)
+		raw, err := json.Marshal(map[string]any{"object": obj})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	invoice := func(change func(map[string]any)) json.RawMessage {
+		obj := failedInvoice("in_1", r.premiumSub("sub_1", m.ID)).Object()
+		change(obj)
+		raw, _ := json.Marshal(map[string]any{"object": obj})
+		return raw
+	}
+	const created = "customer.subscription.created"
+	cases := []struct {
+		name, typ string
+		data      json.RawMessage // nil: no data member
+	}{
+		{"no data", created, nil},
+		{"data null", created, json.RawMessage(`null`)},
+		{"data without an object", created, json.RawMessage(`{}`)},
+		{"data a list", created, json.RawMessage(`[1]`)},
+		{"object null", created, json.RawMessage(`{"object":null}`)},
+		{"object a number", created, json.RawMessage(`{"object":42}`)},
+		{"object a string", "invoice.paid", json.RawMessage(`{"object":"in_1"}`)},
+		{"no data on an event the site ignores", "customer.created", nil},
+		{"items not a list", created, sub(func(o map[string]any) { o["items"] = "lots" })},
+		{"items' data not a list", created, sub(func(o map[string]any) { o["items"] = map[string]any{"data": map[string]any{"a": 1}} })},
+		{"a null item", created, sub(func(o map[string]any) { o["items"] = map[string]any{"data": []any{nil}} })},
+		{"a number for the status", "customer.subscription.updated", sub(func(o map[string]any) { o["status"] = 42 })},
+		{"a number for the id", created, sub(func(o map[string]any) { o["id"] = 42 })},
+		{"no subscription id", created, sub(func(o map[string]any) { delete(o, "id") })},
+		{"a list for the customer", "customer.subscription.deleted", sub(func(o map[string]any) { o["customer"] = []any{1} })},
+		{"a string for the period end", created, sub(func(o map[string]any) { o["current_period_end"] = "soon" })},
+		{"a number for the invoice's subscription", "invoice.payment_failed", invoice(func(o map[string]any) { o["subscription"] = 42 })},
+		{"a null invoice line", "invoice.paid", invoice(func(o map[string]any) { o["lines"] = map[string]any{"data": []any{nil}} })},
+		{"a list for the checkout's metadata", "checkout.session.completed",
+			json.RawMessage(`{"object":{"id":"cs_1","mode":"subscription","client_reference_id":"x","metadata":[1]}}`)},
+	}
+	for i, c := range cases {
+		id := fmt.Sprintf("evt_bad_%d", i)
+		body, sig := stripemock.RawEvent(webhookSecret, id, c.typ, now, c.data)
+		res, err := r.m.HandleWebhook(r.ctx, body, sig)
+		if !errors.Is(err, membership.ErrMalformedEvent) {
+			t.Errorf("%s: err = %v, want ErrMalformedEvent", c.name, err)
+		}
+		if res.Event != id || res.Type != c.typ {
+			t.Errorf("%s: named %q %q, want %q %q", c.name, res.Event, res.Type, id, c.typ)
+		}
+	}
+	// An envelope that does not decode still names what it can.
+	body, sig := stripemock.Sign(webhookSecret, []byte(`{"id":"evt_x","type":"invoice.paid","created":"today","data":{"object":{}}}`))
+	if res, err := r.m.HandleWebhook(r.ctx, body, sig); !errors.Is(err, membership.ErrMalformedEvent) || res.Event != "evt_x" || res.Type != "invoice.paid" {
+		t.Errorf("a string for created: %+v, %v", res, err)
+	}
+	r.assertNothingStored()
 }
 
 func TestWebhookForgedSignatureChangesNothing(t *testing.T) {

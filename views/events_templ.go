@@ -1627,11 +1627,11 @@ func EventPage(p EventShow) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if p.View.Event.HTML != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 140, "<div class=\"prose\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 140, "<div class=\"prose\" data-testid=\"event-body\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templ.Raw(p.View.Event.HTML).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = memberHTML(p.View.Event.HTML).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

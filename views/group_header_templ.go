@@ -59,7 +59,7 @@ func GroupHeader(ch Chrome, st community.Standing, tab string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if st.Group.CoverURL != "" {
+		if allowedImage(st.Group.CoverURL, imageHosts(ctx)) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<img class=\"group-cover\" src=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -136,7 +136,7 @@ func GroupHeader(ch Chrome, st community.Standing, tab string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templ.Raw(st.Group.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = memberHTML(st.Group.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -746,7 +746,7 @@ func GroupFormPage(p GroupForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField("cover_url", "cover_url", T(ctx, "groupform.cover_url"), T(ctx, "groupform.cover_url_hint"), p.Input.CoverURL, p.Errors["coverUrl"], 500, false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = textField("cover_url", "cover_url", T(ctx, "groupform.cover_url"), T(ctx, "groupform.cover_url_hint")+" "+coverHint(ctx), p.Input.CoverURL, p.Errors["coverUrl"], 500, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -3112,7 +3112,7 @@ func InvitePage(p Invite) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templ.Raw(p.Group.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = memberHTML(p.Group.DescriptionHTML).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -1867,7 +1867,7 @@ func IdeaPage(p IdeaShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templ.Raw(p.View.Idea.HTML).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = memberHTML(p.View.Idea.HTML).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1922,7 +1922,7 @@ func IdeaPage(p IdeaShow) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templ.Raw(p.View.Idea.Response.HTML).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = memberHTML(p.View.Idea.Response.HTML).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

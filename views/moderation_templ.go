@@ -375,12 +375,12 @@ func queueItem(ch Chrome, it community.QueueItem, site bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if it.Comment != nil {
-			templ_7745c5c3_Err = templ.Raw(it.Comment.HTML).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = memberHTML(it.Comment.HTML).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templ.Raw(it.Post.HTML).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = memberHTML(it.Post.HTML).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -99,7 +99,7 @@ func (s *site) join(t *testing.T, slug string, p person) {
 // address and has them write a lot: no limit gets in the way.
 func crowd() siteOptions {
 	many := ratelimit.Rule{Max: 100000, Window: time.Minute}
-	return siteOptions{limits: community.Limits{PostsPerMinute: many, PostsPerDay: many},
+	return siteOptions{limits: community.Limits{PostsPerMinute: many, PostsPerDay: many, VotesPerMinute: many, VotesPerDay: many},
 		authLimits: auth.Limits{SignInPerIP: many, LinkPerIP: many, LinkPerEmail: many, SessionsPerIP: many}}
 }
 

@@ -63,6 +63,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, key = fiber.StatusConflict, "post.error.locked"
 	case errors.Is(err, community.ErrRateLimited):
 		status, key = fiber.StatusTooManyRequests, "post.error.rate_limited"
+	case errors.Is(err, community.ErrVotingTooFast):
+		status, key = fiber.StatusTooManyRequests, "idea.error.voting_too_fast"
 	case errors.Is(err, community.ErrGone):
 		status, key = fiber.StatusGone, "error.gone"
 	case errors.Is(err, community.ErrInviteInvalid):

@@ -168,6 +168,16 @@ func TestEventFormRefusesBadInput(t *testing.T) {
 		{"a javascript link", func(f url.Values) { f.Set("online", "1"); f.Set("link", "javascript:alert(1)") }, "link", "event.error.link"},
 		{"forged access", func(f url.Values) { f.Set("access", "everyone") }, "access", "event.error.access"},
 		{"deadline after start", func(f url.Values) { f.Set("deadline", start.Add(time.Hour).Format(community.LocalTimeLayout)) }, "deadline", "event.error.deadline_after_start"},
+		{"a time the clocks skip", func(f url.Values) {
+			f.Set("zone", "America/Los_Angeles")
+			f.Set("start", "2027-03-14T02:30")
+			f.Set("end", "2027-03-14T04:00")
+		}, "start", "event.error.time_skipped"},
+		{"a time the clocks show twice", func(f url.Values) {
+			f.Set("zone", "America/Los_Angeles")
+			f.Set("start", "2027-11-06T22:00")
+			f.Set("end", "2027-11-07T01:30")
+		}, "end", "event.error.time_repeated"},
 	} {
 		form := evForm("Launch party "+c.name, "Asia/Seoul", start)
 		c.edit(form)
@@ -176,7 +186,7 @@ func TestEventFormRefusesBadInput(t *testing.T) {
 			t.Errorf("%s: status %d, want 422", c.name, res.Status)
 			continue
 		}
-		mustContain(t, res.Body, `data-testid="error-`+c.field+`"`, brT(t, "en", c.key))
+		mustContain(t, res.Body, `data-testid="error-`+c.field+`"`, brT(t, "en", c.key), `value="`+form.Get("start")+`"`, `value="`+form.Get("end")+`"`)
 		if strings.TrimSpace(form.Get("title")) != "" {
 			mustContain(t, res.Body, `value="Launch party `+c.name+`"`)
 		}

@@ -140,6 +140,9 @@ func (s *server) voteIdea(c *fiber.Ctx) error {
 		if errors.Is(err, community.ErrIdeaClosed) {
 			return c.Status(fiber.StatusConflict).JSON(fiber.Map{"error": views.T(c.UserContext(), "idea.error.closed")})
 		}
+		if errors.Is(err, community.ErrVotingTooFast) {
+			return c.Status(fiber.StatusTooManyRequests).JSON(fiber.Map{"error": views.T(c.UserContext(), "idea.error.voting_too_fast")})
+		}
 		if err != nil {
 			return err
 		}

@@ -68,6 +68,11 @@ func (s *server) loadSession(c *fiber.Ctx) error {
 		acc, err := s.auth.AccountByID(c.UserContext(), sess.AccountID)
 		if err == nil {
 			c.Locals(viewerKey{}, &acc)
+			// A signed-in page is its viewer's alone: no shared cache may
+			// keep it, nor the browser a copy once they sign out. Set
+			// before the handler runs, so redirects and error pages carry
+			// it too.
+			c.Set(fiber.HeaderCacheControl, "private, no-store")
 		} else if !errors.Is(err, auth.ErrNotFound) {
 			return err
 		}
@@ -163,7 +168,8 @@ func (s *server) pickLocale(c *fiber.Ctx) error {
 			locale = acceptPrefix(c.Get(fiber.HeaderAcceptLanguage))
 		}
 	}
-	c.SetUserContext(s.catalogs.WithLocale(c.UserContext(), locale))
+	ctx := s.catalogs.WithLocale(c.UserContext(), locale)
+	c.SetUserContext(views.WithImageHosts(ctx, s.imageHosts)) // member content is drawn under the image policy too
 	return c.Next()
 }
 

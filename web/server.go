@@ -23,6 +23,9 @@ import (
 type Config struct {
 	BaseURL        string   // the public URL, e.g. https://club.example.com
 	TrustedProxies []string // proxies whose X-Forwarded-* headers are believed
+	// ImageHosts are the hosts whose images member content shows; an
+	// image from anywhere else is a link (views.LinkImages).
+	ImageHosts []string
 }
 
 // Deps are the services the handlers call.
@@ -47,6 +50,7 @@ type server struct {
 	secure     bool   // cookies are Secure when the site is served over https
 	proxies    []netip.Prefix
 	csp        string
+	imageHosts []string
 	// zones caches the time zones loaded so far by name (string →
 	// *time.Location), so a request does not parse the zone database
 	// again. It holds only names that loaded, a few hundred at most:
@@ -66,7 +70,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	}
 	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
 		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
-		csp: contentSecurityPolicy(formTargets(d))}
+		csp: contentSecurityPolicy(formTargets(d)), imageHosts: cfg.ImageHosts}
 	fc := fiber.Config{
 		AppName:               "fanclub",
 		ErrorHandler:          s.handleError,

@@ -74,6 +74,7 @@ type siteOptions struct {
 	oidc           *mockoidc.MockOIDC
 	baseURL        string // default: the listener's address
 	trustedProxies []string
+	imageHosts     []string         // hosts whose images posts show
 	limits         community.Limits // zero: the defaults
 	authLimits     auth.Limits      // zero: the defaults
 	// stripe turns billing on, against stripe-mock. Webhooks are
@@ -148,7 +149,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies},
+	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies, ImageHosts: o.imageHosts},
 		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
 			return s.DB.Ping(ctx)
 		}})

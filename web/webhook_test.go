@@ -3,8 +3,10 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +130,51 @@ func TestStripeWebhookOverHTTP(t *testing.T) {
 	if r := s.hook(other, otherSig); r.Status != http.StatusOK {
 		t.Fatalf("an event the site does not handle: %d", r.Status)
 	}
+}
+
+// A signed event that cannot be read answers 400, is logged with its id
+// and type, and stores nothing: a stranger with the secret, or a broken
+// event, never gets a 5xx or stops the site.
+func TestStripeWebhookMalformedEvent(t *testing.T) {
+	s, _ := premiumSite(t)
+	minji := s.signUp(t, "minji@example.com")
+	now := s.Clock.Now()
+	obj := stripemock.Sub{ID: "sub_minji", Customer: "cus_minji", Account: string(minji.ID), Price: "price_premium_month",
+		Start: now, PeriodEnd: now.AddDate(0, 1, 0)}.Object()
+	obj["status"] = 42
+	badStatus, _ := json.Marshal(map[string]any{"object": obj})
+	for _, c := range []struct {
+		name, id string
+		data     json.RawMessage
+	}{
+		{"no data", "evt_nodata", nil},
+		{"data null", "evt_null", json.RawMessage(`null`)},
+		{"an object that is a number", "evt_number", json.RawMessage(`{"object":42}`)},
+		{"items that are not a list", "evt_items", json.RawMessage(`{"object":{"id":"sub_minji","items":"lots"}}`)},
+		{"a number for the status", "evt_status", badStatus},
+	} {
+		r := s.hook(stripemock.RawEvent(webhookSecret, c.id, "customer.subscription.updated", now, c.data))
+		if r.Status != http.StatusBadRequest {
+			t.Errorf("%s: status %d %s, want 400", c.name, r.Status, r.Body)
+		}
+		if !logged(s, "stripe webhook: event cannot be read", c.id, "customer.subscription.updated") {
+			t.Errorf("%s: no log line naming %s and its type:\n%s", c.name, c.id, s.Outbox)
+		}
+	}
+	if n := s.count("stripe_events", bson.M{}) + s.count("subscriptions", bson.M{}); n != 0 {
+		t.Fatalf("malformed events stored %d documents", n)
+	}
+}
+
+// logged reports whether one line of the site's log holds msg and every
+// value in values.
+func logged(s *site, msg string, values ...string) bool {
+	for _, line := range strings.Split(s.Outbox.String(), "\n") {
+		if strings.Contains(line, msg) && !slices.ContainsFunc(values, func(v string) bool { return !strings.Contains(line, v) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // A delivery that fails half-way answers 500, records nothing, and

@@ -11,10 +11,11 @@ import (
 // stripeWebhook receives Stripe's events. It sits before the session,
 // locale and CSRF middleware: Stripe sends no cookie and no token, and a
 // session cookie someone adds gives the request nothing. The signature
-// is the credential. Statuses: 400 for a bad signature or another API
-// version (Stripe's retry would not help), 500 when applying failed
-// (Stripe retries, and nothing half-applied stays recorded), 200 for
-// everything else, replays and events this site ignores included.
+// is the credential. Statuses: 400 for a bad signature, another API
+// version or an event that cannot be read (Stripe's retry would not
+// help), 500 only when our database failed (Stripe retries, and nothing
+// half-applied stays recorded), 200 for everything else, replays and
+// events this site ignores included.
 func (s *server) stripeWebhook(c *fiber.Ctx) error {
 	body := c.Body()
 	if len(body) > membership.MaxWebhookBody {
@@ -28,6 +29,9 @@ func (s *server) stripeWebhook(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusBadRequest).SendString("invalid signature")
 	case errors.Is(err, membership.ErrAPIVersion): // logged with both versions by membership
 		return c.Status(fiber.StatusBadRequest).SendString("unexpected API version")
+	case errors.Is(err, membership.ErrMalformedEvent):
+		s.log.WarnContext(ctx, "stripe webhook: event cannot be read", "event", res.Event, "type", res.Type, "err", err)
+		return c.Status(fiber.StatusBadRequest).SendString("malformed event")
 	case errors.Is(err, membership.ErrBillingOff):
 		s.log.ErrorContext(ctx, "stripe webhook received but STRIPE_WEBHOOK_SECRET is not set")
 		return c.Status(fiber.StatusServiceUnavailable).SendString("webhooks are not configured")

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/internal/mail"
+	"fanclub/internal/ratelimit"
 	"fanclub/membership"
 )
 
@@ -22,9 +24,11 @@ type config struct {
 	DataDir        string
 	MongoURI       string
 	TrustedProxies []string
+	ImageHosts     []string        // hosts whose images member content shows
 	SMTP           mail.SMTPConfig // Host empty: mail goes to the log
 	Providers      []auth.ProviderConfig
 	Billing        membership.Config // SecretKey empty: billing is off
+	Limits         community.Limits  // zero rules take community.DefaultLimits
 }
 
 // loadConfig reads the configuration. It is pure, so a table test covers it.
@@ -56,6 +60,15 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
+	for _, h := range strings.Split(getenv("FANCLUB_IMAGE_HOSTS"), ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h == "" {
+			continue
+		}
+		if u, err := url.Parse("//" + h); err != nil || u.Host != h || u.User != nil {
+			return config{}, fmt.Errorf("FANCLUB_IMAGE_HOSTS: %q is not a host name (write images.example.com, with no scheme or path)", h)
+		}
+		c.ImageHosts = append(c.ImageHosts, h)
+	}
 	if host := env("FANCLUB_SMTP_HOST", ""); host != "" {
 		port, err := strconv.Atoi(env("FANCLUB_SMTP_PORT", "587"))
 		if err != nil {
@@ -85,6 +98,19 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		APIBase: strings.TrimSuffix(env("STRIPE_API_BASE", ""), "/"), BaseURL: c.BaseURL}
 	if c.Billing.SecretKey != "" && c.Billing.WebhookSecret == "" {
 		return config{}, errors.New("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY: without it no payment would ever reach the site")
+	}
+	for _, l := range []struct {
+		key    string
+		rule   *ratelimit.Rule
+		window time.Duration
+	}{{"FANCLUB_VOTES_PER_MINUTE", &c.Limits.VotesPerMinute, time.Minute}, {"FANCLUB_VOTES_PER_DAY", &c.Limits.VotesPerDay, 24 * time.Hour}} {
+		if v := env(l.key, ""); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return config{}, fmt.Errorf("%s %q: want a whole number above 0", l.key, v)
+			}
+			*l.rule = ratelimit.Rule{Max: n, Window: l.window}
+		}
 	}
 	if v := env("FANCLUB_BILLING_GRACE_DAYS", ""); v != "" {
 		days, err := strconv.Atoi(v)

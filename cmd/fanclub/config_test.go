@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"fanclub/auth"
+	"fanclub/community"
+	"fanclub/internal/ratelimit"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -80,6 +82,33 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("got %+v", c.Billing)
 			}
 		}},
+		{name: "vote limits", env: map[string]string{"FANCLUB_VOTES_PER_MINUTE": "120", "FANCLUB_VOTES_PER_DAY": "5000"},
+			check: func(t *testing.T, c config) {
+				if c.Limits.VotesPerMinute != (ratelimit.Rule{Max: 120, Window: time.Minute}) ||
+					c.Limits.VotesPerDay != (ratelimit.Rule{Max: 5000, Window: 24 * time.Hour}) {
+					t.Errorf("got %+v", c.Limits)
+				}
+			}},
+		{name: "vote limits default", check: func(t *testing.T, c config) {
+			if c.Limits != (community.Limits{}) {
+				t.Errorf("got %+v, want zero: community's defaults", c.Limits)
+			}
+		}},
+		{name: "image hosts", env: map[string]string{"FANCLUB_IMAGE_HOSTS": " Images.Brand.example , cdn.example.org:8443,"},
+			check: func(t *testing.T, c config) {
+				if !reflect.DeepEqual(c.ImageHosts, []string{"images.brand.example", "cdn.example.org:8443"}) {
+					t.Errorf("got %q", c.ImageHosts)
+				}
+			}},
+		{name: "no image hosts by default", check: func(t *testing.T, c config) {
+			if c.ImageHosts != nil {
+				t.Errorf("got %q, want none: member content loads no outside image", c.ImageHosts)
+			}
+		}},
+		{name: "an image host with a scheme", env: map[string]string{"FANCLUB_IMAGE_HOSTS": "https://images.brand.example"}, wantErr: "FANCLUB_IMAGE_HOSTS"},
+		{name: "an image host with a path", env: map[string]string{"FANCLUB_IMAGE_HOSTS": "images.brand.example/mugs"}, wantErr: "FANCLUB_IMAGE_HOSTS"},
+		{name: "vote limit zero", env: map[string]string{"FANCLUB_VOTES_PER_MINUTE": "0"}, wantErr: "FANCLUB_VOTES_PER_MINUTE"},
+		{name: "vote limit in words", env: map[string]string{"FANCLUB_VOTES_PER_DAY": "lots"}, wantErr: "FANCLUB_VOTES_PER_DAY"},
 		{name: "stripe key without webhook secret", env: map[string]string{"STRIPE_SECRET_KEY": "sk_test_1"}, wantErr: "STRIPE_WEBHOOK_SECRET"},
 		{name: "grace in words", env: map[string]string{"FANCLUB_BILLING_GRACE_DAYS": "a week"}, wantErr: "FANCLUB_BILLING_GRACE_DAYS"},
 		{name: "grace too long", env: map[string]string{"FANCLUB_BILLING_GRACE_DAYS": "61"}, wantErr: "FANCLUB_BILLING_GRACE_DAYS"},

@@ -97,7 +97,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := queue.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	cm := community.New(conn.DB, community.DefaultLimits, time.Now, log)
+	cm := community.New(conn.DB, cfg.Limits, time.Now, log)
 	if err := cm.EnsureIndexes(ctx); err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies},
+	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ImageHosts: cfg.ImageHosts},
 		web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log, Ready: conn.Ping})
 	if err != nil {
 		return err

@@ -30,6 +30,8 @@ var errNotEmpty = errors.New("seed: the database already has accounts or groups;
 var seedLimits = community.Limits{
 	PostsPerMinute: ratelimit.Rule{Max: 1 << 30, Window: time.Minute},
 	PostsPerDay:    ratelimit.Rule{Max: 1 << 30, Window: 24 * time.Hour},
+	VotesPerMinute: ratelimit.Rule{Max: 1 << 30, Window: time.Minute},
+	VotesPerDay:    ratelimit.Rule{Max: 1 << 30, Window: 24 * time.Hour},
 }
 
 // seedHint tells the person who ran the seed how to get in.

@@ -4,6 +4,7 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -34,7 +35,9 @@ type Rule struct {
 
 // Allow counts one attempt for key and reports whether it is within the
 // rule. The counter is one document per key and window, bumped with an
-// upserted $inc, which MongoDB applies atomically.
+// upserted $inc, which MongoDB applies atomically. Once the window's
+// limit is spent an attempt is refused after a read by _id, and writes
+// nothing: a script hammering a refused action costs no writes.
 func (l *Limiter) Allow(ctx context.Context, key string, r Rule) (bool, error) {
 	now := l.now()
 	start := now.Truncate(r.Window)
@@ -42,7 +45,13 @@ func (l *Limiter) Allow(ctx context.Context, key string, r Rule) (bool, error) {
 	var doc struct {
 		Count int `bson:"count"`
 	}
-	err := l.coll.FindOneAndUpdate(ctx,
+	err := l.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+	if err == nil && doc.Count >= r.Max {
+		return false, nil
+	} else if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return false, fmt.Errorf("ratelimit: read %s: %w", key, err)
+	}
+	err = l.coll.FindOneAndUpdate(ctx,
 		bson.M{"_id": id},
 		bson.M{"$inc": bson.M{"count": 1}, "$setOnInsert": bson.M{"expiresAt": start.Add(r.Window)}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),

@@ -1,0 +1,34 @@
+package community
+
+import (
+	"context"
+
+	"fanclub/internal/ratelimit"
+)
+
+// allowVote applies the per-account voting limits: a script voting and
+// taking its vote back is stopped before it costs a vote's writes.
+func (s *Service) allowVote(ctx context.Context, a Actor) error {
+	return s.allow(ctx, a, ErrVotingTooFast, limit{"vote-min:", s.limits.VotesPerMinute}, limit{"vote-day:", s.limits.VotesPerDay})
+}
+
+// limit is a rule counted under a key prefix, per account.
+type limit struct {
+	key  string
+	rule ratelimit.Rule
+}
+
+// allow counts one attempt of the actor against each limit, and returns
+// refused when one is spent.
+func (s *Service) allow(ctx context.Context, a Actor, refused error, limits ...limit) error {
+	for _, l := range limits {
+		ok, err := s.limiter.Allow(ctx, l.key+string(a.ID()), l.rule)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return refused
+		}
+	}
+	return nil
+}
