@@ -100,7 +100,7 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		rsvps:         db.Collection("rsvps"),
 		invitations:   db.Collection("invitations"),
 		calendars:     db.Collection("calendar_feeds"),
-		limiter:       ratelimit.New(db, now),
+		limiter:       limiter(db, now),
 		feed:          newVersionCache[[]Post](),
 		board:         newVersionCache[[]Idea](),
 		boardIdx:      soleWriter(db, newBoardIndex),
@@ -156,4 +156,15 @@ func newID() string { return primitive.NewObjectID().Hex() }
 func validID(s string) bool {
 	_, err := primitive.ObjectIDFromHex(s)
 	return err == nil
+}
+
+// limiter counts members' posts and votes in the database, so limits hold
+// across instances; in memory when this process alone writes it, as a
+// count there would add a write to every vote, waiting on the embedded
+// store's one write lock.
+func limiter(db *mongodb.DB, now func() time.Time) *ratelimit.Limiter {
+	if db.SoleWriter() {
+		return ratelimit.NewInMemory(now)
+	}
+	return ratelimit.New(db, now)
 }
