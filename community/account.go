@@ -1,6 +1,7 @@
 package community
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"regexp"
@@ -45,7 +46,15 @@ func (s *Service) RenameAccount(ctx context.Context, before, after auth.Account)
 // member: their name and avatar are removed from it and from the
 // mentions of them. It is safe to run again after a failure: each step
 // finds what is left of the person and finishes it.
+//
+// A group always has an owner, so while the person owns one nothing is
+// done and it is ErrOwnsGroup: they hand it over first (OwnedGroups).
 func (s *Service) ForgetAccount(ctx context.Context, who auth.Account) error {
+	if owned, err := s.OwnedGroups(ctx, who.ID); err != nil {
+		return err
+	} else if len(owned) > 0 {
+		return ErrOwnsGroup
+	}
 	for _, step := range []func(context.Context, auth.AccountID) error{
 		s.withdrawRSVPs, s.dropInvitations, s.withdrawVotes, s.withdrawReactions, s.leaveGroups,
 		func(ctx context.Context, _ auth.AccountID) error { return s.rename(ctx, who, "", "") },
@@ -57,6 +66,35 @@ func (s *Service) ForgetAccount(ctx context.Context, who auth.Account) error {
 	}
 	s.log.InfoContext(ctx, "account forgotten by community", "account", who.ID)
 	return nil
+}
+
+// ErrOwnsGroup means the account owns a group, so it cannot be deleted:
+// the group would be left with no owner, and nobody could appoint one.
+var ErrOwnsGroup = errors.New("community: owns a group")
+
+// OwnedGroups returns the groups account id owns, by name: it must hand
+// each over before its account is deleted. One read of the groups (a
+// site has few) and one of their owners' memberships by _id, which the
+// embedded store answers without reading the memberships whole.
+func (s *Service) OwnedGroups(ctx context.Context, id auth.AccountID) ([]Group, error) {
+	groups := map[GroupID]Group{}
+	var keys []string
+	if err := each(ctx, s.groups, bson.M{}, func(d groupDoc) {
+		groups[d.ID] = d.group()
+		keys = append(keys, memberID(d.ID, id))
+	}); err != nil || len(keys) == 0 {
+		return nil, err
+	}
+	var owned []Group
+	if err := each(ctx, s.members, bson.M{"_id": bson.M{"$in": keys}, "role": RoleOwner}, func(m memberDoc) {
+		owned = append(owned, groups[m.Group])
+	}); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(owned, func(a, b Group) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(string(a.ID), string(b.ID)))
+	})
+	return owned, nil
 }
 
 // withdrawRSVPs deletes the account's answers to events. A seat it held
@@ -143,6 +181,8 @@ func ownedBy(id auth.AccountID) bson.M {
 
 // leaveGroups ends the account's place in every group, whatever its
 // state (member, request, invitation, ban), keeping member counts right.
+// A group it was made the owner of meanwhile is ErrOwnsGroup: the
+// membership stays, so the group keeps its owner.
 func (s *Service) leaveGroups(ctx context.Context, id auth.AccountID) error {
 	var ms []GroupMember
 	if err := each(ctx, s.members, bson.M{"account": id}, func(d memberDoc) { ms = append(ms, d.member()) }); err != nil {
@@ -150,7 +190,10 @@ func (s *Service) leaveGroups(ctx context.Context, id auth.AccountID) error {
 	}
 	for _, m := range ms {
 		for {
-			err := s.removeMember(ctx, m.Group, id, m.State)
+			if m.Role == RoleOwner {
+				return ErrOwnsGroup
+			}
+			err := s.removeMember(ctx, m.Group, id, m.State, RoleOwner)
 			if !errors.Is(err, ErrConflict) {
 				if err != nil {
 					return err
