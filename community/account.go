@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -139,12 +138,19 @@ func (s *Service) withdrawVotes(ctx context.Context, id auth.AccountID) error {
 	if err := each(ctx, s.votes, bson.M{"account": id}, func(d voteDoc) { vs = append(vs, d) }); err != nil {
 		return err
 	}
+	// A ballot is per group: of the groups voted in, and of those the
+	// person belongs to (a ballot emptied by unvoting stays).
+	var ballots []string
+	if err := each(ctx, s.members, bson.M{"account": id}, func(d memberDoc) { ballots = append(ballots, ballotID(d.Group, id)) }); err != nil {
+		return err
+	}
 	for _, v := range vs {
 		if _, err := s.removeVote(ctx, Idea{ID: v.Idea, Group: v.Group}, id); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
+		ballots = append(ballots, ballotID(v.Group, id))
 	}
-	if _, err := s.ballots.DeleteMany(ctx, ownedBy(id)); err != nil {
+	if err := deleteByIDs(ctx, s.ballots, ballots); err != nil {
 		return wrap(err, "delete ballots")
 	}
 	_, err := s.unsubscribes.DeleteMany(ctx, bson.M{"account": id})
@@ -155,7 +161,11 @@ func (s *Service) withdrawVotes(ctx context.Context, id auth.AccountID) error {
 // target's counter as taking one back does, then deletes its sets.
 func (s *Service) withdrawReactions(ctx context.Context, id auth.AccountID) error {
 	var rs []reactionDoc
-	if err := each(ctx, s.reactions, bson.M{"account": id}, func(d reactionDoc) { rs = append(rs, d) }); err != nil {
+	var sets []string
+	if err := each(ctx, s.reactions, bson.M{"account": id}, func(d reactionDoc) {
+		rs = append(rs, d)
+		sets = append(sets, reactionSetID(d.Target, id))
+	}); err != nil {
 		return err
 	}
 	for _, r := range rs {
@@ -169,14 +179,19 @@ func (s *Service) withdrawReactions(ctx context.Context, id auth.AccountID) erro
 			}
 		}
 	}
-	_, err := s.reactionSets.DeleteMany(ctx, ownedBy(id))
-	return wrap(err, "delete reaction sets")
+	return wrap(deleteByIDs(ctx, s.reactionSets, sets), "delete reaction sets")
 }
 
-// ownedBy matches the documents whose _id ends in ":" and the account:
-// a person's ballots and reaction sets.
-func ownedBy(id auth.AccountID) bson.M {
-	return bson.M{"_id": bson.M{"$regex": ":" + regexp.QuoteMeta(string(id)) + "$"}}
+// deleteByIDs deletes the documents of coll with the given _ids (a
+// person's ballots or reaction sets): by _id, which the embedded store
+// does without reading the collection under its write lock.
+func deleteByIDs(ctx context.Context, coll *mongodb.Collection, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	_, err := coll.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": slices.Compact(ids)}})
+	return err
 }
 
 // leaveGroups ends the account's place in every group, whatever its
