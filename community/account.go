@@ -97,19 +97,34 @@ func (s *Service) OwnedGroups(ctx context.Context, id auth.AccountID) ([]Group, 
 }
 
 // withdrawRSVPs deletes the account's answers to events. A seat it held
-// goes to the head of the line, as when someone declines.
+// at an event to come goes to the head of the line, as when someone
+// declines. An event that is over keeps its counts of who went and who
+// came as they were: its history, not a seat anyone can take.
 func (s *Service) withdrawRSVPs(ctx context.Context, id auth.AccountID) error {
 	var rs []rsvpDoc
-	if err := each(ctx, s.rsvps, bson.M{"account": id}, func(d rsvpDoc) { rs = append(rs, d) }); err != nil {
+	var ids []EventID
+	if err := each(ctx, s.rsvps, bson.M{"account": id}, func(d rsvpDoc) {
+		rs = append(rs, d)
+		ids = append(ids, d.Event)
+	}); err != nil {
+		return err
+	}
+	events, err := s.eventsByID(ctx, ids)
+	if err != nil {
 		return err
 	}
 	for _, r := range rs {
+		e, ok := events[r.Event]
+		past := !ok || e.Over(s.now()) // an event gone: nothing to count
 		var d rsvpDoc
 		err := s.rsvps.FindOneAndDelete(ctx, bson.M{"_id": r.ID}).Decode(&d)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			continue
 		} else if err != nil {
 			return wrap(err, "withdraw rsvp")
+		}
+		if past {
+			continue
 		}
 		if d.State == RSVPGoing && d.Attended {
 			if err := s.incEvent(ctx, d.Event, bson.M{"attended": -1}); err != nil {

@@ -367,3 +367,35 @@ func TestRenameReachesEveryCopy(t *testing.T) {
 		t.Errorf("%d mention notices, want 3: the new name mentions her", n)
 	}
 }
+
+// TestDeleteAccountKeepsPastEventsCounts: a member who went to an event
+// that is over deletes their account; the event still counts who went
+// and who came, as its history, though their answer is gone.
+func TestDeleteAccountKeepsPastEventsCounts(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "coffee"})
+	minji, jun := s.signUp(t, "minji@example.com"), s.signUp(t, "jun@example.com")
+	s.join(t, "coffee", minji)
+	s.join(t, "coffee", jun)
+	event := acEvent(t, s, s.actor(t, admin), "coffee", acEventInput(s, "Cupping night", community.AccessMembers))
+	eventPath := "/groups/coffee/events/" + string(event.ID)
+	for _, p := range []person{minji, jun} {
+		if r := p.post(eventPath+"/rsvp", url.Values{"going": {"1"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("rsvp: %d", r.Status)
+		}
+	}
+	if r := admin.post(eventPath+"/checkin", url.Values{"account": {string(minji.ID)}, "on": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("check in: %d", r.Status)
+	}
+	s.Clock.Advance(80 * time.Hour) // the event is over
+	if r := minji.post("/settings/delete", url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	if n := s.count("rsvps", bson.M{"account": minji.ID}); n != 0 {
+		t.Errorf("%d answers left", n)
+	}
+	if n := s.count("events", bson.M{"_id": event.ID, "going": 2, "attended": 1}); n != 1 {
+		t.Error("the past event's counts of who went and who came changed")
+	}
+}
