@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -217,6 +218,10 @@ func (s *Service) ExportAccount(ctx context.Context, a AccountID) (Export, error
 	return x, nil
 }
 
+// maxEraseTries bounds how often DeleteAccount takes the account off the
+// staff again when its role was given back before it was erased.
+const maxEraseTries = 3
+
 // DeleteAccount removes account a's personal data and identities and ends
 // all its sessions. The emptied account document stays as a tombstone. It
 // is marked deleted first, so a failure half-way leaves an account nobody
@@ -225,12 +230,23 @@ func (s *Service) ExportAccount(ctx context.Context, a AccountID) (Export, error
 // (ErrLastOwner).
 func (s *Service) DeleteAccount(ctx context.Context, a AccountID) error {
 	// Leaving the staff first refuses the last owner even when two
-	// owners delete their accounts at the same moment.
-	if err := s.LeaveStaff(ctx, a); err != nil {
-		return err
-	}
-	if err := s.eraseAccount(ctx, a); err != nil {
-		return err
+	// owners delete their accounts at the same moment. A role given back
+	// meanwhile (an owner's appointment, fanclub owner) stops the erasure,
+	// and the account leaves the staff again.
+	for try := 0; ; try++ {
+		if err := s.LeaveStaff(ctx, a); err != nil {
+			return err
+		}
+		erased, err := s.eraseAccount(ctx, a)
+		if err != nil {
+			return err
+		}
+		if erased {
+			break
+		}
+		if try == maxEraseTries {
+			return fmt.Errorf("auth: erase account %s: its role keeps changing", a)
+		}
 	}
 	if err := s.deleteAccountSessions(ctx, a); err != nil {
 		return err

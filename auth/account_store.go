@@ -98,16 +98,18 @@ func (s *Service) incIdentities(ctx context.Context, id AccountID, n int) error 
 
 // eraseAccount removes everything personal from the account document and
 // marks it deleted; the document stays so content elsewhere keeps a
-// consistent author reference.
-func (s *Service) eraseAccount(ctx context.Context, id AccountID) error {
-	_, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id}, bson.M{
+// consistent author reference. Only an account off the staff is erased,
+// so that a deleted account never keeps a role or counts as an owner: it
+// reports whether it was.
+func (s *Service) eraseAccount(ctx context.Context, id AccountID) (bool, error) {
+	res, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id, "role": bson.M{"$nin": bson.A{RoleOwner, RoleAdmin}}}, bson.M{
 		"$set":   bson.M{"deletedAt": s.now(), "name": "", "identities": 0},
 		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "timeZone": "", "birthMonth": "", "birthDay": "", "mail": "", "lastSeenAt": ""},
 	})
 	if err != nil {
-		return fmt.Errorf("auth: erase account: %w", err)
+		return false, fmt.Errorf("auth: erase account: %w", err)
 	}
-	return nil
+	return res.MatchedCount == 1, nil
 }
 
 // claimOwner makes a the site owner if nobody is yet. The unique _id of

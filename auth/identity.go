@@ -94,7 +94,7 @@ func (s *Service) createAccount(ctx context.Context, ext External) (Account, err
 	if mongodb.IsDuplicateKey(err) {
 		// The same person signed in twice at once and the other request
 		// won: drop this account and use theirs.
-		if err := s.eraseAccount(ctx, d.ID); err != nil {
+		if _, err := s.eraseAccount(ctx, d.ID); err != nil {
 			return Account{}, err
 		}
 		return s.SignIn(ctx, ext)

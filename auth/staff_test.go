@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/auth"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
 
@@ -238,4 +242,70 @@ func TestStaffRolesFollowChanges(t *testing.T) {
 	if err != nil || len(staff) != 1 || staff[0].ID != owner.ID {
 		t.Errorf("staff list: %+v %v", staff, err)
 	}
+}
+
+// TestDeleteAccountLeavesTheStaffAgain: a role given back to an account
+// after its deletion took it off the staff and before it is erased (here
+// `fanclub owner` lands in between) is taken off again: the deleted
+// account is no owner, and the owners counted are the live ones.
+func TestDeleteAccountLeavesTheStaffAgain(t *testing.T) {
+	ctx := context.Background()
+	base := mongotest.New(t)
+	other := newServiceOn(t, base) // the operator's command, unobserved
+	var deleting, given bool
+	updates := 0
+	s := newServiceOn(t, base.Observed(func(op mongodb.Op) {
+		if !deleting || given || op.Name != "update" || op.Collection != "accounts" {
+			return
+		}
+		if updates++; updates == 2 { // the first takes the role; the second erases
+			given = true
+			if _, _, err := other.MakeOwner(ctx, "mina@x.com"); err != nil {
+				t.Error(err)
+			}
+		}
+	}))
+	if _, err := s.SignIn(ctx, auth.External{Provider: "email", Subject: "owner@x.com", Email: "owner@x.com", EmailVerified: true}); err != nil {
+		t.Fatal(err)
+	}
+	mina, err := s.SignIn(ctx, auth.External{Provider: "email", Subject: "mina@x.com", Email: "mina@x.com", EmailVerified: true, Name: "Mina"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.MakeOwner(ctx, "mina@x.com"); err != nil {
+		t.Fatal(err)
+	}
+	deleting = true
+	if err := s.DeleteAccount(ctx, mina.ID); err != nil {
+		t.Fatal(err)
+	}
+	if !given {
+		t.Fatal("the role was never given back during the deletion")
+	}
+	var d struct {
+		Role      auth.Role `bson:"role"`
+		DeletedAt time.Time `bson:"deletedAt"`
+	}
+	if err := base.Collection("accounts").FindOne(ctx, bson.M{"_id": mina.ID}).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	if d.DeletedAt.IsZero() || d.Role != auth.RoleMember {
+		t.Errorf("the account is left deleted at %v with role %q, want deleted as a member", d.DeletedAt, d.Role)
+	}
+	if n, err := s.CountOwners(ctx); err != nil || n != 1 {
+		t.Errorf("%d owners counted (%v), want the one left", n, err)
+	}
+	if err := s.DeleteAccount(ctx, mustOwner(t, s).ID); !errors.Is(err, auth.ErrLastOwner) {
+		t.Errorf("the owner left could delete their account: %v", err)
+	}
+}
+
+// mustOwner returns the site's only owner.
+func mustOwner(t *testing.T, s *auth.Service) auth.Account {
+	t.Helper()
+	staff, err := s.Staff(context.Background())
+	if err != nil || len(staff) != 1 || staff[0].Role != auth.RoleOwner {
+		t.Fatalf("staff %v (%v), want one owner", staff, err)
+	}
+	return staff[0]
 }

@@ -1,9 +1,9 @@
 package community
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,7 +45,15 @@ func (s *Service) RenameAccount(ctx context.Context, before, after auth.Account)
 // member: their name and avatar are removed from it and from the
 // mentions of them. It is safe to run again after a failure: each step
 // finds what is left of the person and finishes it.
+//
+// A group always has an owner, so while the person owns one nothing is
+// done and it is ErrOwnsGroup: they hand it over first (OwnedGroups).
 func (s *Service) ForgetAccount(ctx context.Context, who auth.Account) error {
+	if owned, err := s.OwnedGroups(ctx, who.ID); err != nil {
+		return err
+	} else if len(owned) > 0 {
+		return ErrOwnsGroup
+	}
 	for _, step := range []func(context.Context, auth.AccountID) error{
 		s.withdrawRSVPs, s.dropInvitations, s.withdrawVotes, s.withdrawReactions, s.leaveGroups,
 		func(ctx context.Context, _ auth.AccountID) error { return s.rename(ctx, who, "", "") },
@@ -59,20 +67,64 @@ func (s *Service) ForgetAccount(ctx context.Context, who auth.Account) error {
 	return nil
 }
 
+// ErrOwnsGroup means the account owns a group, so it cannot be deleted:
+// the group would be left with no owner, and nobody could appoint one.
+var ErrOwnsGroup = errors.New("community: owns a group")
+
+// OwnedGroups returns the groups account id owns, by name: it must hand
+// each over before its account is deleted. One read of the groups (a
+// site has few) and one of their owners' memberships by _id, which the
+// embedded store answers without reading the memberships whole.
+func (s *Service) OwnedGroups(ctx context.Context, id auth.AccountID) ([]Group, error) {
+	groups := map[GroupID]Group{}
+	var keys []string
+	if err := each(ctx, s.groups, bson.M{}, func(d groupDoc) {
+		groups[d.ID] = d.group()
+		keys = append(keys, memberID(d.ID, id))
+	}); err != nil || len(keys) == 0 {
+		return nil, err
+	}
+	var owned []Group
+	if err := each(ctx, s.members, bson.M{"_id": bson.M{"$in": keys}, "role": RoleOwner}, func(m memberDoc) {
+		owned = append(owned, groups[m.Group])
+	}); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(owned, func(a, b Group) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(string(a.ID), string(b.ID)))
+	})
+	return owned, nil
+}
+
 // withdrawRSVPs deletes the account's answers to events. A seat it held
-// goes to the head of the line, as when someone declines.
+// at an event to come goes to the head of the line, as when someone
+// declines. An event that is over keeps its counts of who went and who
+// came as they were: its history, not a seat anyone can take.
 func (s *Service) withdrawRSVPs(ctx context.Context, id auth.AccountID) error {
 	var rs []rsvpDoc
-	if err := each(ctx, s.rsvps, bson.M{"account": id}, func(d rsvpDoc) { rs = append(rs, d) }); err != nil {
+	var ids []EventID
+	if err := each(ctx, s.rsvps, bson.M{"account": id}, func(d rsvpDoc) {
+		rs = append(rs, d)
+		ids = append(ids, d.Event)
+	}); err != nil {
+		return err
+	}
+	events, err := s.eventsByID(ctx, ids)
+	if err != nil {
 		return err
 	}
 	for _, r := range rs {
+		e, ok := events[r.Event]
+		past := !ok || e.Over(s.now()) // an event gone: nothing to count
 		var d rsvpDoc
 		err := s.rsvps.FindOneAndDelete(ctx, bson.M{"_id": r.ID}).Decode(&d)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			continue
 		} else if err != nil {
 			return wrap(err, "withdraw rsvp")
+		}
+		if past {
+			continue
 		}
 		if d.State == RSVPGoing && d.Attended {
 			if err := s.incEvent(ctx, d.Event, bson.M{"attended": -1}); err != nil {
@@ -101,12 +153,19 @@ func (s *Service) withdrawVotes(ctx context.Context, id auth.AccountID) error {
 	if err := each(ctx, s.votes, bson.M{"account": id}, func(d voteDoc) { vs = append(vs, d) }); err != nil {
 		return err
 	}
+	// A ballot is per group: of the groups voted in, and of those the
+	// person belongs to (a ballot emptied by unvoting stays).
+	var ballots []string
+	if err := each(ctx, s.members, bson.M{"account": id}, func(d memberDoc) { ballots = append(ballots, ballotID(d.Group, id)) }); err != nil {
+		return err
+	}
 	for _, v := range vs {
 		if _, err := s.removeVote(ctx, Idea{ID: v.Idea, Group: v.Group}, id); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
+		ballots = append(ballots, ballotID(v.Group, id))
 	}
-	if _, err := s.ballots.DeleteMany(ctx, ownedBy(id)); err != nil {
+	if err := deleteByIDs(ctx, s.ballots, ballots); err != nil {
 		return wrap(err, "delete ballots")
 	}
 	_, err := s.unsubscribes.DeleteMany(ctx, bson.M{"account": id})
@@ -117,7 +176,11 @@ func (s *Service) withdrawVotes(ctx context.Context, id auth.AccountID) error {
 // target's counter as taking one back does, then deletes its sets.
 func (s *Service) withdrawReactions(ctx context.Context, id auth.AccountID) error {
 	var rs []reactionDoc
-	if err := each(ctx, s.reactions, bson.M{"account": id}, func(d reactionDoc) { rs = append(rs, d) }); err != nil {
+	var sets []string
+	if err := each(ctx, s.reactions, bson.M{"account": id}, func(d reactionDoc) {
+		rs = append(rs, d)
+		sets = append(sets, reactionSetID(d.Target, id))
+	}); err != nil {
 		return err
 	}
 	for _, r := range rs {
@@ -131,18 +194,25 @@ func (s *Service) withdrawReactions(ctx context.Context, id auth.AccountID) erro
 			}
 		}
 	}
-	_, err := s.reactionSets.DeleteMany(ctx, ownedBy(id))
-	return wrap(err, "delete reaction sets")
+	return wrap(deleteByIDs(ctx, s.reactionSets, sets), "delete reaction sets")
 }
 
-// ownedBy matches the documents whose _id ends in ":" and the account:
-// a person's ballots and reaction sets.
-func ownedBy(id auth.AccountID) bson.M {
-	return bson.M{"_id": bson.M{"$regex": ":" + regexp.QuoteMeta(string(id)) + "$"}}
+// deleteByIDs deletes the documents of coll with the given _ids (a
+// person's ballots or reaction sets): by _id, which the embedded store
+// does without reading the collection under its write lock.
+func deleteByIDs(ctx context.Context, coll *mongodb.Collection, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	_, err := coll.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": slices.Compact(ids)}})
+	return err
 }
 
 // leaveGroups ends the account's place in every group, whatever its
 // state (member, request, invitation, ban), keeping member counts right.
+// A group it was made the owner of meanwhile is ErrOwnsGroup: the
+// membership stays, so the group keeps its owner.
 func (s *Service) leaveGroups(ctx context.Context, id auth.AccountID) error {
 	var ms []GroupMember
 	if err := each(ctx, s.members, bson.M{"account": id}, func(d memberDoc) { ms = append(ms, d.member()) }); err != nil {
@@ -150,7 +220,10 @@ func (s *Service) leaveGroups(ctx context.Context, id auth.AccountID) error {
 	}
 	for _, m := range ms {
 		for {
-			err := s.removeMember(ctx, m.Group, id, m.State)
+			if m.Role == RoleOwner {
+				return ErrOwnsGroup
+			}
+			err := s.removeMember(ctx, m.Group, id, m.State, RoleOwner)
 			if !errors.Is(err, ErrConflict) {
 				if err != nil {
 					return err

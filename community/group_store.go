@@ -156,9 +156,14 @@ func (s *Service) setMemberState(ctx context.Context, g GroupID, a auth.AccountI
 }
 
 // removeMember deletes a relation that is still in state, and uncounts it
-// if it was active. A relation no longer in that state is ErrConflict.
-func (s *Service) removeMember(ctx context.Context, g GroupID, a auth.AccountID, state MemberState) error {
-	res, err := s.members.DeleteOne(ctx, bson.M{"_id": memberID(g, a), "state": state})
+// if it was active. A relation no longer in that state, or now in one of
+// the roles notRole, is ErrConflict.
+func (s *Service) removeMember(ctx context.Context, g GroupID, a auth.AccountID, state MemberState, notRole ...GroupRole) error {
+	filter := bson.M{"_id": memberID(g, a), "state": state}
+	if len(notRole) > 0 {
+		filter["role"] = bson.M{"$nin": notRole}
+	}
+	res, err := s.members.DeleteOne(ctx, filter)
 	if err != nil {
 		return wrap(err, "delete member")
 	}

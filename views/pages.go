@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fanclub/auth"
+	"fanclub/community"
 )
 
 // Home is the front page.
@@ -70,6 +71,9 @@ type DeleteAccount struct {
 	// LastOwner says the account is the site's only owner: ownership is
 	// shared on the Team page first, so the site is never left without.
 	LastOwner bool
+	// OwnedGroups are the groups the account owns: each is handed over on
+	// its member page first, as a group always has an owner.
+	OwnedGroups []community.Group
 }
 
 // Error is an error page: 403, 404, 429, 500 and the sign-in refusals.

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -57,6 +58,62 @@ func TestDeleteAccountRefusesTheLastOwner(t *testing.T) {
 	}
 	if r := second.post("/settings/delete", url.Values{"confirm": {"yes"}}); r.Status != http.StatusConflict || deleted(second) {
 		t.Fatalf("the owner left: %d, deleted %v", r.Status, deleted(second))
+	}
+}
+
+// TestDeleteAccountRefusesAGroupOwner: a member who owns a group is
+// told which, with a link to each group's member page to hand it over
+// (in both languages), and a forged confirmation deletes nothing, not
+// even through the community's part alone; once she has handed the group
+// back, her account goes and the group still has its owner.
+func TestDeleteAccountRefusesAGroupOwner(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "coffee", Name: "Coffee lovers"})
+	minji := s.signUp(t, "minji@example.com")
+	s.join(t, "coffee", minji)
+	if r := admin.post("/groups/coffee/members/"+string(minji.ID)+"/role", url.Values{"role": {"owner"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("hand coffee to minji: %d", r.Status)
+	}
+	owners := func() int64 { return s.count("group_members", bson.M{"role": "owner", "state": "active"}) }
+	deleted := func() bool {
+		return s.count("accounts", bson.M{"_id": minji.ID, "deletedAt": bson.M{"$exists": true}}) == 1
+	}
+
+	page := minji.get("/settings/delete")
+	if page.Status != http.StatusOK {
+		t.Fatalf("delete page: %d", page.Status)
+	}
+	mustContain(t, page.Body, `data-testid="delete-owns-groups"`, "You own the groups below", `href="/groups/coffee/members"`, "Hand over Coffee lovers")
+	mustNotContain(t, page.Body, `data-testid="confirm-delete"`)
+	req, _ := http.NewRequest("GET", minji.abs("/settings/delete"), nil)
+	req.Header.Set("Accept-Language", "ko")
+	mustContain(t, minji.do(req, false).Body, "아래 그룹의 소유자라서", "Coffee lovers 넘겨주기")
+
+	r := minji.post("/settings/delete", url.Values{"confirm": {"yes"}})
+	if r.Status != http.StatusConflict {
+		t.Fatalf("deleting a group owner: %d, want 409", r.Status)
+	}
+	mustContain(t, r.Body, "You own the groups below", `href="/groups/coffee/members"`)
+	minjiAccount, _ := s.Auth.AccountByID(ctx, minji.ID)
+	if err := s.Community.ForgetAccount(ctx, minjiAccount); !errors.Is(err, community.ErrOwnsGroup) {
+		t.Errorf("forgetting a group owner: %v, want ErrOwnsGroup", err)
+	}
+	if deleted() || !minji.signedIn() || owners() != 1 || s.count("group_members", bson.M{"account": minji.ID, "role": "owner"}) != 1 {
+		t.Fatal("the group owner's account or membership went")
+	}
+	mustContain(t, admin.get("/groups/coffee/members").Body, "minji")
+
+	if r := minji.post("/groups/coffee/members/"+string(admin.ID)+"/role", url.Values{"role": {"owner"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("hand coffee back: %d", r.Status)
+	}
+	mustNotContain(t, minji.get("/settings/delete").Body, `data-testid="delete-owns-groups"`)
+	if r := minji.post("/settings/delete", url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("delete after handing over: %d %s", r.Status, r.Body)
+	}
+	if !deleted() || owners() != 1 || s.count("group_members", bson.M{"account": admin.ID, "role": "owner"}) != 1 {
+		t.Fatalf("deleted %v; the group has %d owners", deleted(), owners())
 	}
 }
 
@@ -308,5 +365,37 @@ func TestRenameReachesEveryCopy(t *testing.T) {
 	acPost(t, s, admin, "coffee", "Ping @[Minji Kim]")
 	if n := s.count("notifications", bson.M{"account": minji.ID, "kind": community.NoticeMention}); n != 3 {
 		t.Errorf("%d mention notices, want 3: the new name mentions her", n)
+	}
+}
+
+// TestDeleteAccountKeepsPastEventsCounts: a member who went to an event
+// that is over deletes their account; the event still counts who went
+// and who came, as its history, though their answer is gone.
+func TestDeleteAccountKeepsPastEventsCounts(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "coffee"})
+	minji, jun := s.signUp(t, "minji@example.com"), s.signUp(t, "jun@example.com")
+	s.join(t, "coffee", minji)
+	s.join(t, "coffee", jun)
+	event := acEvent(t, s, s.actor(t, admin), "coffee", acEventInput(s, "Cupping night", community.AccessMembers))
+	eventPath := "/groups/coffee/events/" + string(event.ID)
+	for _, p := range []person{minji, jun} {
+		if r := p.post(eventPath+"/rsvp", url.Values{"going": {"1"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("rsvp: %d", r.Status)
+		}
+	}
+	if r := admin.post(eventPath+"/checkin", url.Values{"account": {string(minji.ID)}, "on": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("check in: %d", r.Status)
+	}
+	s.Clock.Advance(80 * time.Hour) // the event is over
+	if r := minji.post("/settings/delete", url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	if n := s.count("rsvps", bson.M{"account": minji.ID}); n != 0 {
+		t.Errorf("%d answers left", n)
+	}
+	if n := s.count("events", bson.M{"_id": event.ID, "going": 2, "attended": 1}); n != 1 {
+		t.Error("the past event's counts of who went and who came changed")
 	}
 }

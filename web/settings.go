@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/views"
 )
 
@@ -110,44 +111,63 @@ func (s *server) exportData(c *fiber.Ctx) error {
 }
 
 func (s *server) showDeleteAccount(c *fiber.Ctx) error {
-	last, err := s.auth.LastOwner(c.UserContext(), viewer(c).ID)
+	b, err := s.deletionBlocks(c)
 	if err != nil {
 		return err
 	}
-	return renderDeleteAccount(c, s.chrome(c), fiber.StatusOK, last, nil)
+	return renderDeleteAccount(c, s.chrome(c), fiber.StatusOK, b, nil)
+}
+
+// deletionBlocks is what stops the account's deletion, if anything, but
+// billing: its being the site's last owner, and the groups it owns.
+func (s *server) deletionBlocks(c *fiber.Ctx) (views.DeleteAccount, error) {
+	last, err := s.auth.LastOwner(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return views.DeleteAccount{}, err
+	}
+	owned, err := s.community.OwnedGroups(c.UserContext(), viewer(c).ID)
+	return views.DeleteAccount{LastOwner: last, OwnedGroups: owned}, err
 }
 
 // renderDeleteAccount renders the confirmation page, saying first what
-// stops the deletion: a membership Stripe still bills, or the account
-// being the site's last owner.
-func renderDeleteAccount(c *fiber.Ctx, ch views.Chrome, status int, lastOwner bool, errs map[string]string) error {
-	return render(c, status, views.DeleteAccountPage(views.DeleteAccount{Chrome: ch, Errors: errs,
-		Billing: entitlement(c).Billing, LastOwner: lastOwner}))
+// stops the deletion (b): a membership Stripe still bills, the account
+// being the site's last owner, or groups it owns.
+func renderDeleteAccount(c *fiber.Ctx, ch views.Chrome, status int, b views.DeleteAccount, errs map[string]string) error {
+	b.Chrome, b.Errors, b.Billing = ch, errs, entitlement(c).Billing
+	return render(c, status, views.DeleteAccountPage(b))
 }
 
 // deleteAccount takes the person out of the community (what they wrote
 // stays, as by a deleted member), then deletes the account. Each step
 // finishes what an earlier failed attempt left, so asking again is safe.
 func (s *server) deleteAccount(c *fiber.Ctx) error {
-	last, err := s.auth.LastOwner(c.UserContext(), viewer(c).ID)
+	b, err := s.deletionBlocks(c)
 	if err != nil {
 		return err
 	}
-	if last || entitlement(c).Billing {
-		return renderDeleteAccount(c, s.chrome(c), fiber.StatusConflict, last, nil)
+	if b.LastOwner || len(b.OwnedGroups) > 0 || entitlement(c).Billing {
+		return renderDeleteAccount(c, s.chrome(c), fiber.StatusConflict, b, nil)
 	}
 	if c.FormValue("confirm") != "yes" {
-		return renderDeleteAccount(c, s.chrome(c), fiber.StatusUnprocessableEntity, false,
+		return renderDeleteAccount(c, s.chrome(c), fiber.StatusUnprocessableEntity, b,
 			map[string]string{"confirm": "validation.confirm.required"})
 	}
 	// Off the staff before anything is forgotten: of two owners deleting
 	// at once, the one refused as the last keeps everything.
 	if err := s.auth.LeaveStaff(c.UserContext(), viewer(c).ID); errors.Is(err, auth.ErrLastOwner) {
-		return renderDeleteAccount(c, s.chrome(c), fiber.StatusConflict, true, nil)
+		return renderDeleteAccount(c, s.chrome(c), fiber.StatusConflict, views.DeleteAccount{LastOwner: true}, nil)
 	} else if err != nil {
 		return err
 	}
-	if err := s.community.ForgetAccount(c.UserContext(), *viewer(c)); err != nil {
+	// A group handed to them meanwhile refuses it too, before anything
+	// is forgotten.
+	if err := s.community.ForgetAccount(c.UserContext(), *viewer(c)); errors.Is(err, community.ErrOwnsGroup) {
+		b, err := s.deletionBlocks(c)
+		if err != nil {
+			return err
+		}
+		return renderDeleteAccount(c, s.chrome(c), fiber.StatusConflict, b, nil)
+	} else if err != nil {
 		return err
 	}
 	if err := s.auth.DeleteAccount(c.UserContext(), viewer(c).ID); err != nil {
