@@ -42,11 +42,19 @@ func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm
 func (s *server) saveProfile(c *fiber.Ctx) error {
 	in := auth.ProfileInput{Name: c.FormValue("name"), AvatarURL: c.FormValue("avatar"), Locale: c.FormValue("locale"),
 		TimeZone: c.FormValue("time_zone"), BirthMonth: c.FormValue("birth_month"), BirthDay: c.FormValue("birth_day")}
-	err := s.auth.UpdateProfile(c.UserContext(), viewer(c).ID, in)
+	form := views.ProfileForm{Name: in.Name, AvatarURL: in.AvatarURL, Locale: in.Locale, TimeZone: in.TimeZone,
+		BirthMonth: in.BirthMonth, BirthDay: in.BirthDay}
+	name, _, err := in.Validate()
 	var invalid auth.ValidationError
+	if err == nil && (name != viewer(c).Name || in.AvatarURL != viewer(c).AvatarURL) {
+		if err = s.community.AllowRename(c.UserContext(), *viewer(c)); errors.Is(err, community.ErrRenamingTooFast) {
+			return s.renderSettings(c, fiber.StatusTooManyRequests, form, map[string]string{"name": "settings.error.renaming_too_fast"})
+		}
+	}
+	if err == nil {
+		err = s.auth.UpdateProfile(c.UserContext(), viewer(c).ID, in)
+	}
 	if errors.As(err, &invalid) {
-		form := views.ProfileForm{Name: in.Name, AvatarURL: in.AvatarURL, Locale: in.Locale, TimeZone: in.TimeZone,
-			BirthMonth: in.BirthMonth, BirthDay: in.BirthDay}
 		return s.renderSettings(c, fiber.StatusUnprocessableEntity, form, invalid)
 	}
 	if err != nil {
