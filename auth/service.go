@@ -65,6 +65,7 @@ type Service struct {
 	limits     Limits
 	providers  []provider
 	staff      staffCache // the owners and admins, as last read
+	siteCache  siteCache  // the club's settings, as last read
 
 	// accountEmails says which accounts hold each verified email.
 	accountEmails *mongodb.Collection

@@ -23,7 +23,12 @@ type Chrome struct {
 	// Entitlement is the viewer's tier and why they hold it (free when
 	// signed out), for the pricing page and the past-due banner.
 	Entitlement membership.Entitlement
+	// Site is the club's name, look and pages as the brand set them.
+	Site auth.Site
 }
+
+// ClubName is the club's name in the page's language.
+func (c Chrome) ClubName() string { return c.Site.Name(c.Locale) }
 
 // LangURL is the switcher's link to this page in language l.
 func (c Chrome) LangURL(l string) string {
