@@ -312,3 +312,61 @@ func TestEmailInvitationLimits(t *testing.T) {
 	}
 	mustContain(t, res.Body, brT(t, "en", "invite.error.email_invalid"), `value="not an address"`)
 }
+
+// TestJoinRequestTellsModerators: a request to join an approval group
+// gives its owner and each moderator a notice that leads to the members
+// page, and a mail to those who chose it in Settings; plain members hear
+// nothing.
+func TestJoinRequestTellsModerators(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "club", Name: "Club", Policy: community.JoinApproval})
+	mod, plain, asker := s.signUp(t, "mod@example.com"), s.signUp(t, "plain@example.com"), s.signUp(t, "asker@example.com")
+	ctx := context.Background()
+	for _, p := range []person{mod, plain} {
+		if err := s.Community.InviteAccount(ctx, s.actor(t, admin), "club", s.actor(t, p).Account); err != nil {
+			t.Fatal(err)
+		}
+		s.join(t, "club", p)
+	}
+	if err := s.Community.SetRole(ctx, s.actor(t, admin), "club", mod.ID, community.RoleModerator); err != nil {
+		t.Fatal(err)
+	}
+	settings := mod.get("/settings")
+	mustContain(t, settings.Body, brT(t, "en", "settings.mail.join"), `data-testid="mail-join"`)
+	if res := mod.post("/settings/mail", url.Values{"mail": {"none"}, "join": {"1"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("choose mail about requests: %d", res.Status)
+	}
+	if !regexp.MustCompile(`id="mail-join"[^>]*checked`).MatchString(mod.get("/settings").Body) {
+		t.Error("the choice is not shown as saved")
+	}
+	s.drain(t)
+	before := len(s.Outbox.Mails())
+
+	if res := asker.post("/groups/club/join", url.Values{"answer": {"I roast at home"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("ask to join: %d", res.Status)
+	}
+	s.drain(t)
+	for _, p := range []person{admin, mod} {
+		page := p.get("/notifications")
+		mustContain(t, page.Body, "asker asked to join Club")
+		id := regexpFind(t, page.Body, `name="id" value="([0-9a-f]{24})"`)
+		if res := p.post("/notifications/read", url.Values{"id": {id}}); res.Location != "/groups/club/members#requests" {
+			t.Errorf("%s's notice leads to %q, want the members page's requests", p.Name, res.Location)
+		}
+	}
+	mustNotContain(t, plain.get("/notifications").Body, "asked to join")
+	var toMod, toOthers int
+	for _, m := range s.Outbox.Mails()[before:] {
+		switch {
+		case m.To == mod.Email && m.Subject == "asker asked to join Club" && strings.Contains(m.Text, "/groups/club/members#requests"):
+			toMod++
+		default:
+			toOthers++
+		}
+	}
+	if toMod != 1 || toOthers != 0 {
+		t.Errorf("%d mails to the moderator who chose them and %d to others, want 1 and 0", toMod, toOthers)
+	}
+	mustContain(t, admin.get("/groups/club/members").Body, `data-testid="request"`, "I roast at home")
+}
