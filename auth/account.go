@@ -39,6 +39,9 @@ type Account struct {
 	Role          Role
 	CreatedAt     time.Time
 	LastSeenAt    time.Time
+
+	// MailJoinRequests: mail when someone asks to join a group it moderates.
+	MailJoinRequests bool
 }
 
 // Birthday is an optional month and day; zero means not given.
@@ -165,6 +168,16 @@ func (s *Service) SetMailPreference(ctx context.Context, a AccountID, p MailPref
 		return ValidationError{"mail": "validation.mail.invalid"}
 	}
 	return s.updateAccount(ctx, a, bson.M{"mail": p})
+}
+
+// SetMailChoices saves which emails account a gets: about ideas and
+// events (p, as SetMailPreference), and about requests to join the
+// groups it moderates.
+func (s *Service) SetMailChoices(ctx context.Context, a AccountID, p MailPreference, joinRequests bool) error {
+	if !p.valid() {
+		return ValidationError{"mail": "validation.mail.invalid"}
+	}
+	return s.updateAccount(ctx, a, bson.M{"mail": p, "mailJoin": joinRequests})
 }
 
 // truncateRunes cuts s to at most n characters.

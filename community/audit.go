@@ -112,10 +112,13 @@ func (s *Service) RecordOperatorAction(ctx context.Context, action AuditAction, 
 	s.record(ctx, Actor{}, "", action, kind, target, subject, reason)
 }
 
+// AuditRevokeInvitation takes back an invitation by email.
+const AuditRevokeInvitation AuditAction = "invite.revoke_email"
+
 // AuditActions lists every action, for the log's filter.
 var AuditActions = []AuditAction{AuditGroupCreate, AuditGroupEdit, AuditJoinApprove, AuditJoinDecline, AuditInvite,
 	AuditRoleChange, AuditMute, AuditUnmute, AuditBan, AuditUnban, AuditHide, AuditRestore, AuditDelete, AuditApprove,
-	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink,
+	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink, AuditRevokeInvitation,
 	AuditIdeaStatus, AuditIdeaRespond, AuditIdeaMerge, AuditIdeaTags, AuditEventCreate, AuditEventEdit, AuditEventCancel,
 	AuditEventInvite, AuditCompGrant, AuditCompRevoke,
 	AuditStaffOwner, AuditStaffAdmin, AuditStaffRemove}

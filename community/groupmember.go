@@ -183,6 +183,9 @@ func (s *Service) Join(ctx context.Context, a Actor, slug, answer string) (Membe
 		if errors.Is(err, errDuplicate) {
 			return StatePending, nil
 		}
+		if err == nil {
+			s.announceRequest(ctx, a, g)
+		}
 		return StatePending, err
 	default: // invitation only
 		return "", ErrForbidden

@@ -41,6 +41,8 @@ func (s *Service) Deliver(d Delivery) {
 	d.Jobs.Handle(jobEventNews, s.runEventNews)
 	d.Jobs.Handle(jobEventMail, s.runEventMail)
 	d.Jobs.Handle(jobEventRemind, s.runReminder)
+	d.Jobs.Handle(jobJoinRequest, s.runJoinRequest)
+	d.Jobs.Handle(jobJoinMail, s.runJoinMail)
 }
 
 // announcement is what happened to an idea, for its followers.

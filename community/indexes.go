@@ -81,6 +81,10 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 			idx("rsvps_door", "event", "state", "nameKey"), // the check-in list
 			idx("rsvps_account", "account", "state", "start"),
 		}},
+		{s.emailInvites, []mongo.IndexModel{
+			idx("email_invitations_group", "group", "-createdAt"), // the members page
+			idx("email_invitations_expires", "expiresAt"),         // the sweep
+		}},
 		{s.invitations, []mongo.IndexModel{
 			idx("invitations_event", "event"),
 			idx("invitations_account", "account", "end", "start"),
@@ -114,6 +118,9 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		if err := mongodb.EnsureIndexes(ctx, c.coll, c.models...); err != nil {
 			return err
 		}
+	}
+	if err := s.inviteLimiter.EnsureIndexes(ctx); err != nil {
+		return err
 	}
 	return s.limiter.EnsureIndexes(ctx)
 }

@@ -20,6 +20,7 @@ const (
 	NoticeMention      NoticeKind = "mention"       // someone @mentioned me
 	NoticeJoinApproved NoticeKind = "join_approved" // my request to join was approved
 	NoticeJoinDeclined NoticeKind = "join_declined"
+	NoticeJoinRequest  NoticeKind = "join_request"  // someone asked to join a group I moderate
 	NoticeInvited      NoticeKind = "invited"       // I was invited to a group
 	NoticeIdeaStatus   NoticeKind = "idea_status"   // an idea I wrote or voted for moved
 	NoticeIdeaResponse NoticeKind = "idea_response" // the brand answered such an idea

@@ -20,6 +20,9 @@ type Limits struct {
 	PostsPerDay    ratelimit.Rule
 	VotesPerMinute ratelimit.Rule // votes on ideas and taking them back, together
 	VotesPerDay    ratelimit.Rule
+	// InvitesPerDay bounds the invitations by email one account sends, so
+	// the site cannot be made to spam strangers.
+	InvitesPerDay ratelimit.Rule
 }
 
 // DefaultLimits let a lively member talk and stop a script.
@@ -29,6 +32,7 @@ var DefaultLimits = Limits{
 	// A person voting down a board clicks far less than once a second.
 	VotesPerMinute: ratelimit.Rule{Max: 60, Window: time.Minute},
 	VotesPerDay:    ratelimit.Rule{Max: 1000, Window: 24 * time.Hour},
+	InvitesPerDay:  ratelimit.Rule{Max: 50, Window: 24 * time.Hour},
 }
 
 // Service holds the groups, feed and moderation of one site.
@@ -51,8 +55,10 @@ type Service struct {
 	events        *mongodb.Collection
 	rsvps         *mongodb.Collection
 	invitations   *mongodb.Collection
+	emailInvites  *mongodb.Collection // email_invitations: invitations mailed to an address
 	calendars     *mongodb.Collection // calendar_feeds: each account's private feed token
 	limiter       *ratelimit.Limiter
+	inviteLimiter *ratelimit.Limiter // invitations by email, counted in the database
 	feed          *versionCache[[]Post]
 	slugs         sync.Map // group slug → GroupID, for those found once
 	board         *versionCache[[]Idea]
@@ -80,6 +86,9 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 	if limits.VotesPerDay.Max == 0 {
 		limits.VotesPerDay = DefaultLimits.VotesPerDay
 	}
+	if limits.InvitesPerDay.Max == 0 {
+		limits.InvitesPerDay = DefaultLimits.InvitesPerDay
+	}
 	return &Service{
 		groups:        db.Collection("groups"),
 		members:       db.Collection("group_members"),
@@ -99,8 +108,10 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		events:        db.Collection("events"),
 		rsvps:         db.Collection("rsvps"),
 		invitations:   db.Collection("invitations"),
+		emailInvites:  db.Collection("email_invitations"),
 		calendars:     db.Collection("calendar_feeds"),
 		limiter:       limiter(db, now),
+		inviteLimiter: ratelimit.New(db, now),
 		feed:          newVersionCache[[]Post](),
 		board:         newVersionCache[[]Idea](),
 		boardIdx:      soleWriter(db, newBoardIndex),

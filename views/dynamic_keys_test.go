@@ -51,7 +51,7 @@ func dynamicKeys() []string {
 		keys = append(keys, actionKey(a))
 	}
 	for _, k := range []community.NoticeKind{community.NoticeReply, community.NoticeMention, community.NoticeJoinApproved,
-		community.NoticeJoinDeclined, community.NoticeInvited, community.NoticeIdeaStatus, community.NoticeIdeaResponse,
+		community.NoticeJoinDeclined, community.NoticeJoinRequest, community.NoticeInvited, community.NoticeIdeaStatus, community.NoticeIdeaResponse,
 		community.NoticeIdeaMerged, community.NoticeIdeaComment} {
 		add("notifications.kind.", string(k))
 	}

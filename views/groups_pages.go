@@ -42,6 +42,7 @@ type Members struct {
 	Roster   community.Roster
 	Badges   Badges
 	Links    []community.InviteLink
+	Mailed   []community.EmailInvitation // invitations by email not accepted yet
 	Form     MembersForm
 }
 

@@ -15,6 +15,8 @@ type Notifications struct {
 // NoticeLink is the page a notice is about.
 func NoticeLink(n community.Notice) string {
 	switch {
+	case n.Kind == community.NoticeJoinRequest:
+		return "/groups/" + n.GroupSlug + "/members#requests"
 	case n.Event != "":
 		return "/groups/" + n.GroupSlug + "/events/" + string(n.Event)
 	case n.Idea != "":

@@ -42,6 +42,7 @@ type Settings struct {
 	Chrome     Chrome
 	Profile    ProfileForm
 	Mail       auth.MailPreference // the saved choice, also after a refused one
+	MailJoin   bool                // mail about requests to join the groups one moderates
 	Errors     map[string]string   // field → catalog key
 	Identities []auth.Identity
 	Linkable   []auth.ProviderInfo // configured providers not linked yet

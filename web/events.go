@@ -210,8 +210,14 @@ func (s *server) inviteToEvent(c *fiber.Ctx) error {
 	switch c.FormValue("by") {
 	case "people":
 		var who []auth.Account
-		if who, err = s.accountsByEmail(ctx, people); err == nil {
+		var strangers []string
+		if who, strangers, err = s.accountsByEmail(ctx, people); err == nil && len(who) > 0 {
 			r, err = s.community.InvitePeople(ctx, a, slug, id, who)
+		}
+		if err == nil && len(strangers) > 0 { // no account yet: a link by mail signs them up
+			var mailed int
+			mailed, err = s.community.InviteByEmail(ctx, a, community.EmailInvite{Slug: slug, Event: id, Emails: strangers, Locale: views.LocaleOf(ctx)})
+			r.New += mailed
 		}
 	case "tier":
 		r, err = s.community.InviteTier(ctx, a, slug, id, strings.TrimSpace(tier), s.tiersOf)
@@ -233,27 +239,33 @@ func (s *server) inviteToEvent(c *fiber.Ctx) error {
 }
 
 // accountsByEmail finds the accounts of a list of addresses separated by
-// commas, spaces or lines. An address with no account is refused like a
-// non-member: the hosts learn no more than the member list tells them.
-func (s *server) accountsByEmail(ctx context.Context, list string) ([]auth.Account, error) {
+// commas, spaces or lines, and returns apart the well-formed addresses no
+// account holds, to be invited by mail.
+func (s *server) accountsByEmail(ctx context.Context, list string) ([]auth.Account, []string, error) {
 	fields := strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
 	switch {
 	case len(fields) == 0:
-		return nil, community.ValidationError{"people": "event.error.people_required"}
+		return nil, nil, community.ValidationError{"people": "event.error.people_required"}
 	case len(fields) > maxInvitees:
-		return nil, community.ValidationError{"people": "event.error.people_many"}
+		return nil, nil, community.ValidationError{"people": "event.error.people_many"}
 	}
 	var out []auth.Account
+	var strangers []string
 	for _, f := range fields {
 		acc, err := s.auth.AccountByEmail(ctx, f)
 		if errors.Is(err, auth.ErrNotFound) {
-			return nil, community.ValidationError{"people": "event.error.not_member"}
+			email, err := auth.NormaliseEmail(f)
+			if err != nil {
+				return nil, nil, community.ValidationError{"people": "invite.error.email_invalid"}
+			}
+			strangers = append(strangers, email)
+			continue
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, acc)
 	}
-	return out, nil
+	return out, strangers, nil
 }
 
 // tiersOf tells community the tiers each account's entitlement

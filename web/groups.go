@@ -206,6 +206,10 @@ func (s *server) renderMembers(c *fiber.Ctx, status int, form views.MembersForm)
 	if err != nil {
 		return err
 	}
+	mailed, err := s.community.EmailInvitations(c.UserContext(), st)
+	if err != nil {
+		return err
+	}
 	ids := make([]auth.AccountID, len(roster.Members))
 	roles := map[auth.AccountID]community.GroupRole{}
 	for i, m := range roster.Members {
@@ -217,7 +221,7 @@ func (s *server) renderMembers(c *fiber.Ctx, status int, form views.MembersForm)
 		return err
 	}
 	return render(c, status, views.MembersPage(views.Members{Chrome: s.chrome(c), Standing: st, Roster: roster,
-		Badges: badges, Links: links, Form: form}))
+		Badges: badges, Links: links, Mailed: mailed, Form: form}))
 }
 
 func (s *server) inviteMember(c *fiber.Ctx) error {
@@ -231,13 +235,15 @@ func (s *server) inviteMember(c *fiber.Ctx) error {
 	case !st.CanModerate():
 		return community.ErrForbidden
 	}
-	email := c.FormValue("email")
-	who, err := s.auth.AccountByEmail(c.UserContext(), email)
-	if errors.Is(err, auth.ErrNotFound) {
-		err = community.ValidationError{"email": "member.error.no_account"}
-	}
-	if err == nil {
-		err = s.community.InviteAccount(c.UserContext(), actor(c), c.Params("slug"), who)
+	ctx, email, flash := c.UserContext(), c.FormValue("email"), "flash.invited"
+	who, err := s.auth.AccountByEmail(ctx, email)
+	switch {
+	case errors.Is(err, auth.ErrNotFound): // no account yet: a link by mail signs them up
+		flash = "flash.invitation_mailed"
+		_, err = s.community.InviteByEmail(ctx, actor(c), community.EmailInvite{Slug: c.Params("slug"),
+			Emails: []string{email}, Locale: views.LocaleOf(ctx)})
+	case err == nil:
+		err = s.community.InviteAccount(ctx, actor(c), c.Params("slug"), who)
 	}
 	var invalid community.ValidationError
 	if errors.As(err, &invalid) {
@@ -246,7 +252,7 @@ func (s *server) inviteMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "ok", "flash.invited")
+	return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "ok", flash)
 }
 
 func (s *server) approveMember(c *fiber.Ctx) error { return s.decide(c, true) }

@@ -29,6 +29,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/groups/new", s.requireSignedIn, s.showNewGroup) // before /groups/:slug
 	app.Get("/groups/:slug", s.showGroup)
 	app.Get("/invite/:token", s.showInvite)
+	app.Get("/invitations/:token", s.showEmailInvitation) // mailed to an address; accepting signs it in
+	app.Post("/invitations/:token", s.acceptEmailInvitation)
 	app.Get("/pricing", s.showPricing)
 	app.Get("/membership/cancelled", s.showCheckoutCancelled)
 
@@ -72,6 +74,7 @@ func (s *server) routes(app *fiber.App) {
 	group.Post("/members/:account/role", s.changeMemberRole)
 	group.Post("/invites", s.createInviteLink)
 	group.Post("/invites/:invite/revoke", s.revokeInviteLink)
+	group.Post("/email-invitations/:invitation/revoke", s.revokeEmailInvitation)
 
 	group.Post("/posts", s.createPost)
 	group.Get("/posts/:post/edit", s.showEditPost)

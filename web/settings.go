@@ -32,7 +32,7 @@ func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm
 		return err
 	}
 	form.AvatarChoices = m.Avatars
-	p := views.Settings{Chrome: s.chrome(c), Profile: form, Mail: viewer(c).Mail, Errors: errs,
+	p := views.Settings{Chrome: s.chrome(c), Profile: form, Mail: viewer(c).Mail, MailJoin: viewer(c).MailJoinRequests, Errors: errs,
 		Identities: m.Identities, Linkable: m.Linkable, Providers: s.auth.Providers()}
 	return render(c, status, views.SettingsPage(p))
 }
@@ -75,7 +75,7 @@ func (s *server) saveProfile(c *fiber.Ctx) error {
 // form sends a value the page does not offer; it gets the page back with
 // the message, and the saved choice still checked.
 func (s *server) saveMail(c *fiber.Ctx) error {
-	err := s.auth.SetMailPreference(c.UserContext(), viewer(c).ID, auth.MailPreference(c.FormValue("mail")))
+	err := s.auth.SetMailChoices(c.UserContext(), viewer(c).ID, auth.MailPreference(c.FormValue("mail")), c.FormValue("join") == "1")
 	var invalid auth.ValidationError
 	if errors.As(err, &invalid) {
 		return s.renderSettings(c, fiber.StatusUnprocessableEntity, savedProfile(viewer(c)), invalid)

@@ -115,18 +115,26 @@ func (s *server) finishSignIn(c *fiber.Ctx, out auth.Outcome) error {
 	if out.Linked {
 		return s.redirectWithFlash(c, "/settings", "ok", "flash.identity_linked")
 	}
-	_, old, _ := session(c)
-	token, sess, err := s.auth.StartSignedIn(c.UserContext(), old, out.Account.ID)
-	if err != nil {
+	if err := s.signInAs(c, out.Account.ID); err != nil {
 		return err
 	}
-	s.setSessionCookie(c, token, sess.EndsAt)
 	to := "/"
 	if back := c.Cookies(returnCookie); isReturnPath(back) {
 		to = back
 		s.clearCookie(c, returnCookie)
 	}
 	return s.redirectWithFlash(c, to, "ok", "flash.signed_in")
+}
+
+// signInAs signs the browser in as account a, on a fresh session.
+func (s *server) signInAs(c *fiber.Ctx, a auth.AccountID) error {
+	_, old, _ := session(c)
+	token, sess, err := s.auth.StartSignedIn(c.UserContext(), old, a)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, token, sess.EndsAt)
+	return nil
 }
 
 // returnCookie holds where a visitor was going when sent to sign in (an

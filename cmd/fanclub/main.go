@@ -120,7 +120,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer runJobs(ctx, queue)() // stopped before the database closes
-	go sweep(ctx, au, queue, log)
+	go sweep(ctx, au, cm, queue, log)
 
 	methods := []string{"email link"}
 	for _, p := range au.Providers() {
@@ -259,9 +259,9 @@ func runJobs(ctx context.Context, queue *jobs.Queue) (stop func()) {
 	}
 }
 
-// sweep deletes expired sessions, links and counters, and finished jobs,
-// every ten minutes: the embedded server has no TTL indexes.
-func sweep(ctx context.Context, au *auth.Service, queue *jobs.Queue, log *slog.Logger) {
+// sweep deletes expired sessions, links, invitations and counters, and
+// finished jobs, every ten minutes: the embedded server has no TTL indexes.
+func sweep(ctx context.Context, au *auth.Service, cm *community.Service, queue *jobs.Queue, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
@@ -271,6 +271,9 @@ func sweep(ctx context.Context, au *auth.Service, queue *jobs.Queue, log *slog.L
 		case <-t.C:
 			if err := au.Sweep(ctx); err != nil {
 				log.Warn("sweep failed", "err", err)
+			}
+			if err := cm.SweepEmailInvitations(ctx); err != nil {
+				log.Warn("sweep of invitations failed", "err", err)
 			}
 			if err := queue.Sweep(ctx); err != nil {
 				log.Warn("sweep of finished jobs failed", "err", err)
