@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			log.Info("FANCLUB_BASE_URL is not set, so the site takes its address from FANCLUB_ADDR: open it at this url, "+
 				"or set FANCLUB_BASE_URL to the address people open (e.g. https://club.example.com)", "url", cfg.BaseURL)
 		}
-		return serve(ctx, cfg, log)
+		return serve(ctx, cfg, log, stderr)
 	case "seed":
 		return seed(ctx, cfg, log)
 	case "reconcile":
@@ -83,14 +83,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 }
 
-func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+// serve runs the site until ctx ends. Mail with no SMTP server goes to the
+// log, and its links to out on lines of their own.
+func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) error {
 	conn, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
 
-	var mailer auth.Mailer = mail.Log{Logger: log}
+	var mailer auth.Mailer = mail.Log{Logger: log, Out: out}
 	if cfg.SMTP.Host != "" {
 		mailer = mail.NewSMTP(cfg.SMTP)
 	}

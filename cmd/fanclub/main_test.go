@@ -125,7 +125,8 @@ func TestUnknownCommand(t *testing.T) {
 
 // TestServeWithoutBaseURL starts the site with only a listen address, as
 // a newcomer would: the log's first line says which address the site
-// took and how to set another, and a form sent from that address works.
+// took and how to set another, a form sent from that address works, and
+// the sign-in link it mails can be copied whole from the log.
 func TestServeWithoutBaseURL(t *testing.T) {
 	addr := freeAddr(t)
 	env := map[string]string{"FANCLUB_ADDR": addr, "FANCLUB_DATA_DIR": t.TempDir()}
@@ -161,5 +162,10 @@ func TestServeWithoutBaseURL(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Errorf("sign-in form sent from http://%s: status %d, want 200 (check your mail)", addr, res.StatusCode)
+	}
+	// No SMTP server: the sign-in link is in the log, on a line of its own.
+	linkLine := regexp.MustCompile(`(?m)^http://` + regexp.QuoteMeta(addr) + `/signin/link\?token=[A-Za-z0-9_-]+$`)
+	if !linkLine.MatchString(log.String()) {
+		t.Errorf("no line of the log is just the sign-in link:\n%s", log)
 	}
 }
