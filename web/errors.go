@@ -15,6 +15,9 @@ import (
 // errors map to a status and a message key; anything unknown is a 500
 // whose details go to the log and never to the page.
 func (s *server) handleError(c *fiber.Ctx, err error) error {
+	if wa := (*wrongAddress)(nil); errors.As(err, &wa) {
+		return s.showWrongAddress(c, wa)
+	}
 	status, key, retry := fiber.StatusInternalServerError, "error.500", ""
 	var fe *fiber.Error
 	switch {

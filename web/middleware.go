@@ -210,17 +210,59 @@ func (s *server) checkCSRF(c *fiber.Ctx) error {
 	if c.Get("Sec-Fetch-Site") == "cross-site" {
 		return errCSRF
 	}
-	if o := c.Get(fiber.HeaderOrigin); o != "" {
-		if o != s.origin {
-			return errCSRF
-		}
-	} else if r := c.Get(fiber.HeaderReferer); r != "" {
+	from := c.Get(fiber.HeaderOrigin)
+	if r := c.Get(fiber.HeaderReferer); from == "" && r != "" {
 		u, err := url.Parse(r)
-		if err != nil || u.Scheme+"://"+u.Host != s.origin {
+		if err != nil {
 			return errCSRF
 		}
+		from = u.Scheme + "://" + u.Host
+	}
+	if from != "" && from != s.origin {
+		if s.openedElsewhere(c, from) {
+			return &wrongAddress{opened: from}
+		}
+		return errCSRF
 	}
 	return c.Next()
+}
+
+// wrongAddress refuses a form sent from this site's own page, opened at
+// another address than the one it is set up for. It is refused all the
+// same: at that address mail links, cookies and redirects would go astray.
+type wrongAddress struct{ opened string }
+
+func (e *wrongAddress) Error() string {
+	return "web: a form from " + e.opened + ", not the site's address"
+}
+
+// openedElsewhere reports whether a form whose origin is not the site's
+// came from the site itself, opened at another address (say
+// 127.0.0.1:8080 for localhost:8080): the browser says the page and the
+// form's target share an origin, or the origin is the host the request
+// was sent to. A form forged on another site is neither. Either way the
+// form is refused: this only chooses the page that says why.
+func (s *server) openedElsewhere(c *fiber.Ctx, from string) bool {
+	if c.Get("Sec-Fetch-Site") == "same-origin" {
+		return true
+	}
+	u, err := url.Parse(from)
+	return err == nil && u.Host != "" && u.Host == string(c.Request().Host())
+}
+
+// showWrongAddress renders the page for a wrongAddress error and, the
+// first time, tells the log the same.
+func (s *server) showWrongAddress(c *fiber.Ctx, e *wrongAddress) error {
+	s.wrongAddressOnce.Do(func() {
+		s.log.Warn("a form was sent from the site opened at another address than FANCLUB_BASE_URL, and refused; "+
+			"open the site at url, or set FANCLUB_BASE_URL to the address people open and restart", "url", s.origin, "opened_at", e.opened)
+	})
+	link := s.origin + "/"
+	if r, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && r.Path != "" {
+		link = s.origin + localPath(r.Path, r.RawQuery)
+	}
+	return render(c, fiber.StatusForbidden, views.WrongAddressPage(views.WrongAddress{Chrome: s.chrome(c),
+		Base: s.origin, Opened: e.opened, Link: link}))
 }
 
 func (s *server) setSessionCookie(c *fiber.Ctx, token string, expires time.Time) {

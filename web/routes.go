@@ -2,12 +2,14 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 )
 
 // routes is the site's table of contents, grouped by who may call a route.
 func (s *server) routes(app *fiber.App) {
 	app.Use(recover.New())
+	app.Use(compress.New()) // gzip or br when asked, for text (pages, CSS, JS) over 200 bytes
 	app.Use(s.securityHeaders)
 	app.Get("/healthz", s.showHealth)
 	app.Get("/readyz", s.showReady)

@@ -56,6 +56,9 @@ type server struct {
 	// again. It holds only names that loaded, a few hundred at most:
 	// made-up cookies cannot make it grow.
 	zones sync.Map
+	// wrongAddressOnce logs the first form refused because the site was
+	// opened at another address (showWrongAddress): once is enough.
+	wrongAddressOnce sync.Once
 }
 
 // New returns the Fiber app that serves the site.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 type config struct {
 	Addr           string
 	BaseURL        string
+	BaseURLDerived bool // FANCLUB_BASE_URL was unset: BaseURL comes from Addr
 	DataDir        string
 	MongoURI       string
 	TrustedProxies []string
@@ -41,7 +43,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	c := config{
 		Addr:     env("FANCLUB_ADDR", ":8080"),
-		BaseURL:  strings.TrimSuffix(env("FANCLUB_BASE_URL", "http://localhost:8080"), "/"),
+		BaseURL:  strings.TrimSuffix(env("FANCLUB_BASE_URL", ""), "/"),
 		DataDir:  env("FANCLUB_DATA_DIR", "./data"),
 		MongoURI: env("MONGODB_URI", ""),
 	}
@@ -50,7 +52,14 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "embedded database directory")
 	if err := fs.Parse(args); err != nil {
-		return config{}, fmt.Errorf("flags: %w", err)
+		return config{}, fmt.Errorf("flags: %w (fanclub -h lists them)", err)
+	}
+	if c.BaseURL == "" {
+		base, err := baseURLFromAddr(c.Addr)
+		if err != nil {
+			return config{}, err
+		}
+		c.BaseURL, c.BaseURLDerived = base, true
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return config{}, fmt.Errorf("FANCLUB_BASE_URL %q: want http(s)://host[:port]", c.BaseURL)
@@ -123,4 +132,19 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		}
 	}
 	return c, nil
+}
+
+// baseURLFromAddr is the address a browser on this machine opens to reach
+// a site listening on addr: a site run without FANCLUB_BASE_URL answers
+// there, instead of refusing every form sent from the address it listens
+// on. An address on every interface is reached as localhost.
+func baseURLFromAddr(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return "", fmt.Errorf("FANCLUB_ADDR %q: want host:port or :port", addr)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port), nil
 }

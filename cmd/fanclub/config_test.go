@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +22,7 @@ func TestLoadConfig(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", check: func(t *testing.T, c config) {
-			if c.Addr != ":8080" || c.BaseURL != "http://localhost:8080" || c.DataDir != "./data" || c.MongoURI != "" {
+			if c.Addr != ":8080" || c.BaseURL != "http://localhost:8080" || !c.BaseURLDerived || c.DataDir != "./data" || c.MongoURI != "" {
 				t.Errorf("got %+v", c)
 			}
 			if len(c.Providers) != 0 || c.SMTP.Host != "" || c.TrustedProxies != nil {
@@ -31,7 +33,7 @@ func TestLoadConfig(t *testing.T) {
 			"FANCLUB_ADDR": "127.0.0.1:9000", "FANCLUB_BASE_URL": "https://club.example.com/",
 			"MONGODB_URI": "mongodb://db:27017/club", "FANCLUB_TRUSTED_PROXIES": "10.0.0.1, 10.0.0.0/8",
 		}, check: func(t *testing.T, c config) {
-			if c.Addr != "127.0.0.1:9000" || c.BaseURL != "https://club.example.com" || c.MongoURI != "mongodb://db:27017/club" {
+			if c.Addr != "127.0.0.1:9000" || c.BaseURL != "https://club.example.com" || c.BaseURLDerived || c.MongoURI != "mongodb://db:27017/club" {
 				t.Errorf("got %+v", c)
 			}
 			if !reflect.DeepEqual(c.TrustedProxies, []string{"10.0.0.1", "10.0.0.0/8"}) {
@@ -44,6 +46,19 @@ func TestLoadConfig(t *testing.T) {
 					t.Errorf("got %+v", c)
 				}
 			}},
+		{name: "base URL from the listen address", env: map[string]string{"FANCLUB_ADDR": "127.0.0.1:18085"},
+			check: func(t *testing.T, c config) {
+				if c.BaseURL != "http://127.0.0.1:18085" || !c.BaseURLDerived || c.Billing.BaseURL != c.BaseURL {
+					t.Errorf("got %q (derived %v), billing %q", c.BaseURL, c.BaseURLDerived, c.Billing.BaseURL)
+				}
+			}},
+		{name: "base URL from the -addr flag", args: []string{"-addr", "127.0.0.1:7000"}, env: map[string]string{"FANCLUB_ADDR": ":9000"},
+			check: func(t *testing.T, c config) {
+				if c.BaseURL != "http://127.0.0.1:7000" {
+					t.Errorf("got %q", c.BaseURL)
+				}
+			}},
+		{name: "listen address without a port", env: map[string]string{"FANCLUB_ADDR": "localhost"}, wantErr: "FANCLUB_ADDR"},
 		{name: "providers in order, only those configured", env: map[string]string{
 			"FANCLUB_KAKAO_CLIENT_ID": "k", "FANCLUB_GOOGLE_CLIENT_ID": "g", "FANCLUB_GOOGLE_CLIENT_SECRET": "gs",
 			"FANCLUB_OIDC_ISSUER": "https://id.example.com", "FANCLUB_OIDC_CLIENT_ID": "o", "FANCLUB_OIDC_NAME": "Brand ID",
@@ -132,5 +147,64 @@ func TestLoadConfig(t *testing.T) {
 			}
 			tt.check(t, c)
 		})
+	}
+}
+
+// TestBaseURLFromAddr is the address a browser on this machine opens for
+// each listen address.
+func TestBaseURLFromAddr(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:18085": "http://127.0.0.1:18085",
+		":8080":           "http://localhost:8080",
+		"0.0.0.0:8080":    "http://localhost:8080",
+		"[::]:8080":       "http://localhost:8080",
+		"[::1]:9000":      "http://[::1]:9000",
+		"localhost:3000":  "http://localhost:3000",
+		"club.lan:80":     "http://club.lan:80",
+		"192.168.0.7:80":  "http://192.168.0.7:80",
+	} {
+		got, err := baseURLFromAddr(addr)
+		if err != nil || got != want {
+			t.Errorf("%s: got %q, %v; want %q", addr, got, err, want)
+		}
+	}
+	for _, addr := range []string{"", "8080", "localhost", "localhost:"} {
+		if got, err := baseURLFromAddr(addr); err == nil {
+			t.Errorf("%q: got %q, want an error naming FANCLUB_ADDR", addr, got)
+		}
+	}
+}
+
+// TestHelpListsCommandsAndEveryVariable runs `fanclub -h` and `fanclub
+// help`: both list the commands, and every environment variable the
+// configuration reads, each with what it means.
+func TestHelpListsCommandsAndEveryVariable(t *testing.T) {
+	full := map[string]string{"FANCLUB_SMTP_HOST": "smtp.example.com", "FANCLUB_SMTP_FROM": "club@example.com",
+		"FANCLUB_OIDC_ISSUER": "https://id.example.com", "FANCLUB_OIDC_CLIENT_ID": "o",
+		"STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_WEBHOOK_SECRET": "whsec_1"}
+	read := map[string]bool{}
+	if _, err := loadConfig(nil, func(k string) string { read[k] = true; return full[k] }); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-h"}, {"help"}, {"--help"}, {"serve", "-h"}} {
+		var out strings.Builder
+		if err := run(context.Background(), args, func(string) string { return "" }, &out); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		help := out.String()
+		for _, cmd := range []string{"fanclub [serve]", "fanclub seed", "fanclub reconcile", "fanclub owner <email>"} {
+			if !strings.Contains(help, cmd) {
+				t.Errorf("%v: %q missing:\n%s", args, cmd, help)
+			}
+		}
+		for k := range read {
+			line := regexp.MustCompile(`(?m)^.*\b` + k + `\b.*$`).FindString(help)
+			if len(strings.Fields(line)) < 3 {
+				t.Errorf("%v: no line says what %s means:\n%s", args, k, help)
+			}
+		}
+		if !strings.Contains(help, "FANCLUB_BASE_URL") || !strings.Contains(help, "from FANCLUB_ADDR") {
+			t.Errorf("%v: the base URL's default is not explained:\n%s", args, help)
+		}
 	}
 }

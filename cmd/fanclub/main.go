@@ -4,6 +4,7 @@
 //	fanclub seed [-data ./data]
 //	fanclub reconcile [-data ./data]
 //	fanclub owner <email> [-data ./data]
+//	fanclub help
 //
 // With no MONGODB_URI it starts an embedded database under ./data. seed
 // fills an empty database with a demo club in Korean and English. owner
@@ -14,6 +15,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -55,13 +57,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		email, args = args[0], args[1:]
 	}
 	cfg, err := loadConfig(args, getenv)
+	if cmd == "help" || errors.Is(err, flag.ErrHelp) {
+		usage(stderr)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log)
+		if cfg.BaseURLDerived {
+			log.Info("FANCLUB_BASE_URL is not set, so the site takes its address from FANCLUB_ADDR: open it at this url, "+
+				"or set FANCLUB_BASE_URL to the address people open (e.g. https://club.example.com)", "url", cfg.BaseURL)
+		}
+		return serve(ctx, cfg, log, stderr)
 	case "seed":
 		return seed(ctx, cfg, log)
 	case "reconcile":
@@ -69,18 +79,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	case "owner":
 		return owner(ctx, cfg, email, log)
 	default:
-		return fmt.Errorf("unknown command %q (want: serve, seed, reconcile or owner)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, seed, reconcile or owner; fanclub -h says more)", cmd)
 	}
 }
 
-func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+// serve runs the site until ctx ends. Mail with no SMTP server goes to the
+// log, and its links to out on lines of their own.
+func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) error {
 	conn, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
 
-	var mailer auth.Mailer = mail.Log{Logger: log}
+	var mailer auth.Mailer = mail.Log{Logger: log, Out: out}
 	if cfg.SMTP.Host != "" {
 		mailer = mail.NewSMTP(cfg.SMTP)
 	}

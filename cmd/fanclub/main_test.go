@@ -6,6 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -117,5 +120,52 @@ func TestUnknownCommand(t *testing.T) {
 	err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "frobnicate") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestServeWithoutBaseURL starts the site with only a listen address, as
+// a newcomer would: the log's first line says which address the site
+// took and how to set another, a form sent from that address works, and
+// the sign-in link it mails can be copied whole from the log.
+func TestServeWithoutBaseURL(t *testing.T) {
+	addr := freeAddr(t)
+	env := map[string]string{"FANCLUB_ADDR": addr, "FANCLUB_DATA_DIR": t.TempDir()}
+	log := &syncBuffer{}
+	defer startServe(t, addr, func(k string) string { return env[k] }, log)()
+
+	first, _, _ := strings.Cut(log.String(), "\n")
+	for _, want := range []string{"FANCLUB_BASE_URL is not set", "url=http://" + addr, "set FANCLUB_BASE_URL"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first log line lacks %q: %s", want, first)
+		}
+	}
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Get("http://" + addr + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
+	if token == nil {
+		t.Fatalf("no form on /signin: %s", page)
+	}
+	form := url.Values{"_csrf": {string(token[1])}, "email": {"mina@example.com"}}
+	req, _ := http.NewRequest("POST", "http://"+addr+"/signin/email", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://"+addr)
+	if res, err = client.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("sign-in form sent from http://%s: status %d, want 200 (check your mail)", addr, res.StatusCode)
+	}
+	// No SMTP server: the sign-in link is in the log, on a line of its own.
+	linkLine := regexp.MustCompile(`(?m)^http://` + regexp.QuoteMeta(addr) + `/signin/link\?token=[A-Za-z0-9_-]+$`)
+	if !linkLine.MatchString(log.String()) {
+		t.Errorf("no line of the log is just the sign-in link:\n%s", log)
 	}
 }

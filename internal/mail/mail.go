@@ -6,7 +6,10 @@ package mail
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"regexp"
+	"strings"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -19,13 +22,36 @@ type Message struct {
 }
 
 // Log writes each message to the log instead of sending it.
-type Log struct{ Logger *slog.Logger }
+type Log struct {
+	Logger *slog.Logger
+	// Out, when set, also gets each link in a message on a line of its
+	// own, right after the log line: a terminal copies a whole line, and
+	// a link inside a log line's quotes is hard to copy whole.
+	Out io.Writer
+}
 
-// Send logs m at info level with its whole text.
+// Send logs m at info level with its whole text, then writes its links to
+// Out, one a line.
 func (l Log) Send(ctx context.Context, m Message) error {
 	l.Logger.InfoContext(ctx, "mail (SMTP not configured, so it is logged instead of sent)",
 		"to", m.To, "subject", m.Subject, "text", m.Text)
+	if ls := links(m.Text); l.Out != nil && len(ls) > 0 {
+		_, err := io.WriteString(l.Out, strings.Join(ls, "\n")+"\n")
+		return err
+	}
 	return nil
+}
+
+var linkRE = regexp.MustCompile(`https?://[^\s<>"]+`)
+
+// links returns the web addresses in text, in order, without the
+// punctuation of the sentence around them.
+func links(text string) []string {
+	var out []string
+	for _, l := range linkRE.FindAllString(text, -1) {
+		out = append(out, strings.TrimRight(l, ".,;:!?)]'’”"))
+	}
+	return out
 }
 
 // SMTPConfig names an SMTP server and the sender address.

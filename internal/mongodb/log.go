@@ -7,10 +7,12 @@ import (
 )
 
 // quietHandler passes on only the embedded server's warnings and errors:
-// FerretDB logs every connection at info level. It also drops the dumps it
-// writes at warning level of every command answered with an error (a
-// collection not created yet, the driver's endSessions it does not know):
-// the error reaches the caller, which decides what it means.
+// FerretDB logs every connection at info level. It also drops the dumps of
+// the wire protocol it writes of every command answered with an error (a
+// collection not created yet, the driver's endSessions it does not know),
+// at warning level, or at error level when it closes the connection: the
+// error reaches the caller, which decides what it means and logs it in
+// words.
 type quietHandler struct{ slog.Handler }
 
 func (h quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
@@ -18,7 +20,7 @@ func (h quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h quietHandler) Handle(ctx context.Context, r slog.Record) error {
-	if r.Level < slog.LevelError && strings.HasPrefix(r.Message, "Response ") {
+	if strings.HasPrefix(r.Message, "Response ") {
 		return nil
 	}
 	return h.Handler.Handle(ctx, r)
