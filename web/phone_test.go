@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/membership"
 )
 
 var (
@@ -176,4 +178,26 @@ func phAllReactions() []string {
 		out = append(out, string(r))
 	}
 	return out
+}
+
+// TestTierEventNamesItsTier: a tier event's badge names the tier as
+// members know it, on the event, the group's list and My events, not by
+// its key.
+func TestTierEventNamesItsTier(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.saveTier(t, admin, membership.TierInput{Key: "gold", Name: "Gold circle", Rank: "1"})
+	g := s.newGroup(t, admin, community.GroupInput{Slug: "club"})
+	minji := s.signUp(t, "minji@example.com")
+	s.join(t, g.Slug, minji)
+	host := s.actor(t, admin)
+	e := acEvent(t, s, host, g.Slug, acEventInput(s, "Gold launch", community.AccessTier))
+	if _, err := s.Community.InvitePeople(context.Background(), host, g.Slug, e.ID, []auth.Account{s.actor(t, minji).Account}); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/groups/club/events/" + string(e.ID), "/groups/club/events", "/events"} {
+		page := minji.get(path).Body
+		mustContain(t, page, ">Gold circle members<")
+		mustNotContain(t, page, ">gold members<")
+	}
 }
