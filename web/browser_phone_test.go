@@ -140,3 +140,102 @@ func TestBrowserPhoneGroupPages(t *testing.T) {
 		}
 	}
 }
+
+// brSmallTargets lists what can be tapped on the page and is smaller
+// than 24×24 px (WCAG 2.2, 2.5.8), and the primary actions (buttons that
+// send a form, RSVP, vote, join) under 44 px tall. Links inside running
+// text are exempt, as WCAG has them; so is the skip link, shown on focus.
+const brSmallTargets = `(() => {
+  const out = [];
+  for (const el of document.querySelectorAll('a[href], button, summary, input:not([type=hidden]), select, textarea')) {
+    if (!el.checkVisibility() || el.classList.contains('skip-link')) continue;
+    const r = el.getBoundingClientRect();
+    const p = el.parentElement;
+    const inText = el.tagName === 'A' && getComputedStyle(el).display === 'inline' &&
+      p.closest('.prose, p, li, dd') && p.textContent.trim() !== el.textContent.trim();
+    const primary = el.matches('.button, button[type=submit]:not(.button-quiet):not(.notice-open):not(.reaction), [data-testid=vote]');
+    if ((r.width < 24 || r.height < 24) && !inText || primary && r.height < 44) {
+      out.push(el.tagName.toLowerCase() + ' "' + el.textContent.trim().replace(/\s+/g, ' ').slice(0, 30) + '" ' +
+        Math.round(r.width) + '×' + Math.round(r.height));
+    }
+  }
+  return out;
+})()`
+
+// brLowContrast lists badges and text on colour whose contrast with
+// their background is under 4.5:1.
+const brLowContrast = `(() => {
+  const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const over = (c, b) => [0, 1, 2].map(i => c[i] * c[3] + b[i] * (1 - c[3])).concat([1]);
+  const bgOf = el => el ? over(parse(getComputedStyle(el).backgroundColor), bgOf(el.parentElement)) : [255, 255, 255, 1];
+  const lum = c => c.slice(0, 3).map(v => (v /= 255) <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4))
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const out = [];
+  for (const el of document.querySelectorAll('.badge, .tag, .bell-count, .group-card p, .group-card h2, .group-bar-name, .hint, .notice')) {
+    if (!el.checkVisibility()) continue;
+    const bg = bgOf(el), a = lum(over(parse(getComputedStyle(el).color), bg)), b = lum(bg);
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) out.push(el.className + ' "' + el.textContent.trim().slice(0, 25) + '" ' + ratio.toFixed(2) + ':1');
+  }
+  return out;
+})()`
+
+// TestBrowserPhoneTargetsAndContrast opens the member's main pages on a
+// phone, as a group's owner, and finds every tap target at least 24×24
+// px, the primary actions 44 px tall, and the badges and text on colour
+// at 4.5:1 or more, in light and dark colours.
+func TestBrowserPhoneTargetsAndContrast(t *testing.T) {
+	brChromium(t)
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	s.newGroup(t, owner, community.GroupInput{Slug: "coffee", Name: "Coffee lovers", Description: "Tasting notes"})
+	for _, c := range community.CoverColors {
+		s.newGroup(t, owner, community.GroupInput{Slug: "g-" + c, Name: "Group " + c, Color: c, Description: "Some words",
+			Policy: community.JoinApproval, Visibility: community.Unlisted})
+	}
+	minji := s.signUp(t, "minji@example.com")
+	s.join(t, "coffee", minji)
+	ctx := context.Background()
+	post, err := s.Community.CreatePost(ctx, s.actor(t, owner), "coffee", "Hello **all**")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Community.CreateComment(ctx, s.actor(t, minji), "coffee", community.OnPost(post.ID), "Hi!", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Community.ReactToPost(ctx, s.actor(t, minji), "coffee", post.ID, "love"); err != nil {
+		t.Fatal(err)
+	}
+	idea, err := s.Community.CreateIdea(ctx, s.actor(t, minji), "coffee", community.IdeaInput{Title: "Decaf nights"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := s.Clock.Now().Add(72 * time.Hour).In(mustZone(t, "Asia/Seoul"))
+	e, err := s.Community.CreateEvent(ctx, s.actor(t, owner), "coffee", community.EventInput{Title: "Roastery tour", Body: "Meet at the door.",
+		Zone: "Asia/Seoul", Start: start.Format(community.LocalTimeLayout), End: start.Add(2 * time.Hour).Format(community.LocalTimeLayout),
+		Venue: "Seoul", Capacity: "10", Access: community.AccessMembers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := brOpen(t, 1)
+	b.brSignIn(s, owner.Email)
+	for _, path := range []string{"/", "/groups", "/groups/coffee", "/groups/coffee/posts/" + string(post.ID), "/groups/coffee/ideas",
+		"/groups/coffee/ideas/" + string(idea.ID), "/groups/coffee/ideas/roadmap", "/groups/coffee/events",
+		"/groups/coffee/events/" + string(e.ID), "/events", "/notifications", "/settings", "/pricing", "/moderation",
+		"/groups/coffee/moderation", "/groups/coffee/members", "/admin/subscribers", "/no-such-page"} {
+		b.do("open "+path, chromedp.Navigate(s.URL+path), brPage("en"))
+		for _, small := range brEval[[]string](b, "measure the targets on "+path, brSmallTargets) {
+			t.Errorf("%s: %s is too small a target", path, small)
+		}
+		for _, scheme := range []string{"light", "dark"} {
+			b.do("show "+path+" in "+scheme+" colours", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+				return err
+			}))
+			for _, low := range brEval[[]string](b, "measure the contrast on "+path, brLowContrast) {
+				t.Errorf("%s, %s colours: %s is under 4.5:1", path, scheme, low)
+			}
+		}
+	}
+}
