@@ -16,6 +16,7 @@ type EventList struct {
 	Standing community.Standing
 	Past     bool
 	List     community.EventList
+	Tiers    []membership.Tier // to name the tier a tier event needs
 }
 
 // EventForm creates or edits an event. Going is set when a capacity below
@@ -34,7 +35,8 @@ type EventForm struct {
 type EventShow struct {
 	Chrome Chrome
 	View   community.EventView
-	Error  string // a refused answer's message key
+	Error  string            // a refused answer's message key
+	Tiers  []membership.Tier // to name the tier a tier event needs
 }
 
 // EventInvite is where hosts invite people to an event.
@@ -61,6 +63,18 @@ type MyEventsPage struct {
 	Chrome  Chrome
 	Events  community.MyEvents
 	FeedURL string
+	Tiers   []membership.Tier // to name the tier a tier event needs
+}
+
+// tierNameOf is the name of the tier keyed key, for members to read; the
+// key itself only if no tier has it any more.
+func tierNameOf(tiers []membership.Tier, key string) string {
+	for _, t := range tiers {
+		if t.Key == key {
+			return t.Name
+		}
+	}
+	return key
 }
 
 func eventsPath(st community.Standing) string { return "/groups/" + st.Group.Slug + "/events" }

@@ -370,9 +370,9 @@ func groupCards(entries []community.DirectoryEntry) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var20 string
-			templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "group.members_count", "n", itoa(e.Group.Members)))
+			templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(membersText(ctx, e.Group.Members))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/groups.templ`, Line: 51, Col: 70}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/groups.templ`, Line: 51, Col: 46}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 			if templ_7745c5c3_Err != nil {
@@ -518,7 +518,7 @@ func GroupFormPage(p GroupForm) templ.Component {
 			}
 			ctx = templ.InitializeContext(ctx)
 			if p.Standing != nil {
-				templ_7745c5c3_Err = GroupHeader(p.Chrome, *p.Standing, "edit").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = GroupBar(p.Chrome, *p.Standing, "edit").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1489,7 +1489,7 @@ func JoinPage(p JoinForm) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = GroupHeader(p.Chrome, p.Standing, "").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = GroupBar(p.Chrome, p.Standing, "").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1683,7 +1683,7 @@ func MembersPage(p Members) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = GroupHeader(p.Chrome, p.Standing, "members").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = GroupBar(p.Chrome, p.Standing, "members").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1702,9 +1702,9 @@ func MembersPage(p Members) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var86 string
-			templ_7745c5c3_Var86, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "group.members_count", "n", itoa(p.Standing.Group.Members)))
+			templ_7745c5c3_Var86, templ_7745c5c3_Err = templ.JoinStringErrs(membersText(ctx, p.Standing.Group.Members))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/groups.templ`, Line: 226, Col: 96}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/groups.templ`, Line: 226, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var86))
 			if templ_7745c5c3_Err != nil {

@@ -167,6 +167,9 @@ func TestSubscribersPage(t *testing.T) {
 			t.Errorf("%s = %q, want %q", id, got, want)
 		}
 	}
+	// The comp form's tier is required, so it starts on an empty choice
+	// (HTML: a required select's first option must be empty).
+	mustContain(t, page.Body, `<select id="tier" name="tier" required><option value="">Choose a tier</option>`)
 	if n := strings.Count(page.Body, `data-testid="subscriber"`); n != 5 {
 		t.Errorf("%d rows, want 4 subscriptions and a comp", n)
 	}

@@ -209,6 +209,8 @@ func TestBillingOff(t *testing.T) {
 		t.Fatalf("pricing: %d", page.Status)
 	}
 	mustContain(t, page.Body, "Payments aren’t set up on this site yet", "By invitation")
+	// Told as a warning: nothing went well here.
+	mustContain(t, page.Body, `class="notice notice-warn" role="status" data-testid="billing-off"`)
 	mustNotContain(t, page.Body, "STRIPE_SECRET_KEY", "/membership/checkout", "Sign in to subscribe")
 	setup := b.owner.get("/pricing").Body
 	mustContain(t, setup, "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", b.URL+"/webhooks/stripe", stripemock.APIVersion)
@@ -233,7 +235,7 @@ func TestBillingOff(t *testing.T) {
 		t.Fatalf("priced tier with billing off: %d", res.Status)
 	}
 	mustContain(t, res.Body, "Payments aren’t set up, so prices can’t be checked.")
-	mustContain(t, b.owner.get("/admin/tiers").Body, "Payments aren’t set up (no STRIPE_SECRET_KEY)")
+	mustContain(t, b.owner.get("/admin/tiers").Body, "Payments aren’t set up (no STRIPE_SECRET_KEY)", `class="notice notice-warn" data-testid="billing-off"`)
 }
 
 func TestWelcomeAndCancelled(t *testing.T) {

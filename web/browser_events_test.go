@@ -42,6 +42,7 @@ func TestBrowserInviteWaitlistPromote(t *testing.T) {
 
 	b.brSignIn(s, minji.Email)
 	b.do("find the invitation on My events",
+		brMenu(),
 		chromedp.Click(chromedp.CSS(`[data-testid="my-events"]`)),
 		brPage("en"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="my-invitations"] [data-testid="event-card"]`)),

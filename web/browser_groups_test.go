@@ -14,10 +14,11 @@ import (
 func (b *brTab) brSignOut() {
 	b.t.Helper()
 	b.do("sign out",
+		brMenu(),
 		chromedp.Click(chromedp.CSS(`.account-nav form[action="/signout"] button[type="submit"]`)),
 	)
 	b.do("see the site signed out",
-		chromedp.WaitVisible(chromedp.CSS(`.account-nav a[href="/signin"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav-signin"]`)),
 	)
 }
 
@@ -63,6 +64,7 @@ func TestBrowserPostReactReportHide(t *testing.T) {
 	b.do("love the post",
 		chromedp.Navigate(s.URL+"/groups/coffee"),
 		brPage("en"),
+		chromedp.Click(chromedp.CSS(post+`[data-testid="react-picker"]`)),
 		chromedp.Click(chromedp.CSS(post+`[data-testid="react-love"]`)),
 	)
 	b.do("see the love given",

@@ -245,7 +245,7 @@ func TestDeleteAccountForgetsThePerson(t *testing.T) {
 				t.Errorf("%s does not count %d members", slug, want)
 			}
 		}
-		mustContain(t, admin.get("/groups/coffee/members").Body, "Members: 2")
+		mustContain(t, admin.get("/groups/coffee/members").Body, "2 members")
 	})
 
 	t.Run("her seat goes to the person waiting", func(t *testing.T) {

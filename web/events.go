@@ -25,7 +25,11 @@ func (s *server) showEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.EventListPage(views.EventList{Chrome: s.chrome(c), Standing: st, Past: past, List: list}))
+	tiers, err := s.membership.Tiers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, views.EventListPage(views.EventList{Chrome: s.chrome(c), Standing: st, Past: past, List: list, Tiers: tiers}))
 }
 
 func (s *server) showNewEvent(c *fiber.Ctx) error {
@@ -141,7 +145,11 @@ func (s *server) renderEvent(c *fiber.Ctx, status int, errKey string) error {
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.EventPage(views.EventShow{Chrome: s.chrome(c), View: v, Error: errKey}))
+	tiers, err := s.membership.Tiers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.EventPage(views.EventShow{Chrome: s.chrome(c), View: v, Error: errKey, Tiers: tiers}))
 }
 
 // rsvpEvent records going (going=1) or not. A refused answer comes back
@@ -336,8 +344,12 @@ func (s *server) showMyEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	tiers, err := s.membership.Tiers(ctx)
+	if err != nil {
+		return err
+	}
 	return render(c, fiber.StatusOK, views.MyEventsView(views.MyEventsPage{Chrome: s.chrome(c), Events: mine,
-		FeedURL: s.origin + "/calendar/" + token + ".ics"}))
+		FeedURL: s.origin + "/calendar/" + token + ".ics", Tiers: tiers}))
 }
 
 func (s *server) resetCalendar(c *fiber.Ctx) error {

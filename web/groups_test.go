@@ -73,7 +73,7 @@ func TestCreateGroupForm(t *testing.T) {
 		t.Errorf("%d groups after refused forms, want 1", n)
 	}
 	page := member.get("/groups/coffee")
-	mustContain(t, page.Body, "커피 애호가", "<strong>brews</strong>", "Members: 1", `data-testid="join"`)
+	mustContain(t, page.Body, "커피 애호가", "<strong>brews</strong>", "1 member", `data-testid="join"`)
 }
 
 // TestDirectoryBadges: the directory marks groups joined, requested and
@@ -119,7 +119,7 @@ func TestJoinPolicies(t *testing.T) {
 	if res := minji.post("/groups/open-house/join", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("join open: %d", res.Status)
 	}
-	mustContain(t, minji.follow("/groups/open-house").Body, "Members: 2", "Write a post")
+	mustContain(t, minji.follow("/groups/open-house").Body, "2 members", "Write a post")
 
 	res := minji.post("/groups/vip/join", url.Values{"answer": {""}})
 	if res.Status != http.StatusUnprocessableEntity {

@@ -25,11 +25,9 @@ document.addEventListener("submit", async (event) => {
     on.value = result.voted ? "0" : "1";
     button.setAttribute("aria-pressed", String(result.voted));
     button.classList.toggle("vote-mine", result.voted);
+    // The button's name is its text: the words around the count are
+    // there for screen readers, so changing the count renames it.
     button.querySelector(".vote-count").textContent = String(result.votes);
-    const label = button.getAttribute("data-label-on");
-    if (label) {
-      button.setAttribute("aria-label", label.replace("{n}", String(result.votes)));
-    }
   } catch {
     form.submit(); // the network failed: fall back to the plain form
   } finally {
