@@ -1,4 +1,4 @@
-package main
+package a11y_test
 
 import (
 	"fmt"
@@ -12,19 +12,19 @@ import (
 // The accessibility check's report: the findings of TestAccessibility as a
 // table a developer can act on, merged across languages.
 
-// a11yAxeWhy says what axe found wrong with one element: its own words
+// axeWhy says what axe found wrong with one element: its own words
 // for that element (a contrast ratio, the name it heard), or else the
 // rule's, and the element's HTML.
-func a11yAxeWhy(help, summary, html string) string {
+func axeWhy(help, summary, html string) string {
 	why := help
 	if _, s, ok := strings.Cut(summary, "following:"); ok && strings.TrimSpace(s) != "" {
 		why = s
 	}
-	return a11yShort(why, 110) + " · " + a11yShort(html, 80)
+	return short(why, 110) + " · " + short(html, 80)
 }
 
-// a11yShort puts s on one line and cuts it to n runes.
-func a11yShort(s string, n int) string {
+// short puts s on one line and cuts it to n runes.
+func short(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
@@ -32,16 +32,16 @@ func a11yShort(s string, n int) string {
 	return s
 }
 
-// a11yRow is a finding seen in one or more languages.
-type a11yRow struct {
-	a11yFinding
+// row is a finding seen in one or more languages.
+type row struct {
+	finding
 	locales []string
 }
 
-// a11yRows merges the findings that differ only in language, in the
+// mergeRows merges the findings that differ only in language, in the
 // order of pages and rules.
-func a11yRows(found []a11yFinding) []a11yRow {
-	var rows []a11yRow
+func mergeRows(found []finding) []row {
+	var rows []row
 	at, order := map[string]int{}, map[string]int{}
 	for _, f := range found {
 		if _, ok := order[f.page]; !ok {
@@ -55,7 +55,7 @@ func a11yRows(found []a11yFinding) []a11yRow {
 			continue
 		}
 		at[key] = len(rows)
-		rows = append(rows, a11yRow{f, []string{f.locale}})
+		rows = append(rows, row{f, []string{f.locale}})
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
@@ -67,13 +67,13 @@ func a11yRows(found []a11yFinding) []a11yRow {
 	return rows
 }
 
-// a11yTable is the findings as a table, at most per elements of one rule on
+// table is the findings as a table, at most per elements of one rule on
 // one page, then a count of the rest.
-func a11yTable(found []a11yFinding, per int) string {
+func table(found []finding, per int) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "PAGE\tLOCALE\tJUDGE\tRULE\tELEMENT\tWHY")
-	rows := a11yRows(found)
+	rows := mergeRows(found)
 	for i := 0; i < len(rows); {
 		j := i
 		for j < len(rows) && rows[j].page == rows[i].page && rows[j].judge == rows[i].judge && rows[j].rule == rows[i].rule {
@@ -82,7 +82,7 @@ func a11yTable(found []a11yFinding, per int) string {
 		for k := i; k < j && k < i+per; k++ {
 			r := rows[k]
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.page, strings.Join(r.locales, ","), r.judge, r.rule,
-				a11yShort(r.element, 60), a11yShort(r.detail, 160))
+				short(r.element, 60), short(r.detail, 160))
 		}
 		if j-i > per {
 			var locales []string
@@ -102,13 +102,13 @@ func a11yTable(found []a11yFinding, per int) string {
 	return b.String()
 }
 
-// a11yTSV is every finding, one a line, for FANCLUB_A11Y_REPORT.
-func a11yTSV(found []a11yFinding) string {
+// tsv is every finding, one a line, for FANCLUB_A11Y_REPORT.
+func tsv(found []finding) string {
 	var b strings.Builder
 	b.WriteString("page\tlocale\tjudge\trule\telement\twhy\n")
-	for _, r := range a11yRows(found) {
+	for _, r := range mergeRows(found) {
 		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%s\n", r.page, strings.Join(r.locales, ","), r.judge, r.rule,
-			a11yShort(r.element, 200), a11yShort(r.detail, 300))
+			short(r.element, 200), short(r.detail, 300))
 	}
 	return b.String()
 }
@@ -117,10 +117,10 @@ func a11yTSV(found []a11yFinding) string {
 // languages is one row, pages keep their order, and past the cap a row
 // counts the rest and says in which languages they are.
 func TestAccessibilityReport(t *testing.T) {
-	f := func(page, locale, rule, element string) a11yFinding {
-		return a11yFinding{page: page, locale: locale, judge: "axe", rule: rule, element: element, detail: "why"}
+	f := func(page, locale, rule, element string) finding {
+		return finding{page: page, locale: locale, judge: "axe", rule: rule, element: element, detail: "why"}
 	}
-	got := a11yTable([]a11yFinding{
+	got := table([]finding{
 		f("home /", "en", "color-contrast", ".badge"),
 		f("ideas /ideas", "en", "label-content-name-mismatch", "button.vote-1"),
 		f("ideas /ideas", "en", "label-content-name-mismatch", "button.vote-2"),

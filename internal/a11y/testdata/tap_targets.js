@@ -1,6 +1,6 @@
 // Measures the page's tap targets against WCAG 2.2 2.5.8 (Target Size,
 // Minimum) and the site's own rule for primary actions. Evaluated in the
-// page by cmd/fanclub/a11y_test.go; returns a list of findings, each
+// page by a11y_test.go; returns a list of findings, each
 // {rule, element, detail}.
 //
 // Targets: a[href], button, input (not hidden), select, textarea, summary,

@@ -1,4 +1,4 @@
-package main
+package a11y_test
 
 import (
 	"context"
@@ -15,12 +15,12 @@ import (
 // TestAccessibility runs on every page, to WCAG 2.2 2.5.8 and the site's
 // rule for primary actions, on small pages made for each case.
 func TestTapTargetRule(t *testing.T) {
-	tl := a11yFindTools(t)
+	tl := findJudges(t)
 	tapJS, err := os.ReadFile("testdata/tap_targets.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab := a11yBrowser(t, tl)
+	tab := openBrowser(t, tl)
 	const small = `display:inline-block;width:20px;height:20px;`
 	for _, tc := range []struct {
 		name, html string
@@ -56,7 +56,7 @@ func TestTapTargetRule(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			html, _ := json.Marshal(tc.html)
-			ctx, cancel := context.WithTimeout(tab, a11yStep)
+			ctx, cancel := context.WithTimeout(tab, stepTime)
 			defer cancel()
 			err := chromedp.Do(ctx, chromedp.Navigate("about:blank"),
 				chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {

@@ -1,10 +1,12 @@
-package main
+package a11y_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -13,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,39 +43,39 @@ import (
 // Debian; nothing is downloaded at test time. Without them the test skips,
 // except under CI, where it fails. Run it alone with
 //
-//	CI=true go test ./cmd/fanclub -run TestAccessibility -count=1 -v
+//	CI=true go test ./internal/a11y -count=1 -v
 //
 // and set FANCLUB_A11Y_REPORT=file to get every finding, uncapped, as TSV.
 
 const (
-	a11yWidth, a11yHeight = 390, 844 // a phone, in CSS pixels
-	a11yNPM               = "../../.ci/a11y"
-	a11yOverall           = 10 * time.Minute
-	a11yStep              = 45 * time.Second // one page: load, axe, measure
-	a11yLangCookie        = "lang"           // web's language switch (web/middleware.go)
+	phoneWidth, phoneHeight = 390, 844 // a phone, in CSS pixels
+	npmDir                  = "../../.ci/a11y"
+	overall                 = 10 * time.Minute
+	stepTime                = 45 * time.Second // one page: load, axe, measure
+	langCookie              = "lang"           // web's language switch (web/middleware.go)
 )
 
-// a11yLocales are the site's languages, English first so the report's
+// languages are the site's languages, English first so the report's
 // examples read in English when both fail alike.
-var a11yLocales = []string{"en", "ko"}
+var languages = []string{"en", "ko"}
 
-// a11yPage is a page the judges look at.
-type a11yPage struct {
+// page is a page the judges look at.
+type page struct {
 	name     string // what it is, for the report
 	path     string
 	signedIn bool // as the demo's admin (the site's owner)
 	status   int  // what the server must answer
 }
 
-func (p a11yPage) String() string {
+func (p page) String() string {
 	if p.signedIn {
 		return p.name + " " + p.path
 	}
 	return p.name + " " + p.path + " (signed out)"
 }
 
-// a11yFinding is one thing a judge found on one page in one language.
-type a11yFinding struct {
+// finding is one thing a judge found on one page in one language.
+type finding struct {
 	page, locale, judge, rule, element, detail string
 }
 
@@ -80,41 +83,41 @@ type a11yFinding struct {
 // with a table of what the judges found: page, locale, judge and rule,
 // element, and why.
 func TestAccessibility(t *testing.T) {
-	tools := a11yFindTools(t)
+	tools := findJudges(t)
 	start := time.Now()
-	club := a11yStartClub(t)
+	club := startDemo(t)
 	pages := club.pages(t)
 	ready := time.Now()
 
-	found := a11yBrowse(t, tools, club, pages)
+	found := browse(t, tools, club, pages)
 	browsed := time.Now()
-	found = append(found, a11yValidate(t, tools, club, pages)...)
-	t.Logf("%d pages × %d languages: demo seeded and served in %v, browser (axe, tap targets) %v, Nu checker %v",
-		len(pages), len(a11yLocales), ready.Sub(start).Round(time.Second),
+	found = append(found, validate(t, tools, club, pages)...)
+	t.Logf("%d pages × %d languages: demo built, seeded and served in %v, browser (axe, tap targets) %v, Nu checker %v",
+		len(pages), len(languages), ready.Sub(start).Round(time.Second),
 		browsed.Sub(ready).Round(time.Second), time.Since(browsed).Round(time.Second))
 
 	if out := os.Getenv("FANCLUB_A11Y_REPORT"); out != "" {
-		if err := os.WriteFile(out, []byte(a11yTSV(found)), 0o644); err != nil {
+		if err := os.WriteFile(out, []byte(tsv(found)), 0o644); err != nil {
 			t.Error(err)
 		}
 	}
 	if len(found) > 0 {
 		t.Errorf("the accessibility judges found %d problems (how to read them: docs/accessibility.md; "+
-			"every one, uncapped: FANCLUB_A11Y_REPORT=file.tsv):\n%s", len(found), a11yTable(found, 4))
+			"every one, uncapped: FANCLUB_A11Y_REPORT=file.tsv):\n%s", len(found), table(found, 4))
 	}
 }
 
-// a11yTools are the judges and the browser.
-type a11yTools struct {
+// judges are the judges and the browser.
+type judges struct {
 	chromium, java, vnuJar string
 	axe                    string // axe.min.js
 }
 
-// a11yFindTools finds the judges, skipping the test when one is missing
+// findJudges finds the judges, skipping the test when one is missing
 // (or failing it under CI, where .ci/run installs them).
-func a11yFindTools(t *testing.T) a11yTools {
+func findJudges(t *testing.T) judges {
 	t.Helper()
-	var tl a11yTools
+	var tl judges
 	var missing []string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -130,7 +133,7 @@ func a11yFindTools(t *testing.T) a11yTools {
 	} else {
 		missing = append(missing, "java (apt-get install default-jre-headless)")
 	}
-	dir, err := filepath.Abs(a11yNPM)
+	dir, err := filepath.Abs(npmDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,18 +153,27 @@ func a11yFindTools(t *testing.T) a11yTools {
 	return tl
 }
 
-// a11yClub is the seeded demo, served, with its admin signed in.
-type a11yClub struct {
+// demo is the seeded demo, served, with its admin signed in.
+type demo struct {
 	base  string
 	db    *mongodb.DB
 	admin *http.Client // the admin's session
 }
 
-// a11yStartClub seeds a fresh database with `fanclub seed`, serves it with
-// `fanclub serve` until the test ends, and signs the admin in by email
-// link over HTTP.
-func a11yStartClub(t *testing.T) *a11yClub {
+// adminEmail is the demo's admin, the site's owner (cmd/fanclub/seed_data.go).
+const adminEmail = "admin@example.com"
+
+// startDemo builds the fanclub command, seeds a fresh database with
+// `fanclub seed`, serves it with `fanclub serve` until the test ends, and
+// signs the admin in by email link over HTTP.
+func startDemo(t *testing.T) *demo {
 	t.Helper()
+	start := time.Now()
+	bin := filepath.Join(t.TempDir(), "fanclub")
+	if out, err := exec.Command("go", "build", "-o", bin, "fanclub/cmd/fanclub").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	built := time.Now()
 	db := mongotest.New(t)
 	u, err := url.Parse(mongotest.Conn(t).URI)
 	if err != nil {
@@ -169,29 +181,27 @@ func a11yStartClub(t *testing.T) *a11yClub {
 	}
 	u.Path = "/" + db.Name()
 	addr := freeAddr(t)
-	env := map[string]string{"MONGODB_URI": u.String(), "FANCLUB_ADDR": addr, "FANCLUB_BASE_URL": "http://" + addr}
-	getenv := func(k string) string { return env[k] }
+	env := append(os.Environ(), "MONGODB_URI="+u.String(), "FANCLUB_ADDR="+addr, "FANCLUB_BASE_URL=http://"+addr)
 	log := &syncBuffer{}
-	if err := run(context.Background(), []string{"seed"}, getenv, log); err != nil {
-		t.Fatalf("seed: %v\n%s", err, log)
+	seed := exec.Command(bin, "seed")
+	seed.Env, seed.Stdout, seed.Stderr = env, log, log
+	if err := seed.Run(); err != nil {
+		t.Fatalf("fanclub seed: %v\n%s", err, log)
 	}
-	t.Cleanup(startServe(t, addr, getenv, log))
+	t.Logf("fanclub built in %v, demo seeded in %v", built.Sub(start).Round(time.Second), time.Since(built).Round(time.Second))
+	serve(t, bin, env, addr, log)
 
-	c := &a11yClub{base: "http://" + addr, db: db}
+	c := &demo{base: "http://" + addr, db: db}
 	jar, _ := cookiejar.New(nil)
 	c.admin = &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	csrf := a11yCSRF(t, c.fetch(t, c.admin, "/signin", "en"))
-	if r := c.post(t, "/signin/email", url.Values{"email": {demoAdminEmail}, "_csrf": {csrf}}); r.StatusCode != http.StatusOK {
+	csrf := csrfToken(t, c.fetch(t, c.admin, "/signin", "en"))
+	if r := c.post(t, "/signin/email", url.Values{"email": {adminEmail}, "_csrf": {csrf}}); r.StatusCode != http.StatusOK {
 		t.Fatalf("ask for a sign-in link: status %d", r.StatusCode)
 	}
-	links := regexp.MustCompile(`http://[^\s"]+/signin/link\?token=[A-Za-z0-9_-]+`).FindAllString(log.String(), -1)
-	if len(links) == 0 {
-		t.Fatalf("no sign-in link in the log:\n%s", log)
-	}
-	link := links[len(links)-1]
+	link := signInLink(t, log)
 	lu, _ := url.Parse(link)
-	csrf = a11yCSRF(t, c.fetch(t, c.admin, lu.RequestURI(), "en"))
+	csrf = csrfToken(t, c.fetch(t, c.admin, lu.RequestURI(), "en"))
 	r := c.post(t, "/signin/link", url.Values{"token": {lu.Query().Get("token")}, "_csrf": {csrf}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
 		t.Fatalf("confirm the sign-in link: status %d to %q", r.StatusCode, r.Header.Get("Location"))
@@ -199,8 +209,89 @@ func a11yStartClub(t *testing.T) *a11yClub {
 	return c
 }
 
-// a11yCSRF returns the CSRF token in a page's form.
-func a11yCSRF(t *testing.T, body string) string {
+// serve runs `fanclub serve` until it answers /readyz, and stops it as
+// Ctrl-C would when the test ends.
+func serve(t *testing.T, bin string, env []string, addr string, log *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case <-exited:
+			t.Fatalf("fanclub serve ended before it was ready:\n%s", log)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("fanclub serve not ready after 60s:\n%s", log)
+		}
+	}
+}
+
+// signInLink waits for the newest sign-in link in the log, where a site
+// with no SMTP server writes its mail.
+func signInLink(t *testing.T, log *syncBuffer) string {
+	t.Helper()
+	re := regexp.MustCompile(`http://[^\s"]+/signin/link\?token=[A-Za-z0-9_-]+`)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if links := re.FindAllString(log.String(), -1); len(links) > 0 {
+			return links[len(links)-1]
+		}
+	}
+	t.Fatalf("no sign-in link in the log:\n%s", log)
+	return ""
+}
+
+// syncBuffer is the log the command writes and the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// freeAddr is a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// csrfToken returns the CSRF token in a page's form.
+func csrfToken(t *testing.T, body string) string {
 	t.Helper()
 	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(body)
 	if m == nil {
@@ -210,7 +301,7 @@ func a11yCSRF(t *testing.T, body string) string {
 }
 
 // post submits a form as the admin's browser would.
-func (c *a11yClub) post(t *testing.T, path string, form url.Values) *http.Response {
+func (c *demo) post(t *testing.T, path string, form url.Values) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -225,7 +316,7 @@ func (c *a11yClub) post(t *testing.T, path string, form url.Values) *http.Respon
 
 // fetch returns the HTML of path in locale, as client, failing the test
 // if it cannot be read.
-func (c *a11yClub) fetch(t *testing.T, client *http.Client, path, locale string) string {
+func (c *demo) fetch(t *testing.T, client *http.Client, path, locale string) string {
 	t.Helper()
 	body, _, err := c.get(client, path, locale)
 	if err != nil {
@@ -235,9 +326,9 @@ func (c *a11yClub) fetch(t *testing.T, client *http.Client, path, locale string)
 }
 
 // get returns the body and status of path in locale, as client.
-func (c *a11yClub) get(client *http.Client, path, locale string) (string, int, error) {
+func (c *demo) get(client *http.Client, path, locale string) (string, int, error) {
 	req, _ := http.NewRequest("GET", c.base+path, nil)
-	req.AddCookie(&http.Cookie{Name: a11yLangCookie, Value: locale})
+	req.AddCookie(&http.Cookie{Name: langCookie, Value: locale})
 	res, err := client.Do(req)
 	if err != nil {
 		return "", 0, fmt.Errorf("GET %s: %w", path, err)
@@ -251,18 +342,18 @@ func (c *a11yClub) get(client *http.Client, path, locale string) (string, int, e
 // and a member's and a moderator's, as its admin; with real content: the
 // feed's post with the most comments, the board's most voted answered
 // idea, and an event with a waitlist.
-func (c *a11yClub) pages(t *testing.T) []a11yPage {
+func (c *demo) pages(t *testing.T) []page {
 	t.Helper()
 	const feed, board = "brewing", "new-releases"
 	post := c.pick(t, "posts", feed, bson.M{"comments": bson.M{"$gt": 0}}, bson.D{{Key: "comments", Value: -1}})
 	idea := c.pick(t, "ideas", board, bson.M{"response.body": bson.M{"$ne": ""}, "votes": bson.M{"$gt": 0}}, bson.D{{Key: "votes", Value: -1}})
 	event := c.pick(t, "events", feed, bson.M{"waiting": bson.M{"$gt": 0}, "cancelled": false}, bson.D{{Key: "start", Value: 1}})
-	in := func(name, path string) a11yPage {
-		return a11yPage{name: name, path: path, signedIn: true, status: http.StatusOK}
+	in := func(name, path string) page {
+		return page{name: name, path: path, signedIn: true, status: http.StatusOK}
 	}
-	out := func(name, path string) a11yPage { return a11yPage{name: name, path: path, status: http.StatusOK} }
+	out := func(name, path string) page { return page{name: name, path: path, status: http.StatusOK} }
 	const notFound = "/no-such-page"
-	return []a11yPage{
+	return []page{
 		out("home", "/"),
 		out("sign-in", "/signin"),
 		out("groups", "/groups"),
@@ -290,7 +381,7 @@ func (c *a11yClub) pages(t *testing.T) []a11yPage {
 
 // pick returns the _id of the first document of coll in the group with
 // slug that matches filter, in the order of sort.
-func (c *a11yClub) pick(t *testing.T, coll, slug string, filter bson.M, sort bson.D) string {
+func (c *demo) pick(t *testing.T, coll, slug string, filter bson.M, sort bson.D) string {
 	t.Helper()
 	ctx := context.Background()
 	var g, d struct {
@@ -306,8 +397,8 @@ func (c *a11yClub) pick(t *testing.T, coll, slug string, filter bson.M, sort bso
 	return d.ID
 }
 
-// a11yAxeResult is what the page's axe.run returns, cut down.
-type a11yAxeResult struct {
+// axeResult is what the page's axe.run returns, cut down.
+type axeResult struct {
 	Ran        bool // label-content-name-mismatch ran
 	Violations []struct {
 		ID, Help string
@@ -315,48 +406,48 @@ type a11yAxeResult struct {
 	}
 }
 
-// a11yRunAxe runs axe on the page with the experimental rule on, and says
+// runAxe runs axe on the page with the experimental rule on, and says
 // whether that rule ran.
-const a11yRunAxe = `(async () => {
+const runAxe = `(async () => {
 	const r = await axe.run(document, {rules: {"label-content-name-mismatch": {enabled: true}}, resultTypes: ["violations"]});
 	const ran = [r.violations, r.passes, r.incomplete, r.inapplicable].some(l => l.some(x => x.id === "label-content-name-mismatch"));
 	return {ran, violations: r.violations.map(v => ({id: v.id, help: v.help,
 		nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html, summary: n.failureSummary}))}))};
 })()`
 
-// a11yBrowse opens every page in every language in Chromium at a phone's
+// browse opens every page in every language in Chromium at a phone's
 // size, and runs axe and the tap-target measure on it.
-func a11yBrowse(t *testing.T, tl a11yTools, c *a11yClub, pages []a11yPage) []a11yFinding {
+func browse(t *testing.T, tl judges, c *demo, pages []page) []finding {
 	t.Helper()
 	tapJS, err := os.ReadFile("testdata/tap_targets.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tctx := a11yBrowser(t, tl)
+	tctx := openBrowser(t, tl)
 	u, _ := url.Parse(c.base)
 	session := c.admin.Jar.Cookies(u)
 
-	var found []a11yFinding
+	var found []finding
 	ruleRan := false
 	for _, p := range pages {
-		for _, locale := range a11yLocales {
-			cookies := []*http.Cookie{{Name: a11yLangCookie, Value: locale}}
+		for _, locale := range languages {
+			cookies := []*http.Cookie{{Name: langCookie, Value: locale}}
 			if p.signedIn {
 				cookies = append(cookies, session...)
 			}
-			step, cancel := context.WithTimeout(tctx, a11yStep)
+			step, cancel := context.WithTimeout(tctx, stepTime)
 			var res *network.Response
-			err := chromedp.Do(step, a11ySetCookies(c.base, cookies))
+			err := chromedp.Do(step, setCookies(c.base, cookies))
 			if err == nil {
 				res, err = chromedp.Run(step, chromedp.NavigateResponse(c.base+p.path))
 			}
-			var axe a11yAxeResult
+			var axe axeResult
 			var taps []struct{ Rule, Element, Detail string }
 			if err == nil {
 				_, err = chromedp.Run(step, chromedp.Evaluate[bool](tl.axe+";true"))
 			}
 			if err == nil {
-				axe, err = chromedp.Run(step, chromedp.Evaluate[a11yAxeResult](a11yRunAxe, chromedp.EvalAwaitPromise))
+				axe, err = chromedp.Run(step, chromedp.Evaluate[axeResult](runAxe, chromedp.EvalAwaitPromise))
 			}
 			if err == nil {
 				taps, err = chromedp.Run(step, chromedp.Evaluate[[]struct{ Rule, Element, Detail string }](string(tapJS)))
@@ -366,16 +457,16 @@ func a11yBrowse(t *testing.T, tl a11yTools, c *a11yClub, pages []a11yPage) []a11
 				t.Fatalf("%s in %s: %v", p, locale, err)
 			}
 			if int(res.Status) != p.status {
-				found = append(found, a11yFinding{p.String(), locale, "http", "status", "", fmt.Sprintf("status %d, want %d", res.Status, p.status)})
+				found = append(found, finding{p.String(), locale, "http", "status", "", fmt.Sprintf("status %d, want %d", res.Status, p.status)})
 			}
 			ruleRan = ruleRan || axe.Ran
 			for _, v := range axe.Violations {
 				for _, n := range v.Nodes {
-					found = append(found, a11yFinding{p.String(), locale, "axe", v.ID, n.Target, a11yAxeWhy(v.Help, n.Summary, n.HTML)})
+					found = append(found, finding{p.String(), locale, "axe", v.ID, n.Target, axeWhy(v.Help, n.Summary, n.HTML)})
 				}
 			}
 			for _, f := range taps {
-				found = append(found, a11yFinding{p.String(), locale, "tap", f.Rule, f.Element, f.Detail})
+				found = append(found, finding{p.String(), locale, "tap", f.Rule, f.Element, f.Detail})
 			}
 		}
 	}
@@ -385,9 +476,9 @@ func a11yBrowse(t *testing.T, tl a11yTools, c *a11yClub, pages []a11yPage) []a11
 	return found
 }
 
-// a11yBrowser starts Chromium with a phone's screen, stopped when the
+// openBrowser starts Chromium with a phone's screen, stopped when the
 // test ends (before the site stops), and returns its tab.
-func a11yBrowser(t *testing.T, tl a11yTools) context.Context {
+func openBrowser(t *testing.T, tl judges) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(tl.chromium),
@@ -396,21 +487,21 @@ func a11yBrowser(t *testing.T, tl a11yTools) context.Context {
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(a11yWidth, a11yHeight),
+		chromedp.WindowSize(phoneWidth, phoneHeight),
 	)
-	ctx, cancelTime := context.WithTimeout(context.Background(), a11yOverall)
+	ctx, cancelTime := context.WithTimeout(context.Background(), overall)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	tctx, cancelTab := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancelTime() }) // before the site stops
-	if err := chromedp.Do(tctx, chromedp.EmulateViewport(a11yWidth, a11yHeight,
+	if err := chromedp.Do(tctx, chromedp.EmulateViewport(phoneWidth, phoneHeight,
 		chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateScale(1))); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return tctx
 }
 
-// a11ySetCookies replaces the browser's cookies for base with cookies.
-func a11ySetCookies(base string, cookies []*http.Cookie) chromedp.Action[chromedp.Void] {
+// setCookies replaces the browser's cookies for base with cookies.
+func setCookies(base string, cookies []*http.Cookie) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
 			return err
@@ -424,17 +515,17 @@ func a11ySetCookies(base string, cookies []*http.Cookie) chromedp.Action[chromed
 	})
 }
 
-// a11yValidate fetches every page in every language as the server sends
+// validate fetches every page in every language as the server sends
 // it and has the Nu HTML checker read them all in one run (the JVM is
 // slow to start).
-func a11yValidate(t *testing.T, tl a11yTools, c *a11yClub, pages []a11yPage) []a11yFinding {
+func validate(t *testing.T, tl judges, c *demo, pages []page) []finding {
 	t.Helper()
 	dir := t.TempDir()
 	guest := &http.Client{Timeout: 30 * time.Second}
-	which := map[string]a11yFinding{} // file name → page and locale
+	which := map[string]finding{} // file name → page and locale
 	var files []string
 	for i, p := range pages {
-		for _, locale := range a11yLocales {
+		for _, locale := range languages {
 			client := guest
 			if p.signedIn {
 				client = c.admin
@@ -445,7 +536,7 @@ func a11yValidate(t *testing.T, tl a11yTools, c *a11yClub, pages []a11yPage) []a
 				t.Fatal(err)
 			}
 			files = append(files, name)
-			which[filepath.Base(name)] = a11yFinding{page: p.String(), locale: locale}
+			which[filepath.Base(name)] = finding{page: p.String(), locale: locale}
 		}
 	}
 	args := append([]string{"-jar", tl.vnuJar, "--format", "json", "--errors-only", "--exit-zero-always", "--stdout"}, files...)
@@ -462,14 +553,14 @@ func a11yValidate(t *testing.T, tl a11yTools, c *a11yClub, pages []a11yPage) []a
 	if err := json.Unmarshal(out, &report); err != nil {
 		t.Fatalf("vnu's report: %v\n%s", err, out)
 	}
-	var found []a11yFinding
+	var found []finding
 	for _, m := range report.Messages {
 		f, ok := which[filepath.Base(m.URL)]
 		if !ok {
 			f.page = m.URL
 		}
 		f.judge, f.rule = "vnu", m.Type
-		f.element = a11yShort(m.Extract, 60)
+		f.element = short(m.Extract, 60)
 		f.detail = fmt.Sprintf("%s (column %d)", m.Message, m.FirstColumn)
 		found = append(found, f)
 	}
