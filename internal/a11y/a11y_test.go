@@ -1,7 +1,6 @@
 package a11y_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,7 +14,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -182,10 +180,10 @@ func startDemo(t *testing.T) *demo {
 	u.Path = "/" + db.Name()
 	addr := freeAddr(t)
 	env := append(os.Environ(), "MONGODB_URI="+u.String(), "FANCLUB_ADDR="+addr, "FANCLUB_BASE_URL=http://"+addr)
-	log := &syncBuffer{}
+	log := procLog(filepath.Join(t.TempDir(), "fanclub.log"))
 	seed := exec.Command(bin, "seed")
-	seed.Env, seed.Stdout, seed.Stderr = env, log, log
-	if err := seed.Run(); err != nil {
+	seed.Env = env
+	if err := log.run(t, seed); err != nil {
 		t.Fatalf("fanclub seed: %v\n%s", err, log)
 	}
 	t.Logf("fanclub built in %v, demo seeded in %v", built.Sub(start).Round(time.Second), time.Since(built).Round(time.Second))
@@ -211,11 +209,11 @@ func startDemo(t *testing.T) *demo {
 
 // serve runs `fanclub serve` until it answers /readyz, and stops it as
 // Ctrl-C would when the test ends.
-func serve(t *testing.T, bin string, env []string, addr string, log *syncBuffer) {
+func serve(t *testing.T, bin string, env []string, addr string, log procLog) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
-	cmd.Env, cmd.Stdout, cmd.Stderr = env, log, log
-	if err := cmd.Start(); err != nil {
+	cmd.Env = env
+	if err := log.start(t, cmd); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan struct{})
@@ -249,7 +247,7 @@ func serve(t *testing.T, bin string, env []string, addr string, log *syncBuffer)
 
 // signInLink waits for the newest sign-in link in the log, where a site
 // with no SMTP server writes its mail.
-func signInLink(t *testing.T, log *syncBuffer) string {
+func signInLink(t *testing.T, log procLog) string {
 	t.Helper()
 	re := regexp.MustCompile(`http://[^\s"]+/signin/link\?token=[A-Za-z0-9_-]+`)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
@@ -261,22 +259,32 @@ func signInLink(t *testing.T, log *syncBuffer) string {
 	return ""
 }
 
-// syncBuffer is the log the command writes and the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// procLog is the file the command's processes write their log to, and
+// the test reads.
+type procLog string
+
+// run runs cmd to its end with its output going to the log.
+func (l procLog) run(t *testing.T, cmd *exec.Cmd) error {
+	if err := l.start(t, cmd); err != nil {
+		return err
+	}
+	return cmd.Wait()
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+// start starts cmd with its output going to the end of the log.
+func (l procLog) start(t *testing.T, cmd *exec.Cmd) error {
+	f, err := os.OpenFile(string(l), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	t.Cleanup(func() { f.Close() })
+	cmd.Stdout, cmd.Stderr = f, f
+	return cmd.Start()
 }
 
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+func (l procLog) String() string {
+	b, _ := os.ReadFile(string(l))
+	return string(b)
 }
 
 // freeAddr is a loopback address nothing listens on.
