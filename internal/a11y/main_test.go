@@ -1,0 +1,10 @@
+package a11y_test
+
+import (
+	"os"
+	"testing"
+
+	"fanclub/internal/mongotest"
+)
+
+func TestMain(m *testing.M) { os.Exit(mongotest.Main(m)) }
