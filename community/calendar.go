@@ -118,8 +118,9 @@ func (s *Service) EventCalendar(ctx context.Context, a Actor, slug string, id Ev
 	return cal.Bytes(), nil
 }
 
-// clubName is the club's name in locale, which calendars show for the
-// events they got from here.
+// clubName is the club's name in locale (an account's; the site's
+// language when it has none), which calendars show for the events they
+// got from here.
 func (s *Service) clubName(ctx context.Context, locale string) string {
 	if s.delivery.Accounts == nil { // not wired: a test of events alone
 		return auth.ProductName
@@ -127,6 +128,9 @@ func (s *Service) clubName(ctx context.Context, locale string) string {
 	st, err := s.delivery.Accounts.Site(ctx)
 	if err != nil {
 		s.log.WarnContext(ctx, "read site settings for a calendar", "err", err)
+	}
+	if locale == "" {
+		locale = st.Locale()
 	}
 	return st.Name(locale)
 }
