@@ -13,9 +13,9 @@ import (
 )
 
 // Files are the embedded static files, under their folder: css/app.css,
-// js/ideas.js.
+// js/ideas.js, img/favicon.png.
 //
-//go:embed css js
+//go:embed css js img
 var Files embed.FS
 
 // versions maps a file's public name ("app.css") to where it lives in

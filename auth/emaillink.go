@@ -152,11 +152,11 @@ func (s *Service) deleteAccountEmailLinks(ctx context.Context, a AccountID) erro
 // signInMail is the sign-in message in the reader's language.
 func signInMail(locale, to, link string) fmail.Message {
 	if locale == "ko" {
-		return fmail.Message{To: to, Subject: "fanclub 로그인 링크",
-			Text: "아래 링크를 열어 fanclub에 로그인하세요. 링크는 15분 동안 한 번만 쓸 수 있어요.\n\n" + link +
+		return fmail.Message{To: to, Locale: "ko", Subject: "로그인 링크",
+			Text: "아래 링크를 열어 로그인하세요. 링크는 15분 동안 한 번만 쓸 수 있어요.\n\n" + link +
 				"\n\n직접 요청하지 않았다면 이 메일은 무시해도 돼요.\n"}
 	}
-	return fmail.Message{To: to, Subject: "Your fanclub sign-in link",
-		Text: "Open this link to sign in to fanclub. It works once, for 15 minutes.\n\n" + link +
+	return fmail.Message{To: to, Locale: "en", Subject: "Your sign-in link",
+		Text: "Open this link to sign in. It works once, for 15 minutes.\n\n" + link +
 			"\n\nIf you did not ask for it, you can ignore this email.\n"}
 }

@@ -43,5 +43,8 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 	if err := mongodb.EnsureIndexes(ctx, s.site); err != nil { // one document
 		return err
 	}
+	if err := mongodb.EnsureIndexes(ctx, s.siteFiles); err != nil { // read by _id (the hash) only
+		return err
+	}
 	return s.limiter.EnsureIndexes(ctx)
 }

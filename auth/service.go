@@ -57,6 +57,7 @@ type Service struct {
 	sessions   *mongodb.Collection
 	emailLinks *mongodb.Collection
 	site       *mongodb.Collection
+	siteFiles  *mongodb.Collection // the club's logo and favicon, by hash
 	limiter    *ratelimit.Limiter
 	mailer     Mailer
 	now        func() time.Time
@@ -81,6 +82,7 @@ func New(db *mongodb.DB, cfg Config, mailer Mailer, now func() time.Time, log *s
 		sessions:   db.Collection("sessions"),
 		emailLinks: db.Collection("email_links"),
 		site:       db.Collection("site"),
+		siteFiles:  db.Collection("site_files"),
 		limiter:    ratelimit.New(db, now),
 		mailer:     mailer,
 		now:        now,

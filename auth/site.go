@@ -2,14 +2,15 @@ package auth
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
+	"fanclub/internal/mail"
 )
 
 // siteSettingsID is the _id of the site document holding the brand's
@@ -30,7 +31,8 @@ const DefaultTimeZone = "Asia/Seoul"
 const siteTTL = 10 * time.Second
 
 // Site is how the brand presents its club. The zero value is a club not
-// yet named: the product name, Korean first, Seoul time.
+// yet named: the product name, English to a browser that asks for
+// nothing, Seoul time.
 type Site struct {
 	NameKo  string `bson:"nameKo,omitempty"`
 	NameEn  string `bson:"nameEn,omitempty"`
@@ -43,7 +45,7 @@ type Site struct {
 	Terms         string `bson:"terms,omitempty"`
 	Privacy       string `bson:"privacy,omitempty"`
 	Contact       string `bson:"contact,omitempty"`       // an email address
-	DefaultLocale string `bson:"defaultLocale,omitempty"` // "ko" or "en"; empty is "ko"
+	DefaultLocale string `bson:"defaultLocale,omitempty"` // "ko" or "en"; empty is "en"
 	TimeZone      string `bson:"timeZone,omitempty"`      // IANA name; empty is DefaultTimeZone
 	MailSender    string `bson:"mailSender,omitempty"`    // the display name on mail
 	HidePoweredBy bool   `bson:"hidePoweredBy,omitempty"`
@@ -75,12 +77,14 @@ func (s Site) Name(locale string) string {
 	return ProductName
 }
 
-// Locale is the language the site speaks to someone who has not chosen.
+// Locale is the language the site speaks to someone whose account and
+// browser say nothing. Until the brand chooses, that is English, as it
+// was before there were settings: Korean browsers ask for Korean.
 func (s Site) Locale() string {
-	if s.DefaultLocale == "en" {
-		return "en"
+	if s.DefaultLocale == "ko" {
+		return "ko"
 	}
-	return "ko"
+	return "en"
 }
 
 // Location is the site's time zone, in which its days and weeks are
@@ -113,10 +117,9 @@ func (s *Service) Site(ctx context.Context) (Site, error) {
 		return s.siteCache.site, nil
 	}
 	s.siteCache.mu.Unlock()
-	var st Site
-	err := s.site.FindOne(ctx, bson.M{"_id": siteSettingsID}).Decode(&st)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return Site{}, fmt.Errorf("auth: read site settings: %w", err)
+	st, err := s.readSite(ctx)
+	if err != nil {
+		return Site{}, err
 	}
 	s.siteCache.mu.Lock()
 	s.siteCache.site, s.siteCache.at = st, s.now()
@@ -124,15 +127,190 @@ func (s *Service) Site(ctx context.Context) (Site, error) {
 	return st, nil
 }
 
-// SaveSite stores the club's settings as by's, whole.
-func (s *Service) SaveSite(ctx context.Context, by AccountID, st Site) error {
-	st.UpdatedAt, st.UpdatedBy = s.now(), by
-	_, err := s.site.ReplaceOne(ctx, bson.M{"_id": siteSettingsID}, st, options.Replace().SetUpsert(true))
+// SaveSite checks the change and stores the club's settings as by's,
+// whole: the uploaded images first, by their content hash, then the
+// settings naming them. Only the site's staff may change them. What is
+// wrong comes back as a ValidationError by form field, every field
+// judged on its own.
+func (s *Service) SaveSite(ctx context.Context, by Account, ch SiteChange) (Site, error) {
+	if by.Role != RoleOwner && by.Role != RoleAdmin {
+		return Site{}, ErrForbidden
+	}
+	st, logo, favicon, err := ch.Validate()
 	if err != nil {
-		return fmt.Errorf("auth: save site settings: %w", err)
+		return Site{}, err
+	}
+	old, err := s.readSite(ctx)
+	if err != nil {
+		return Site{}, err
+	}
+	st.Logo, st.Favicon = old.Logo, old.Favicon
+	if st.Logo, err = s.keepFile(ctx, st.Logo, logo, ch.DropLogo); err != nil {
+		return Site{}, err
+	}
+	if st.Favicon, err = s.keepFile(ctx, st.Favicon, favicon, ch.DropFavicon); err != nil {
+		return Site{}, err
+	}
+	st.UpdatedAt, st.UpdatedBy = s.now(), by.ID
+	if err := s.replaceSite(ctx, st); err != nil {
+		return Site{}, err
 	}
 	s.siteCache.mu.Lock()
 	s.siteCache.at = time.Time{}
 	s.siteCache.mu.Unlock()
-	return nil
+	// An image no longer named is deleted only now: until the settings
+	// changed, pages linked it.
+	for _, h := range []string{old.Logo, old.Favicon} {
+		if h != "" && h != st.Logo && h != st.Favicon {
+			if err := s.deleteSiteFile(ctx, h); err != nil {
+				s.log.WarnContext(ctx, "delete unused site image", "hash", h, "err", err)
+			}
+		}
+	}
+	return st, nil
+}
+
+// keepFile is the image a field names after a save: a new upload's hash
+// (stored first), none when dropped, else the current one.
+func (s *Service) keepFile(ctx context.Context, current string, upload *SiteFile, drop bool) (string, error) {
+	switch {
+	case upload != nil:
+		if err := s.insertSiteFile(ctx, *upload); err != nil {
+			return "", err
+		}
+		return upload.Hash, nil
+	case drop:
+		return "", nil
+	}
+	return current, nil
+}
+
+// Limits on the settings' text, in characters.
+const (
+	maxClubNameRunes = 60
+	maxTaglineRunes  = 140
+	maxWelcomeRunes  = 10_000
+	maxPageRunes     = 50_000
+	maxSenderRunes   = 60
+	// MinAccentContrast is WCAG AA's ratio for normal text: buttons
+	// write white on the accent colour, and links write it on white.
+	MinAccentContrast = 4.5
+)
+
+// SiteChange is a save of the settings form: the settings as typed, and
+// what to do with each image.
+type SiteChange struct {
+	// Site holds the typed settings; its Logo, Favicon and Updated
+	// fields are ignored.
+	Site Site
+	// NewLogo and NewFavicon are uploaded images; nil keeps the one in use.
+	NewLogo, NewFavicon []byte
+	// DropLogo and DropFavicon remove the image in use (an upload wins).
+	DropLogo, DropFavicon bool
+}
+
+// Validate judges every field on its own and returns the settings
+// cleaned (trimmed, the colour lower-cased) and the images to store.
+// Field names are the form's.
+func (c SiteChange) Validate() (Site, *SiteFile, *SiteFile, error) {
+	v := ValidationError{}
+	in := c.Site
+	st := Site{HidePoweredBy: in.HidePoweredBy}
+	// Keys are written out, one per field, so a search finds them.
+	line := func(field, value string, max int, tooLong string) string {
+		value = strings.TrimSpace(value)
+		switch {
+		case utf8.RuneCountInString(value) > max:
+			v[field] = tooLong
+		case strings.IndexFunc(value, unicode.IsControl) >= 0:
+			v[field] = "site.error.control"
+		}
+		return value
+	}
+	text := func(field, value string, max int, tooLong string) string {
+		value = strings.TrimSpace(value)
+		if utf8.RuneCountInString(value) > max {
+			v[field] = tooLong
+		}
+		return value
+	}
+	st.NameKo = line("name_ko", in.NameKo, maxClubNameRunes, "site.error.name_ko_too_long")
+	st.NameEn = line("name_en", in.NameEn, maxClubNameRunes, "site.error.name_en_too_long")
+	st.Tagline = line("tagline", in.Tagline, maxTaglineRunes, "site.error.tagline_too_long")
+	st.MailSender = line("mail_sender", in.MailSender, maxSenderRunes, "site.error.mail_sender_too_long")
+	st.Welcome = text("welcome", in.Welcome, maxWelcomeRunes, "site.error.welcome_too_long")
+	st.About = text("about", in.About, maxPageRunes, "site.error.about_too_long")
+	st.Terms = text("terms", in.Terms, maxPageRunes, "site.error.terms_too_long")
+	st.Privacy = text("privacy", in.Privacy, maxPageRunes, "site.error.privacy_too_long")
+	if st.Contact = strings.TrimSpace(in.Contact); st.Contact != "" {
+		email, err := NormaliseEmail(st.Contact)
+		if err != nil {
+			v["contact"] = "site.error.contact"
+		}
+		st.Contact = email
+	}
+	switch st.DefaultLocale = in.DefaultLocale; st.DefaultLocale {
+	case "", "ko", "en":
+	default:
+		v["default_locale"] = "site.error.default_locale"
+	}
+	if st.TimeZone = strings.TrimSpace(in.TimeZone); st.TimeZone != "" {
+		if _, ok := LoadZone(st.TimeZone); !ok {
+			v["time_zone"] = "site.error.time_zone"
+		}
+	}
+	if st.Accent = strings.ToLower(strings.TrimSpace(in.Accent)); st.Accent != "" {
+		if ratio, ok := ContrastOnWhite(st.Accent); !ok {
+			v["accent"] = "site.error.accent_format"
+		} else if ratio < MinAccentContrast {
+			v["accent"] = "site.error.accent_contrast"
+		}
+	}
+	var logo, favicon *SiteFile
+	var key string
+	if c.NewLogo != nil {
+		if logo, key = checkImage(c.NewLogo, MaxLogoBytes, logoTypes, "site.error.logo_too_big", "site.error.logo_type"); key != "" {
+			v["logo"] = key
+		}
+	}
+	if c.NewFavicon != nil {
+		if favicon, key = checkImage(c.NewFavicon, MaxFaviconBytes, faviconTypes, "site.error.favicon_too_big", "site.error.favicon_type"); key != "" {
+			v["favicon"] = key
+		}
+	}
+	return st, logo, favicon, v.OrNil()
+}
+
+// ContrastOnWhite is the WCAG contrast ratio between white and the colour
+// hex (#rrggbb), and false if hex is not such a colour.
+func ContrastOnWhite(hex string) (float64, bool) {
+	if len(hex) != 7 || hex[0] != '#' {
+		return 0, false
+	}
+	var lum float64
+	for i, weight := range []float64{0.2126, 0.7152, 0.0722} {
+		n, err := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+		if err != nil {
+			return 0, false
+		}
+		c := float64(n) / 255
+		if c <= 0.04045 {
+			c /= 12.92
+		} else {
+			c = math.Pow((c+0.055)/1.055, 2.4)
+		}
+		lum += weight * c
+	}
+	return 1.05 / (lum + 0.05), true
+}
+
+// MailBrand is how mail in locale names the club, for mail.Branded. The
+// mail goes out even when the settings cannot be read: with the
+// product's name.
+func (s *Service) MailBrand(ctx context.Context, locale string) mail.Brand {
+	st, err := s.Site(ctx)
+	if err != nil {
+		s.log.WarnContext(ctx, "read site settings for mail", "err", err)
+	}
+	return mail.Brand{Name: st.Name(locale), Sender: st.MailSender}
 }

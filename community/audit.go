@@ -54,6 +54,9 @@ const (
 	AuditStaffOwner  AuditAction = "staff.owner"
 	AuditStaffAdmin  AuditAction = "staff.admin"
 	AuditStaffRemove AuditAction = "staff.remove"
+	// A change to the club's settings (name, look, pages), which auth
+	// makes.
+	AuditSiteSettings AuditAction = "site.settings"
 )
 
 // AuditEntry is one logged action: who did what, to what, when and why.
@@ -121,7 +124,7 @@ var AuditActions = []AuditAction{AuditGroupCreate, AuditGroupEdit, AuditJoinAppr
 	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink, AuditRevokeInvitation,
 	AuditIdeaStatus, AuditIdeaRespond, AuditIdeaMerge, AuditIdeaTags, AuditEventCreate, AuditEventEdit, AuditEventCancel,
 	AuditEventInvite, AuditCompGrant, AuditCompRevoke,
-	AuditStaffOwner, AuditStaffAdmin, AuditStaffRemove}
+	AuditStaffOwner, AuditStaffAdmin, AuditStaffRemove, AuditSiteSettings}
 
 // AuditFilter narrows the log to one action or one actor, older than a
 // cursor.

@@ -97,7 +97,7 @@ func (s *Service) CalendarFeed(ctx context.Context, token, baseURL string, tiers
 	if err != nil {
 		return nil, err
 	}
-	cal := ical.Calendar{Name: "fanclub", Method: "PUBLISH"}
+	cal := ical.Calendar{Name: s.clubName(ctx, owner.Locale), Method: "PUBLISH"}
 	for _, r := range rs {
 		if e, ok := events[r.Event]; ok {
 			cal.Events = append(cal.Events, calendarEvent(e, groups[e.Group], baseURL, true))
@@ -113,8 +113,26 @@ func (s *Service) EventCalendar(ctx context.Context, a Actor, slug string, id Ev
 	if err != nil {
 		return nil, err
 	}
-	cal := ical.Calendar{Method: "PUBLISH", Events: []ical.Event{calendarEvent(v.Event, v.Standing.Group, baseURL, v.ShowsLink())}}
+	cal := ical.Calendar{Name: s.clubName(ctx, a.Account.Locale), Method: "PUBLISH",
+		Events: []ical.Event{calendarEvent(v.Event, v.Standing.Group, baseURL, v.ShowsLink())}}
 	return cal.Bytes(), nil
+}
+
+// clubName is the club's name in locale (an account's; the site's
+// language when it has none), which calendars show for the events they
+// got from here.
+func (s *Service) clubName(ctx context.Context, locale string) string {
+	if s.delivery.Accounts == nil { // not wired: a test of events alone
+		return auth.ProductName
+	}
+	st, err := s.delivery.Accounts.Site(ctx)
+	if err != nil {
+		s.log.WarnContext(ctx, "read site settings for a calendar", "err", err)
+	}
+	if locale == "" {
+		locale = st.Locale()
+	}
+	return st.Name(locale)
 }
 
 // calendarEvent is the event for calendars. Its UID stays across edits

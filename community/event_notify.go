@@ -235,5 +235,5 @@ func eventMailText(a auth.Account, e Event, g Group, kind NoticeKind, link strin
 	if ko {
 		foot = "설정에서 이메일 소식을 받기로 하셔서 보내드려요."
 	}
-	return mail.Message{To: a.Email, Subject: subject, Text: line + "\n\n" + when + "\n" + link + "\n\n" + foot}
+	return mail.Message{To: a.Email, Locale: mailLocale(ko), Subject: subject, Text: line + "\n\n" + when + "\n" + link + "\n\n" + foot}
 }

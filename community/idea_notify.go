@@ -196,6 +196,15 @@ func (s *Service) runIdeaMail(ctx context.Context, payload bson.Raw) error {
 	return s.delivery.Mail.Send(ctx, ideaMailText(a.Locale, a.Email, m.News, link))
 }
 
+// mailLocale is the language a mail was written in, for the club's name
+// in its subject and signature.
+func mailLocale(ko bool) string {
+	if ko {
+		return "ko"
+	}
+	return "en"
+}
+
 // ideaMailText writes the mail in the account's language.
 func ideaMailText(locale, to string, an announcement, link string) mail.Message {
 	ko := locale == "ko"
@@ -227,7 +236,7 @@ func ideaMailText(locale, to string, an announcement, link string) mail.Message 
 	if ko {
 		foot = "이 아이디어를 제안했거나 투표해서 보내드려요. 이 아이디어 메일을 그만 받으려면 아이디어를 열고 ‘알림 끄기’를, 모든 아이디어 메일은 설정에서 바꿀 수 있어요."
 	}
-	return mail.Message{To: to, Subject: subject, Text: line + "\n\n" + link + "\n\n" + foot}
+	return mail.Message{To: to, Locale: mailLocale(ko), Subject: subject, Text: line + "\n\n" + link + "\n\n" + foot}
 }
 
 // statusWords names each status in mail, in English and Korean.

@@ -66,11 +66,11 @@ func pastDueMail(a auth.Account, until time.Time, link string) mail.Message {
 		loc = time.UTC
 	}
 	if a.Locale == "ko" {
-		return mail.Message{To: a.Email, Subject: "멤버십 결제가 실패했어요",
+		return mail.Message{To: a.Email, Locale: "ko", Subject: "멤버십 결제가 실패했어요",
 			Text: fmt.Sprintf("%s님, 멤버십 결제가 처리되지 않았어요. %s까지는 지금처럼 이용할 수 있어요. 그 전에 결제 수단을 확인해 주세요.\n\n%s\n\n(‘결제 관리’를 누르면 Stripe에서 결제 수단을 바꿀 수 있어요.)",
 				a.Name, until.In(loc).Format("2006년 1월 2일"), link)}
 	}
-	return mail.Message{To: a.Email, Subject: "Your membership payment failed",
+	return mail.Message{To: a.Email, Locale: "en", Subject: "Your membership payment failed",
 		Text: fmt.Sprintf("Hi %s, your membership payment didn't go through. Your access continues until %s; please update your payment method before then.\n\n%s\n\n(\"Manage billing\" opens Stripe, where you can change the card.)",
 			a.Name, until.In(loc).Format("2 January 2006"), link)}
 }

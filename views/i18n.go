@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+
+	"fanclub/auth"
 )
 
 // Each language is a folder of catalogs, one per area of the site
@@ -74,12 +76,18 @@ func (cs Catalogs) WithLocale(ctx context.Context, locale string) context.Contex
 const Missing = "⟦missing:"
 
 // T translates key in the context's language. Arguments come in pairs,
-// name then value, and replace {name} in the text.
+// name then value, and replace {name} in the text. {club} is the club's
+// name in that language (see WithSite), so no text names the product
+// where the brand's name belongs.
 func T(ctx context.Context, key string, args ...string) string {
 	ic, _ := ctx.Value(ctxKey{}).(i18nCtx)
 	s, ok := ic.catalog[key]
 	if !ok {
 		return Missing + key + "⟧"
+	}
+	if strings.Contains(s, "{club}") {
+		st, _ := ctx.Value(siteKey{}).(auth.Site)
+		args = append(args[:len(args):len(args)], "club", st.Name(ic.locale))
 	}
 	if len(args) == 0 {
 		return s
@@ -104,4 +112,11 @@ func LocaleOf(ctx context.Context) string {
 func HasLocale(ctx context.Context) bool {
 	_, ok := ctx.Value(ctxKey{}).(i18nCtx)
 	return ok
+}
+
+type siteKey struct{}
+
+// WithSite returns a context whose T names the club as st does.
+func WithSite(ctx context.Context, st auth.Site) context.Context {
+	return context.WithValue(ctx, siteKey{}, st)
 }

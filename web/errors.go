@@ -102,7 +102,9 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Response().ResetBody()
 	if !views.HasLocale(c.UserContext()) { // the error came before pickLocale
-		c.SetUserContext(s.catalogs.WithLocale(c.UserContext(), acceptPrefix(c.Get(fiber.HeaderAcceptLanguage))))
+		st := s.readSite(c)
+		ctx := s.catalogs.WithLocale(c.UserContext(), acceptPrefix(c.Get(fiber.HeaderAcceptLanguage), st.Locale()))
+		c.SetUserContext(views.WithSite(ctx, st))
 	}
 	page := views.ErrorPage(views.Error{Chrome: s.chrome(c), Status: status, Key: key, Retry: retry})
 	if rerr := render(c, status, page); rerr != nil {

@@ -46,6 +46,7 @@ type (
 	viewerKey  struct{}
 	tokenKey   struct{}
 	entKey     struct{}
+	siteKey    struct{}
 )
 
 // loadSession reads the session cookie and, when signed in, the account.
@@ -146,7 +147,8 @@ func (s *server) hideFromSignedOut(c *fiber.Ctx) error {
 }
 
 // pickLocale chooses the page language: a switcher choice (?lang=, kept in
-// a cookie), else the account's setting, else Accept-Language.
+// a cookie), else the account's setting, else Accept-Language, else the
+// site's default. It also reads the club's settings for the request.
 func (s *server) pickLocale(c *fiber.Ctx) error {
 	if l := c.Query("lang"); l != "" && isSafeMethod(c.Method()) {
 		if isLocale(l) {
@@ -162,13 +164,17 @@ func (s *server) pickLocale(c *fiber.Ctx) error {
 	if v := viewer(c); locale == "" && v != nil && isLocale(v.Locale) {
 		locale = v.Locale
 	}
+	st := s.readSite(c)
 	if locale == "" {
-		locale = c.AcceptsLanguages(views.Locales...)
-		if !isLocale(locale) {
-			locale = acceptPrefix(c.Get(fiber.HeaderAcceptLanguage))
+		locale = st.Locale() // when the browser names no language either
+		if header := c.Get(fiber.HeaderAcceptLanguage); header != "" {
+			locale = c.AcceptsLanguages(views.Locales...)
+			if !isLocale(locale) {
+				locale = acceptPrefix(header, st.Locale())
+			}
 		}
 	}
-	ctx := s.catalogs.WithLocale(c.UserContext(), locale)
+	ctx := views.WithSite(s.catalogs.WithLocale(c.UserContext(), locale), st)
 	c.SetUserContext(views.WithImageHosts(ctx, s.imageHosts)) // member content is drawn under the image policy too
 	return c.Next()
 }
@@ -176,8 +182,8 @@ func (s *server) pickLocale(c *fiber.Ctx) error {
 func isLocale(l string) bool { return l == "ko" || l == "en" }
 
 // acceptPrefix matches regional tags such as ko-KR, which Fiber's exact
-// matching misses, in the header's order.
-func acceptPrefix(header string) string {
+// matching misses, in the header's order; def when none matches.
+func acceptPrefix(header, def string) string {
 	for _, part := range strings.Split(header, ",") {
 		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
 		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
@@ -185,7 +191,7 @@ func acceptPrefix(header string) string {
 			return base
 		}
 	}
-	return views.Locales[0]
+	return def
 }
 
 // checkCSRF refuses a state-changing request unless it carries the
@@ -308,4 +314,22 @@ func (s *server) trusted(a netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// readSite reads the club's settings once per request, for siteOf. A
+// failed read shows the unnamed look rather than fail the page.
+func (s *server) readSite(c *fiber.Ctx) auth.Site {
+	st, err := s.auth.Site(c.UserContext())
+	if err != nil {
+		s.log.WarnContext(c.UserContext(), "read site settings", "err", err)
+	}
+	c.Locals(siteKey{}, st)
+	return st
+}
+
+// siteOf returns the club's settings as read for this request by
+// pickLocale; the zero Site (the unnamed look) before that.
+func siteOf(c *fiber.Ctx) auth.Site {
+	st, _ := c.Locals(siteKey{}).(auth.Site)
+	return st
 }

@@ -17,11 +17,7 @@ func (s *server) chrome(c *fiber.Ctx) views.Chrome {
 	if sess, _, ok := session(c); ok {
 		ch.CSRF = sess.CSRF
 	}
-	site, err := s.auth.Site(c.UserContext())
-	if err != nil { // the unnamed look is not worth failing a page for
-		s.log.WarnContext(c.UserContext(), "read site settings", "err", err)
-	}
-	ch.Site = site
+	ch.Site = siteOf(c)
 	if ch.Viewer != nil {
 		n, err := s.community.Unread(c.UserContext(), actor(c))
 		if err != nil { // the bell is not worth failing a page for

@@ -14,6 +14,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/healthz", s.showHealth)
 	app.Get("/readyz", s.showReady)
 	app.Get("/assets/*", s.serveAsset)
+	app.Get("/site/files/:hash", s.serveSiteFile) // the brand's logo and favicon, by content hash
+	app.Get("/site/theme.css", s.serveTheme)      // ?v=<accent>: the brand's colour
+	app.Get("/favicon.ico", s.serveFavicon)
 	app.Post("/webhooks/stripe", s.stripeWebhook) // signed by Stripe: no session, no CSRF token
 
 	app.Use(s.loadSession, s.pickLocale, s.checkCSRF)
@@ -35,6 +38,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/invitations/:token", s.acceptEmailInvitation)
 	app.Get("/pricing", s.showPricing)
 	app.Get("/membership/cancelled", s.showCheckoutCancelled)
+	app.Get("/about", s.showSitePage) // the club's pages, as the brand wrote them
+	app.Get("/terms", s.showSitePage)
+	app.Get("/privacy", s.showSitePage)
 
 	// Signed-in members.
 	app.Post("/signout/everywhere", s.requireSignedIn, s.signOutEverywhere)
@@ -142,8 +148,11 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/moderation", s.requireSignedIn, s.showSiteModeration)
 	app.Get("/moderation/audit", s.requireSignedIn, s.showSiteAudit)
 
-	// Site staff: tiers, subscribers, comp memberships and the team.
+	// Site staff: the club's settings, tiers, subscribers, comp
+	// memberships and the team.
 	admin := app.Group("/admin", s.requireSignedIn, s.requireSiteStaff)
+	admin.Get("/site", s.showSiteSettings)
+	admin.Post("/site", s.saveSiteSettings) // multipart: the logo and favicon with the rest
 	admin.Get("/tiers", s.showTiers)
 	admin.Post("/tiers", s.createTier)
 	admin.Get("/tiers/new", s.showNewTier)

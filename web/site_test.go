@@ -118,9 +118,10 @@ func newSite(t *testing.T, o siteOptions) *site {
 		t.Fatal(err)
 	}
 	cfg := s.OIDC.Config()
+	mailer := mail.Branded{Next: mail.Log{Logger: log}, Brand: func(ctx context.Context, l string) mail.Brand { return s.Auth.MailBrand(ctx, l) }}
 	s.Auth, err = auth.New(s.DB, auth.Config{BaseURL: base, Providers: []auth.ProviderConfig{{
 		ID: "oidc", Name: "Test ID", ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Issuer: s.OIDC.Issuer(),
-	}}, Limits: o.authLimits}, mail.Log{Logger: log}, s.Clock.Now, log)
+	}}, Limits: o.authLimits}, mailer, s.Clock.Now, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err := s.Community.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s.Community.Deliver(community.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mail.Log{Logger: log}, BaseURL: base})
+	s.Community.Deliver(community.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer, BaseURL: base})
 	bc := membership.Config{WebhookSecret: webhookSecret, BaseURL: base, Grace: o.grace}
 	if o.stripe {
 		s.Stripe = &stripemock.Recorder{}
@@ -144,7 +145,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err := s.Membership.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s.Membership.Deliver(membership.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mail.Log{Logger: log}})
+	s.Membership.Deliver(membership.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer})
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +177,7 @@ func (o *outbox) Write(p []byte) (int, error) {
 
 // Mail is one logged message.
 type Mail struct {
-	To, Subject, Text string
+	To, From, Subject, Text string
 }
 
 // Mails returns every message logged so far, oldest first.
@@ -188,10 +189,10 @@ func (o *outbox) Mails() []Mail {
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		var rec struct {
-			Msg, To, Subject, Text string
+			Msg, To, From, Subject, Text string
 		}
 		if json.Unmarshal(sc.Bytes(), &rec) == nil && rec.To != "" && strings.HasPrefix(rec.Msg, "mail") {
-			out = append(out, Mail{To: rec.To, Subject: rec.Subject, Text: rec.Text})
+			out = append(out, Mail{To: rec.To, From: rec.From, Subject: rec.Subject, Text: rec.Text})
 		}
 	}
 	return out

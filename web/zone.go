@@ -15,8 +15,9 @@ import (
 const zoneCookie = "tz"
 
 // viewerZone is the time zone to show times in to this viewer: the
-// signed-in account's choice, else the browser's (the tz cookie), else nil,
-// and the caller shows each time in its own zone (an event's, say).
+// signed-in account's choice, else the browser's (the tz cookie), else the
+// zone the brand chose for the site, else nil, and the caller shows each
+// time in its own zone (an event's, say).
 func (s *server) viewerZone(c *fiber.Ctx) *time.Location {
 	if v := viewer(c); v != nil && v.TimeZone != "" {
 		if loc := s.loadZone(v.TimeZone); loc != nil {
@@ -24,10 +25,15 @@ func (s *server) viewerZone(c *fiber.Ctx) *time.Location {
 		}
 	}
 	name, err := url.PathUnescape(c.Cookies(zoneCookie)) // PathUnescape keeps the "+" of "Etc/GMT+5"
-	if err != nil {
-		return nil
+	if err == nil && name != "" {
+		if loc := s.loadZone(name); loc != nil {
+			return loc
+		}
 	}
-	return s.loadZone(name)
+	if st := siteOf(c); st.TimeZone != "" {
+		return s.loadZone(st.TimeZone)
+	}
+	return nil
 }
 
 // loadZone returns the zone called name, or nil if auth refuses it.

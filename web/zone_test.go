@@ -22,6 +22,9 @@ func TestViewerZone(t *testing.T) {
 		if c.Query("signed_in") != "" {
 			c.Locals(viewerKey{}, &auth.Account{ID: "a", TimeZone: c.Query("account_zone")})
 		}
+		if z := c.Query("site_zone"); z != "" {
+			c.Locals(siteKey{}, auth.Site{TimeZone: z})
+		}
 		if loc := s.viewerZone(c); loc != nil {
 			return c.SendString(loc.String())
 		}
@@ -38,6 +41,9 @@ func TestViewerZone(t *testing.T) {
 		{"a plus sign stays a plus", "", "Etc%2FGMT%2B5", "Etc/GMT+5"},
 		{"an account zone that no longer loads falls back to the cookie", "signed_in=1&account_zone=Gone/Zone", "UTC", "UTC"},
 		{"neither", "signed_in=1", "", "the event's own zone"},
+		{"the site's zone when neither", "signed_in=1&site_zone=Europe/Berlin", "", "Europe/Berlin"},
+		{"the cookie beats the site's zone", "site_zone=Europe/Berlin", "Asia%2FTokyo", "Asia/Tokyo"},
+		{"the site's zone after an unknown cookie", "site_zone=Europe/Berlin", "Mars%2FOlympus_Mons", "Europe/Berlin"},
 		{"an unknown zone", "", "Mars%2FOlympus_Mons", "the event's own zone"},
 		{"the server's zone", "", "Local", "the event's own zone"},
 		{"a path", "", "..%2F..%2Fetc%2Fpasswd", "the event's own zone"},

@@ -92,11 +92,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	}
 	defer conn.Close(context.Background())
 
-	var mailer auth.Mailer = mail.Log{Logger: log, Out: out}
+	var sender mail.Sender = mail.Log{Logger: log, Out: out}
 	if cfg.SMTP.Host != "" {
-		mailer = mail.NewSMTP(cfg.SMTP)
+		sender = mail.NewSMTP(cfg.SMTP)
 	}
-	au, err := auth.New(conn.DB, auth.Config{BaseURL: cfg.BaseURL, Providers: cfg.Providers}, mailer, time.Now, log)
+	// Every mail carries the club's name, read when it is sent.
+	var au *auth.Service
+	mailer := mail.Branded{Next: sender, Brand: func(ctx context.Context, l string) mail.Brand { return au.MailBrand(ctx, l) }}
+	au, err = auth.New(conn.DB, auth.Config{BaseURL: cfg.BaseURL, Providers: cfg.Providers}, mailer, time.Now, log)
 	if err != nil {
 		return err
 	}

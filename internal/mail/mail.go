@@ -19,6 +19,16 @@ type Message struct {
 	To      string
 	Subject string
 	Text    string
+	// Locale is the reader's language ("ko" or "en"), in which Branded
+	// names the club.
+	Locale string
+	// FromName is the sender's display name; Branded sets it.
+	FromName string
+}
+
+// Sender sends messages: Log, SMTP, or Branded around either.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
 }
 
 // Log writes each message to the log instead of sending it.
@@ -34,7 +44,7 @@ type Log struct {
 // Out, one a line.
 func (l Log) Send(ctx context.Context, m Message) error {
 	l.Logger.InfoContext(ctx, "mail (SMTP not configured, so it is logged instead of sent)",
-		"to", m.To, "subject", m.Subject, "text", m.Text)
+		"to", m.To, "from", m.FromName, "subject", m.Subject, "text", m.Text)
 	if ls := links(m.Text); l.Out != nil && len(ls) > 0 {
 		_, err := io.WriteString(l.Out, strings.Join(ls, "\n")+"\n")
 		return err
@@ -52,6 +62,36 @@ func links(text string) []string {
 		out = append(out, strings.TrimRight(l, ".,;:!?)]'’”"))
 	}
 	return out
+}
+
+// Brand is how mail names the club: its name in the reader's language,
+// and the sender's display name.
+type Brand struct {
+	Name   string
+	Sender string // empty: the club's name
+}
+
+// Branded puts the club's name on every message in one place: the
+// subject starts with it, the text is signed with it, and it (or the
+// chosen sender name) is the From display name. The texts themselves
+// never name the club.
+type Branded struct {
+	Next Sender
+	// Brand returns the club's brand in locale; it is asked per message,
+	// so a renamed club's next mail carries the new name.
+	Brand func(ctx context.Context, locale string) Brand
+}
+
+// Send brands m and hands it on.
+func (b Branded) Send(ctx context.Context, m Message) error {
+	br := b.Brand(ctx, m.Locale)
+	m.Subject = "[" + br.Name + "] " + m.Subject
+	m.Text = strings.TrimRight(m.Text, "\n") + "\n\n— " + br.Name + "\n"
+	m.FromName = br.Sender
+	if m.FromName == "" {
+		m.FromName = br.Name
+	}
+	return b.Next.Send(ctx, m)
 }
 
 // SMTPConfig names an SMTP server and the sender address.
@@ -72,7 +112,13 @@ func NewSMTP(cfg SMTPConfig) *SMTP { return &SMTP{cfg: cfg} }
 // Send delivers m, one connection per message: sign-in mail is rare.
 func (s *SMTP) Send(ctx context.Context, m Message) error {
 	msg := gomail.NewMsg()
-	if err := msg.From(s.cfg.From); err != nil {
+	var err error
+	if m.FromName != "" {
+		err = msg.FromFormat(m.FromName, s.cfg.From)
+	} else {
+		err = msg.From(s.cfg.From)
+	}
+	if err != nil {
 		return fmt.Errorf("mail: from: %w", err)
 	}
 	if err := msg.To(m.To); err != nil {
