@@ -35,7 +35,7 @@ func invitationMail(locale, to, by string, g Group, e Event, link string) mail.M
 		how = "아래 링크를 열어 초대를 받아 주세요. 이 주소로 로그인하고(계정이 없으면 새로 만들어요) 바로 들어가요. 링크는 7일 동안 한 번만 쓸 수 있어요."
 		foot = "모르는 분이 보냈거나 참여하고 싶지 않다면 이 메일은 무시해도 돼요. 링크를 열지 않으면 아무 일도 일어나지 않아요."
 	}
-	return mail.Message{To: to, Subject: subject, Text: line + "\n\n" + how + "\n\n" + link + "\n\n" + foot + "\n"}
+	return mail.Message{To: to, Locale: mailLocale(locale == "ko"), Subject: subject, Text: line + "\n\n" + how + "\n\n" + link + "\n\n" + foot + "\n"}
 }
 
 // SweepEmailInvitations deletes invitations by email past their expiry.

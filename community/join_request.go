@@ -137,11 +137,11 @@ func (s *Service) runJoinMail(ctx context.Context, payload bson.Raw) error {
 // joinMailText writes the mail in the moderator's language.
 func joinMailText(a auth.Account, g Group, name, link string) mail.Message {
 	if a.Locale == "ko" {
-		return mail.Message{To: a.Email, Subject: fmt.Sprintf("%s님이 %s 모임 가입을 요청했어요", name, g.Name),
+		return mail.Message{To: a.Email, Locale: "ko", Subject: fmt.Sprintf("%s님이 %s 모임 가입을 요청했어요", name, g.Name),
 			Text: fmt.Sprintf("%s님이 %s 모임 가입을 요청했어요. 멤버 페이지에서 승인하거나 거절할 수 있어요.\n\n%s\n\n"+
 				"설정에서 가입 요청 이메일을 받기로 하셔서 보내드려요.", name, g.Name, link)}
 	}
-	return mail.Message{To: a.Email, Subject: fmt.Sprintf("%s asked to join %s", name, g.Name),
+	return mail.Message{To: a.Email, Locale: "en", Subject: fmt.Sprintf("%s asked to join %s", name, g.Name),
 		Text: fmt.Sprintf("%s asked to join %s. Approve or decline on the members page:\n\n%s\n\n"+
 			"You get this because you chose email about requests to join in Settings.", name, g.Name, link)}
 }

@@ -62,7 +62,7 @@ func TestInviteByEmailSignsUp(t *testing.T) {
 	}
 	mustContain(t, admin.get(res.Location).Body, brT(t, "en", "flash.invitation_mailed"), `data-testid="mailed-invitation"`, email)
 	link, m := s.Outbox.invitationTo(t, email)
-	if m.Subject != "admin invited you to join Secret" || !strings.Contains(m.Text, "works once, for 7 days") {
+	if m.Subject != "[fanclub] admin invited you to join Secret" || !strings.Contains(m.Text, "works once, for 7 days") {
 		t.Errorf("the mail: %q\n%s", m.Subject, m.Text)
 	}
 	if s.accountOf(t, email) != "" {
@@ -119,15 +119,23 @@ func TestInviteByEmailSignsUp(t *testing.T) {
 		}
 	})
 
-	t.Run("in Korean, the mail is in the inviter's language", func(t *testing.T) {
-		form := url.Values{"email": {"jiwoo@example.com"}, "_csrf": {admin.csrf()}}
-		res := admin.postRaw("/groups/secret/members/invite", form, map[string]string{"Origin": s.URL, "Accept-Language": "ko"})
-		if res.Status != http.StatusSeeOther {
-			t.Fatalf("invite in Korean: %d", res.Status)
+	t.Run("the mail is in the inviter's language, under the club's name in it", func(t *testing.T) {
+		if r := admin.postMultipart("/admin/site", moonlight(), nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("name the club: %d", r.Status)
 		}
-		_, m := s.Outbox.invitationTo(t, "jiwoo@example.com")
-		if m.Subject != "admin님이 Secret 모임에 초대했어요" || !strings.Contains(m.Text, "7일 동안 한 번만") {
-			t.Errorf("the Korean mail: %q\n%s", m.Subject, m.Text)
+		for _, tc := range []struct{ lang, to, subject, text string }{
+			{"ko", "jiwoo@example.com", "[달빛 클럽] admin님이 Secret 모임에 초대했어요", "7일 동안 한 번만"},
+			{"en", "sam@example.com", "[Moonlight Club] admin invited you to join Secret", "works once, for 7 days"},
+		} {
+			form := url.Values{"email": {tc.to}, "_csrf": {admin.csrf()}}
+			res := admin.postRaw("/groups/secret/members/invite", form, map[string]string{"Origin": s.URL, "Accept-Language": tc.lang})
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("invite in %s: %d", tc.lang, res.Status)
+			}
+			_, m := s.Outbox.invitationTo(t, tc.to)
+			if m.Subject != tc.subject || !strings.Contains(m.Text, tc.text) {
+				t.Errorf("the %s mail: %q\n%s", tc.lang, m.Subject, m.Text)
+			}
 		}
 	})
 }
@@ -154,7 +162,7 @@ func TestInviteToEventByEmail(t *testing.T) {
 		t.Error("the member is not invited as before")
 	}
 	link, m := s.Outbox.invitationTo(t, "guest@example.com")
-	if m.Subject != "admin invited you to Roastery launch" || !strings.Contains(m.Text, "an event of Club") {
+	if m.Subject != "[fanclub] admin invited you to Roastery launch" || !strings.Contains(m.Text, "an event of Club") {
 		t.Errorf("the mail: %q\n%s", m.Subject, m.Text)
 	}
 	mustContain(t, admin.get("/groups/club/members").Body, "guest@example.com", "to Roastery launch")
@@ -359,7 +367,7 @@ func TestJoinRequestTellsModerators(t *testing.T) {
 	var toMod, toOthers int
 	for _, m := range s.Outbox.Mails()[before:] {
 		switch {
-		case m.To == mod.Email && m.Subject == "asker asked to join Club" && strings.Contains(m.Text, "/groups/club/members#requests"):
+		case m.To == mod.Email && m.Subject == "[fanclub] asker asked to join Club" && strings.Contains(m.Text, "/groups/club/members#requests"):
 			toMod++
 		default:
 			toOthers++
