@@ -139,6 +139,9 @@ func (s *server) routes(app *fiber.App) {
 
 	// Site staff: tiers, subscribers, comp memberships and the team.
 	admin := app.Group("/admin", s.requireSignedIn, s.requireSiteStaff)
+	admin.Get("", s.showAdminHub)
+	admin.Post("/checklist/dismiss", s.dismissChecklist)
+	admin.Post("/mail/test", s.sendTestMail) // return=/ goes back home, else to /admin
 	admin.Get("/tiers", s.showTiers)
 	admin.Post("/tiers", s.createTier)
 	admin.Get("/tiers/new", s.showNewTier)
