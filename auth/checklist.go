@@ -39,10 +39,10 @@ func (s *Service) DismissChecklist(ctx context.Context, by AccountID) error {
 	return nil
 }
 
-// SendTestMail sends a short mail to the account's address, in its
-// language, so staff see that the site's mail reaches them. The error is
-// the mail server's, for staff to read.
-func (s *Service) SendTestMail(ctx context.Context, to Account) error {
+// SendTestMail sends a short mail to the account's address, in locale
+// ("ko" or "en"), so staff see that the site's mail reaches them. The
+// error is the mail server's, for staff to read.
+func (s *Service) SendTestMail(ctx context.Context, to Account, locale string) error {
 	if to.Email == "" {
 		return ValidationError{"email": "validation.email.required"}
 	}
@@ -53,7 +53,7 @@ func (s *Service) SendTestMail(ctx context.Context, to Account) error {
 	m := fmail.Message{To: to.Email, Subject: site.Name("en") + ": test mail",
 		Text: "This is a test mail from " + site.Name("en") + ". If you can read it, the site's mail works.\n" +
 			s.baseURL + "\n"}
-	if to.Locale == "ko" || (to.Locale == "" && site.Locale() == "ko") {
+	if locale == "ko" {
 		m.Subject = site.Name("ko") + ": 테스트 메일"
 		m.Text = site.Name("ko") + "에서 보낸 테스트 메일입니다. 이 메일이 보이면 사이트의 메일 발송이 제대로 되는 것입니다.\n" +
 			s.baseURL + "\n"

@@ -164,3 +164,11 @@ func returnTo(onHome bool) string {
 	}
 	return "/admin"
 }
+
+// unreadText counts the viewer's unread notices.
+func unreadText(ctx context.Context, n int) string {
+	if n == 1 {
+		return T(ctx, "dashboard.notices.unread_one")
+	}
+	return T(ctx, "dashboard.notices.unread", "n", strconv.Itoa(n))
+}

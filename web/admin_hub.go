@@ -31,7 +31,7 @@ func (s *server) sendTestMail(c *fiber.Ctx) error {
 	if c.FormValue("return") == "/" {
 		back = "/"
 	}
-	err := s.auth.SendTestMail(c.UserContext(), *viewer(c))
+	err := s.auth.SendTestMail(c.UserContext(), *viewer(c), views.LocaleOf(c.UserContext()))
 	if err == nil {
 		return s.redirectWithFlash(c, back, "ok", "dashboard.mail.sent")
 	}

@@ -1,0 +1,269 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"fanclub/auth"
+	"fanclub/community"
+	"fanclub/membership"
+)
+
+// hmSection is the part of the page in the section marked testid.
+func hmSection(t *testing.T, body, testid string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(body, `data-testid="`+testid+`"`)
+	if !ok {
+		t.Fatalf("no section %s on the page", testid)
+	}
+	rest, _, _ = strings.Cut(rest, "</section>")
+	return rest
+}
+
+// TestHomeIsTheMembersClub: signed in, the home page shows the member's
+// groups with their latest post and this week's count, the next event
+// they go to, an open idea awaiting their vote until they vote for it,
+// their membership and their unread notices; nothing of a group they
+// are not in. A newcomer gets the empty states.
+func TestHomeIsTheMembersClub(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	fan := s.signUp(t, "fan@example.com")
+	s.newGroup(t, owner, community.GroupInput{Slug: "coffee", Name: "Coffee lovers"})
+	s.newGroup(t, owner, community.GroupInput{Slug: "tea", Name: "Tea house"})
+	s.newGroup(t, owner, community.GroupInput{Slug: "secret", Name: "Secret room", Visibility: community.Unlisted})
+	s.join(t, "coffee", fan)
+	s.join(t, "tea", fan)
+	acPost(t, s, owner, "coffee", "Fresh beans from Ethiopia arrived today")
+	acPost(t, s, owner, "secret", "The secret launch date")
+	e := acEvent(t, s, s.actor(t, owner), "tea", acEventInput(s, "Matcha tasting", community.AccessMembers))
+	acEvent(t, s, s.actor(t, owner), "tea", acEventInput(s, "Oolong evening", community.AccessMembers))
+	if res := fan.post("/groups/tea/events/"+string(e.ID)+"/rsvp", url.Values{"going": {"1"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("rsvp: %d", res.Status)
+	}
+	idea, err := s.Community.CreateIdea(context.Background(), s.actor(t, owner), "coffee", community.IdeaInput{Title: "Oat milk on the menu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	home := fan.get("/")
+	if home.Status != http.StatusOK {
+		t.Fatalf("home: %d", home.Status)
+	}
+	groups := hmSection(t, home.Body, "home-groups")
+	mustContain(t, groups, "Coffee lovers", "Tea house", "Fresh beans from Ethiopia arrived today", "1 new post this week",
+		"No new posts this week")
+	mustNotContain(t, home.Body, "Secret room", "The secret launch date")
+	events := hmSection(t, home.Body, "home-events")
+	mustContain(t, events, "Matcha tasting", "Going", "Tea house")
+	mustNotContain(t, events, "Oolong evening") // not answered
+	mustContain(t, hmSection(t, home.Body, "home-ideas"), "Oat milk on the menu", "Coffee lovers")
+	mustContain(t, hmSection(t, home.Body, "home-premium"), "You’re on the free membership.", `href="/pricing"`)
+
+	if res := fan.post("/groups/coffee/ideas/"+string(idea.ID)+"/vote", url.Values{"on": {"1"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("vote: %d", res.Status)
+	}
+	home = fan.get("/")
+	ideas := hmSection(t, home.Body, "home-ideas")
+	mustNotContain(t, ideas, "Oat milk on the menu")
+	mustContain(t, ideas, "No open idea is waiting for your vote.")
+
+	tgTier(t, s, owner, "gold", "Gold", "1")
+	tgComp(t, s, owner, fan, "gold")
+	mustContain(t, hmSection(t, fan.get("/").Body, "home-premium"), "Gold")
+
+	newcomer := s.signUp(t, "new@example.com")
+	home = newcomer.get("/")
+	mustContain(t, home.Body, "You’re not in any group yet.", "You’re not going to any event yet.",
+		"No open idea is waiting for your vote.", "You’re all caught up.")
+	mustNotContain(t, home.Body, `data-testid="checklist"`) // members never see it
+}
+
+// TestHomeUnreadNotices: the home page counts the member's unread
+// notices and links to them.
+func TestHomeUnreadNotices(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	fan := s.signUp(t, "fan@example.com")
+	s.newGroup(t, owner, community.GroupInput{Slug: "coffee"})
+	s.join(t, "coffee", fan)
+	acPost(t, s, owner, "coffee", "Hello @fan, welcome")
+	notices := hmSection(t, fan.get("/").Body, "home-notices")
+	mustContain(t, notices, "1 unread notification", `href="/notifications"`)
+}
+
+// TestVisitorHome: signed out, the home page is the brand's welcome: its
+// name, tagline and welcome text (Markdown, made safe), the tiers and
+// their perks, the listed groups, and sign in; nothing of an unlisted
+// group, and no post or event of any group.
+func TestVisitorHome(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	visitor := s.newBrowser()
+	home := visitor.get("/")
+	mustContain(t, home.Body, "Welcome to fanclub", `data-testid="signin-cta"`, "No public groups yet.")
+
+	if err := s.Auth.SaveSite(context.Background(), owner.ID, auth.Site{NameEn: "Roasters Club", Tagline: "Coffee, together",
+		Welcome: "Meet **fellow roasters**.\n\n<script>alert(1)</script>"}); err != nil {
+		t.Fatal(err)
+	}
+	s.saveTier(t, owner, membership.TierInput{Key: "gold", Name: "Gold", Rank: "1", Perks: "Backstage tours\nSigned cups"})
+	s.newGroup(t, owner, community.GroupInput{Slug: "coffee", Name: "Coffee lovers", Description: "All about beans"})
+	s.newGroup(t, owner, community.GroupInput{Slug: "secret", Name: "Secret room", Visibility: community.Unlisted})
+	acPost(t, s, owner, "coffee", "Members-only cupping notes")
+	acEvent(t, s, s.actor(t, owner), "coffee", acEventInput(s, "Private cupping", community.AccessMembers))
+
+	home = visitor.get("/")
+	if home.Status != http.StatusOK {
+		t.Fatalf("home: %d", home.Status)
+	}
+	mustContain(t, home.Body, "Welcome to Roasters Club", "Coffee, together", "<strong>fellow roasters</strong>",
+		"Backstage tours", "Signed cups", "Coffee lovers", "All about beans", `data-testid="signin-cta"`)
+	mustNotContain(t, home.Body, "<script>alert", "Secret room", "Members-only cupping notes", "Private cupping")
+}
+
+// TestChecklistFollowsTheData: staff see the first hour's checklist on
+// the home page, each step's state read from the data, until they hide
+// it for good; members never see it.
+func TestChecklistFollowsTheData(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	fan := s.signUp(t, "fan@example.com")
+	state := func(step string) string {
+		t.Helper()
+		list := hmSection(t, owner.get("/").Body, "checklist")
+		_, rest, ok := strings.Cut(list, `data-testid="`+step+`"`)
+		if !ok {
+			t.Fatalf("no step %s", step)
+		}
+		_, rest, _ = strings.Cut(rest, `data-testid="state">`)
+		st, _, _ := strings.Cut(rest, "<")
+		return st
+	}
+	steps := []string{"step-name", "step-group", "step-team", "step-mail", "step-signin", "step-tiers", "step-members"}
+	want := map[string]string{"step-name": "To do", "step-group": "To do", "step-team": "To do", "step-mail": "To do",
+		"step-signin": "Done", "step-tiers": "To do", "step-members": "To do"} // the test site has an OIDC provider
+	check := func(when string) {
+		t.Helper()
+		for _, step := range steps {
+			if got := state(step); got != want[step] {
+				t.Errorf("%s: %s is %q, want %q", when, step, got, want[step])
+			}
+		}
+	}
+	check("at first")
+	mustContain(t, hmSection(t, owner.get("/").Body, "checklist"), "Members sign in with: a link by email, Test ID.",
+		"FANCLUB_SMTP_HOST", "STRIPE_SECRET_KEY", "1 of 7 steps done")
+	mustNotContain(t, fan.get("/").Body, `data-testid="checklist"`)
+
+	if err := s.Auth.SaveSite(context.Background(), owner.ID, auth.Site{NameKo: "로스터스 클럽"}); err != nil {
+		t.Fatal(err)
+	}
+	want["step-name"] = "Done"
+	check("named")
+
+	s.newGroup(t, owner, community.GroupInput{Slug: "coffee", Name: "Coffee lovers"})
+	want["step-group"] = "Done"
+	check("with a group")
+	mustContain(t, hmSection(t, owner.get("/").Body, "checklist"), `href="/groups/coffee/members"`)
+
+	s.join(t, "coffee", fan)
+	want["step-members"] = "Done"
+	check("with a member")
+
+	if res := owner.post("/groups/coffee/members/"+string(fan.ID)+"/role", url.Values{"role": {"moderator"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("appoint a moderator: %d", res.Status)
+	}
+	want["step-team"] = "Done"
+	check("with a moderator")
+
+	tgTier(t, s, owner, "gold", "Gold", "1")
+	check("with a tier but no Stripe") // billing stays off on this site
+	mustContain(t, hmSection(t, owner.get("/").Body, "checklist"), "Tiers defined: 1")
+
+	if res := fan.post("/admin/checklist/dismiss", nil); res.Status != http.StatusNotFound {
+		t.Errorf("a member dismisses the checklist: %d", res.Status)
+	}
+	if res := owner.post("/admin/checklist/dismiss", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("dismiss: %d", res.Status)
+	}
+	home := owner.follow("/")
+	mustContain(t, home.Body, "The checklist is hidden.")
+	mustNotContain(t, home.Body, `data-testid="checklist"`)
+	mustNotContain(t, owner.get("/").Body, `data-testid="checklist"`)
+	hub := owner.get("/admin")
+	mustContain(t, hmSection(t, hub.Body, "checklist"), "You hid this checklist from the home page.", "5 of 7 steps done")
+}
+
+// TestChecklistTeamByAdmin: appointing a site admin does the team step.
+func TestChecklistTeamByAdmin(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	colleague := s.signUp(t, "colleague@example.com")
+	team := func() string {
+		t.Helper()
+		_, rest, _ := strings.Cut(hmSection(t, owner.get("/").Body, "checklist"), `data-testid="step-team"`)
+		return rest
+	}
+	if !strings.Contains(team(), ">To do<") {
+		t.Fatalf("the team step is done with one owner")
+	}
+	s.makeSiteAdmin(t, colleague)
+	if !strings.Contains(team(), ">Done<") {
+		t.Errorf("the team step is not done with an admin")
+	}
+	// The admin sees the checklist too.
+	mustContain(t, colleague.get("/").Body, `data-testid="checklist"`)
+}
+
+// TestTestMail: the button mails the staff member through the site's
+// mailer; members cannot use it.
+func TestTestMail(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	fan := s.signUp(t, "fan@example.com")
+	if res := fan.post("/admin/mail/test", nil); res.Status != http.StatusNotFound {
+		t.Errorf("a member sends a test mail: %d", res.Status)
+	}
+	res := owner.post("/admin/mail/test", url.Values{"return": {"/"}})
+	if res.Status != http.StatusSeeOther || res.Location != "/" {
+		t.Fatalf("test mail: %d to %q", res.Status, res.Location)
+	}
+	mustContain(t, owner.get("/").Body, "Test mail sent to your address.")
+	var sent bool
+	for _, m := range s.Outbox.Mails() {
+		if m.To == "owner@example.com" && strings.Contains(m.Subject, "test mail") {
+			sent = true
+		}
+		if m.To == "fan@example.com" && strings.Contains(m.Subject, "test mail") {
+			t.Errorf("the member's attempt sent a mail")
+		}
+	}
+	if !sent {
+		t.Errorf("no test mail in the outbox: %+v", s.Outbox.Mails())
+	}
+}
+
+// TestAdminHub: staff find every part of running the club on /admin;
+// members and visitors do not.
+func TestAdminHub(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	fan := s.signUp(t, "fan@example.com")
+	hub := owner.get("/admin")
+	if hub.Status != http.StatusOK {
+		t.Fatalf("admin hub: %d", hub.Status)
+	}
+	mustContain(t, hmSection(t, hub.Body+"</section>", "admin-hub"), `href="/admin/site"`, `href="/admin/team"`,
+		`href="/admin/tiers"`, `href="/admin/subscribers"`, `href="/moderation"`, "Site settings")
+	mustContain(t, hub.Body, `data-testid="checklist"`)
+	if res := fan.get("/admin"); res.Status != http.StatusNotFound {
+		t.Errorf("a member opens /admin: %d", res.Status)
+	}
+	if res := s.newBrowser().get("/admin"); res.Status == http.StatusOK {
+		t.Errorf("a visitor opens /admin: %d", res.Status)
+	}
+}
