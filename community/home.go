@@ -331,8 +331,8 @@ type Progress struct {
 	FirstGroup Group
 	// Team says some group has a moderator, or an owner who is not staff.
 	Team bool
-	// Joined is a group someone who is not staff is an active member of;
-	// zero when there is none.
+	// Joined is the first group made that someone who is not staff is an
+	// active member of; zero when there is none.
 	Joined Group
 }
 
@@ -359,9 +359,9 @@ func (s *Service) Progress(ctx context.Context, staff map[auth.AccountID]auth.Ro
 		if err != nil {
 			return p, err
 		}
-		_, p.Team = t.find(team)
-		r, ok := t.find(joined)
-		group = map[bool]GroupID{true: r.Group}[ok]
+		_, p.Team = t.first(team)
+		r, _ := t.first(joined)
+		group = r.Group
 	} else {
 		ids := bson.A{}
 		for id := range staff {
@@ -374,8 +374,8 @@ func (s *Service) Progress(ctx context.Context, staff map[auth.AccountID]auth.Ro
 		}
 		p.Team = len(docs) > 0
 		var members []memberDoc
-		if err := s.findAll(ctx, s.members, bson.M{"state": StateActive, "account": bson.M{"$nin": ids}}, nil, 1,
-			&members, "find a member"); err != nil {
+		if err := s.findAll(ctx, s.members, bson.M{"state": StateActive, "account": bson.M{"$nin": ids}},
+			bson.D{{Key: "group", Value: 1}}, 1, &members, "find a member"); err != nil {
 			return p, err
 		}
 		if len(members) > 0 {

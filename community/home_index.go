@@ -98,18 +98,20 @@ func (t *memberTable) of(a auth.AccountID, state MemberState) []memberRow {
 	return out
 }
 
-// find returns the first membership keep takes, in no order.
-func (t *memberTable) find(keep func(memberRow) bool) (memberRow, bool) {
+// first returns the membership keep takes in the group made first (ids
+// grow with time), if any.
+func (t *memberTable) first(keep func(memberRow) bool) (memberRow, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	var found memberRow
 	for _, m := range t.rows {
 		for _, r := range m {
-			if keep(r) {
-				return r, true
+			if keep(r) && (found.Group == "" || r.Group < found.Group) {
+				found = r
 			}
 		}
 	}
-	return memberRow{}, false
+	return found, found.Group != ""
 }
 
 // memberWritten follows a write to the membership of a in g, whether it
