@@ -2,13 +2,19 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/mongodb"
+	"fanclub/internal/mongotest"
 	"fanclub/membership"
 )
 
@@ -266,4 +272,71 @@ func TestAdminHub(t *testing.T) {
 	if res := s.newBrowser().get("/admin"); res.Status == http.StatusOK {
 		t.Errorf("a visitor opens /admin: %d", res.Status)
 	}
+}
+
+// TestHomeCostIsBounded: once the site has warmed up, a member's home
+// page reads no collection whole, and asks the database no more when the
+// member's history and the club grow: more groups, posts, events and
+// ideas.
+func TestHomeCostIsBounded(t *testing.T) {
+	var counting atomic.Bool
+	var ops, scans atomic.Int64
+	var scanned sync.Map
+	db := mongotest.NewObserved(t, func(op mongodb.Op) {
+		if counting.Load() {
+			ops.Add(1)
+			if op.Scan {
+				scans.Add(1)
+				scanned.Store(op.Name+" "+op.Collection, true)
+			}
+		}
+	})
+	s := newSite(t, siteOptions{db: db, limits: crowd().limits, authLimits: crowd().authLimits})
+	owner := s.signUp(t, "owner@example.com")
+	fan := s.signUp(t, "fan@example.com")
+	grow := func(from, to int) {
+		for i := from; i < to; i++ {
+			slug := fmt.Sprintf("group-%d", i)
+			s.newGroup(t, owner, community.GroupInput{Slug: slug})
+			s.join(t, slug, fan)
+			acPost(t, s, owner, slug, fmt.Sprintf("News %d", i))
+			e := acEvent(t, s, s.actor(t, owner), slug, acEventInput(s, fmt.Sprintf("Meetup %d", i), community.AccessMembers))
+			if res := fan.post("/groups/"+slug+"/events/"+string(e.ID)+"/rsvp", url.Values{"going": {"1"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("rsvp: %d", res.Status)
+			}
+			if _, err := s.Community.CreateIdea(context.Background(), s.actor(t, owner), slug, community.IdeaInput{Title: fmt.Sprintf("Idea %d", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	measure := func(shows ...string) (int64, int64) {
+		t.Helper()
+		fan.get("/") // warm
+		ops.Store(0)
+		scans.Store(0)
+		counting.Store(true)
+		res := fan.get("/")
+		counting.Store(false)
+		if res.Status != http.StatusOK {
+			t.Fatalf("home: %d", res.Status)
+		}
+		mustContain(t, res.Body, shows...)
+		return ops.Load(), scans.Load()
+	}
+	grow(0, 4)
+	small, smallScans := measure("News 3", "Meetup 0", "Idea 3")
+	grow(4, 12)
+	big, bigScans := measure("News 3", "News 11", "Meetup 4", "Idea 11")
+	scanned.Range(func(k, _ any) bool { t.Errorf("the home page scans: %s", k); return true })
+	if smallScans != 0 || bigScans != 0 {
+		t.Errorf("scans: %d with 4 groups, %d with 12", smallScans, bigScans)
+	}
+	if big != small {
+		t.Errorf("round trips grow with the club: %d with 4 groups, %d with 12", small, big)
+	}
+	start := time.Now()
+	for range 20 {
+		fan.get("/")
+	}
+	t.Logf("a member's home page in 12 groups: %d database commands, %v a page over HTTP", big, time.Since(start)/20)
 }
