@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 	"fanclub/membership"
@@ -339,4 +342,41 @@ func TestHomeCostIsBounded(t *testing.T) {
 		fan.get("/")
 	}
 	t.Logf("a member's home page in 12 groups: %d database commands, %v a page over HTTP", big, time.Since(start)/20)
+}
+
+// hmMailer sends through to, once switched there, and until then to the
+// log the test reads sign-in links from.
+type hmMailer struct {
+	log      auth.Mailer
+	to       auth.Mailer
+	switched atomic.Bool
+}
+
+func (m *hmMailer) Send(ctx context.Context, msg mail.Message) error {
+	if m.switched.Load() {
+		return m.to.Send(ctx, msg)
+	}
+	return m.log.Send(ctx, msg)
+}
+
+// TestTestMailFailure: when the mail server cannot be reached, the admin
+// page says so with the server's answer, rather than an error page.
+func TestTestMailFailure(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // nothing listens there now
+	mailer := &hmMailer{to: mail.NewSMTP(mail.SMTPConfig{Host: "127.0.0.1", Port: port, From: "club@example.com"})}
+	s := newSite(t, siteOptions{mailer: mailer})
+	mailer.log = mail.Log{Logger: slog.New(slog.NewJSONHandler(s.Outbox, nil))}
+	owner := s.signUp(t, "owner@example.com")
+	mailer.switched.Store(true)
+	res := owner.post("/admin/mail/test", nil)
+	if res.Status != http.StatusOK {
+		t.Fatalf("a failed test mail: %d", res.Status)
+	}
+	mustContain(t, hmSection(t, res.Body, "checklist"), "The test mail could not be sent. The mail server answered:",
+		"connection refused")
 }

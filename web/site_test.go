@@ -84,6 +84,7 @@ type siteOptions struct {
 	// listens: Stripe unreachable.
 	stripeDown bool
 	grace      time.Duration // zero: membership.DefaultGrace
+	mailer     auth.Mailer   // nil: mail goes to the log, read as the outbox
 }
 
 // webhookSecret is the test site's Stripe endpoint secret.
@@ -118,9 +119,13 @@ func newSite(t *testing.T, o siteOptions) *site {
 		t.Fatal(err)
 	}
 	cfg := s.OIDC.Config()
+	var mailer auth.Mailer = mail.Log{Logger: log}
+	if o.mailer != nil {
+		mailer = o.mailer
+	}
 	s.Auth, err = auth.New(s.DB, auth.Config{BaseURL: base, Providers: []auth.ProviderConfig{{
 		ID: "oidc", Name: "Test ID", ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Issuer: s.OIDC.Issuer(),
-	}}, Limits: o.authLimits}, mail.Log{Logger: log}, s.Clock.Now, log)
+	}}, Limits: o.authLimits}, mailer, s.Clock.Now, log)
 	if err != nil {
 		t.Fatal(err)
 	}
