@@ -40,6 +40,7 @@ type eventDoc struct {
 }
 
 func (s *Service) insertEvent(ctx context.Context, e Event) error {
+	defer s.eventWritten(ctx, e.ID)
 	_, err := s.events.InsertOne(ctx, eventDoc(e))
 	return wrap(err, "insert event")
 }
@@ -84,6 +85,7 @@ func (s *Service) eventsByID(ctx context.Context, ids []EventID) (map[EventID]Ev
 // line, the write holds only while no more are going than the new
 // capacity, so a seat given meanwhile is never taken back silently.
 func (s *Service) updateEvent(ctx context.Context, before, e Event) (Event, error) {
+	defer s.eventWritten(ctx, e.ID)
 	filter := bson.M{"_id": e.ID, "cancelled": false}
 	if e.Capacity > 0 && e.Capacity >= before.Going {
 		filter["going"] = bson.M{"$lte": e.Capacity}
@@ -129,6 +131,7 @@ func (s *Service) moveEventDates(ctx context.Context, e Event) error {
 
 // markCancelled cancels the event once; a second cancel is a conflict.
 func (s *Service) markCancelled(ctx context.Context, id EventID) error {
+	defer s.eventWritten(ctx, id)
 	res, err := s.events.UpdateOne(ctx, bson.M{"_id": id, "cancelled": false},
 		bson.M{"$set": bson.M{"cancelled": true, "updatedAt": s.now()}, "$inc": bson.M{"sequence": 1}})
 	if err != nil {

@@ -118,6 +118,7 @@ func (s *Service) findMember(ctx context.Context, g GroupID, a auth.AccountID) (
 // addMember inserts a relation. The composite _id makes a second insert
 // fail (errDuplicate), so the member counter moves only once.
 func (s *Service) addMember(ctx context.Context, g GroupID, a Actor, role GroupRole, state MemberState, answer string) error {
+	defer s.memberWritten(ctx, g, a.ID())
 	d := memberDoc{ID: memberID(g, a.ID()), Group: g, Account: a.ID(), Name: a.Account.Name, AvatarURL: a.Account.AvatarURL,
 		Role: role, State: state, Answer: answer, JoinedAt: s.now()}
 	if _, err := s.members.InsertOne(ctx, d); err != nil {
@@ -138,6 +139,7 @@ func (s *Service) activate(ctx context.Context, a Actor, g GroupID, from MemberS
 // setMemberState moves a relation between states, keeping the member
 // counter in step. It fails with ErrConflict if the state was not from.
 func (s *Service) setMemberState(ctx context.Context, g GroupID, a auth.AccountID, from, to MemberState) error {
+	defer s.memberWritten(ctx, g, a)
 	res, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID(g, a), "state": from},
 		bson.M{"$set": bson.M{"state": to, "joinedAt": s.now()}})
 	if err != nil {
@@ -159,6 +161,7 @@ func (s *Service) setMemberState(ctx context.Context, g GroupID, a auth.AccountI
 // if it was active. A relation no longer in that state, or now in one of
 // the roles notRole, is ErrConflict.
 func (s *Service) removeMember(ctx context.Context, g GroupID, a auth.AccountID, state MemberState, notRole ...GroupRole) error {
+	defer s.memberWritten(ctx, g, a)
 	filter := bson.M{"_id": memberID(g, a), "state": state}
 	if len(notRole) > 0 {
 		filter["role"] = bson.M{"$nin": notRole}

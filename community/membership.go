@@ -116,8 +116,9 @@ func (s *Service) SetRole(ctx context.Context, a Actor, slug string, who auth.Ac
 	case role == RoleOwner:
 		return s.transferOwnership(ctx, a, st, m)
 	}
-	if _, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID(st.Group.ID, who), "role": m.Role},
-		bson.M{"$set": bson.M{"role": role}}); err != nil {
+	_, err = s.members.UpdateOne(ctx, bson.M{"_id": memberID(st.Group.ID, who), "role": m.Role}, bson.M{"$set": bson.M{"role": role}})
+	s.memberWritten(ctx, st.Group.ID, who)
+	if err != nil {
 		return wrap(err, "set role")
 	}
 	s.record(ctx, a, st.Group.ID, AuditRoleChange, "member", string(who), m.Name, string(role))
@@ -193,6 +194,7 @@ func (s *Service) transferOwnership(ctx context.Context, a Actor, st Standing, t
 	set := func(who auth.AccountID, from, role GroupRole) (bool, error) {
 		res, err := s.members.UpdateOne(ctx, bson.M{"_id": memberID(st.Group.ID, who), "state": StateActive, "role": from},
 			bson.M{"$set": bson.M{"role": role}})
+		s.memberWritten(ctx, st.Group.ID, who)
 		if err != nil {
 			return false, wrap(err, "set role")
 		}

@@ -65,6 +65,8 @@ type Service struct {
 	boardIdx      *boardIndex   // the boards in memory, when this process alone writes the database
 	feedIdx       *contentIndex // the feeds' order in memory, likewise
 	threadIdx     *contentIndex // and the comments' order on each post and idea
+	memberIdx     *memberIndex  // every account's groups, likewise, for the home page
+	eventIdx      *eventIndex   // and the events to come
 	stats         *versionCache[ResponseStats]
 	limits        Limits
 	delivery      Delivery
@@ -117,6 +119,8 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		boardIdx:      soleWriter(db, newBoardIndex),
 		feedIdx:       soleWriter(db, func() *contentIndex { return newContentIndex(db.Collection("posts"), feedKey) }),
 		threadIdx:     soleWriter(db, func() *contentIndex { return newContentIndex(db.Collection("comments"), threadKey) }),
+		memberIdx:     soleWriter(db, func() *memberIndex { return &memberIndex{} }),
+		eventIdx:      soleWriter(db, func() *eventIndex { return &eventIndex{} }),
 		stats:         newVersionCache[ResponseStats](),
 		limits:        limits,
 		now:           now,
@@ -125,8 +129,8 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 }
 
 // Warm reads into memory what this process keeps there of the database
-// (on the embedded store: every board, and the order of every feed and
-// thread, read side by side), so that the first pages after start-up do
+// (on the embedded store: every board, the order of every feed and
+// thread, every membership and the events to come, read side by side), so that the first pages after start-up do
 // not wait for it. Pages asked for while it reads wait for the same read.
 func (s *Service) Warm(ctx context.Context) error {
 	if s.boardIdx == nil {
@@ -136,6 +140,8 @@ func (s *Service) Warm(ctx context.Context) error {
 		func() error { _, err := s.boardIdx.load(ctx, s); return err },
 		func() error { _, err := s.feedIdx.load(ctx); return err },
 		func() error { _, err := s.threadIdx.load(ctx); return err },
+		func() error { _, err := s.memberIdx.load(ctx, s); return err },
+		func() error { _, err := s.eventIdx.load(ctx, s); return err },
 	}
 	errs := make([]error, len(loads))
 	var wg sync.WaitGroup

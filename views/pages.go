@@ -7,11 +7,6 @@ import (
 	"fanclub/community"
 )
 
-// Home is the front page.
-type Home struct {
-	Chrome Chrome
-}
-
 // SignIn is the sign-in page: the configured providers and the email form.
 type SignIn struct {
 	Chrome    Chrome

@@ -239,7 +239,7 @@ func TestBrowserSignInByEmailLink(t *testing.T) {
 	b.do("see the signed-in greeting",
 		brShowsText(brT(t, "en", "flash.signed_in")),
 		brShowsText(brT(t, "en", "home.hello", "name", name)),
-		brShowsText(brT(t, "en", "home.member_intro")),
+		brShowsText(brT(t, "en", "dashboard.groups.heading")),
 	)
 
 	// Switch to Korean with the header's switcher.
@@ -255,7 +255,7 @@ func TestBrowserSignInByEmailLink(t *testing.T) {
 	}
 	b.do("see the home page in Korean",
 		brShowsText(brT(t, "ko", "home.hello", "name", name)),
-		brShowsText(brT(t, "ko", "home.member_intro")),
+		brShowsText(brT(t, "ko", "dashboard.groups.heading")),
 		brMenu(),
 		brShowsText(brT(t, "ko", "nav.signout")),
 		chromedp.WaitVisible(chromedp.CSS(`.language-nav a[hreflang="ko"][aria-current="true"]`)),
@@ -269,7 +269,7 @@ func TestBrowserSignInByEmailLink(t *testing.T) {
 	b.do("switch back to English",
 		chromedp.Click(chromedp.CSS(`.language-nav a[hreflang="en"]`)),
 		brPage("en"),
-		brShowsText(brT(t, "en", "home.member_intro")),
+		brShowsText(brT(t, "en", "dashboard.groups.heading")),
 		brMenu(),
 		brShowsText(brT(t, "en", "nav.signout")),
 		chromedp.WaitVisible(chromedp.CSS(`.language-nav a[hreflang="en"][aria-current="true"]`)),

@@ -6,12 +6,55 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fanclub/assets"
+	"fanclub/community"
 	"fanclub/views"
 )
 
+// showHome shows a member their club, with the first hour's checklist
+// for staff, and a visitor the brand's welcome.
 func (s *server) showHome(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, views.HomePage(views.Home{Chrome: s.chrome(c)}))
+	ctx := c.UserContext()
+	ch := s.chrome(c)
+	p := views.Home{Chrome: ch}
+	var err error
+	if !ch.SignedIn() {
+		return s.showVisitorHome(c, p)
+	}
+	if p.Club, err = s.community.Home(ctx, actor(c)); err != nil {
+		return err
+	}
+	if ch.Staff() {
+		list, err := s.checklist(c)
+		if err != nil {
+			return err
+		}
+		if !list.Dismissed && !list.Done() {
+			p.Checklist = &list
+		}
+	}
+	return render(c, fiber.StatusOK, views.HomePage(p))
 }
+
+// showVisitorHome is the home page for visitors: the welcome text, the tiers
+// and the first groups of the directory, which anyone may see.
+func (s *server) showVisitorHome(c *fiber.Ctx, p views.Home) error {
+	var err error
+	if p.Tiers, err = s.membership.Tiers(c.UserContext()); err != nil {
+		return err
+	}
+	dir, err := s.community.Directory(c.UserContext(), community.Actor{}, "")
+	if err != nil {
+		return err
+	}
+	p.Groups = dir.Entries[:min(len(dir.Entries), welcomeGroups)]
+	if p.Chrome.Site.Welcome != "" {
+		p.WelcomeHTML = community.RenderMarkdown(p.Chrome.Site.Welcome)
+	}
+	return render(c, fiber.StatusOK, views.HomePage(p))
+}
+
+// welcomeGroups is how many groups the welcome shows.
+const welcomeGroups = 6
 
 func (s *server) showHealth(c *fiber.Ctx) error {
 	return c.SendString("ok")

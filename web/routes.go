@@ -151,6 +151,9 @@ func (s *server) routes(app *fiber.App) {
 	// Site staff: the club's settings, tiers, subscribers, comp
 	// memberships and the team.
 	admin := app.Group("/admin", s.requireSignedIn, s.requireSiteStaff)
+	admin.Get("", s.showAdminHub)
+	admin.Post("/checklist/dismiss", s.dismissChecklist)
+	admin.Post("/mail/test", s.sendTestMail) // return=/ goes back home, else to /admin
 	admin.Get("/site", s.showSiteSettings)
 	admin.Post("/site", s.saveSiteSettings) // multipart: the logo and favicon with the rest
 	admin.Get("/tiers", s.showTiers)

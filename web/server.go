@@ -26,6 +26,7 @@ type Config struct {
 	// ImageHosts are the hosts whose images member content shows; an
 	// image from anywhere else is a link (views.LinkImages).
 	ImageHosts []string
+	MailOn     bool // an SMTP server sends the site's mail; else it goes to the log
 }
 
 // Deps are the services the handlers call.
@@ -51,6 +52,7 @@ type server struct {
 	proxies    []netip.Prefix
 	csp        string
 	imageHosts []string
+	mailOn     bool
 	// zones caches the time zones loaded so far by name (string →
 	// *time.Location), so a request does not parse the zone database
 	// again. It holds only names that loaded, a few hundred at most:
@@ -73,7 +75,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	}
 	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
 		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
-		csp: contentSecurityPolicy(formTargets(d)), imageHosts: cfg.ImageHosts}
+		csp: contentSecurityPolicy(formTargets(d)), imageHosts: cfg.ImageHosts, mailOn: cfg.MailOn}
 	fc := fiber.Config{
 		AppName:               "fanclub",
 		ErrorHandler:          s.handleError,

@@ -84,6 +84,7 @@ type siteOptions struct {
 	// listens: Stripe unreachable.
 	stripeDown bool
 	grace      time.Duration // zero: membership.DefaultGrace
+	mailer     auth.Mailer   // nil: mail goes to the log, read as the outbox
 }
 
 // webhookSecret is the test site's Stripe endpoint secret.
@@ -118,7 +119,11 @@ func newSite(t *testing.T, o siteOptions) *site {
 		t.Fatal(err)
 	}
 	cfg := s.OIDC.Config()
-	mailer := mail.Branded{Next: mail.Log{Logger: log}, Brand: func(ctx context.Context, l string) mail.Brand { return s.Auth.MailBrand(ctx, l) }}
+	var sender mail.Sender = mail.Log{Logger: log}
+	if o.mailer != nil {
+		sender = o.mailer
+	}
+	mailer := mail.Branded{Next: sender, Brand: func(ctx context.Context, l string) mail.Brand { return s.Auth.MailBrand(ctx, l) }}
 	s.Auth, err = auth.New(s.DB, auth.Config{BaseURL: base, Providers: []auth.ProviderConfig{{
 		ID: "oidc", Name: "Test ID", ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Issuer: s.OIDC.Issuer(),
 	}}, Limits: o.authLimits}, mailer, s.Clock.Now, log)

@@ -129,7 +129,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	if err != nil {
 		return err
 	}
-	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ImageHosts: cfg.ImageHosts},
+	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ImageHosts: cfg.ImageHosts,
+		MailOn: cfg.SMTP.Host != ""},
 		web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log, Ready: conn.Ping})
 	if err != nil {
 		return err
