@@ -894,6 +894,18 @@ func leaveConfirm(ch Chrome, st community.Standing, labelKey, confirmKey, testID
 	})
 }
 
+// commentsText counts comments in words: "No comments yet", "1 comment",
+// "12 comments".
+func commentsText(ctx context.Context, n int) string {
+	switch n {
+	case 0:
+		return T(ctx, "feed.comments.zero")
+	case 1:
+		return T(ctx, "feed.comments.one")
+	}
+	return T(ctx, "feed.comments.other", "n", strconv.Itoa(n))
+}
+
 // membersText is a group's size, "1 member" or "24 members".
 func membersText(ctx context.Context, n int) string {
 	if n == 1 {

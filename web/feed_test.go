@@ -174,7 +174,7 @@ func TestPostEditDeleteAndComments(t *testing.T) {
 		t.Errorf("reply to a missing comment: %d, want 422", res.Status)
 	}
 	page = minji.get(path)
-	mustContain(t, page.Body, `data-testid="reply-quote"`, "In reply to jun", "Try Fritz, near the station.", "Comments: 2")
+	mustContain(t, page.Body, `data-testid="reply-quote"`, "In reply to jun", "Try Fritz, near the station.", "2 comments")
 
 	if res := admin.post(path+"/moderate", url.Values{"action": {"lock"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("lock: %d", res.Status)

@@ -396,7 +396,7 @@ func TestIdeaCommentsFollowPostRules(t *testing.T) {
 		t.Fatalf("react: %d", r.Status)
 	}
 	page := member.get(path)
-	mustContain(t, page.Body, "<strong>monthly</strong>", `data-testid="reply-quote"`, "Comments: 2")
+	mustContain(t, page.Body, "<strong>monthly</strong>", `data-testid="reply-quote"`, "2 comments")
 	s.drain(t)
 	mustContain(t, author.get("/notifications").Body, "member commented on your idea “Tasting nights”")
 	if r := author.post(path+"/comments/"+cid+"/delete", nil); r.Status != http.StatusForbidden {
@@ -405,7 +405,7 @@ func TestIdeaCommentsFollowPostRules(t *testing.T) {
 	if r := member.post(path+"/comments/"+cid+"/delete", nil); r.Status != http.StatusSeeOther {
 		t.Errorf("deleting one's own comment: %d", r.Status)
 	}
-	mustContain(t, member.get(path).Body, "Comments: 1")
+	mustContain(t, member.get(path).Body, "1 comment")
 }
 
 // TestIdeaBoardTagsEditsAndSwitch: moderators add and remove tags (a

@@ -267,9 +267,9 @@ func TestModerateComments(t *testing.T) {
 	mustContain(t, c.mod.get("/groups/coffee/moderation").Body, "Rude words", "Comment")
 	c.mod.post(path+"/comments/"+cm.ID+"/moderate", url.Values{"action": {"hide"}})
 	mustNotContain(t, c.author.get(path).Body, "Rude words") // nor in the reply's quote
-	mustContain(t, c.author.get(path).Body, "Comments: 1", "Please be kind")
+	mustContain(t, c.author.get(path).Body, "1 comment", "Please be kind")
 	c.mod.post(path+"/comments/"+cm.ID+"/moderate", url.Values{"action": {"restore"}})
-	mustContain(t, c.author.get(path).Body, "Rude words", "Comments: 2")
+	mustContain(t, c.author.get(path).Body, "Rude words", "2 comments")
 	other := c.s.signUp(t, "other@example.com")
 	c.s.join(t, "coffee", other)
 	c.mod.post(path+"/moderate", url.Values{"action": {"hide"}})
