@@ -305,7 +305,7 @@ func TestBrowserSignInByEmailLink(t *testing.T) {
 // TestBrowserScreenshot is not a test but the generator of the README's
 // screenshots: with FANCLUB_SCREENSHOT set to a directory it signs in,
 // fills a group with a few posts and ideas, and saves home.png,
-// settings.png, group.png, moderation.png and ideas.png there: what a phone's screen (390x844 CSS
+// settings.png, group.png, moderation.png, ideas.png and site.png there: what a phone's screen (390x844 CSS
 // pixels, at twice the density, so 780x1688 PNGs) shows of each page.
 // Otherwise it skips. Korean text needs a Korean font (fonts-nanum or
 // fonts-noto-cjk), reactions an emoji font (fonts-noto-color-emoji).
@@ -330,6 +330,7 @@ func TestBrowserScreenshot(t *testing.T) {
 		{"/groups/coffee-lovers#feed-heading", "group.png", `[data-testid="post"]`},
 		{"/groups/coffee-lovers/moderation", "moderation.png", `[data-testid="queue-item"]`},
 		{"/groups/coffee-lovers/ideas#ideas-heading", "ideas.png", `[data-testid="idea"]`},
+		{"/admin/site", "site.png", `[name="name_en"]`},
 	} {
 		b.do("open "+shot.path,
 			chromedp.Navigate(s.URL+shot.path),
@@ -373,6 +374,8 @@ func brDemoGroup(t *testing.T, s *site) {
 		return community.Actor{Account: a}
 	}
 	minji := named("minji@example.com", "Minji Kim")
+	s.saveSite(t, minji.Account.ID, auth.Site{NameKo: "달빛 로스터스", NameEn: "Moonlight Roasters",
+		Tagline: "Coffee people, roasting together", Accent: "#1a56db"})
 	s.signUp(t, "emma@example.com")
 	s.signUp(t, "jun@example.com")
 	emma, jun := named("emma@example.com", "Emma Lee"), named("jun@example.com", "박준")
