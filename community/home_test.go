@@ -35,6 +35,21 @@ func homeView(t *testing.T, svc *community.Service, a community.Actor) string {
 	for _, i := range h.Ideas {
 		fmt.Fprintf(&b, "idea %s %d|", i.Idea.Title, i.Idea.Votes)
 	}
+	dir, err := svc.Directory(ctx, community.Actor{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := make([]community.Group, len(dir.Entries))
+	for i, e := range dir.Entries {
+		listed[i] = e.Group
+	}
+	happenings, err := svc.Happenings(ctx, listed, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range happenings {
+		fmt.Fprintf(&b, "happening %s %s|", e.Event.Title, e.Group.Slug)
+	}
 	p, err := svc.Progress(ctx, map[auth.AccountID]auth.Role{fdStaff.ID(): auth.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)

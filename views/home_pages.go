@@ -24,6 +24,8 @@ type Home struct {
 	WelcomeHTML string
 	Tiers       []membership.Tier
 	Groups      []community.DirectoryEntry
+	// Happenings are events to come open to anyone who joins their group.
+	Happenings []community.MyEvent
 }
 
 // Checklist is the state of each step of a new club's first hour, read

@@ -35,8 +35,9 @@ func (s *server) showHome(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.HomePage(p))
 }
 
-// showVisitorHome is the home page for visitors: the welcome text, the tiers
-// and the first groups of the directory, which anyone may see.
+// showVisitorHome is the home page for visitors: the welcome text, the tiers,
+// the first groups of the directory, which anyone may see, and the events to
+// come that anyone may join.
 func (s *server) showVisitorHome(c *fiber.Ctx, p views.Home) error {
 	var err error
 	if p.Tiers, err = s.membership.Tiers(c.UserContext()); err != nil {
@@ -47,14 +48,24 @@ func (s *server) showVisitorHome(c *fiber.Ctx, p views.Home) error {
 		return err
 	}
 	p.Groups = dir.Entries[:min(len(dir.Entries), welcomeGroups)]
+	listed := make([]community.Group, len(dir.Entries))
+	for i, e := range dir.Entries {
+		listed[i] = e.Group
+	}
+	if p.Happenings, err = s.community.Happenings(c.UserContext(), listed, welcomeHappenings); err != nil {
+		return err
+	}
 	if p.Chrome.Site.Welcome != "" {
 		p.WelcomeHTML = community.RenderMarkdown(p.Chrome.Site.Welcome)
 	}
 	return render(c, fiber.StatusOK, views.HomePage(p))
 }
 
-// welcomeGroups is how many groups the welcome shows.
-const welcomeGroups = 6
+// How many groups and events to come the welcome shows.
+const (
+	welcomeGroups     = 6
+	welcomeHappenings = 5
+)
 
 func (s *server) showHealth(c *fiber.Ctx) error {
 	return c.SendString("ok")

@@ -120,8 +120,21 @@ func TestVisitorHome(t *testing.T) {
 	s.saveTier(t, owner, membership.TierInput{Key: "gold", Name: "Gold", Rank: "1", Perks: "Backstage tours\nSigned cups"})
 	s.newGroup(t, owner, community.GroupInput{Slug: "coffee", Name: "Coffee lovers", Description: "All about beans"})
 	s.newGroup(t, owner, community.GroupInput{Slug: "secret", Name: "Secret room", Visibility: community.Unlisted})
+	s.newGroup(t, owner, community.GroupInput{Slug: "inner", Name: "Inner circle", Policy: community.JoinApproval})
 	acPost(t, s, owner, "coffee", "Members-only cupping notes")
-	acEvent(t, s, s.actor(t, owner), "coffee", acEventInput(s, "Private cupping", community.AccessMembers))
+	host := s.actor(t, owner)
+	mustNotContain(t, visitor.get("/").Body, `data-testid="home-happenings"`)
+	// Only an event every member may answer, in a listed group anyone may
+	// join, is named to a visitor: joining would show it anyway.
+	acEvent(t, s, host, "coffee", acEventInput(s, "Open cupping night", community.AccessMembers))
+	acEvent(t, s, host, "coffee", acEventInput(s, "Gold tasting", community.AccessTier))
+	acEvent(t, s, host, "coffee", acEventInput(s, "Invited roastery tour", community.AccessInvited))
+	gone := acEvent(t, s, host, "coffee", acEventInput(s, "Called-off brunch", community.AccessMembers))
+	if _, err := s.Community.CancelEvent(context.Background(), host, "coffee", gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	acEvent(t, s, host, "inner", acEventInput(s, "Inner meetup", community.AccessMembers))
+	acEvent(t, s, host, "secret", acEventInput(s, "Secret party", community.AccessMembers))
 
 	home = visitor.get("/")
 	if home.Status != http.StatusOK {
@@ -129,7 +142,9 @@ func TestVisitorHome(t *testing.T) {
 	}
 	mustContain(t, home.Body, "Welcome to Roasters Club", "Coffee, together", "<strong>fellow roasters</strong>",
 		"Backstage tours", "Signed cups", "Coffee lovers", "All about beans", `data-testid="signin-cta"`)
-	mustNotContain(t, home.Body, "<script>alert", "Secret room", "Members-only cupping notes", "Private cupping")
+	mustContain(t, hmSection(t, home.Body, "home-happenings"), "Open cupping night", `href="/groups/coffee"`)
+	mustNotContain(t, home.Body, "<script>alert", "Secret room", "Members-only cupping notes", "Gold tasting",
+		"Invited roastery tour", "Called-off brunch", "Inner meetup", "Secret party")
 }
 
 // TestChecklistFollowsTheData: staff see the first hour's checklist on
