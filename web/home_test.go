@@ -280,6 +280,9 @@ func TestAdminHub(t *testing.T) {
 	mustContain(t, hmSection(t, hub.Body+"</section>", "admin-hub"), `href="/admin/site"`, `href="/admin/team"`,
 		`href="/admin/tiers"`, `href="/admin/subscribers"`, `href="/moderation"`, "Site settings")
 	mustContain(t, hub.Body, `data-testid="checklist"`)
+	for _, page := range []string{"/admin/site", "/admin/tiers", "/admin/subscribers", "/admin/team"} {
+		mustContain(t, owner.get(page).Body, `<a href="/admin" data-testid="nav-hub">`)
+	}
 	if res := fan.get("/admin"); res.Status != http.StatusNotFound {
 		t.Errorf("a member opens /admin: %d", res.Status)
 	}
