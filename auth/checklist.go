@@ -46,17 +46,12 @@ func (s *Service) SendTestMail(ctx context.Context, to Account, locale string) e
 	if to.Email == "" {
 		return ValidationError{"email": "validation.email.required"}
 	}
-	site, err := s.Site(ctx)
-	if err != nil {
-		return err
-	}
-	m := fmail.Message{To: to.Email, Subject: site.Name("en") + ": test mail",
-		Text: "This is a test mail from " + site.Name("en") + ". If you can read it, the site's mail works.\n" +
-			s.baseURL + "\n"}
+	// The subject and signature get the club's name from the mailer.
+	m := fmail.Message{To: to.Email, Locale: "en", Subject: "Test mail",
+		Text: "This is a test mail from your club. If you can read it, the site's mail works.\n" + s.baseURL + "\n"}
 	if locale == "ko" {
-		m.Subject = site.Name("ko") + ": 테스트 메일"
-		m.Text = site.Name("ko") + "에서 보낸 테스트 메일입니다. 이 메일이 보이면 사이트의 메일 발송이 제대로 되는 것입니다.\n" +
-			s.baseURL + "\n"
+		m.Locale, m.Subject = "ko", "테스트 메일"
+		m.Text = "클럽에서 보낸 테스트 메일입니다. 이 메일이 보이면 사이트의 메일 발송이 제대로 되는 것입니다.\n" + s.baseURL + "\n"
 	}
 	return s.mailer.Send(ctx, m)
 }

@@ -248,6 +248,7 @@ func TestTestMail(t *testing.T) {
 	if res := fan.post("/admin/mail/test", nil); res.Status != http.StatusNotFound {
 		t.Errorf("a member sends a test mail: %d", res.Status)
 	}
+	s.saveSite(t, owner.ID, auth.Site{NameKo: "달빛 클럽", NameEn: "Moonlight Club"})
 	res := owner.post("/admin/mail/test", url.Values{"return": {"/"}})
 	if res.Status != http.StatusSeeOther || res.Location != "/" {
 		t.Fatalf("test mail: %d to %q", res.Status, res.Location)
@@ -255,10 +256,10 @@ func TestTestMail(t *testing.T) {
 	mustContain(t, owner.get("/").Body, "Test mail sent to your address.")
 	var sent bool
 	for _, m := range s.Outbox.Mails() {
-		if m.To == "owner@example.com" && strings.Contains(m.Subject, "test mail") {
+		if m.To == "owner@example.com" && m.Subject == "[Moonlight Club] Test mail" { // the club named once, in English
 			sent = true
 		}
-		if m.To == "fan@example.com" && strings.Contains(m.Subject, "test mail") {
+		if m.To == "fan@example.com" && strings.Contains(m.Subject, "Test mail") {
 			t.Errorf("the member's attempt sent a mail")
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	netmail "net/mail"
 	"regexp"
 	"strings"
 
@@ -111,21 +112,10 @@ func NewSMTP(cfg SMTPConfig) *SMTP { return &SMTP{cfg: cfg} }
 
 // Send delivers m, one connection per message: sign-in mail is rare.
 func (s *SMTP) Send(ctx context.Context, m Message) error {
-	msg := gomail.NewMsg()
-	var err error
-	if m.FromName != "" {
-		err = msg.FromFormat(m.FromName, s.cfg.From)
-	} else {
-		err = msg.From(s.cfg.From)
-	}
+	msg, err := s.compose(m)
 	if err != nil {
-		return fmt.Errorf("mail: from: %w", err)
+		return err
 	}
-	if err := msg.To(m.To); err != nil {
-		return fmt.Errorf("mail: to: %w", err)
-	}
-	msg.Subject(m.Subject)
-	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	// Sign-in links work like passwords: TLS is required, except to a
 	// relay on this machine.
 	policy := gomail.TLSMandatory
@@ -148,4 +138,26 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("mail: send to %s: %w", m.To, err)
 	}
 	return nil
+}
+
+// compose builds the message. The sender's display name is the brand's
+// to choose, quotes and backslashes included: it is set as an address
+// whose name is quoted and encoded, never formatted into the header by
+// hand, where a quote would break every mail or forge the address.
+func (s *SMTP) compose(m Message) (*gomail.Msg, error) {
+	msg := gomail.NewMsg()
+	from, err := netmail.ParseAddress(s.cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("mail: from %q: %w", s.cfg.From, err)
+	}
+	if m.FromName != "" {
+		from.Name = m.FromName
+	}
+	msg.FromMailAddress(from)
+	if err := msg.To(m.To); err != nil {
+		return nil, fmt.Errorf("mail: to: %w", err)
+	}
+	msg.Subject(m.Subject)
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	return msg, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	netmail "net/mail"
 	"strings"
 	"testing"
 )
@@ -30,6 +31,33 @@ func TestLogPrintsEachLinkOnALineOfItsOwn(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no line is just %s:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestSenderNameIsQuoted: whatever the brand calls its sender, quotes and
+// backslashes included, the mail goes out from the configured address
+// under exactly that name; a name cannot break the header or name
+// another address.
+func TestSenderNameIsQuoted(t *testing.T) {
+	s := NewSMTP(SMTPConfig{Host: "localhost", Port: 25, From: "club@example.com"})
+	for _, name := range []string{"Moonlight Club", `Club\`, `The "Best" Club`, `x" <attacker@evil.com> (`, "달빛 클럽"} {
+		msg, err := s.compose(Message{To: "fan@example.com", FromName: name, Subject: "Hi", Text: "Hello"})
+		if err != nil {
+			t.Errorf("%q: %v", name, err)
+			continue
+		}
+		var raw bytes.Buffer
+		if _, err := msg.WriteTo(&raw); err != nil {
+			t.Fatal(err)
+		}
+		read, err := netmail.ReadMessage(&raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, err := read.Header.AddressList("From")
+		if err != nil || len(from) != 1 || from[0].Address != "club@example.com" || from[0].Name != name {
+			t.Errorf("%q: From %q reads as %v, %v", name, read.Header.Get("From"), from, err)
 		}
 	}
 }
