@@ -13,7 +13,7 @@ import (
 )
 
 // Limits on the club's images. Both arrive in one form under the site's
-// 1 MB body limit, beside the pages' text.
+// 2 MB body limit, beside the pages' text (web/server.go).
 const (
 	MaxLogoBytes    = 512 << 10
 	MaxFaviconBytes = 128 << 10

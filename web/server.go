@@ -79,7 +79,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	fc := fiber.Config{
 		AppName:               "fanclub",
 		ErrorHandler:          s.handleError,
-		BodyLimit:             1 << 20, // room for a 100 kB post in Korean, percent-encoded (×3); nothing uploads files yet
+		BodyLimit:             2 << 20, // the site settings: a logo (512 KB), a favicon (128 KB) and three 50,000-character pages, in Korean three bytes a character
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,

@@ -6,6 +6,7 @@ import (
 	"html"
 	"image"
 	"image/png"
+	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -360,4 +361,38 @@ func TestSiteDefaultLanguage(t *testing.T) {
 		t.Fatalf("save: %d", r.Status)
 	}
 	mustContain(t, get(), `<html lang="ko">`, "달빛 클럽")
+}
+
+// TestSiteSettingsAtEveryLimit: a form with every page, the welcome and
+// both images as large as the settings allow (Korean text takes three
+// bytes a character) is saved, not refused by the server's body limit.
+func TestSiteSettingsAtEveryLimit(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	noise := func(side int) []byte { // random pixels: PNG cannot shrink them
+		img := image.NewGray(image.Rect(0, 0, side, side))
+		r := rand.New(rand.NewPCG(1, 2))
+		for i := range img.Pix {
+			img.Pix[i] = byte(r.Uint32())
+		}
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	logo, favicon := noise(700), noise(340)
+	form := moonlight()
+	page := strings.Repeat("가", 50_000)
+	form.Set("about", page)
+	form.Set("terms", page)
+	form.Set("privacy", page)
+	form.Set("welcome", strings.Repeat("나", 10_000))
+	r := owner.postMultipart("/admin/site", form, map[string][]byte{"logo": logo, "favicon": favicon})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("a form of %d KB of images and 480 KB of text: %d, want 303", (len(logo)+len(favicon))>>10, r.Status)
+	}
+	if got := s.newBrowser().get("/terms"); got.Status != http.StatusOK || !strings.Contains(got.Body, page) {
+		t.Errorf("/terms after the save: %d", got.Status)
+	}
 }

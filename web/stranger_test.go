@@ -259,13 +259,13 @@ func (w *sweep) sendOddHeadersAndBodies(requests []sweepRequest) {
 // before any handler: with 413, or (as fasthttp may while the body still
 // comes) by closing the connection. Never a 5xx.
 func (w *sweep) sendPastTheLimit() {
-	huge := url.Values{"_csrf": {w.member.csrf()}, "body": {strings.Repeat("x", 2<<20)}}
+	huge := url.Values{"_csrf": {w.member.csrf()}, "body": {strings.Repeat("x", 3<<20)}}
 	for _, path := range []string{"/groups/club/posts", "/webhooks/stripe", "/signin/email"} {
 		req, _ := http.NewRequest(http.MethodPost, w.s.URL+path, strings.NewReader(huge.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if res, err := w.member.client.Do(req); err == nil {
 			res.Body.Close()
-			w.check("a member", sweepRequest{http.MethodPost, path}, "2 MB body", res.StatusCode)
+			w.check("a member", sweepRequest{http.MethodPost, path}, "3 MB body", res.StatusCode)
 		}
 	}
 }
