@@ -24,12 +24,25 @@ func (s *server) showHome(c *fiber.Ctx) error {
 		return err
 	}
 	if ch.Staff() {
-		list, err := s.checklist(c)
+		// Once put away, or done (which puts it away for good), the
+		// checklist costs one lookup by _id, not a survey of the club.
+		dismissed, err := s.auth.ChecklistDismissed(ctx)
 		if err != nil {
 			return err
 		}
-		if !list.Dismissed && !list.Done() {
-			p.Checklist = &list
+		if !dismissed {
+			list, err := s.checklist(c)
+			if err != nil {
+				return err
+			}
+			if list.Done() {
+				err = s.auth.DismissChecklist(ctx, ch.Viewer.ID)
+			} else {
+				p.Checklist = &list
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	return render(c, fiber.StatusOK, views.HomePage(p))
