@@ -69,7 +69,7 @@ func (s *server) showVisitorHome(c *fiber.Ctx, p views.Home) error {
 		return err
 	}
 	if p.Chrome.Site.Welcome != "" {
-		p.WelcomeHTML = community.RenderMarkdown(p.Chrome.Site.Welcome)
+		p.WelcomeHTML = s.siteMarkdown("welcome", p.Chrome.Site.Welcome)
 	}
 	return render(c, fiber.StatusOK, views.HomePage(p))
 }

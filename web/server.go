@@ -61,7 +61,13 @@ type server struct {
 	// wrongAddressOnce logs the first form refused because the site was
 	// opened at another address (showWrongAddress): once is enough.
 	wrongAddressOnce sync.Once
+	// siteHTML keeps the brand's Markdown texts rendered (page name →
+	// renderedText), so every visitor of /terms does not render it again.
+	siteHTML sync.Map
 }
+
+// renderedText is a Markdown text and its HTML.
+type renderedText struct{ text, html string }
 
 // New returns the Fiber app that serves the site.
 func New(cfg Config, d Deps) (*fiber.App, error) {

@@ -89,5 +89,17 @@ func (s *server) showSitePage(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	return render(c, fiber.StatusOK, views.SitePageView(views.SitePage{Chrome: s.chrome(c), Page: page,
-		HTML: community.RenderMarkdown(text)}))
+		HTML: s.siteMarkdown(page, text)}))
+}
+
+// siteMarkdown renders one of the brand's Markdown texts, once for as
+// long as it stays the same: every visitor reads them, and a long page
+// takes milliseconds to render.
+func (s *server) siteMarkdown(page, text string) string {
+	if v, ok := s.siteHTML.Load(page); ok && v.(renderedText).text == text {
+		return v.(renderedText).html
+	}
+	html := community.RenderMarkdown(text)
+	s.siteHTML.Store(page, renderedText{text: text, html: html})
+	return html
 }

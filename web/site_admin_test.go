@@ -337,6 +337,16 @@ func TestSitePages(t *testing.T) {
 	mustNotContain(t, r.Body, "<script>alert")
 	signin := visitor.get("/signin").Body
 	mustContain(t, signin, "Welcome to Moonlight Club.", `data-testid="signin-terms"`, `href="/terms"`, `href="/privacy"`)
+
+	// The page is kept rendered, but a new text shows at once.
+	changed := moonlight()
+	changed.Set("terms", "Be *gentle*.")
+	if r := owner.postMultipart("/admin/site", changed, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("save again: %d", r.Status)
+	}
+	r = visitor.get("/terms")
+	mustContain(t, r.Body, "Be <em>gentle</em>.")
+	mustNotContain(t, r.Body, "Be <strong>kind</strong>.")
 }
 
 // TestSiteDefaultLanguage: a browser that names no language gets the
