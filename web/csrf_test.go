@@ -241,3 +241,46 @@ func TestCSRFBehindTLSProxy(t *testing.T) {
 		}
 	})
 }
+
+// TestCSRFTokenDiffersOnEveryPage: compressed pages that also reflect the
+// URL must not carry a fixed secret (BREACH), so each page carries the
+// session's token under a fresh mask: never the stored token, never the
+// same twice, and each one accepted; a masked token of another session,
+// or one with a bit flipped, is refused.
+func TestCSRFTokenDiffersOnEveryPage(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	mina := s.newBrowser()
+	mina.signInByEmailLink(t, s, "mina@example.com")
+	var stored struct {
+		CSRF string `bson:"csrf"`
+	}
+	if err := s.DB.Collection("sessions").FindOne(t.Context(), bson.M{"accountId": s.accountOf(t, "mina@example.com")}).Decode(&stored); err != nil {
+		t.Fatal(err)
+	}
+	first, second := mina.csrf(), mina.csrf()
+	if first == second || first == stored.CSRF || strings.Contains(mina.get("/settings").Body, stored.CSRF) {
+		t.Fatalf("pages carry a fixed token: %q, %q (stored %q)", first, second, stored.CSRF)
+	}
+	eve := s.newBrowser()
+	eve.signInByEmailLink(t, s, "eve@example.com")
+	flipped := []byte(second)
+	flipped[len(flipped)-1] ^= 1
+	if flipped[len(flipped)-1] == '-' || flipped[len(flipped)-1] == '_' {
+		flipped[len(flipped)-1] = 'A'
+	}
+	for _, tc := range []struct {
+		name, token string
+		want        int
+	}{
+		{"the first page's token", first, http.StatusSeeOther},
+		{"the second page's token", second, http.StatusSeeOther},
+		{"another session's masked token", eve.csrf(), http.StatusForbidden},
+		{"a token with a bit flipped", string(flipped), http.StatusForbidden},
+	} {
+		r := mina.postRaw("/settings/profile", url.Values{"name": {"Mina"}, "locale": {""}, "_csrf": {tc.token}},
+			map[string]string{"Origin": s.URL})
+		if r.Status != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, r.Status, tc.want)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"net/netip"
 	"net/url"
@@ -210,7 +212,7 @@ func (s *server) checkCSRF(c *fiber.Ctx) error {
 	if sent == "" {
 		sent = c.Get("X-CSRF-Token")
 	}
-	if subtle.ConstantTimeCompare([]byte(sent), []byte(sess.CSRF)) != 1 {
+	if !csrfMatches(sent, sess.CSRF) {
 		return errCSRF
 	}
 	if c.Get("Sec-Fetch-Site") == "cross-site" {
@@ -231,6 +233,39 @@ func (s *server) checkCSRF(c *fiber.Ctx) error {
 		return errCSRF
 	}
 	return c.Next()
+}
+
+// maskCSRF returns the session's CSRF token as pages carry it: XORed with
+// a fresh random pad, the pad in front, so that no two answers hold the
+// same bytes. Pages are compressed and reflect what a URL asks for (the
+// language switcher keeps the query), and a fixed secret in such pages
+// can be guessed byte by byte from their compressed size (BREACH).
+func maskCSRF(token string) string {
+	pad := make([]byte, len(token))
+	if _, err := rand.Read(pad); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	out := make([]byte, 2*len(token))
+	copy(out, pad)
+	for i := range len(token) {
+		out[len(token)+i] = pad[i] ^ token[i]
+	}
+	return base64.RawURLEncoding.EncodeToString(out)
+}
+
+// csrfMatches reports whether sent is the session's token, masked as
+// pages carry it or, for scripts that read it elsewhere, as it is.
+func csrfMatches(sent, token string) bool {
+	if token == "" {
+		return false
+	}
+	if b, err := base64.RawURLEncoding.DecodeString(sent); err == nil && len(b) == 2*len(token) {
+		for i := range len(token) {
+			b[i] ^= b[len(token)+i]
+		}
+		return subtle.ConstantTimeCompare(b[:len(token)], []byte(token)) == 1
+	}
+	return subtle.ConstantTimeCompare([]byte(sent), []byte(token)) == 1
 }
 
 // wrongAddress refuses a form sent from this site's own page, opened at

@@ -15,7 +15,7 @@ func (s *server) chrome(c *fiber.Ctx) views.Chrome {
 	ch := views.Chrome{Viewer: viewer(c), Locale: views.LocaleOf(c.UserContext()), Path: s.switcherPath(c), Zone: s.viewerZone(c),
 		Entitlement: entitlement(c).Entitlement}
 	if sess, _, ok := session(c); ok {
-		ch.CSRF = sess.CSRF
+		ch.CSRF = maskCSRF(sess.CSRF)
 	}
 	ch.Site = siteOf(c)
 	if ch.Viewer != nil {
