@@ -11,7 +11,6 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
-	"fanclub/internal/mongodb"
 )
 
 // memberIndex holds in memory every account's places in groups (group,
@@ -25,7 +24,7 @@ import (
 // the database: every write to a membership ends with memberWritten,
 // which reads it back by _id. Read-backs are serialised, so the last one
 // reads the last write; one is skipped before any load, which will read
-// the write. It costs about fifty bytes a membership.
+// the write. It costs a few hundred bytes a membership.
 type memberIndex struct {
 	loader[*memberTable]
 }
@@ -48,32 +47,15 @@ type memberRow struct {
 func (x *memberIndex) load(ctx context.Context, s *Service) (*memberTable, error) {
 	return x.loader.load(ctx, func(ctx context.Context) (*memberTable, error) {
 		t := &memberTable{rows: map[auth.AccountID]map[GroupID]memberRow{}}
-		err := eachOf(ctx, s.members, bson.M{"group": 1, "account": 1, "role": 1, "state": 1}, func(d memberDoc) {
+		fields := options.Find().SetProjection(bson.M{"group": 1, "account": 1, "role": 1, "state": 1})
+		err := each(ctx, s.members, bson.M{}, func(d memberDoc) {
 			t.put(memberRow{Group: d.Group, Account: d.Account, Role: d.Role, State: d.State})
-		})
+		}, fields)
 		if err != nil {
 			return nil, err
 		}
 		return t, nil
 	})
-}
-
-// eachOf calls fn with every document of coll, read whole in one scan
-// with only the fields of projection.
-func eachOf[T any](ctx context.Context, coll *mongodb.Collection, projection bson.M, fn func(T)) error {
-	cur, err := coll.Find(ctx, bson.M{}, options.Find().SetProjection(projection))
-	if err != nil {
-		return wrap(err, "load "+coll.Name())
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d T
-		if err := cur.Decode(&d); err != nil {
-			return wrap(err, "load "+coll.Name())
-		}
-		fn(d)
-	}
-	return wrap(cur.Err(), "load "+coll.Name())
 }
 
 func (t *memberTable) put(r memberRow) {
@@ -172,11 +154,12 @@ func (x *eventIndex) load(ctx context.Context, s *Service) (*eventTable, error) 
 	return x.loader.load(ctx, func(ctx context.Context) (*eventTable, error) {
 		t := &eventTable{rows: map[EventID]eventRow{}}
 		now := s.now()
-		err := eachOf(ctx, s.events, bson.M{"group": 1, "start": 1, "end": 1, "cancelled": 1}, func(d eventDoc) {
+		fields := options.Find().SetProjection(bson.M{"group": 1, "start": 1, "end": 1, "cancelled": 1})
+		err := each(ctx, s.events, bson.M{}, func(d eventDoc) {
 			if !d.End.Before(now) && !d.Cancelled {
 				t.rows[d.ID] = eventRow{ID: d.ID, Group: d.Group, Start: d.Start, End: d.End}
 			}
-		})
+		}, fields)
 		if err != nil {
 			return nil, err
 		}

@@ -608,9 +608,10 @@ func with(filter bson.M, key string, value any) bson.M {
 }
 
 // each decodes every document matching filter into a T and passes it to
-// fn. Only for maintenance: it reads the whole match, in batches.
-func each[T any](ctx context.Context, coll *mongodb.Collection, filter bson.M, fn func(T)) error {
-	cur, err := coll.Find(ctx, filter)
+// fn: for maintenance and for loading what is kept in memory, as it
+// reads the whole match, in batches.
+func each[T any](ctx context.Context, coll *mongodb.Collection, filter bson.M, fn func(T), opts ...*options.FindOptions) error {
+	cur, err := coll.Find(ctx, filter, opts...)
 	if err != nil {
 		return wrap(err, "scan "+coll.Name())
 	}
