@@ -383,6 +383,10 @@ func (c *demo) pages(t *testing.T) []page {
 		in("moderation", "/moderation"),
 		in("group moderation", "/groups/"+feed+"/moderation"),
 		in("subscribers", "/admin/subscribers"),
+		in("admin", "/admin"),
+		in("site settings", "/admin/site"),
+		in("team", "/admin/team"),
+		in("members", "/groups/"+feed+"/members"),
 		{name: "404", path: notFound, signedIn: true, status: http.StatusNotFound},
 	}
 }
