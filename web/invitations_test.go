@@ -326,29 +326,7 @@ func TestEmailInvitationLimits(t *testing.T) {
 // page, and a mail to those who chose it in Settings; plain members hear
 // nothing.
 func TestJoinRequestTellsModerators(t *testing.T) {
-	s := newSite(t, crowd())
-	admin := s.signUp(t, "admin@example.com")
-	s.newGroup(t, admin, community.GroupInput{Slug: "club", Name: "Club", Policy: community.JoinApproval})
-	mod, plain, asker := s.signUp(t, "mod@example.com"), s.signUp(t, "plain@example.com"), s.signUp(t, "asker@example.com")
-	ctx := context.Background()
-	for _, p := range []person{mod, plain} {
-		if err := s.Community.InviteAccount(ctx, s.actor(t, admin), "club", s.actor(t, p).Account); err != nil {
-			t.Fatal(err)
-		}
-		s.join(t, "club", p)
-	}
-	if err := s.Community.SetRole(ctx, s.actor(t, admin), "club", mod.ID, community.RoleModerator); err != nil {
-		t.Fatal(err)
-	}
-	settings := mod.get("/settings")
-	mustContain(t, settings.Body, brT(t, "en", "settings.mail.join"), `data-testid="mail-join"`)
-	if res := mod.post("/settings/mail", url.Values{"mail": {"none"}, "join": {"1"}}); res.Status != http.StatusSeeOther {
-		t.Fatalf("choose mail about requests: %d", res.Status)
-	}
-	if !regexp.MustCompile(`id="mail-join"[^>]*checked`).MatchString(mod.get("/settings").Body) {
-		t.Error("the choice is not shown as saved")
-	}
-	s.drain(t)
+	s, admin, mod, plain, asker := approvalClub(t)
 	before := len(s.Outbox.Mails())
 
 	if res := asker.post("/groups/club/join", url.Values{"answer": {"I roast at home"}}); res.Status != http.StatusSeeOther {
@@ -377,4 +355,85 @@ func TestJoinRequestTellsModerators(t *testing.T) {
 		t.Errorf("%d mails to the moderator who chose them and %d to others, want 1 and 0", toMod, toOthers)
 	}
 	mustContain(t, admin.get("/groups/club/members").Body, `data-testid="request"`, "I roast at home")
+}
+
+// approvalClub is a group "club" that approves who joins, its owner
+// admin, a moderator who chose mail about requests, a plain member and
+// someone who will ask to join; the queue is drained.
+func approvalClub(t *testing.T) (s *site, admin, mod, plain, asker person) {
+	t.Helper()
+	s = newSite(t, crowd())
+	admin = s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "club", Name: "Club", Policy: community.JoinApproval})
+	mod, plain, asker = s.signUp(t, "mod@example.com"), s.signUp(t, "plain@example.com"), s.signUp(t, "asker@example.com")
+	ctx := context.Background()
+	for _, p := range []person{mod, plain} {
+		if err := s.Community.InviteAccount(ctx, s.actor(t, admin), "club", s.actor(t, p).Account); err != nil {
+			t.Fatal(err)
+		}
+		s.join(t, "club", p)
+	}
+	if err := s.Community.SetRole(ctx, s.actor(t, admin), "club", mod.ID, community.RoleModerator); err != nil {
+		t.Fatal(err)
+	}
+	settings := mod.get("/settings")
+	mustContain(t, settings.Body, brT(t, "en", "settings.mail.join"), `data-testid="mail-join"`)
+	if res := mod.post("/settings/mail", url.Values{"mail": {"none"}, "join": {"1"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("choose mail about requests: %d", res.Status)
+	}
+	if !regexp.MustCompile(`id="mail-join"[^>]*checked`).MatchString(mod.get("/settings").Body) {
+		t.Error("the choice is not shown as saved")
+	}
+	s.drain(t)
+	return s, admin, mod, plain, asker
+}
+
+// TestJoinRequestOncePerDay: someone who asks to join, withdraws and asks
+// again over and over tells each moderator once that day, by notice and
+// by mail; asking again the next day tells them again.
+func TestJoinRequestOncePerDay(t *testing.T) {
+	s, admin, mod, _, asker := approvalClub(t)
+	before := len(s.Outbox.Mails())
+	told := func(t *testing.T, want int64) {
+		t.Helper()
+		for _, p := range []person{admin, mod} {
+			if n := s.count("notifications", bson.M{"account": p.ID, "kind": "join_request"}); n != want {
+				t.Errorf("%s has %d notices of the request, want %d", p.Name, n, want)
+			}
+		}
+		var mails int64
+		for _, m := range s.Outbox.Mails()[before:] {
+			if m.To == mod.Email && m.Subject == "[fanclub] asker asked to join Club" {
+				mails++
+			}
+		}
+		if mails != want {
+			t.Errorf("the moderator got %d mails about the request, want %d", mails, want)
+		}
+	}
+	ask := func(t *testing.T) {
+		t.Helper()
+		if res := asker.post("/groups/club/join", nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("ask to join: %d", res.Status)
+		}
+		s.drain(t)
+	}
+	withdraw := func(t *testing.T) {
+		t.Helper()
+		if res := asker.post("/groups/club/leave", nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("withdraw the request: %d", res.Status)
+		}
+	}
+	ask(t)
+	for range 5 {
+		withdraw(t)
+		ask(t)
+	}
+	told(t, 1)
+	mustContain(t, mod.get("/groups/club/members").Body, `data-testid="request"`)
+
+	s.Clock.Advance(24 * time.Hour)
+	withdraw(t)
+	ask(t)
+	told(t, 2)
 }
