@@ -30,7 +30,11 @@ func (s *server) acceptEmailInvitation(c *fiber.Ctx) error {
 	if err := s.signInAs(c, in.Account.ID); err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, in.Path(), "ok", "flash.invitation_accepted")
+	flash := "flash.invitation_accepted"
+	if in.EventOver {
+		flash = "flash.invitation_event_over"
+	}
+	return s.redirectWithFlash(c, in.Path(), "ok", flash)
 }
 
 func (s *server) revokeEmailInvitation(c *fiber.Ctx) error {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/ratelimit"
 )
@@ -146,6 +148,97 @@ func TestInviteByEmailSignsUp(t *testing.T) {
 			}
 		}
 	})
+
+}
+
+// TestEmailInvitationSurvivesAFailure: an error partway through accepting
+// leaves the link working, so a second try lets the person in; of two
+// acceptances at once, the one that comes second repeats harmless steps
+// and is told the link is used.
+func TestEmailInvitationSurvivesAFailure(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "club", Name: "Club"})
+	ctx := context.Background()
+	for _, email := range []string{"a@example.com", "b@example.com"} {
+		if res := admin.post("/groups/club/members/invite", url.Values{"email": {email}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("invite %s: %d", email, res.Status)
+		}
+	}
+
+	link, _ := s.Outbox.invitationTo(t, "a@example.com")
+	flaky := func(context.Context, string) (auth.Account, error) {
+		return auth.Account{}, errors.New("the database is away")
+	}
+	if _, err := s.Community.AcceptEmailInvitation(ctx, strings.TrimPrefix(link, "/invitations/"), flaky); err == nil {
+		t.Fatal("a failed sign-in accepted the invitation")
+	}
+	b := s.newBrowser()
+	b.get(link)
+	if res := b.post(link, nil); res.Status != http.StatusSeeOther || res.Location != "/groups/club" {
+		t.Fatalf("accept again after the failure: %d to %q, want 303 to /groups/club", res.Status, res.Location)
+	}
+
+	link, _ = s.Outbox.invitationTo(t, "b@example.com")
+	token := strings.TrimPrefix(link, "/invitations/")
+	var first error
+	second := func(ctx context.Context, email string) (auth.Account, error) {
+		_, first = s.Community.AcceptEmailInvitation(ctx, token, s.Auth.SignInVerifiedEmail) // the other click wins meanwhile
+		return s.Auth.SignInVerifiedEmail(ctx, email)
+	}
+	_, err := s.Community.AcceptEmailInvitation(ctx, token, second)
+	if first != nil || !errors.Is(err, community.ErrInviteInvalid) {
+		t.Errorf("two clicks at once: the first got %v and the second %v, want nil and ErrInviteInvalid", first, err)
+	}
+	id := s.accountOf(t, "b@example.com")
+	if id == "" || s.count("accounts", bson.M{"email": "b@example.com"}) != 1 ||
+		s.count("group_members", bson.M{"account": id, "state": "active"}) != 1 {
+		t.Error("two clicks at once did not make exactly one account, a member")
+	}
+}
+
+// TestEmailInvitationToEventOver: an invitation to an event accepted
+// after the event was cancelled or ended lets its holder into the group,
+// records no invitation to the event, and lands on the group saying so.
+func TestEmailInvitationToEventOver(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "club", Name: "Club"})
+	zone := mustZone(t, "Asia/Seoul")
+	for _, tc := range []struct {
+		name, email string
+		end         func(path string)
+	}{
+		{"cancelled", "cancelled@example.com", func(path string) {
+			if res := admin.post(path+"/cancel", url.Values{"confirm": {"1"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("cancel: %d", res.Status)
+			}
+		}},
+		{"ended", "ended@example.com", func(string) { s.Clock.Advance(5 * time.Hour) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			form := evForm("Tasting "+tc.name, "Asia/Seoul", s.Clock.Now().Add(2*time.Hour).In(zone))
+			form.Set("access", "invited")
+			path := createEvent(t, admin, "club", form)
+			if res := admin.post(path+"/invite", url.Values{"by": {"people"}, "people": {tc.email}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("invite: %d", res.Status)
+			}
+			link, _ := s.Outbox.invitationTo(t, tc.email)
+			tc.end(path)
+			b := s.newBrowser()
+			b.get(link)
+			res := b.post(link, nil)
+			if res.Status != http.StatusSeeOther || res.Location != "/groups/club" {
+				t.Fatalf("accept: %d to %q, want the group", res.Status, res.Location)
+			}
+			mustContain(t, b.get(res.Location).Body, brT(t, "en", "flash.invitation_event_over"))
+			id := s.accountOf(t, tc.email)
+			if id == "" || s.count("group_members", bson.M{"account": id, "state": "active"}) != 1 ||
+				s.count("invitations", bson.M{"account": id}) != 0 {
+				t.Errorf("want a member of the group with no invitation to the event (account %q)", id)
+			}
+		})
+	}
 }
 
 // TestInviteToEventByEmail: a host invites to an invite-only event a
