@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"errors"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -149,6 +150,65 @@ func TestInviteByEmailSignsUp(t *testing.T) {
 		}
 	})
 
+	t.Run("accepting, which may make an account, shows the club's terms and privacy policy", func(t *testing.T) {
+		link, _ := s.Outbox.invitationTo(t, "sam@example.com") // the club has both now
+		mustContain(t, s.newBrowser().get(link).Body, `data-testid="accept-invitation"`, `data-testid="signin-terms"`,
+			`href="/terms"`, `href="/privacy"`)
+	})
+}
+
+// TestEmailInvitationWhileSignedIn: opening or accepting an invitation
+// while another account is signed in switches to nobody: the page says
+// whose the invitation is, in the viewer's language, and offers to sign
+// out; the link still works afterwards. Signed in as the account that
+// holds the address, accepting lets that account in.
+func TestEmailInvitationWhileSignedIn(t *testing.T) {
+	s := newSite(t, crowd())
+	admin := s.signUp(t, "admin@example.com")
+	s.newGroup(t, admin, community.GroupInput{Slug: "club", Name: "Club"})
+	for _, email := range []string{"guest@example.com", "later@example.com"} {
+		if res := admin.post("/groups/club/members/invite", url.Values{"email": {email}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("invite %s: %d", email, res.Status)
+		}
+	}
+	other := s.signUp(t, "other@example.com")
+	link, _ := s.Outbox.invitationTo(t, "guest@example.com")
+	session := other.cookie("fanclub_session")
+
+	for _, tc := range []struct{ lang, text string }{
+		{"en", html.EscapeString("This invitation is for guest@example.com; you're signed in as other. Sign out, then open the link again.")},
+		{"ko", "이 초대는 guest@example.com 주소로 온 것인데, 지금 other님으로 로그인되어 있어요."},
+	} {
+		opened := other.get(link) // English, the rig's browser
+		res := other.postRaw(link, url.Values{"_csrf": {other.csrf()}}, map[string]string{"Origin": s.URL, "Accept-Language": tc.lang})
+		if res.Status != http.StatusOK {
+			t.Fatalf("accept as another account (%s): %d, want 200\n%s", tc.lang, res.Status, res.Body)
+		}
+		mustContain(t, res.Body, tc.text, `action="/signout"`, `data-testid="invitation-signout"`)
+		mustContain(t, opened.Body, "This invitation is for guest@example.com", `data-testid="invitation-signout"`)
+		mustNotContain(t, opened.Body, `data-testid="accept-invitation"`)
+	}
+	if other.cookie("fanclub_session") != session || !strings.Contains(other.get("/settings").Body, "other@example.com") {
+		t.Error("the browser left the account signed in")
+	}
+	if s.accountOf(t, "guest@example.com") != "" || s.count("email_invitations", bson.M{"email": "guest@example.com"}) != 1 ||
+		s.count("group_members", bson.M{"account": other.ID}) != 0 {
+		t.Error("a refused acceptance made an account, used the link or let someone in")
+	}
+
+	t.Run("signed in as the address's account", func(t *testing.T) {
+		later := s.signUp(t, "later@example.com") // signed up after the invitation was mailed
+		link, _ := s.Outbox.invitationTo(t, "later@example.com")
+		mustContain(t, later.get(link).Body, `data-testid="accept-invitation"`)
+		res := later.post(link, nil)
+		if res.Status != http.StatusSeeOther || res.Location != "/groups/club" {
+			t.Fatalf("accept: %d to %q\n%s", res.Status, res.Location, res.Body)
+		}
+		if s.count("group_members", bson.M{"account": later.ID, "state": "active"}) != 1 || s.count("accounts", bson.M{}) != 3 {
+			t.Error("the signed-in account is not let in, or another account was made")
+		}
+		mustContain(t, later.get("/settings").Body, "later@example.com")
+	})
 }
 
 // TestEmailInvitationSurvivesAFailure: an error partway through accepting
