@@ -3,6 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 )
 
 // SignInVerifiedEmail returns the account an address signs into once
@@ -29,4 +34,22 @@ func (s *Service) SignInVerifiedEmail(ctx context.Context, raw string) (Account,
 		return d.account(), err
 	}
 	return a, err
+}
+
+// HoldsVerifiedEmail reports whether account a holds raw as one of its
+// verified emails: whether an invitation mailed there is its own. One
+// lookup by _id.
+func (s *Service) HoldsVerifiedEmail(ctx context.Context, a AccountID, raw string) (bool, error) {
+	email, err := NormaliseEmail(raw)
+	if err != nil {
+		return false, nil
+	}
+	var e accountEmailDoc
+	err = s.accountEmails.FindOne(ctx, bson.M{"_id": email}).Decode(&e)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("auth: find account email: %w", err)
+	}
+	return slices.Contains(e.Accounts, a), nil
 }

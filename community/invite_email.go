@@ -238,7 +238,10 @@ func (s *Service) liveEmailInvite(ctx context.Context, token string) (emailInvit
 type Admission struct {
 	Account auth.Account
 	Group   Group
-	Event   EventID // "" for an invitation to the group
+	Event   EventID // "" for an invitation to the group, or to an event that is over
+	// EventOver: the invitation was to an event cancelled or ended since;
+	// it let them into the group only.
+	EventOver bool
 }
 
 // Path is the page the invited person lands on.
@@ -253,26 +256,20 @@ func (ad Admission) Path() string {
 // creating one if none holds it: auth.Service.SignInVerifiedEmail.
 type SignInByEmail func(ctx context.Context, email string) (auth.Account, error)
 
-// AcceptEmailInvitation uses up an invitation's token, which proves its
-// holder reads the invited address; signs that address in with signIn;
-// and lets the account into the group as an active member, with the
-// event's invitation when it was to an event. Of two clicks at once only
-// one uses the token; a used, revoked, expired or forged token is
-// ErrInviteInvalid and creates nothing. A person banned from the group
-// stays out (ErrNotFound), as everywhere else.
+// AcceptEmailInvitation signs the invited address in with signIn, since
+// the token proves its holder reads it; lets the account into the group
+// as an active member, with the event's invitation when it was to an
+// event still to come; and last uses the token up. Every step before
+// that one may run twice harmlessly, so an error midway leaves the link
+// working for another try, and of two clicks at once the one that does
+// not use the token gets ErrInviteInvalid after repeating them. A used,
+// revoked, expired or forged token is ErrInviteInvalid and creates
+// nothing. A person banned from the group stays out (ErrNotFound), as
+// everywhere else.
 func (s *Service) AcceptEmailInvitation(ctx context.Context, token string, signIn SignInByEmail) (Admission, error) {
 	d, err := s.liveEmailInvite(ctx, token)
 	if err != nil {
 		return Admission{}, err
-	}
-	// Deleting on the secret's hash makes the token single-use: a second
-	// click, or a resend that changed the secret meanwhile, finds nothing.
-	res, err := s.emailInvites.DeleteOne(ctx, bson.M{"_id": d.ID, "tokenHash": d.TokenHash})
-	if err != nil {
-		return Admission{}, wrap(err, "use email invitation")
-	}
-	if res.DeletedCount == 0 {
-		return Admission{}, ErrInviteInvalid
 	}
 	g, err := s.findGroup(ctx, d.Group)
 	if errors.Is(err, ErrNotFound) {
@@ -288,17 +285,39 @@ func (s *Service) AcceptEmailInvitation(ctx context.Context, token string, signI
 		return Admission{}, err
 	}
 	ad := Admission{Account: acc, Group: g}
-	if d.Event == "" {
+	if d.Event != "" {
+		if ad, err = s.admitToEvent(ctx, ad, d); err != nil {
+			return ad, err
+		}
+	}
+	// Deleting on the secret's hash makes the token single-use: a second
+	// click, or a resend that changed the secret meanwhile, finds nothing.
+	res, err := s.emailInvites.DeleteOne(ctx, bson.M{"_id": d.ID, "tokenHash": d.TokenHash})
+	if err != nil {
+		return Admission{}, wrap(err, "use email invitation")
+	}
+	if res.DeletedCount == 0 {
+		return Admission{}, ErrInviteInvalid
+	}
+	return ad, nil
+}
+
+// admitToEvent records the invitation d's event gave ad's account, if
+// the event is still to come; one cancelled or ended since is marked
+// over, and one deleted leaves the group theirs all the same.
+func (s *Service) admitToEvent(ctx context.Context, ad Admission, d emailInviteDoc) (Admission, error) {
+	e, err := s.findEvent(ctx, d.Event)
+	switch {
+	case errors.Is(err, ErrNotFound) || (err == nil && e.Group != ad.Group.ID):
+		return ad, nil
+	case err != nil:
+		return ad, err
+	case e.Cancelled || e.Over(s.now()):
+		ad.EventOver = true
 		return ad, nil
 	}
-	e, err := s.findEvent(ctx, d.Event)
-	if errors.Is(err, ErrNotFound) || (err == nil && e.Group != g.ID) {
-		return ad, nil // the event was deleted: the group is still theirs
-	} else if err != nil {
-		return ad, err
-	}
 	inviter := Actor{Account: auth.Account{ID: d.By, Name: d.ByName}}
-	if _, err := s.invite(ctx, inviter, e, []auth.AccountID{acc.ID}); err != nil {
+	if _, err := s.invite(ctx, inviter, e, []auth.AccountID{ad.Account.ID}); err != nil {
 		return ad, err
 	}
 	ad.Event = e.ID

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -22,7 +23,7 @@ const maxModeratorsTold = 200
 
 // joinRequest is a request to join a group, for its moderators.
 type joinRequest struct {
-	Request string         `bson:"request"` // unique per request: ids of notices and mails derive from it
+	Request string         `bson:"request"` // one per person, group and day: ids of notices and mails derive from it
 	Group   GroupID        `bson:"group"`
 	Account auth.AccountID `bson:"account"`
 	Name    string         `bson:"name"`
@@ -30,9 +31,12 @@ type joinRequest struct {
 
 // announceRequest queues the news of a's request to join g for the
 // group's owner and moderators. The request is made; a queue that fails
-// is logged, not returned.
+// is logged, not returned. The news is one per person, group and day
+// (UTC): someone who asks, withdraws and asks again in a loop tells each
+// moderator once a day, since the job, its notices and its mails all take
+// their ids from that.
 func (s *Service) announceRequest(ctx context.Context, a Actor, g Group) {
-	r := joinRequest{Request: newID(), Group: g.ID, Account: a.ID(), Name: a.Account.Name}
+	r := joinRequest{Request: requestID(g.ID, a.ID(), s.now()), Group: g.ID, Account: a.ID(), Name: a.Account.Name}
 	if s.delivery.Jobs == nil {
 		s.log.ErrorContext(ctx, "join request news dropped: no job queue wired (community.Deliver)", "group", g.ID)
 		return
@@ -40,6 +44,11 @@ func (s *Service) announceRequest(ctx context.Context, a Actor, g Group) {
 	if err := s.delivery.Jobs.Enqueue(ctx, "join:"+r.Request, jobJoinRequest, r); err != nil {
 		s.log.ErrorContext(ctx, "join request news not queued", "group", g.ID, "err", err)
 	}
+}
+
+// requestID names the news of acc's requests to join g on the day of at.
+func requestID(g GroupID, acc auth.AccountID, at time.Time) string {
+	return eventID("join-request:"+string(g)+":"+at.UTC().Format(time.DateOnly), acc)
 }
 
 // runJoinRequest gives each owner and moderator of the group a notice

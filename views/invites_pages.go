@@ -9,3 +9,11 @@ type EmailInvitation struct {
 	Preview community.InvitationPreview
 	Token   string
 }
+
+// EmailInvitationElsewhere is the page an invitation opens when an
+// account other than the invited address's is signed in.
+type EmailInvitationElsewhere struct {
+	Chrome Chrome
+	Email  string // the invited address
+	Name   string // the signed-in account's
+}

@@ -225,7 +225,8 @@ func (s *server) renderMembers(c *fiber.Ctx, status int, form views.MembersForm)
 }
 
 func (s *server) inviteMember(c *fiber.Ctx) error {
-	// Only moderators learn whether an address has an account.
+	// Only moderators may invite; the flash reads the same whether or not
+	// the address has an account, so it tells them nothing of that.
 	st, err := s.community.GroupBySlug(c.UserContext(), actor(c), c.Params("slug"))
 	switch {
 	case err != nil:
@@ -235,11 +236,10 @@ func (s *server) inviteMember(c *fiber.Ctx) error {
 	case !st.CanModerate():
 		return community.ErrForbidden
 	}
-	ctx, email, flash := c.UserContext(), c.FormValue("email"), "flash.invited"
+	ctx, email := c.UserContext(), c.FormValue("email")
 	who, err := s.auth.AccountByEmail(ctx, email)
 	switch {
 	case errors.Is(err, auth.ErrNotFound): // no account yet: a link by mail signs them up
-		flash = "flash.invitation_mailed"
 		_, err = s.community.InviteByEmail(ctx, actor(c), community.EmailInvite{Slug: c.Params("slug"),
 			Emails: []string{email}, Locale: views.LocaleOf(ctx)})
 	case err == nil:
@@ -252,7 +252,7 @@ func (s *server) inviteMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "ok", flash)
+	return s.redirectWithFlash(c, "/groups/"+c.Params("slug")+"/members", "ok", "flash.invited")
 }
 
 func (s *server) approveMember(c *fiber.Ctx) error { return s.decide(c, true) }
