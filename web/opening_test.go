@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"fanclub/community"
 )
 
 // TestFormFromAnotherAddress opens the site at an address other than the
@@ -114,6 +116,40 @@ func TestPagesAndStylesAreCompressed(t *testing.T) {
 			}
 		} else {
 			mustContain(t, string(unzipped), "<html", `name="_csrf"`, "</html>")
+		}
+	}
+}
+
+// TestStandingSecretsGoOutUncompressed: My events shows the calendar
+// feed's secret address, the same on every visit, and a new invite link
+// shows its token; compressed beside text an attacker can put in the URL,
+// their size would leak them (BREACH), so those answers alone are sent as
+// they are, while others are compressed.
+func TestStandingSecretsGoOutUncompressed(t *testing.T) {
+	s := newSite(t, crowd())
+	b := s.signUp(t, "mina@example.com")
+	s.newGroup(t, b, community.GroupInput{Slug: "secret", Name: "Secret", Visibility: community.Unlisted, Policy: community.JoinInvite})
+	link := b.postRaw("/groups/secret/invites?x=invite%2F", url.Values{"uses": {"5"}, "days": {"7"}, "_csrf": {b.csrf()}},
+		map[string]string{"Origin": s.URL, "Accept-Encoding": "gzip"})
+	if link.Status != http.StatusCreated || link.Header.Get("Content-Encoding") != "" || !strings.Contains(link.Body, "/invite/") {
+		t.Errorf("a new invite link: %d, Content-Encoding %q", link.Status, link.Header.Get("Content-Encoding"))
+	}
+	for _, tc := range []struct {
+		path, encoding string
+	}{{"/events?x=calendar%2F", ""}, {"/settings?x=calendar%2F", "gzip"}} {
+		req, _ := http.NewRequest("GET", s.URL+tc.path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := b.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != tc.encoding {
+			t.Errorf("%s: %d, Content-Encoding %q, want %q", tc.path, res.StatusCode, res.Header.Get("Content-Encoding"), tc.encoding)
+		}
+		if tc.encoding == "" {
+			mustContain(t, string(body), `data-testid="feed-url"`, "/calendar/")
 		}
 	}
 }

@@ -1,15 +1,27 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 )
 
+// showsStandingSecret reports whether the answer shows a secret that
+// stays the same from page to page: the calendar feed's address on My
+// events, a new invite link. Those answers go out uncompressed: a
+// compressed page that also reflects the URL (the language switcher keeps
+// the query) would let the secret be guessed from its size (BREACH). The
+// CSRF token is masked on every page instead (maskCSRF).
+func showsStandingSecret(c *fiber.Ctx) bool {
+	return c.Path() == "/events" || (c.Method() == fiber.MethodPost && strings.HasSuffix(c.Path(), "/invites"))
+}
+
 // routes is the site's table of contents, grouped by who may call a route.
 func (s *server) routes(app *fiber.App) {
 	app.Use(recover.New())
-	app.Use(compress.New()) // gzip or br when asked, for text (pages, CSS, JS) over 200 bytes
+	app.Use(compress.New(compress.Config{Next: showsStandingSecret})) // gzip or br when asked, for text (pages, CSS, JS) over 200 bytes
 	app.Use(s.securityHeaders)
 	app.Get("/healthz", s.showHealth)
 	app.Get("/readyz", s.showReady)
