@@ -123,6 +123,10 @@ func (s *site) feedPath() string  { return "/groups/" + s.slug }
 // board reads the idea board's first page (trending, the cached case).
 func (s *site) board(ctx context.Context, m *member) outcome { return s.get(ctx, m, s.boardPath()) }
 
+// home reads the member's home page: their groups with what is new,
+// their next events, ideas awaiting their vote.
+func (s *site) home(ctx context.Context, m *member) outcome { return s.get(ctx, m, "/") }
+
 // feed reads the group feed's first page.
 func (s *site) feed(ctx context.Context, m *member) outcome { return s.get(ctx, m, s.feedPath()) }
 

@@ -38,6 +38,9 @@
 //	board+vote1  N read the board while one member votes 5 times a second:
 //	             every vote makes the cached board stale
 //	board+voteN  N read the board while N members vote flat out
+//	home         N read their home page flat out (their groups, events,
+//	             ideas awaiting their vote)
+//	home+voteN   N read their home page while N members vote flat out
 //	feed-deep    N read feed pages at random depths (?before=<cursor>):
 //	             pages mostly not in the cache
 //	feed+post    N read feed page 1 and deep pages while one member posts

@@ -39,6 +39,8 @@ type scenario struct {
 var scenarios = []scenario{
 	{"board", runBoard},
 	{"feed", runFeed},
+	{"home", runHome},
+	{"home+voteN", runHomeVoteN},
 	{"vote", runVote},
 	{"board+vote1", runBoardVoteOne},
 	{"board+voteN", runBoardVoteN},
@@ -151,6 +153,25 @@ func runFeed(e *env) []result {
 	e.warm(e.site.feed)
 	el, cut := e.drive(e.d, nil, e.readLoop(rec, e.site.feed))
 	return []result{rec.result("feed", el, cutNote(cut))}
+}
+
+// home: N members read their home page flat out: every idea of the
+// board they have not voted for is a candidate, so it reads their
+// ballots as well as the feed's and the board's memory.
+func runHome(e *env) []result {
+	rec := newRecorder("home")
+	e.warm(e.site.home)
+	el, cut := e.drive(e.d, nil, e.readLoop(rec, e.site.home))
+	return []result{rec.result("home", el, cutNote(cut))}
+}
+
+// home+voteN: N members read their home page while N others vote flat
+// out, so the ideas awaiting each reader's vote keep changing.
+func runHomeVoteN(e *env) []result {
+	reads, votes := newRecorder("home"), newRecorder("vote")
+	e.warm(e.site.home)
+	el, cut := e.drive(e.d, nil, e.readLoop(reads, e.site.home), e.voteLoop(votes))
+	return []result{reads.result("home+voteN", el, cutNote(cut)), votes.result("home+voteN", el, "")}
 }
 
 // vote: N distinct members vote at once, flat out, each for random ideas;
