@@ -47,10 +47,7 @@ func (s *server) sendTestMail(c *fiber.Ctx) error {
 // checklist reads the state of each step of the first hour from the data.
 func (s *server) checklist(c *fiber.Ctx) (views.Checklist, error) {
 	ctx := c.UserContext()
-	site, err := s.auth.Site(ctx)
-	if err != nil {
-		return views.Checklist{}, err
-	}
+	site := siteOf(c)
 	staff, err := s.auth.StaffRoles(ctx)
 	if err != nil {
 		return views.Checklist{}, err

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"go.mongodb.org/mongo-driver/bson"
+
 	"context"
 	"fmt"
 	"log/slog"
@@ -216,6 +218,32 @@ func TestChecklistFollowsTheData(t *testing.T) {
 	mustNotContain(t, owner.get("/").Body, `data-testid="checklist"`)
 	hub := owner.get("/admin")
 	mustContain(t, hmSection(t, hub.Body, "checklist"), "You hid this checklist from the home page.", "5 of 7 steps done")
+}
+
+// TestChecklistFinishedIsPutAway: once every step is done the checklist
+// leaves the home page for good, recorded as put away, so later visits
+// no longer survey the club to draw it.
+func TestChecklistFinishedIsPutAway(t *testing.T) {
+	o := crowd()
+	o.stripe, o.mailOn = true, true
+	s := newSite(t, o)
+	owner := s.signUp(t, "owner@example.com")
+	fan := s.signUp(t, "fan@example.com")
+	s.saveSite(t, owner.ID, auth.Site{NameEn: "Roasters"})
+	s.newGroup(t, owner, community.GroupInput{Slug: "coffee", Name: "Coffee lovers"})
+	s.join(t, "coffee", fan)
+	tgTier(t, s, owner, "gold", "Gold", "1")
+	mustContain(t, hmSection(t, owner.get("/").Body, "checklist"), "6 of 7 steps done")
+	if s.count("site", bson.M{"_id": "checklist"}) != 0 {
+		t.Fatal("the checklist is put away before it is done")
+	}
+	if res := owner.post("/groups/coffee/members/"+string(fan.ID)+"/role", url.Values{"role": {"moderator"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("appoint a moderator: %d", res.Status)
+	}
+	mustNotContain(t, owner.get("/").Body, `data-testid="checklist"`)
+	if s.count("site", bson.M{"_id": "checklist"}) != 1 {
+		t.Error("a finished checklist is not recorded as put away")
+	}
 }
 
 // TestChecklistTeamByAdmin: appointing a site admin does the team step.

@@ -85,6 +85,7 @@ type siteOptions struct {
 	stripeDown bool
 	grace      time.Duration // zero: membership.DefaultGrace
 	mailer     auth.Mailer   // nil: mail goes to the log, read as the outbox
+	mailOn     bool          // the site says an SMTP server is configured
 }
 
 // webhookSecret is the test site's Stripe endpoint secret.
@@ -155,7 +156,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies, ImageHosts: o.imageHosts},
+	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies, ImageHosts: o.imageHosts, MailOn: o.mailOn},
 		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
 			return s.DB.Ping(ctx)
 		}})
