@@ -1,0 +1,239 @@
+package activity
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/internal/mongodb"
+)
+
+// Recorder writes and reads the activity record.
+type Recorder struct {
+	coll *mongodb.Collection
+	zone func(context.Context) *time.Location // the site's, read per record
+	now  func() time.Time
+	log  *slog.Logger
+
+	// mirror holds every rollup in memory when this process is the
+	// database's only writer (the embedded store), so the insight pages
+	// read no collection; nil otherwise.
+	mirror *mirror
+
+	visitMu sync.Mutex
+	visited map[string]Day // accounts whose visit today is recorded, by this instance
+}
+
+// New returns a recorder over db's "activity" collection. zone gives the
+// site's time zone, in which days are counted.
+func New(db *mongodb.DB, zone func(context.Context) *time.Location, now func() time.Time, log *slog.Logger) *Recorder {
+	r := &Recorder{coll: db.Collection("activity"), zone: zone, now: now, log: log, visited: map[string]Day{}}
+	if db.SoleWriter() {
+		r.mirror = &mirror{}
+	}
+	return r
+}
+
+// change is one record: a kind of engagement on a day, or the day an
+// account joined the club.
+type change struct {
+	account string
+	kind    Kind
+	day     Day
+	joined  Day
+}
+
+// Record notes that account took part in kind now. It never fails the
+// action it records: an error is logged, and the action stands.
+func (r *Recorder) Record(ctx context.Context, account string, kind Kind) {
+	if account == "" {
+		return
+	}
+	r.write(ctx, change{account: account, kind: kind, day: DayOf(r.now(), r.zone(ctx))})
+}
+
+// Joined notes the day account joined the club (it was created at).
+func (r *Recorder) Joined(ctx context.Context, account string, at time.Time) {
+	if account == "" {
+		return
+	}
+	r.write(ctx, change{account: account, joined: DayOf(at, r.zone(ctx))})
+}
+
+// Visit notes that account came to the site signed in today: the first
+// call each day writes, later ones cost nothing. Visits are not counted,
+// so two instances writing the same day's visit store the same thing.
+func (r *Recorder) Visit(ctx context.Context, account string) {
+	if account == "" {
+		return
+	}
+	today := DayOf(r.now(), r.zone(ctx))
+	r.visitMu.Lock()
+	if r.visited[account] == today {
+		r.visitMu.Unlock()
+		return
+	}
+	if len(r.visited) > 100_000 { // a day's visitors, at most; forget older days
+		clear(r.visited)
+	}
+	r.visited[account] = today
+	r.visitMu.Unlock()
+	r.write(ctx, change{account: account, kind: Visit, day: today})
+}
+
+// write stores c in one upserting update. The action it records has
+// happened: a cancelled request does not stop its record.
+func (r *Recorder) write(ctx context.Context, c change) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if r.mirror != nil {
+		// The write and its copy in memory happen together, so a load of
+		// the mirror sees each record once.
+		r.mirror.mu.Lock()
+		defer r.mirror.mu.Unlock()
+	}
+	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": c.account}, update(c), options.Update().SetUpsert(true))
+	if err != nil {
+		r.log.WarnContext(ctx, "activity: record", "account", c.account, "kind", c.kind, "err", err)
+		if r.mirror != nil {
+			r.mirror.rows = nil // it may or may not have landed: read it all again
+		}
+		return
+	}
+	if r.mirror != nil && r.mirror.rows != nil {
+		row := r.mirror.rows[c.account].clone() // readers may hold the old one
+		row.Account = c.account
+		row.apply(c)
+		r.mirror.rows[c.account] = row
+	}
+}
+
+// update is c as one update of the account's rollup.
+func update(c change) bson.M {
+	if c.kind == "" {
+		return bson.M{"$min": bson.M{"j": c.joined}}
+	}
+	word := "d." + strconv.Itoa(int(c.day>>6))
+	u := bson.M{
+		"$min": bson.M{"f": c.day},
+		"$max": bson.M{"l": c.day, "k." + string(c.kind): c.day},
+		"$bit": bson.M{word: bson.M{"or": int64(1) << (uint(c.day) & 63)}},
+	}
+	if c.kind != Visit {
+		u["$inc"] = bson.M{"n." + string(c.kind): 1}
+	}
+	return u
+}
+
+// mirror is every rollup, in memory, loaded on first read.
+type mirror struct {
+	mu   sync.Mutex
+	rows map[string]Rollup // nil until loaded
+}
+
+// All returns every account's rollup, in no particular order.
+func (r *Recorder) All(ctx context.Context) ([]Rollup, error) {
+	if r.mirror == nil {
+		return r.readAll(ctx)
+	}
+	r.mirror.mu.Lock()
+	defer r.mirror.mu.Unlock()
+	if r.mirror.rows == nil {
+		all, err := r.readAll(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.mirror.rows = make(map[string]Rollup, len(all))
+		for _, row := range all {
+			r.mirror.rows[row.Account] = row
+		}
+	}
+	out := make([]Rollup, 0, len(r.mirror.rows))
+	for _, row := range r.mirror.rows {
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// Warm loads the rollups into memory, so the first insight page after a
+// start does not wait for it. It does nothing on MongoDB.
+func (r *Recorder) Warm(ctx context.Context) error {
+	if r.mirror == nil {
+		return nil
+	}
+	_, err := r.All(ctx)
+	return err
+}
+
+// Rollups returns the rollups of ids that have one.
+func (r *Recorder) Rollups(ctx context.Context, ids []string) (map[string]Rollup, error) {
+	out := make(map[string]Rollup, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if r.mirror != nil {
+		all, err := r.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		want := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			want[id] = true
+		}
+		for _, row := range all {
+			if want[row.Account] {
+				out[row.Account] = row
+			}
+		}
+		return out, nil
+	}
+	cur, err := r.coll.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []rollupDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		out[d.Account] = d.rollup()
+	}
+	return out, nil
+}
+
+// Replace stores rows whole, over what was recorded for their accounts:
+// the demo seed and benchmarks write a history with it.
+func (r *Recorder) Replace(ctx context.Context, rows []Rollup) error {
+	if r.mirror != nil {
+		r.mirror.mu.Lock()
+		defer r.mirror.mu.Unlock()
+		r.mirror.rows = nil
+	}
+	for _, row := range rows {
+		if _, err := r.coll.ReplaceOne(ctx, bson.M{"_id": row.Account}, row.doc(), options.Replace().SetUpsert(true)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Recorder) readAll(ctx context.Context) ([]Rollup, error) {
+	cur, err := r.coll.Find(ctx, bson.M{})
+	if err != nil {
+		return nil, err
+	}
+	var docs []rollupDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]Rollup, len(docs))
+	for i, d := range docs {
+		out[i] = d.rollup()
+	}
+	return out, nil
+}
