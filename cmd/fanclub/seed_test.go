@@ -44,7 +44,7 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	if err := run(ctx, []string{"seed"}, getenv, log); err != nil {
 		t.Fatalf("seed: %v\n%s", err, log)
 	}
-	for _, want := range []string{`msg="demo club seeded" accounts=51 groups=12`, " events=8 ", " cancelled=1 ",
+	for _, want := range []string{`msg="demo club seeded" accounts=51 groups=12`, " events=10 ", " cancelled=1 ",
 		"sign in as admin@example.com", "/signin"} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
