@@ -9,6 +9,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 )
 
 // demoEvent is one event of the demo club and what becomes of it.
@@ -129,9 +130,7 @@ func (s *seeder) events(ctx context.Context) error {
 		plan = append(plan, steps...)
 		posted = append(posted, seedEventRef{d.slug, id})
 	}
-	first := slices.MinFunc(plan, func(x, y seedStep) int { return x.at.Compare(y.at) })
-	s.clock.rewind(first.at)
-	if err := s.play(ctx, plan); err != nil {
+	if err := s.retell(ctx, plan); err != nil {
 		return err
 	}
 	for _, p := range posted {
@@ -289,6 +288,7 @@ func (s *seeder) replies(d demoEvent, id *community.EventID, who []community.Act
 			if _, err := s.cm.RSVP(ctx, p, d.slug, *id, going); err != nil {
 				return fmt.Errorf("seed: %s answers %q: %w", p.Account.Email, d.in.Title, err)
 			}
+			s.note(p, activity.RSVP)
 			return nil
 		}})
 	}
@@ -306,6 +306,7 @@ func (s *seeder) replies(d demoEvent, id *community.EventID, who []community.Act
 			if _, err := s.cm.RSVP(ctx, p, d.slug, *id, false); err != nil {
 				return fmt.Errorf("seed: %s gives back a seat at %q: %w", p.Account.Email, d.in.Title, err)
 			}
+			s.note(p, activity.RSVP)
 			return nil
 		}})
 	}
@@ -325,6 +326,7 @@ func (s *seeder) door(d demoEvent, host community.Actor, id *community.EventID, 
 			if _, err := s.cm.CheckIn(ctx, host, d.slug, *id, p.ID(), true); err != nil {
 				return fmt.Errorf("seed: check %s in at %q: %w", p.Account.Email, d.in.Title, err)
 			}
+			s.note(p, activity.CheckIn)
 			s.n.CheckedIn++
 			return nil
 		}})
