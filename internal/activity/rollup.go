@@ -86,7 +86,8 @@ func (r Rollup) ActiveBetween(from, to Day) bool {
 }
 
 // LastActiveBy returns the last day on or before d the account was
-// active, or 0 if it was not active by then.
+// active, or 0 if it was not active by then. Days Trim has dropped read
+// as inactive, so a member last active before them reads as never active.
 func (r Rollup) LastActiveBy(d Day) Day {
 	if r.Last <= d {
 		return r.Last
