@@ -66,7 +66,7 @@ type Service struct {
 	feedIdx       *contentIndex // the feeds' order in memory, likewise
 	threadIdx     *contentIndex // and the comments' order on each post and idea
 	memberIdx     *memberIndex  // every account's groups, likewise, for the home page
-	eventIdx      *eventIndex   // and the events to come
+	eventIdx      *eventIndex   // and every event's dates
 	stats         *versionCache[ResponseStats]
 	limits        Limits
 	delivery      Delivery
@@ -130,7 +130,7 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 
 // Warm reads into memory what this process keeps there of the database
 // (on the embedded store: every board, the order of every feed and
-// thread, every membership and the events to come, read side by side), so that the first pages after start-up do
+// thread, every membership and the dates of every event, read side by side), so that the first pages after start-up do
 // not wait for it. Pages asked for while it reads wait for the same read.
 func (s *Service) Warm(ctx context.Context) error {
 	if s.boardIdx == nil {
