@@ -180,6 +180,26 @@ func (t *eventTable) coming(now time.Time, keep func(GroupID) bool) []eventRow {
 	return out
 }
 
+// eventsOf returns the events of the rows, in their order, by _id in
+// one command; one gone meanwhile is left out.
+func (s *Service) eventsOf(ctx context.Context, rows []eventRow) ([]Event, error) {
+	ids := make([]EventID, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	byID, err := s.eventsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	for _, r := range rows {
+		if e, ok := byID[r.ID]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
 // eventWritten follows a write to an event that may have moved, made or
 // cancelled it: it reads the event back into the index, if one is
 // loaded. If that fails, the index is read again at next use.

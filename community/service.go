@@ -52,6 +52,7 @@ type Service struct {
 	votes         *mongodb.Collection
 	ballots       *mongodb.Collection // idea_ballots: the ideas each account voted for, by group
 	unsubscribes  *mongodb.Collection // idea_unsubscribes: ideas an account hears no more of
+	shipments     *mongodb.Collection // idea_shipments: who had voted for each idea when it shipped
 	events        *mongodb.Collection
 	rsvps         *mongodb.Collection
 	invitations   *mongodb.Collection
@@ -107,6 +108,7 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		votes:         db.Collection("votes"),
 		ballots:       db.Collection("idea_ballots"),
 		unsubscribes:  db.Collection("idea_unsubscribes"),
+		shipments:     db.Collection("idea_shipments"),
 		events:        db.Collection("events"),
 		rsvps:         db.Collection("rsvps"),
 		invitations:   db.Collection("invitations"),

@@ -59,19 +59,8 @@ func (s *Service) EventFigures(ctx context.Context, a Actor, now time.Time) ([]T
 		if err != nil {
 			return nil, err
 		}
-		rows := t.ended(now, TurnoutEvents)
-		ids := make([]EventID, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-		}
-		byID, err := s.eventsByID(ctx, ids)
-		if err != nil {
+		if events, err = s.eventsOf(ctx, t.ended(now, TurnoutEvents)); err != nil {
 			return nil, err
-		}
-		for _, r := range rows {
-			if e, ok := byID[r.ID]; ok {
-				events = append(events, e)
-			}
 		}
 	} else {
 		var err error

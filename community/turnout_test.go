@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,13 +62,7 @@ func turnoutView(t *testing.T, svc *community.Service, now time.Time) string {
 // reads no RSVP and scans nothing, and a service that trusts no memory
 // (as on MongoDB) shows the same.
 func TestEventFigures(t *testing.T) {
-	var counting atomic.Bool
-	var ops []mongodb.Op
-	db := mongotest.NewObserved(t, func(op mongodb.Op) {
-		if counting.Load() {
-			ops = append(ops, op)
-		}
-	})
+	db, measure := measuredDB(t)
 	t0 := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	clock := newClock(t0)
 	svc, _ := evService(t, db, clock.Now)
@@ -136,9 +132,8 @@ func TestEventFigures(t *testing.T) {
 		want += fmt.Sprintf("E%02d %s", i, quiet)
 	}
 	query := fdService(t, db.Shared())
-	counting.Store(true)
-	got := turnoutView(t, svc, now)
-	counting.Store(false)
+	var got string
+	ops := measure(func() { got = turnoutView(t, svc, now) })
 	if got != want {
 		t.Errorf("event figures:\n%s\nwant:\n%s", got, want)
 	}
@@ -189,6 +184,32 @@ func TestEventFiguresStaffOnly(t *testing.T) {
 	}
 	if got, err := svc.EventFigures(ctx, fdStaff, time.Now()); err != nil || len(got) != 0 {
 		t.Errorf("event figures of a site with no event: %+v, %v", got, err)
+	}
+}
+
+// measuredDB is a fresh database, and measure, which returns the
+// operations asked of it while fn runs.
+func measuredDB(t *testing.T) (db *mongodb.DB, measure func(fn func()) []mongodb.Op) {
+	var mu sync.Mutex
+	var ops []mongodb.Op
+	var counting atomic.Bool
+	db = mongotest.NewObserved(t, func(op mongodb.Op) {
+		if counting.Load() {
+			mu.Lock()
+			defer mu.Unlock()
+			ops = append(ops, op)
+		}
+	})
+	return db, func(fn func()) []mongodb.Op {
+		mu.Lock()
+		ops = nil
+		mu.Unlock()
+		counting.Store(true)
+		fn()
+		counting.Store(false)
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(ops)
 	}
 }
 
