@@ -3,24 +3,27 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 
+	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/internal/activity"
+	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
 )
 
 // checkHistory checks the seeded history has what each chart of the
-// retention insight needs, reading the stored rollups and billing history
-// as the insight would, start being when the seed began: members joining
+// retention insight needs, worked out by activity's own figures from the
+// stored rollups, as on the day the seed began (start): members joining
 // over half a year, more each week; cohorts that keep most of themselves
-// for two weeks and lose most in the third; members at risk, dormant and
-// true fans, the admin among the last; rollups that agree with what the
-// seed wrote; and premium members who came and went, month by month.
+// for two weeks and lose most in the third; a repeat rate that moves;
+// members at risk both ways, dormant ones and true fans, the admin among
+// the last; segments that changed in a month; and rollups that agree
+// with what the seed wrote.
 func checkHistory(t *testing.T, db *mongodb.DB, start time.Time) {
 	t.Helper()
 	ctx := context.Background()
@@ -46,47 +49,53 @@ func checkHistory(t *testing.T, db *mongodb.DB, start time.Time) {
 	if err != nil || cur.All(ctx, &accounts) != nil {
 		t.Fatalf("find accounts: %v", err)
 	}
-	if len(rows) != len(accounts) {
-		t.Errorf("%d rollups for %d accounts, want one each", len(rows), len(accounts))
-	}
-	// Each account was made the day it joined; half a year of them, more
-	// in the last quarter than in the one before.
+	// Each account was made the day it joined.
 	var admin activity.Rollup
-	recent, before := 0, 0
 	for _, a := range accounts {
 		r, ok := rows[a.ID]
 		if joined := activity.DayOf(a.CreatedAt, seoul); !ok || r.Joined != joined {
 			t.Errorf("%s created %v, joined on day %d in its rollup, want %d", a.Email, a.CreatedAt, r.Joined, joined)
 		}
-		switch age := today - r.Joined; {
-		case age < 13*7:
-			recent++
-		case age < 26*7:
-			before++
-		}
 		if a.Email == demoAdminEmail {
 			admin = r
 		}
 	}
-	if before < 40 || recent <= before {
-		t.Errorf("joined in the last 13 weeks %d, in the 13 before %d: want a club that grows", recent, before)
-	}
 
-	checkCohorts(t, all, today)
-	segments := map[string]int{}
-	for _, r := range all {
-		for _, seg := range segmentsOf(r, today) {
-			segments[seg]++
+	m := activity.MembersFigures(all, today)
+	first, last := m.Trend[0], m.Trend[len(m.Trend)-1]
+	t.Logf("members: %d, new this week %d and month %d, active 7 days %d and 30 days %d, DAU/MAU %.2f; 12 weeks ago %d",
+		m.Total, m.NewWeek, m.NewMonth, m.Active7, m.Active30, m.DAUMAU, first.Total)
+	if m.Total != len(accounts) || len(rows) != len(accounts) || m.NewMonth < 20 || m.Active7 < 50 || m.DAUMAU <= 0 ||
+		last.Total-first.Total < 80 || last.New <= first.New {
+		t.Errorf("members %+v: want every account, with a club that grows and comes back", m)
+	}
+	checkCohorts(t, activity.Cohorts(all, today))
+	rep := activity.RepeatRate(all, today)
+	t.Logf("repeat rate %.2f, a year's trend %v", rep.Rate, rep.Trend)
+	if rep.Rate <= 0.1 || rep.Rate >= 0.9 || rep.Trend[len(rep.Trend)-6].Rate == rep.Rate {
+		t.Errorf("repeat rate %.2f, trend %v: want one between, that moved", rep.Rate, rep.Trend)
+	}
+	risks := map[activity.Risk]int{}
+	for _, r := range activity.AtRisk(all, today) {
+		risks[r.Risk]++
+	}
+	segments, moved := map[activity.Segment]int{}, false
+	for _, c := range activity.SegmentCounts(all, today, nil) {
+		segments[c.Segment] = c.Now
+		moved = moved || c.Now != c.MonthAgo
+	}
+	t.Logf("at risk %v; segments %v", risks, segments)
+	if risks[activity.RiskWeek3] < 3 || risks[activity.RiskSilent] < 3 {
+		t.Errorf("at risk: %v, want members in week-3 silence and members silent 21 days or more", risks)
+	}
+	for seg, want := range map[activity.Segment]int{activity.SegmentNew: 10, activity.SegmentActive: 50,
+		activity.SegmentDormant: 10, activity.SegmentTrueFans: 20} {
+		if segments[seg] < want || !moved {
+			t.Errorf("segment %s: %d members, want at least %d and segments that changed in a month", seg, segments[seg], want)
 		}
 	}
-	t.Logf("segments today: %v", segments)
-	for seg, want := range map[string]int{"week-3 silence": 3, "silent 21+ days": 3, "dormant": 10, "true fan": 20, "new": 10} {
-		if segments[seg] < want {
-			t.Errorf("%s: %d members, want at least %d", seg, segments[seg], want)
-		}
-	}
-	if !admin.ActiveBetween(today-6, today+1) || !strings.Contains(fmt.Sprint(segmentsOf(admin, today)), "true fan") {
-		t.Errorf("the admin, %v, is not an active true fan: %+v", segmentsOf(admin, today), admin)
+	if !admin.ActiveBetween(today-6, today+1) || !activity.TrueFan(admin, today, false) {
+		t.Errorf("the admin is not an active true fan: %+v", admin)
 	}
 	checkRollupsAgree(t, db, rows, seoul)
 }
@@ -94,25 +103,17 @@ func checkHistory(t *testing.T, db *mongodb.DB, start time.Time) {
 // checkCohorts checks the cohorts of the last twelve weeks whose third
 // week since joining is over: together, most come back in week 1 and
 // half in week 2, and the week-3 drop shows.
-func checkCohorts(t *testing.T, rows []activity.Rollup, today activity.Day) {
+func checkCohorts(t *testing.T, cohorts []activity.Cohort) {
 	t.Helper()
 	var size int
-	var came [12]int
-	thisWeek := today.Week()
-	for _, r := range rows {
-		week := r.Joined.Week()
-		if week < thisWeek-7*11 || week+7*4 > thisWeek {
-			continue
-		}
-		size++
+	var came [4]float64
+	for _, c := range cohorts[4:] {
+		size += c.Size
 		for k := range came {
-			from := week + activity.Day(7*k)
-			if from <= today && r.ActiveBetween(from, min(from+7, today+1)) {
-				came[k]++
-			}
+			came[k] += c.Retained[k] * float64(c.Size)
 		}
 	}
-	share := func(k int) float64 { return float64(came[k]) / float64(size) }
+	share := func(k int) float64 { return came[k] / float64(size) }
 	t.Logf("cohorts of weeks 4 to 11 ago, %d members: weeks 0-3 %.2f %.2f %.2f %.2f", size, share(0), share(1), share(2), share(3))
 	// The seed draws about 70%, 55% and 25%; the bounds leave room for
 	// the draw of any day (a share of 90 members varies by about 0.05).
@@ -120,37 +121,6 @@ func checkCohorts(t *testing.T, rows []activity.Rollup, today activity.Day) {
 		t.Errorf("cohorts of %d members came back %.2f, %.2f, %.2f in weeks 1 to 3: want most, half, then a drop",
 			size, share(1), share(2), share(3))
 	}
-}
-
-// segmentsOf names what the issue's rules make r on today: new (joined
-// in the last 14 days), week-3 silence (joined 14 to 35 days ago, silent
-// 7 days or more), silent 21+ days (and not dormant), dormant (silent 60
-// days or more) and true fan (active in 8 of the last 12 weeks, in two
-// kinds of participation or more).
-func segmentsOf(r activity.Rollup, today activity.Day) []string {
-	var out []string
-	age, silent := int(today-r.Joined), int(today-r.Last)
-	switch {
-	case age < 14:
-		out = append(out, "new")
-	case age <= 35 && silent >= 7:
-		out = append(out, "week-3 silence")
-	case silent >= 60:
-		out = append(out, "dormant")
-	case silent >= 21:
-		out = append(out, "silent 21+ days")
-	}
-	first := today.Week() - 7*11
-	weeks := 0
-	for w := first; w <= today; w += 7 {
-		if r.ActiveBetween(w, min(w+7, today+1)) {
-			weeks++
-		}
-	}
-	if weeks >= 8 && r.KindsSince(first) >= 2 {
-		out = append(out, "true fan")
-	}
-	return out
 }
 
 // checkRollupsAgree checks every post, comment, reaction, vote, RSVP and
@@ -274,57 +244,54 @@ func checkPremiumHistory(t *testing.T, db *mongodb.DB, start time.Time) {
 }
 
 // checkHeardAndTurnout checks the idea boards and events give "being
-// heard" and "events" numbers: of the ideas older than a day, some
-// answered within 24 hours and some not; ideas shipped in the last two
-// weeks; five events over, each with some of those going checked in and
-// some not; and members who came to two.
+// heard" and "events" numbers, by community's own figures: of the ideas
+// of the last 30 days, some answered within 24 hours and some not; ideas
+// shipped, with voters; five events over, each with some of those going
+// checked in, some with no-shows; and members who came to two.
 func checkHeardAndTurnout(t *testing.T, db *mongodb.DB, start time.Time) {
 	t.Helper()
 	ctx := context.Background()
-	var ideas []struct {
-		Status          string    `bson:"status"`
-		StatusAt        time.Time `bson:"statusAt"`
-		CreatedAt       time.Time `bson:"createdAt"`
-		FirstResponseAt time.Time `bson:"firstResponseAt"`
+	au, err := auth.New(db, auth.Config{}, mail.Log{Logger: discardLog()}, time.Now, discardLog())
+	if err != nil {
+		t.Fatal(err)
 	}
-	cur, err := db.Collection("ideas").Find(ctx, bson.M{"status": bson.M{"$ne": "merged"}})
-	if err != nil || cur.All(ctx, &ideas) != nil {
-		t.Fatalf("find ideas: %v", err)
+	owner, err := au.AccountByEmail(ctx, demoAdminEmail)
+	if err != nil {
+		t.Fatal(err)
 	}
-	old, quick, shipped := 0, 0, 0
-	for _, i := range ideas {
-		if i.CreatedAt.Before(start.Add(-24 * time.Hour)) {
-			old++
-			if !i.FirstResponseAt.IsZero() && i.FirstResponseAt.Sub(i.CreatedAt) <= 24*time.Hour {
-				quick++
-			}
-		}
-		if i.Status == "shipped" && i.StatusAt.After(start.AddDate(0, 0, -14)) {
-			shipped++
-		}
+	cm := community.New(db, community.Limits{}, time.Now, discardLog())
+	seoul, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Logf("ideas older than a day: %d, answered within 24 hours: %d; shipped in two weeks: %d", old, quick, shipped)
-	if quick == 0 || quick == old || shipped == 0 {
-		t.Errorf("ideas: %d of %d answered within 24 hours, %d shipped in two weeks: want some and not all, and some", quick, old, shipped)
+	heard, err := cm.HeardFigures(ctx, community.Actor{Account: owner}, start, seoul)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var events []seededEvent
-	cur, err = db.Collection("events").Find(ctx, bson.M{"cancelled": false, "end": bson.M{"$lt": start}})
-	if err != nil || cur.All(ctx, &events) != nil {
-		t.Fatalf("find events: %v", err)
+	t.Logf("ideas of 30 days %d, answered %d, within a day %d (%.2f), median %v; shipped this quarter %d, in 90 days %d",
+		heard.Proposed, heard.Answered, heard.AnsweredInDay, heard.InDayShare, heard.MedianResponse,
+		heard.ShippedThisQuarter, len(heard.Shipped))
+	if heard.InDayShare <= 0.2 || heard.InDayShare >= 0.9 || len(heard.Shipped) == 0 || len(heard.Shipped[0].Voters) == 0 {
+		t.Errorf("being heard: %.2f answered within a day, %d shipped: want some and not all, and some with voters",
+			heard.InDayShare, len(heard.Shipped))
+	}
+	turnouts, err := cm.EventFigures(ctx, community.Actor{Account: owner}, start)
+	if err != nil {
+		t.Fatal(err)
 	}
 	noShows := 0
-	for _, e := range events {
-		if e.Attended == 0 {
+	for _, e := range turnouts {
+		if e.Attendance == 0 {
 			t.Errorf("event %q is over and nobody was checked in", e.Title)
 		}
-		if e.Attended < e.Going {
+		if e.NoShows > 0 {
 			noShows++
 		}
 	}
 	var rsvps []struct {
 		Account string `bson:"account"`
 	}
-	cur, err = db.Collection("rsvps").Find(ctx, bson.M{"attended": true})
+	cur, err := db.Collection("rsvps").Find(ctx, bson.M{"attended": true})
 	if err != nil || cur.All(ctx, &rsvps) != nil {
 		t.Fatalf("find check-ins: %v", err)
 	}
@@ -334,7 +301,7 @@ func checkHeardAndTurnout(t *testing.T, db *mongodb.DB, start time.Time) {
 			twice++
 		}
 	}
-	if len(events) < 5 || noShows == 0 || twice == 0 {
-		t.Errorf("%d events over (%d with no-shows), %d members came to two or more: want 5, some and some", len(events), noShows, twice)
+	if len(turnouts) < 5 || noShows == 0 || twice == 0 {
+		t.Errorf("%d events over (%d with no-shows), %d members came to two or more: want 5, some and some", len(turnouts), noShows, twice)
 	}
 }
