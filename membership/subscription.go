@@ -127,6 +127,7 @@ func (s *Service) applyChange(ctx context.Context, c change) (Subscription, appl
 			if err != nil {
 				return Subscription{}, stale, err
 			}
+			s.subscriptionChanged(ctx, c.sub)
 			return next, stored, nil
 		}
 		res, err := s.subs.ReplaceOne(ctx, bson.M{"_id": c.sub, "lastEventId": cur.LastEventID}, next)
@@ -134,6 +135,7 @@ func (s *Service) applyChange(ctx context.Context, c change) (Subscription, appl
 			return Subscription{}, stale, err
 		}
 		if res.MatchedCount == 1 {
+			s.subscriptionChanged(ctx, c.sub)
 			return next, stored, nil
 		}
 	}
