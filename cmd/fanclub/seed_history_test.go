@@ -14,6 +14,7 @@ import (
 	"fanclub/internal/activity"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
+	"fanclub/membership"
 )
 
 // checkHistory checks the seeded history has what each chart of the
@@ -162,84 +163,38 @@ func checkRollupsAgree(t *testing.T, db *mongodb.DB, rows map[string]activity.Ro
 }
 
 // checkPremiumHistory checks the billing history gives the premium
-// charts something to show over their twelve months, counted as the
-// insight does (paid from the start, or from a trial's end; a trial
-// cancelled at its end never paid): paying members in half a year of
-// months and more now than then, cancellations in three months or more,
-// and trials that ended in the last 90 days both converted and not.
+// charts something to show, by membership's own figures: members paying
+// now, and in half a year of the twelve months, more now than five months
+// ago; cancellations, so churn, in three months or more, and a lifetime
+// value; and trials that ended in the last 90 days, converted and not.
 func checkPremiumHistory(t *testing.T, db *mongodb.DB, start time.Time) {
 	t.Helper()
 	ctx := context.Background()
-	var subs []struct {
-		Status     string    `bson:"status"`
-		StartedAt  time.Time `bson:"startedAt"`
-		CanceledAt time.Time `bson:"canceledAt"`
-		TrialEnd   time.Time `bson:"trialEnd"`
-		PeriodEnd  time.Time `bson:"periodEnd"`
-	}
-	cur, err := db.Collection("subscriptions").Find(ctx, bson.M{})
-	if err != nil || cur.All(ctx, &subs) != nil {
-		t.Fatalf("find subscriptions: %v", err)
-	}
-	type span struct{ from, until time.Time }
-	var paid []span
-	converted, lapsed := 0, 0
-	for _, s := range subs {
-		sp := span{from: s.StartedAt}
-		if !s.TrialEnd.IsZero() {
-			sp.from = s.TrialEnd
-			if s.TrialEnd.After(start.AddDate(0, 0, -90)) && s.TrialEnd.Before(start) {
-				if s.PeriodEnd.After(s.TrialEnd) {
-					converted++
-				} else {
-					lapsed++
-				}
-			}
-		}
-		switch s.Status {
-		case "active", "past_due":
-			paid = append(paid, sp)
-		case "canceled":
-			if sp.until = s.CanceledAt; sp.until.After(sp.from) && (s.TrialEnd.IsZero() || s.PeriodEnd.After(s.TrialEnd)) {
-				paid = append(paid, sp)
-			}
-		}
-	}
-	payingAt := func(at time.Time) int {
-		n := 0
-		for _, sp := range paid {
-			if sp.from.Before(at) && (sp.until.IsZero() || !sp.until.Before(at)) {
-				n++
-			}
-		}
-		return n
+	owner, seoul := insightViewer(t, db)
+	p, err := membership.New(db, membership.Config{}, time.Now, discardLog()).PremiumFigures(ctx, owner, start, seoul)
+	if err != nil {
+		t.Fatal(err)
 	}
 	months, churned := 0, 0
 	var report []string
-	for m := range 12 {
-		from := time.Date(start.Year(), start.Month()-time.Month(11-m), 1, 0, 0, 0, 0, start.Location())
-		to := from.AddDate(0, 1, 0)
-		cancelled := 0
-		for _, sp := range paid {
-			if !sp.until.IsZero() && !sp.until.Before(from) && sp.until.Before(to) {
-				cancelled++
-			}
-		}
-		if payingAt(from) > 0 {
+	for _, m := range p.Trend {
+		if m.PayingAtStart > 0 {
 			months++
 		}
-		if cancelled > 0 {
+		if m.Churn > 0 {
 			churned++
 		}
-		report = append(report, fmt.Sprintf("%s %d-%d", from.Format("2006-01"), payingAt(from), cancelled))
+		report = append(report, fmt.Sprintf("%s %d+%d-%d", m.Start.Format("2006-01"), m.PayingAtStart, m.New, m.Cancelled))
 	}
-	t.Logf("paying at each month's start - cancelled in it: %v; trials ended in 90 days: %d converted, %d not", report, converted, lapsed)
-	if months < 6 || churned < 3 || payingAt(start) <= payingAt(start.AddDate(0, -5, 0)) {
-		t.Errorf("premium: paying in %d months, cancellations in %d, %d paying now and %d five months ago: "+
-			"want half a year of a growing history with churn", months, churned, payingAt(start), payingAt(start.AddDate(0, -5, 0)))
+	t.Logf("premium: %d paying, MRR %d %s, ARPU %d, LTV %d (%v); months (paying at start+new-cancelled) %v; trials %+v",
+		p.Members, p.MRR, p.Currency, p.ARPU, p.LTV, p.LTVKnown, report, p.Trials)
+	fiveAgo := p.Trend[len(p.Trend)-6]
+	if p.Members < 15 || months < 6 || churned < 3 || p.MRR <= fiveAgo.MRR || fiveAgo.MRR == 0 {
+		t.Errorf("premium: %d paying, in %d months, churn in %d, MRR %d now and %d five months ago: "+
+			"want half a year of a growing history with churn", p.Members, months, churned, p.MRR, fiveAgo.MRR)
 	}
-	if converted == 0 || lapsed == 0 {
-		t.Errorf("trials ended in the last 90 days: %d converted, %d not; want both", converted, lapsed)
+	if p.Trials.Converted == 0 || p.Trials.Converted == p.Trials.Ended {
+		t.Errorf("trials ended in the last 90 days: %+v; want some converted and some not", p.Trials)
 	}
 }
 
@@ -251,19 +206,8 @@ func checkPremiumHistory(t *testing.T, db *mongodb.DB, start time.Time) {
 func checkHeardAndTurnout(t *testing.T, db *mongodb.DB, start time.Time) {
 	t.Helper()
 	ctx := context.Background()
-	au, err := auth.New(db, auth.Config{}, mail.Log{Logger: discardLog()}, time.Now, discardLog())
-	if err != nil {
-		t.Fatal(err)
-	}
-	owner, err := au.AccountByEmail(ctx, demoAdminEmail)
-	if err != nil {
-		t.Fatal(err)
-	}
+	owner, seoul := insightViewer(t, db)
 	cm := community.New(db, community.Limits{}, time.Now, discardLog())
-	seoul, err := time.LoadLocation("Asia/Seoul")
-	if err != nil {
-		t.Fatal(err)
-	}
 	heard, err := cm.HeardFigures(ctx, community.Actor{Account: owner}, start, seoul)
 	if err != nil {
 		t.Fatal(err)
@@ -304,4 +248,23 @@ func checkHeardAndTurnout(t *testing.T, db *mongodb.DB, start time.Time) {
 	if len(turnouts) < 5 || noShows == 0 || twice == 0 {
 		t.Errorf("%d events over (%d with no-shows), %d members came to two or more: want 5, some and some", len(turnouts), noShows, twice)
 	}
+}
+
+// insightViewer is who reads the insight in these checks, the demo's
+// owner, and the site's zone.
+func insightViewer(t *testing.T, db *mongodb.DB) (auth.Account, *time.Location) {
+	t.Helper()
+	seoul, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	au, err := auth.New(db, auth.Config{}, mail.Log{Logger: discardLog()}, time.Now, discardLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := au.AccountByEmail(context.Background(), demoAdminEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return owner, seoul
 }
