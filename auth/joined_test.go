@@ -37,6 +37,9 @@ func newReporting(t *testing.T, db *mongodb.DB, clock *settable) (*auth.Service,
 		t.Fatal(err)
 	}
 	rec := activity.New(db, s.Zone, clock.Now, log)
+	if err := rec.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	s.ReportTo(rec)
 	return s, rec
 }

@@ -79,6 +79,9 @@ func buildRig(t testing.TB, db *mongodb.DB, clock func() time.Time, record bool)
 	var rec *activity.Recorder
 	if record {
 		rec = activity.New(db, au.Zone, clock, log)
+		if err := rec.EnsureIndexes(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	svc.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://fanclub.test", Activity: rec})
 	return rig{svc: svc, jobs: queue, activity: rec}

@@ -116,6 +116,9 @@ func newRigWith(t *testing.T, opts rigOptions) *rig {
 	}
 	inbox := &mailbox{}
 	act := activity.New(db, au.Zone, clk.Now, log)
+	if err := act.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
 	au.ReportTo(act)
 	m.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: inbox, Activity: act})
 	admin, err := au.SeedAccount(ctx, "admin@example.com", "Admin", auth.RoleOwner, "en")

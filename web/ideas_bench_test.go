@@ -117,6 +117,9 @@ func benchBoardSite(b *testing.B, db *mongodb.DB) (*fiber.App, string, community
 		}
 	}
 	rec := activity.New(db, au.Zone, time.Now, log) // a vote's record costs what it does on the site
+	if err := rec.EnsureIndexes(ctx); err != nil {
+		b.Fatal(err)
+	}
 	au.ReportTo(rec)
 	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://fanclub.test", Activity: rec})
 	catalogs, err := views.LoadCatalogs()

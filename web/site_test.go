@@ -137,6 +137,9 @@ func newSite(t *testing.T, o siteOptions) *site {
 		t.Fatal(err)
 	}
 	s.Activity = activity.New(s.DB, s.Auth.Zone, s.Clock.Now, log)
+	if err := s.Activity.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	s.Auth.ReportTo(s.Activity)
 	s.Community = community.New(s.DB, o.limits, s.Clock.Now, log)
 	if err := s.Community.EnsureIndexes(context.Background()); err != nil {
