@@ -10,7 +10,6 @@ import (
 
 	"fanclub/auth"
 	"fanclub/internal/activity"
-	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
@@ -28,15 +27,8 @@ func (c *settable) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Un
 // that counts days in the site's zone, as cmd/fanclub wires it.
 func newReporting(t *testing.T, db *mongodb.DB, clock *settable) (*auth.Service, *activity.Recorder) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, clock.Now, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EnsureIndexes(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	rec := activity.New(db, s.Zone, clock.Now, log)
+	s := newServiceAt(t, db, clock.Now)
+	rec := activity.New(db, s.Zone, clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := rec.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -117,22 +109,20 @@ func TestBackfillJoined(t *testing.T) {
 	ctx := context.Background()
 	db := mongotest.New(t)
 	clock := &settable{t: time.Date(2026, 6, 1, 3, 0, 0, 0, time.UTC)}
-	before := newServiceOn(t, db) // no record: the version before this one
+	before := newServiceAt(t, db, clock.Now) // no record: the version before this one
 	if err := before.BackfillJoined(ctx); err == nil {
 		t.Error("a backfill with no record to write to succeeded")
 	}
-	beforeOnClock, _ := newReporting(t, db, clock) // made on the test's clock...
-	beforeOnClock.ReportTo(nil)                    // ...reporting nowhere
 	var made []auth.Account
 	for _, email := range []string{"a@example.com", "b@example.com", "gone@example.com"} {
-		a, err := beforeOnClock.SeedAccount(ctx, email, email, auth.RoleMember, "en")
+		a, err := before.SeedAccount(ctx, email, email, auth.RoleMember, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
 		made = append(made, a)
 		clock.Add(50 * time.Hour)
 	}
-	if err := beforeOnClock.DeleteAccount(ctx, made[2].ID); err != nil {
+	if err := before.DeleteAccount(ctx, made[2].ID); err != nil {
 		t.Fatal(err)
 	}
 
