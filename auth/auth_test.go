@@ -26,8 +26,14 @@ func newService(t *testing.T) *auth.Service {
 // newServiceOn returns a service over db, its indexes made.
 func newServiceOn(t *testing.T, db *mongodb.DB) *auth.Service {
 	t.Helper()
+	return newServiceAt(t, db, time.Now)
+}
+
+// newServiceAt is newServiceOn on the clock now.
+func newServiceAt(t *testing.T, db *mongodb.DB, now func() time.Time) *auth.Service {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, time.Now, log)
+	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, mail.Log{Logger: log}, now, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,6 +102,7 @@ func (s *Service) createAccount(ctx context.Context, ext External) (Account, err
 	if err != nil {
 		return Account{}, fmt.Errorf("auth: insert identity: %w", err)
 	}
+	s.joined(ctx, d.ID, d.CreatedAt) // the account can be signed into: it has joined
 	if err := s.holdVerifiedEmail(ctx, d.ID, ext); err != nil {
 		return Account{}, err
 	}

@@ -41,6 +41,7 @@ func (s *Service) SeedAccount(ctx context.Context, email, name string, role Role
 		AccountID: d.ID, Email: email, EmailVerified: true, LinkedAt: now}); err != nil {
 		return Account{}, fmt.Errorf("auth: seed identity: %w", err)
 	}
+	s.joined(ctx, d.ID, d.CreatedAt)
 	if err := s.holdVerifiedEmail(ctx, d.ID, ext); err != nil {
 		return Account{}, err
 	}

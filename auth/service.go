@@ -7,8 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"log/slog"
+	"sync"
 	"time"
 
+	"fanclub/internal/activity"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
 	"fanclub/internal/ratelimit"
@@ -65,8 +67,10 @@ type Service struct {
 	baseURL    string
 	limits     Limits
 	providers  []provider
-	staff      staffCache // the owners and admins, as last read
-	siteCache  siteCache  // the club's settings, as last read
+	staff      staffCache         // the owners and admins, as last read
+	siteCache  siteCache          // the club's settings, as last read
+	zones      sync.Map           // the site's time zones loaded so far, by name
+	activity   *activity.Recorder // nil: accounts made are noted nowhere (a test of auth alone)
 
 	// accountEmails says which accounts hold each verified email.
 	accountEmails *mongodb.Collection

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 )
 
 // Guest is one person going to an event, as the door sees them.
@@ -83,9 +84,10 @@ func (s *Service) CheckIn(ctx context.Context, a Actor, slug string, id EventID,
 		return e, wrap(err, "check in")
 	}
 	if res.ModifiedCount == 1 {
-		delta := 1
-		if !on {
-			delta = -1
+		delta := -1
+		if on {
+			delta = 1
+			defer s.engaged(ctx, who, activity.CheckIn) // the guest's, though the staff at the door marks it
 		}
 		if err := s.incEvent(ctx, e.ID, bson.M{"attended": delta}); err != nil {
 			return e, err

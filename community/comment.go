@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 )
 
 // CommentID identifies a comment.
@@ -235,6 +236,7 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, on Pa
 	if err := s.insertComment(ctx, c); err != nil {
 		return Comment{}, err
 	}
+	defer s.engaged(ctx, a.ID(), activity.Comment)
 	if err := s.countComments(ctx, st.Group.ID, on, 1); err != nil {
 		return c, err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strconv"
 	"sync"
@@ -18,7 +16,6 @@ import (
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/jobs"
-	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
@@ -37,22 +34,8 @@ func (c *testClock) Add(d time.Duration) { c.ns.Add(int64(d)) }
 // evService is community and a job queue on db, both on clock.
 func evService(t testing.TB, db *mongodb.DB, clock func() time.Time) (*community.Service, *jobs.Queue) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := community.New(db, roomyLimits, clock, log)
-	ctx := context.Background()
-	if err := svc.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	queue := jobs.New(db, clock, log)
-	if err := queue.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	au, err := auth.New(db, auth.Config{}, mail.Log{Logger: log}, clock, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://fanclub.test"})
-	return svc, queue
+	r := newRig(t, db, clock)
+	return r.svc, r.jobs
 }
 
 // newEvent creates an event in slug starting in a day, for two hours.

@@ -16,6 +16,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
@@ -40,22 +41,50 @@ func fdService(t testing.TB, db *mongodb.DB) *community.Service {
 // for tests to drain with RunDue.
 func fdServiceJobs(t testing.TB, db *mongodb.DB) (*community.Service, *jobs.Queue) {
 	t.Helper()
+	r := newRig(t, db, time.Now)
+	return r.svc, r.jobs
+}
+
+// rig is community on a database, on a clock, wired as cmd/fanclub
+// wires it: news through a job queue (tests drain it with RunDue), and
+// engagement reported to the activity record.
+type rig struct {
+	svc      *community.Service
+	jobs     *jobs.Queue
+	activity *activity.Recorder
+}
+
+func newRig(t testing.TB, db *mongodb.DB, clock func() time.Time) rig {
+	t.Helper()
+	return buildRig(t, db, clock, true)
+}
+
+// buildRig is newRig, with the activity record left out unless record.
+func buildRig(t testing.TB, db *mongodb.DB, clock func() time.Time, record bool) rig {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := community.New(db, roomyLimits, time.Now, log)
+	svc := community.New(db, roomyLimits, clock, log)
 	ctx := context.Background()
 	if err := svc.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	queue := jobs.New(db, time.Now, log)
+	queue := jobs.New(db, clock, log)
 	if err := queue.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	au, err := auth.New(db, auth.Config{}, mail.Log{Logger: log}, time.Now, log)
+	au, err := auth.New(db, auth.Config{}, mail.Log{Logger: log}, clock, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://fanclub.test"})
-	return svc, queue
+	var rec *activity.Recorder
+	if record {
+		rec = activity.New(db, au.Zone, clock, log)
+		if err := rec.EnsureIndexes(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://fanclub.test", Activity: rec})
+	return rig{svc: svc, jobs: queue, activity: rec}
 }
 
 // fdActor is a signed-in person; accounts live in auth, which community

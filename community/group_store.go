@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 )
 
 type groupDoc struct {
@@ -125,6 +126,7 @@ func (s *Service) addMember(ctx context.Context, g GroupID, a Actor, role GroupR
 		return dupOr(err, "insert member")
 	}
 	if state == StateActive {
+		defer s.engaged(ctx, a.ID(), activity.Join) // once counted
 		return s.incGroup(ctx, g, "members", 1)
 	}
 	return nil
@@ -150,6 +152,7 @@ func (s *Service) setMemberState(ctx context.Context, g GroupID, a auth.AccountI
 	}
 	switch {
 	case from != StateActive && to == StateActive:
+		defer s.engaged(ctx, a, activity.Join) // approved, or an invitation accepted; once counted
 		return s.incGroup(ctx, g, "members", 1)
 	case from == StateActive && to != StateActive:
 		return s.incGroup(ctx, g, "members", -1)

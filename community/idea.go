@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 )
 
 // IdeaID identifies an idea.
@@ -252,6 +253,7 @@ func (s *Service) CreateIdea(ctx context.Context, a Actor, slug string, in IdeaI
 	if err := s.insertIdea(ctx, i); err != nil {
 		return Idea{}, err
 	}
+	defer s.engaged(ctx, a.ID(), activity.Idea)
 	return i, s.boardChanged(ctx, st.Group.ID, i.ID)
 }
 

@@ -13,18 +13,21 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 )
 
 // Delivery is how the service reaches people beyond the page: background
 // jobs that fan news of ideas and events out to the people they concern, the
-// accounts to find their addresses and choices, and the mail sender.
+// accounts to find their addresses and choices, and the mail sender; and
+// the activity record, which each sign of engagement is reported to.
 type Delivery struct {
 	Jobs     *jobs.Queue
 	Accounts *auth.Service
 	Mail     auth.Mailer
-	BaseURL  string // for links in mail
+	BaseURL  string             // for links in mail
+	Activity *activity.Recorder // nil: engagement is noted nowhere (a test of community alone)
 }
 
 // Job kinds the service runs.

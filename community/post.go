@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 )
 
 // PostID identifies a post.
@@ -108,6 +109,7 @@ func (s *Service) CreatePost(ctx context.Context, a Actor, slug, body string) (P
 	if err := s.postWritten(ctx, p, s.insertPost(ctx, p)); err != nil {
 		return Post{}, err
 	}
+	defer s.engaged(ctx, a.ID(), activity.Post) // held for a moderator or not, the member wrote it
 	if err := s.countPostState(ctx, p, "", state); err != nil {
 		return p, err
 	}

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 )
 
 // Reaction is one of a small fixed set of reactions to a post or comment.
@@ -136,6 +137,11 @@ func (s *Service) toggleReaction(ctx context.Context, a Actor, g GroupID, target
 		delta = -1
 	} else if err != nil {
 		return err
+	}
+	if delta > 0 {
+		// Given, not taken back; noted once counted, so the record's
+		// write does not widen the gap between a reaction and its count.
+		defer s.engaged(ctx, a.ID(), activity.React)
 	}
 	return s.countReaction(ctx, a.ID(), g, target, r, delta)
 }

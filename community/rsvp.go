@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 )
 
 // RSVPState is a person's answer to an event.
@@ -153,7 +154,11 @@ func (s *Service) placeRSVP(ctx context.Context, a Actor, e Event, r rsvpDoc, fo
 			set["seatedAt"] = now
 		}
 		res, err := s.rsvps.UpdateOne(ctx, bson.M{"_id": r.ID, "state": RSVPDeclined}, bson.M{"$set": set})
-		return err == nil && res.ModifiedCount == 1, wrap(err, "rsvp")
+		placed := err == nil && res.ModifiedCount == 1
+		if placed {
+			s.engaged(ctx, a.ID(), activity.RSVP)
+		}
+		return placed, wrap(err, "rsvp")
 	}
 	d := newRSVP(a, e, state, now)
 	d.Ticket = ticket
@@ -163,6 +168,9 @@ func (s *Service) placeRSVP(ctx context.Context, a Actor, e Event, r rsvpDoc, fo
 	_, err := s.rsvps.InsertOne(ctx, d)
 	if err = dupOr(err, "rsvp"); errors.Is(err, errDuplicate) {
 		return false, nil
+	}
+	if err == nil {
+		s.engaged(ctx, a.ID(), activity.RSVP)
 	}
 	return err == nil, err
 }
@@ -192,11 +200,15 @@ func (s *Service) decline(ctx context.Context, a Actor, e Event) error {
 		if err = dupOr(err, "rsvp"); errors.Is(err, errDuplicate) {
 			return nil // already declined, or answered meanwhile: that answer stands
 		}
+		if err == nil {
+			s.engaged(ctx, a.ID(), activity.RSVP)
+		}
 		return err
 	}
 	if err != nil {
 		return wrap(err, "decline")
 	}
+	s.engaged(ctx, a.ID(), activity.RSVP)
 	if before.State == RSVPGoing && before.Attended {
 		if err := s.incEvent(ctx, e.ID, bson.M{"attended": -1}); err != nil {
 			return err

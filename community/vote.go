@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 )
 
 // A vote document's _id is idea:account, so a person votes once per idea
@@ -68,6 +69,7 @@ func (s *Service) addVote(ctx context.Context, i Idea, account auth.AccountID) (
 	}
 	after, err := s.countVote(ctx, i, account, 1)
 	if err != nil || after.Open() {
+		s.engaged(ctx, account, activity.Vote) // the vote stands
 		return after, err
 	}
 	if _, err := s.removeVote(ctx, after, account); err != nil {

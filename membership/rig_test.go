@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
@@ -66,6 +67,8 @@ type rig struct {
 	jobs  *jobs.Queue
 	inbox *mailbox
 	admin auth.Account
+	// activity is the activity record subscriptions are reported to.
+	activity *activity.Recorder
 }
 
 // rigOptions change the service's configuration from the default:
@@ -112,12 +115,17 @@ func newRigWith(t *testing.T, opts rigOptions) *rig {
 		t.Fatal(err)
 	}
 	inbox := &mailbox{}
-	m.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: inbox})
+	act := activity.New(db, au.Zone, clk.Now, log)
+	if err := act.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	au.ReportTo(act)
+	m.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: inbox, Activity: act})
 	admin, err := au.SeedAccount(ctx, "admin@example.com", "Admin", auth.RoleOwner, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{t: t, ctx: ctx, db: db, m: m, auth: au, clock: clk, rec: rec, jobs: queue, inbox: inbox, admin: admin}
+	return &rig{t: t, ctx: ctx, db: db, m: m, auth: au, clock: clk, rec: rec, jobs: queue, inbox: inbox, admin: admin, activity: act}
 }
 
 // tier saves a new tier, with two perks unless in says otherwise.

@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mongodb"
 )
@@ -35,11 +36,13 @@ type Config struct {
 }
 
 // Delivery is how the service tells members about their billing: mail
-// sent by background jobs.
+// sent by background jobs; and the activity record, which a subscription
+// started, renewed or cancelled is reported to.
 type Delivery struct {
 	Jobs     *jobs.Queue
 	Accounts *auth.Service
 	Mail     auth.Mailer
+	Activity *activity.Recorder // nil: noted nowhere (a test of membership alone)
 }
 
 // Service holds the tiers and subscriptions of one site.

@@ -132,6 +132,7 @@ func (s *Service) applyChange(ctx context.Context, c change) (_ Subscription, di
 			if err != nil {
 				return Subscription{}, stale, err
 			}
+			s.engaged(ctx, Subscription{}, next)
 			return next, stored, nil
 		}
 		res, err := s.subs.ReplaceOne(ctx, bson.M{"_id": c.sub, "lastEventId": cur.LastEventID}, next)
@@ -139,6 +140,7 @@ func (s *Service) applyChange(ctx context.Context, c change) (_ Subscription, di
 			return Subscription{}, stale, err
 		}
 		if res.MatchedCount == 1 {
+			s.engaged(ctx, cur, next)
 			return next, stored, nil
 		}
 	}

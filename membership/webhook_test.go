@@ -579,7 +579,7 @@ func TestWebhookRetriedAfterAFailureStillMails(t *testing.T) {
 
 	// A queue on a database the server refuses to create: every enqueue fails.
 	broken := jobs.New(mongotest.Conn(t).Database("no$such$database"), r.clock.Now, slog.New(slog.DiscardHandler))
-	r.m.Deliver(membership.Delivery{Jobs: broken, Accounts: r.auth, Mail: r.inbox})
+	r.m.Deliver(membership.Delivery{Jobs: broken, Accounts: r.auth, Mail: r.inbox, Activity: r.activity})
 	if _, err := r.deliver("evt_2", "invoice.payment_failed", r.clock.Now(), failedInvoice("in_1", sub).Object()); err == nil {
 		t.Fatal("the delivery succeeded without queueing its mail")
 	}
@@ -587,7 +587,7 @@ func TestWebhookRetriedAfterAFailureStillMails(t *testing.T) {
 		t.Fatalf("the failed delivery was recorded")
 	}
 
-	r.m.Deliver(membership.Delivery{Jobs: r.jobs, Accounts: r.auth, Mail: r.inbox})
+	r.m.Deliver(membership.Delivery{Jobs: r.jobs, Accounts: r.auth, Mail: r.inbox, Activity: r.activity})
 	r.clock.Add(time.Minute) // Stripe's retry
 	r.mustDeliver("evt_2", "invoice.payment_failed", r.clock.Now().Add(-time.Minute), failedInvoice("in_1", sub).Object())
 	if n := r.runJobs(); n != 1 || len(r.inbox.Mails()) != 1 {

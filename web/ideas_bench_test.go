@@ -18,6 +18,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
@@ -115,14 +116,19 @@ func benchBoardSite(b *testing.B, db *mongodb.DB) (*fiber.App, string, community
 			b.Fatal(err)
 		}
 	}
-	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://fanclub.test"})
+	rec := activity.New(db, au.Zone, time.Now, log) // a vote's record costs what it does on the site
+	if err := rec.EnsureIndexes(ctx); err != nil {
+		b.Fatal(err)
+	}
+	au.ReportTo(rec)
+	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://fanclub.test", Activity: rec})
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		b.Fatal(err)
 	}
 	ms := membership.New(db, membership.Config{BaseURL: "http://fanclub.test"}, time.Now, log)
 	app, err := web.New(web.Config{BaseURL: "http://fanclub.test"}, web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log,
-		Ready: func(ctx context.Context) error { return db.Ping(ctx) }})
+		Ready: func(ctx context.Context) error { return db.Ping(ctx) }, Activity: rec})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -90,6 +90,17 @@ func (s *server) loadSession(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// noteVisit reports a signed-in request to the activity record as the
+// viewer's visit today. The record writes the first of each day and
+// remembers it, so later requests cost nothing. Assets, health checks and
+// webhooks are served before the session is read, and never count.
+func (s *server) noteVisit(c *fiber.Ctx) error {
+	if v := viewer(c); v != nil && s.activity != nil {
+		s.activity.Visit(c.UserContext(), string(v.ID))
+	}
+	return c.Next()
+}
+
 // session returns the request's session and its cookie token, if any.
 func session(c *fiber.Ctx) (auth.Session, string, bool) {
 	sess, ok := c.Locals(sessionKey{}).(auth.Session)

@@ -31,7 +31,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/favicon.ico", s.serveFavicon)
 	app.Post("/webhooks/stripe", s.stripeWebhook) // signed by Stripe: no session, no CSRF token
 
-	app.Use(s.loadSession, s.pickLocale, s.checkCSRF)
+	app.Use(s.loadSession, s.noteVisit, s.pickLocale, s.checkCSRF)
 
 	// Anyone.
 	app.Get("/", s.showHome)

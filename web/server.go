@@ -15,6 +15,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 	"fanclub/membership"
 	"fanclub/views"
 )
@@ -38,12 +39,16 @@ type Deps struct {
 	Log        *slog.Logger
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(context.Context) error
+	// Activity is the activity record, which each signed-in visit is
+	// reported to (nil: nowhere).
+	Activity *activity.Recorder
 }
 
 type server struct {
 	auth       *auth.Service
 	community  *community.Service
 	membership *membership.Service
+	activity   *activity.Recorder
 	catalogs   views.Catalogs
 	log        *slog.Logger
 	ready      func(context.Context) error
@@ -79,7 +84,8 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
+	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, activity: d.Activity, catalogs: d.Catalogs,
+		log: d.Log, ready: d.Ready,
 		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
 		csp: contentSecurityPolicy(formTargets(d)), imageHosts: cfg.ImageHosts, mailOn: cfg.MailOn}
 	fc := fiber.Config{

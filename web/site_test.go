@@ -22,6 +22,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
@@ -41,6 +42,7 @@ type site struct {
 	Auth       *auth.Service
 	Community  *community.Service
 	Membership *membership.Service
+	Activity   *activity.Recorder   // every sign of engagement, as cmd/fanclub wires it
 	Stripe     *stripemock.Recorder // the calls made to stripe-mock (with siteOptions.stripe)
 	App        *fiber.App
 	OIDC       *mockoidc.MockOIDC
@@ -134,11 +136,16 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err := s.Auth.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	s.Activity = activity.New(s.DB, s.Auth.Zone, s.Clock.Now, log)
+	if err := s.Activity.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Auth.ReportTo(s.Activity)
 	s.Community = community.New(s.DB, o.limits, s.Clock.Now, log)
 	if err := s.Community.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s.Community.Deliver(community.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer, BaseURL: base})
+	s.Community.Deliver(community.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer, BaseURL: base, Activity: s.Activity})
 	bc := membership.Config{WebhookSecret: webhookSecret, BaseURL: base, Grace: o.grace}
 	if o.stripe {
 		s.Stripe = &stripemock.Recorder{}
@@ -151,7 +158,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err := s.Membership.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s.Membership.Deliver(membership.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer})
+	s.Membership.Deliver(membership.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer, Activity: s.Activity})
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +166,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies, ImageHosts: o.imageHosts, MailOn: o.mailOn},
 		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
 			return s.DB.Ping(ctx)
-		}})
+		}, Activity: s.Activity})
 	if err != nil {
 		t.Fatal(err)
 	}

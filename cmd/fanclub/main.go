@@ -27,6 +27,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
@@ -106,6 +107,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	if err := au.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	// Every sign of engagement is reported to one activity record, in
+	// the call that makes it; days are counted in the site's time zone.
+	rec := activity.New(conn.DB, au.Zone, time.Now, log)
+	if err := rec.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	au.ReportTo(rec)
 	// The queue is built before the services that enqueue on it and
 	// register its handlers, and runs only once they have.
 	queue := jobs.New(conn.DB, time.Now, log)
@@ -116,7 +124,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	if err := cm.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mailer, BaseURL: cfg.BaseURL})
+	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mailer, BaseURL: cfg.BaseURL, Activity: rec})
 	if err := mongodb.Migrate(ctx, conn.DB, migrations(au, cm), time.Now, log); err != nil {
 		return err
 	}
@@ -124,14 +132,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	if err := ms.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mailer})
+	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mailer, Activity: rec})
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		return err
 	}
 	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ImageHosts: cfg.ImageHosts,
 		MailOn: cfg.SMTP.Host != ""},
-		web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log, Ready: conn.Ping})
+		web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log, Ready: conn.Ping, Activity: rec})
 	if err != nil {
 		return err
 	}
@@ -158,7 +166,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
-	defer keepUp(ctx, cm, ms, queue, log)() // stopped before the database closes
+	defer keepUp(ctx, cm, ms, rec, queue, log)() // stopped before the database closes
 	select {
 	case err := <-errc:
 		return err
@@ -178,6 +186,7 @@ func migrations(au *auth.Service, cm *community.Service) []mongodb.Migration {
 		{ID: "2026-12-05 reaction sets", Run: cm.BackfillReactionSets},
 		{ID: "2026-12-05 account emails", Run: au.BackfillAccountEmails},
 		{ID: "2026-12-06 idea shipments", Run: cm.BackfillShipments},
+		{ID: "2026-12-06 account join days", Run: au.BackfillJoined},
 	}
 }
 
@@ -207,12 +216,14 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (*mongodb.C
 // between its document and its counter. Tests shorten it.
 var repairSettle = 10 * time.Second
 
-// keepUp reads the boards and feeds, and the subscriptions behind the
-// premium figures, into memory, then repairs the counters a crash may
-// have left wrong, at once and every day after, until the returned
-// function is called, which waits for the repair under way to stop. Of
-// several instances, one at a time repairs.
-func keepUp(ctx context.Context, cm *community.Service, ms *membership.Service, queue *jobs.Queue, log *slog.Logger) (stop func()) {
+// keepUp reads the boards and feeds, the subscriptions behind the
+// premium figures and the activity record into memory, then repairs the
+// counters a crash may have left wrong and trims the activity record, at
+// once and every day after, until the returned function is called, which
+// waits for the work under way to stop. Of several instances, one at a
+// time repairs.
+func keepUp(ctx context.Context, cm *community.Service, ms *membership.Service, rec *activity.Recorder, queue *jobs.Queue,
+	log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -225,6 +236,12 @@ func keepUp(ctx context.Context, cm *community.Service, ms *membership.Service, 
 		}
 		if err := ms.WarmFigures(ctx); err != nil {
 			log.Warn("could not read the subscriptions into memory; the first premium figures will", "err", err)
+		}
+		start = time.Now()
+		if err := rec.Warm(ctx); err != nil {
+			log.Warn("could not read the activity record into memory; the first insight page will", "err", err)
+		} else {
+			log.Info("activity record in memory", "took", time.Since(start).Round(time.Millisecond))
 		}
 		for {
 			ran, err := queue.Exclusive(ctx, "repair-counters", func(ctx context.Context) error {
@@ -242,6 +259,12 @@ func keepUp(ctx context.Context, cm *community.Service, ms *membership.Service, 
 				log.Warn("could not check the counters; trying again tomorrow", "err", err)
 			} else if !ran {
 				log.Info("counters are being checked by another instance")
+			}
+			// Trimming twice at once does the same thing twice: no lease.
+			if n, err := rec.Trim(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("could not trim the activity record; trying again tomorrow", "err", err)
+			} else if n > 0 {
+				log.Info("activity record trimmed", "accounts", n)
 			}
 			select {
 			case <-ctx.Done():
