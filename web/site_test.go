@@ -22,6 +22,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
@@ -41,6 +42,7 @@ type site struct {
 	Auth       *auth.Service
 	Community  *community.Service
 	Membership *membership.Service
+	Activity   *activity.Recorder
 	Stripe     *stripemock.Recorder // the calls made to stripe-mock (with siteOptions.stripe)
 	App        *fiber.App
 	OIDC       *mockoidc.MockOIDC
@@ -152,14 +154,17 @@ func newSite(t *testing.T, o siteOptions) *site {
 		t.Fatal(err)
 	}
 	s.Membership.Deliver(membership.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer})
+	s.Activity = activity.New(s.DB, func(ctx context.Context) *time.Location {
+		st, _ := s.Auth.Site(ctx)
+		return st.Location()
+	}, s.Clock.Now, log)
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies, ImageHosts: o.imageHosts, MailOn: o.mailOn},
-		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
-			return s.DB.Ping(ctx)
-		}})
+		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Activity: s.Activity, Catalogs: catalogs, Log: log,
+			Ready: func(ctx context.Context) error { return s.DB.Ping(ctx) }, Now: s.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
@@ -125,13 +126,19 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 		return err
 	}
 	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mailer})
+	// Days of activity are counted in the site's zone, read as each is
+	// recorded.
+	act := activity.New(conn.DB, func(ctx context.Context) *time.Location {
+		st, _ := au.Site(ctx) // unreadable settings: the default zone
+		return st.Location()
+	}, time.Now, log)
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		return err
 	}
 	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ImageHosts: cfg.ImageHosts,
 		MailOn: cfg.SMTP.Host != ""},
-		web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log, Ready: conn.Ping})
+		web.Deps{Auth: au, Community: cm, Membership: ms, Activity: act, Catalogs: catalogs, Log: log, Ready: conn.Ping})
 	if err != nil {
 		return err
 	}
