@@ -231,3 +231,35 @@ func TestReplaceStoresAHistory(t *testing.T) {
 		t.Errorf("stored %+v", got)
 	}
 }
+
+func TestTrimDropsDaysOlderThanItsWindow(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	c := &clock{t: time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)}
+	rec := newRecorder(t, db, c)
+	today := activity.DayOf(c.now(), seoul)
+	r := activity.Rollup{Account: "a1"}
+	old, recent := today-600, today-100
+	r.Add(activity.Post, old)
+	r.Add(activity.Post, recent)
+	if err := rec.Replace(ctx, []activity.Rollup{r, {Account: "a2", Joined: today}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rec.All(ctx); err != nil { // the copy in memory must follow too
+		t.Fatal(err)
+	}
+	n, err := rec.Trim(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("Trim = %d, %v; want 1 rollup trimmed", n, err)
+	}
+	for name, r := range map[string]*activity.Recorder{"this instance": rec, "fresh": newRecorder(t, db, c)} {
+		rows, err := r.Rollups(ctx, []string{"a1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rows["a1"]
+		if got.ActiveOn(old) || !got.ActiveOn(recent) || got.First != old || got.Counts[activity.Post] != 2 {
+			t.Errorf("%s: after Trim %+v", name, got)
+		}
+	}
+}
