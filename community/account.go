@@ -168,8 +168,10 @@ func (s *Service) withdrawVotes(ctx context.Context, id auth.AccountID) error {
 	if err := deleteByIDs(ctx, s.ballots, ballots); err != nil {
 		return wrap(err, "delete ballots")
 	}
-	_, err := s.unsubscribes.DeleteMany(ctx, bson.M{"account": id})
-	return wrap(err, "delete unsubscribes")
+	if _, err := s.unsubscribes.DeleteMany(ctx, bson.M{"account": id}); err != nil {
+		return wrap(err, "delete unsubscribes")
+	}
+	return s.forgetShipmentVoter(ctx, id)
 }
 
 // withdrawReactions takes back the account's reactions, moving each

@@ -3,6 +3,7 @@ package community
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"sync"
 
@@ -199,6 +200,23 @@ func (b *boardIdeas) all(keep func(Idea) bool) []Idea {
 		}
 	}
 	return out
+}
+
+// every returns the ideas of every group that keep takes, in no order,
+// loading the boards on first use.
+func (x *boardIndex) every(ctx context.Context, s *Service, keep func(Idea) bool) ([]Idea, error) {
+	all, err := x.load(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	x.mu.Lock() // of adds boards to the map
+	bs := slices.Collect(maps.Values(all))
+	x.mu.Unlock()
+	var out []Idea
+	for _, b := range bs {
+		out = append(out, b.all(keep)...)
+	}
+	return out, nil
 }
 
 // compareIdeas orders two ideas by field, then id, as a sort

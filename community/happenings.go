@@ -39,19 +39,8 @@ func (s *Service) Happenings(ctx context.Context, groups []Group, n int) ([]MyEv
 		}
 		rows := t.coming(now, func(g GroupID) bool { _, ok := open[g]; return ok })
 		slices.SortFunc(rows, func(x, y eventRow) int { return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.ID, y.ID)) })
-		rows = rows[:min(len(rows), happeningsLooked)]
-		keys := make([]EventID, len(rows))
-		for i, r := range rows {
-			keys[i] = r.ID
-		}
-		byID, err := s.eventsByID(ctx, keys)
-		if err != nil {
+		if events, err = s.eventsOf(ctx, rows[:min(len(rows), happeningsLooked)]); err != nil {
 			return nil, err
-		}
-		for _, r := range rows {
-			if e, ok := byID[r.ID]; ok {
-				events = append(events, e)
-			}
 		}
 	} else {
 		var err error

@@ -125,17 +125,19 @@ func (s *Service) memberWritten(ctx context.Context, g GroupID, a auth.AccountID
 	}
 }
 
-// eventIndex holds in memory when each event to come takes place, and
-// its group, for a site whose database this process alone writes: the
-// home page then finds the events of a member's groups without a query
-// the embedded server answers by reading every event. Events already
-// over when it loads are left out; it follows writes as memberIndex
-// does, through eventWritten.
+// eventIndex holds in memory when each event takes place, and its
+// group, for a site whose database this process alone writes: the home
+// page then finds the events of a member's groups, and the insight page
+// the events that ended last (EventFigures), without a query the
+// embedded server answers by reading every event. Past events are kept
+// with the rest: a row is a few dozen bytes, and a site holds events by
+// the hundred, not the million. It follows writes as memberIndex does,
+// through eventWritten.
 type eventIndex struct {
 	loader[*eventTable]
 }
 
-// eventTable is the events to come, by id.
+// eventTable is every event, by id.
 type eventTable struct {
 	refresh sync.Mutex
 	mu      sync.Mutex
@@ -153,12 +155,9 @@ type eventRow struct {
 func (x *eventIndex) load(ctx context.Context, s *Service) (*eventTable, error) {
 	return x.loader.load(ctx, func(ctx context.Context) (*eventTable, error) {
 		t := &eventTable{rows: map[EventID]eventRow{}}
-		now := s.now()
 		fields := options.Find().SetProjection(bson.M{"group": 1, "start": 1, "end": 1, "cancelled": 1})
 		err := each(ctx, s.events, bson.M{}, func(d eventDoc) {
-			if !d.End.Before(now) && !d.Cancelled {
-				t.rows[d.ID] = eventRow{ID: d.ID, Group: d.Group, Start: d.Start, End: d.End}
-			}
+			t.rows[d.ID] = eventRow{ID: d.ID, Group: d.Group, Start: d.Start, End: d.End, Cancelled: d.Cancelled}
 		}, fields)
 		if err != nil {
 			return nil, err
@@ -179,6 +178,26 @@ func (t *eventTable) coming(now time.Time, keep func(GroupID) bool) []eventRow {
 		}
 	}
 	return out
+}
+
+// eventsOf returns the events of the rows, in their order, by _id in
+// one command; one gone meanwhile is left out.
+func (s *Service) eventsOf(ctx context.Context, rows []eventRow) ([]Event, error) {
+	ids := make([]EventID, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	byID, err := s.eventsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	for _, r := range rows {
+		if e, ok := byID[r.ID]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // eventWritten follows a write to an event that may have moved, made or

@@ -89,7 +89,20 @@ func (s *Service) runAnnouncement(ctx context.Context, payload bson.Raw) error {
 	if err != nil {
 		return err
 	}
-	to, err := s.followers(ctx, an, author)
+	var voters []auth.AccountID
+	if an.To == nil {
+		if voters, err = s.ideaVoters(ctx, an.Idea); err != nil {
+			return err
+		}
+	}
+	if an.Kind == NoticeIdeaStatus && an.Status == IdeaShipped {
+		// Who had voted, kept once for the insight page (shipment.go),
+		// before the unsubscribed and the moderator are left out below.
+		if err := s.keepShipment(ctx, an.Idea, voters); err != nil {
+			return err
+		}
+	}
+	to, err := s.followers(ctx, an, author, voters)
 	if err != nil {
 		return err
 	}
@@ -115,14 +128,20 @@ func (s *Service) runAnnouncement(ctx context.Context, payload bson.Raw) error {
 	return nil
 }
 
-// followers lists who hears of an announcement about the idea by author.
-func (s *Service) followers(ctx context.Context, an announcement, author auth.AccountID) ([]auth.AccountID, error) {
+// ideaVoters returns the accounts that voted for the idea: a scan of
+// the votes on the embedded store, for jobs only.
+func (s *Service) ideaVoters(ctx context.Context, id IdeaID) ([]auth.AccountID, error) {
+	var voters []auth.AccountID
+	err := each(ctx, s.votes, bson.M{"idea": id}, func(v voteDoc) { voters = append(voters, v.Account) })
+	return voters, err
+}
+
+// followers lists who hears of an announcement about the idea by author,
+// whose voters are given unless the announcement names its audience.
+func (s *Service) followers(ctx context.Context, an announcement, author auth.AccountID, voters []auth.AccountID) ([]auth.AccountID, error) {
 	to := an.To
 	if to == nil {
-		to = append(to, author)
-		if err := each(ctx, s.votes, bson.M{"idea": an.Idea}, func(v voteDoc) { to = append(to, v.Account) }); err != nil {
-			return nil, err
-		}
+		to = append([]auth.AccountID{author}, voters...)
 	}
 	off := map[auth.AccountID]bool{an.Actor: true}
 	if err := each(ctx, s.unsubscribes, bson.M{"idea": an.Idea}, func(u unsubscribeDoc) { off[u.Account] = true }); err != nil {

@@ -67,13 +67,17 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 			idx("ideas_unanswered", "group", "firstResponseAt", "createdAt", "_id"), // the queue and the response stats
 			idx("ideas_words", "group", "words"),
 			idx("ideas_author", "group", "author", "-score"),
+			idx("ideas_created", "createdAt"),          // the site's ideas of the last 30 days, for the insight page
+			idx("ideas_shipped", "status", "statusAt"), // and those shipped lately
 		}},
 		{s.votes, []mongo.IndexModel{idx("votes_idea", "idea"), idx("votes_group", "group"),
 			idx("votes_account", "account")}}, // a deletion takes them back
 		{s.unsubscribes, []mongo.IndexModel{idx("idea_unsubscribes_idea", "idea")}},
+		{s.shipments, []mongo.IndexModel{idx("idea_shipments_voters", "voters")}}, // a deletion takes them out; reads by _id
 		{s.events, []mongo.IndexModel{
 			idx("events_group_start", "group", "start", "_id"), // upcoming and past, by end then start
 			idx("events_group_end", "group", "end"),
+			idx("events_ended", "cancelled", "-end", "-_id"), // the site's last events, for the insight page
 		}},
 		{s.rsvps, []mongo.IndexModel{
 			idx("rsvps_line", "event", "state", "ticket"), // the head of the waiting line and positions

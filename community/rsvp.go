@@ -180,12 +180,13 @@ func (s *Service) takeTicket(ctx context.Context, id EventID) (int64, error) {
 }
 
 // decline records "not going". A seat given back goes to the head of the
-// line at once.
+// line at once. A check-in at the door before the start is taken back
+// with it: the event counts as checked in only those going.
 func (s *Service) decline(ctx context.Context, a Actor, e Event) error {
 	var before rsvpDoc
 	err := s.rsvps.FindOneAndUpdate(ctx,
 		bson.M{"_id": rsvpID(e.ID, a.ID()), "state": bson.M{"$in": bson.A{RSVPGoing, RSVPWaitlist}}},
-		bson.M{"$set": bson.M{"state": RSVPDeclined, "at": s.now()}}).Decode(&before)
+		bson.M{"$set": bson.M{"state": RSVPDeclined, "at": s.now(), "attended": false, "attendedAt": time.Time{}}}).Decode(&before)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		_, err := s.rsvps.InsertOne(ctx, newRSVP(a, e, RSVPDeclined, s.now()))
 		if err = dupOr(err, "rsvp"); errors.Is(err, errDuplicate) {
@@ -195,6 +196,11 @@ func (s *Service) decline(ctx context.Context, a Actor, e Event) error {
 	}
 	if err != nil {
 		return wrap(err, "decline")
+	}
+	if before.State == RSVPGoing && before.Attended {
+		if err := s.incEvent(ctx, e.ID, bson.M{"attended": -1}); err != nil {
+			return err
+		}
 	}
 	return s.release(ctx, e.ID, before.State)
 }
@@ -310,13 +316,23 @@ func (s *Service) unseat(ctx context.Context, e Event) error {
 		} else if !errors.Is(err, mongo.ErrNoDocuments) {
 			return wrap(err, "find head of line")
 		}
-		res, err := s.rsvps.UpdateOne(ctx, bson.M{"_id": last.ID, "state": RSVPGoing},
-			bson.M{"$set": bson.M{"state": RSVPWaitlist, "ticket": head - 1}})
+		// One checked in early leaves the door's count with their seat;
+		// {$ne: true} also matches an answer older than check-ins.
+		came := bson.M{"$ne": true}
+		if last.Attended {
+			came = bson.M{"$eq": true}
+		}
+		res, err := s.rsvps.UpdateOne(ctx, bson.M{"_id": last.ID, "state": RSVPGoing, "attended": came},
+			bson.M{"$set": bson.M{"state": RSVPWaitlist, "ticket": head - 1, "attended": false, "attendedAt": time.Time{}}})
 		if err != nil {
 			return wrap(err, "unseat")
 		}
 		if res.ModifiedCount == 1 {
-			if err := s.incEvent(ctx, e.ID, bson.M{"going": -1, "waiting": 1}); err != nil {
+			inc := bson.M{"going": -1, "waiting": 1}
+			if last.Attended {
+				inc["attended"] = -1
+			}
+			if err := s.incEvent(ctx, e.ID, inc); err != nil {
 				return err
 			}
 		}

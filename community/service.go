@@ -52,6 +52,7 @@ type Service struct {
 	votes         *mongodb.Collection
 	ballots       *mongodb.Collection // idea_ballots: the ideas each account voted for, by group
 	unsubscribes  *mongodb.Collection // idea_unsubscribes: ideas an account hears no more of
+	shipments     *mongodb.Collection // idea_shipments: who had voted for each idea when it shipped
 	events        *mongodb.Collection
 	rsvps         *mongodb.Collection
 	invitations   *mongodb.Collection
@@ -66,7 +67,7 @@ type Service struct {
 	feedIdx       *contentIndex // the feeds' order in memory, likewise
 	threadIdx     *contentIndex // and the comments' order on each post and idea
 	memberIdx     *memberIndex  // every account's groups, likewise, for the home page
-	eventIdx      *eventIndex   // and the events to come
+	eventIdx      *eventIndex   // and every event's dates
 	stats         *versionCache[ResponseStats]
 	limits        Limits
 	delivery      Delivery
@@ -107,6 +108,7 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 		votes:         db.Collection("votes"),
 		ballots:       db.Collection("idea_ballots"),
 		unsubscribes:  db.Collection("idea_unsubscribes"),
+		shipments:     db.Collection("idea_shipments"),
 		events:        db.Collection("events"),
 		rsvps:         db.Collection("rsvps"),
 		invitations:   db.Collection("invitations"),
@@ -130,7 +132,7 @@ func New(db *mongodb.DB, limits Limits, now func() time.Time, log *slog.Logger) 
 
 // Warm reads into memory what this process keeps there of the database
 // (on the embedded store: every board, the order of every feed and
-// thread, every membership and the events to come, read side by side), so that the first pages after start-up do
+// thread, every membership and the dates of every event, read side by side), so that the first pages after start-up do
 // not wait for it. Pages asked for while it reads wait for the same read.
 func (s *Service) Warm(ctx context.Context) error {
 	if s.boardIdx == nil {

@@ -184,6 +184,7 @@ func migrations(au *auth.Service, cm *community.Service) []mongodb.Migration {
 	return []mongodb.Migration{
 		{ID: "2026-12-05 reaction sets", Run: cm.BackfillReactionSets},
 		{ID: "2026-12-05 account emails", Run: au.BackfillAccountEmails},
+		{ID: "2026-12-06 idea shipments", Run: cm.BackfillShipments},
 	}
 }
 

@@ -52,7 +52,7 @@ type Cohort struct {
 
 // Repeat is section 3: the club's repeat rate.
 type Repeat struct {
-	Rate  float64 // share of members active in 2+ distinct weeks of the last four
+	Rate  float64 // share of members active in 2+ distinct weeks of the last four (see RepeatRate)
 	Trend []RepeatMonth
 }
 
