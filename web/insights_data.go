@@ -27,9 +27,10 @@ const (
 func (s *server) insights(ctx context.Context, a community.Actor, site auth.Site, sort string) (views.Insights, error) {
 	loc, now := site.Location(), s.now()
 	var p views.Insights
+	var rows []activity.Rollup
 	if s.activity != nil {
-		rows, err := s.activity.All(ctx)
-		if err != nil {
+		var err error
+		if rows, err = s.activity.All(ctx); err != nil {
 			return p, err
 		}
 		tiers, err := s.premiumTiers(ctx, a.Account, loc)
@@ -37,11 +38,11 @@ func (s *server) insights(ctx context.Context, a community.Actor, site auth.Site
 			return p, err
 		}
 		today := activity.DayOf(now, loc)
-		p.Members = membersView(rows, today, loc)
-		p.Cohorts = cohortsView(rows, today, loc)
-		p.Repeat = repeatView(rows, today, loc)
-		p.Segments = segmentsView(rows, today, premiumSet(tiers), site.TrueFans())
-		if p.AtRisk, err = s.atRiskOf(ctx, a, rows, today, loc, tiers, sort, atRiskShown); err != nil {
+		p.Members = membersView(activity.MembersFigures(rows, today), loc)
+		p.Cohorts = cohortsView(activity.Cohorts(rows, today), loc)
+		p.Repeat = repeatView(activity.RepeatRate(rows, today), loc)
+		p.Segments = segmentsView(activity.SegmentCounts(rows, today, premiumSet(tiers)), site.TrueFans())
+		if p.AtRisk, err = s.atRiskOf(ctx, a, activity.AtRisk(rows, today), loc, tiers, sort, atRiskShown); err != nil {
 			return p, err
 		}
 	}
@@ -49,10 +50,10 @@ func (s *server) insights(ctx context.Context, a community.Actor, site auth.Site
 	if p.Premium, err = s.premiumView(ctx, a.Account, now, loc); err != nil {
 		return p, err
 	}
-	if p.Heard, err = s.heardView(ctx, a, now, loc); err != nil {
+	if p.Heard, err = s.heardView(ctx, a, now, loc, rows); err != nil {
 		return p, err
 	}
-	p.Events, err = s.eventsView(ctx, a, now, loc)
+	p.Events, err = s.eventsView(ctx, a, now, loc, rows)
 	return p, err
 }
 
@@ -71,18 +72,14 @@ func (s *server) atRiskRows(ctx context.Context, a community.Actor, site auth.Si
 	if err != nil {
 		return views.InsightAtRisk{}, err
 	}
-	return s.atRiskOf(ctx, a, rows, activity.DayOf(s.now(), loc), loc, tiers, sort, limit)
+	return s.atRiskOf(ctx, a, activity.AtRisk(rows, activity.DayOf(s.now(), loc)), loc, tiers, sort, limit)
 }
 
 // atRiskOf names the members at risk, orders them by sort, and gives
 // the first limit of them their groups. Accounts no longer there are
 // left out.
-func (s *server) atRiskOf(ctx context.Context, a community.Actor, rows []activity.Rollup, today activity.Day, loc *time.Location,
+func (s *server) atRiskOf(ctx context.Context, a community.Actor, list []activity.AtRiskMember, loc *time.Location,
 	tiers map[auth.AccountID]string, sort string, limit int) (views.InsightAtRisk, error) {
-	list, ok := atRiskFigures(rows, today)
-	if !ok {
-		return views.InsightAtRisk{}, nil
-	}
 	ids := make([]auth.AccountID, len(list))
 	for i, m := range list {
 		ids[i] = auth.AccountID(m.Account)
@@ -170,11 +167,7 @@ func premiumSet(tiers map[auth.AccountID]string) map[string]bool {
 	return out
 }
 
-func membersView(rows []activity.Rollup, today activity.Day, loc *time.Location) views.InsightMembers {
-	m, ok := membersFigures(rows, today)
-	if !ok {
-		return views.InsightMembers{}
-	}
+func membersView(m activity.Members, loc *time.Location) views.InsightMembers {
 	v := views.InsightMembers{Ready: true, Total: m.Total, NewWeek: m.NewWeek, NewMonth: m.NewMonth,
 		Active7: m.Active7, Active30: m.Active30, DAUMAU: m.DAUMAU}
 	for _, w := range m.Trend {
@@ -187,11 +180,7 @@ func membersView(rows []activity.Rollup, today activity.Day, loc *time.Location)
 // cohortsView is the cohorts oldest first, so the rows shorten down the
 // heatmap; an empty week's row has no shares, as there is nobody to
 // have a share of.
-func cohortsView(rows []activity.Rollup, today activity.Day, loc *time.Location) views.InsightCohorts {
-	list, ok := cohortFigures(rows, today)
-	if !ok {
-		return views.InsightCohorts{}
-	}
+func cohortsView(list []activity.Cohort, loc *time.Location) views.InsightCohorts {
 	v := views.InsightCohorts{Ready: true}
 	for _, c := range list {
 		row := views.Cohort{Week: c.Week.Start(loc), Size: c.Size}
@@ -204,11 +193,7 @@ func cohortsView(rows []activity.Rollup, today activity.Day, loc *time.Location)
 	return v
 }
 
-func repeatView(rows []activity.Rollup, today activity.Day, loc *time.Location) views.InsightRepeat {
-	r, ok := repeatFigures(rows, today)
-	if !ok {
-		return views.InsightRepeat{}
-	}
+func repeatView(r activity.Repeat, loc *time.Location) views.InsightRepeat {
 	v := views.InsightRepeat{Ready: true, Rate: r.Rate}
 	for _, m := range r.Trend {
 		v.Months = append(v.Months, views.RepeatMonth{Month: m.Month.Start(loc), Rate: m.Rate})
@@ -217,13 +202,10 @@ func repeatView(rows []activity.Rollup, today activity.Day, loc *time.Location) 
 }
 
 // segmentsView is the segments in the page's order, with the true fans
-// against the brand's target.
-func segmentsView(rows []activity.Rollup, today activity.Day, premium map[string]bool, target int) views.InsightSegments {
-	counts, ok := segmentFigures(rows, today, premium)
-	if !ok {
-		return views.InsightSegments{}
-	}
-	v := views.InsightSegments{Ready: true, Target: target, Rule: trueFanRule()}
+// against the brand's target and the rule that makes one.
+func segmentsView(counts []activity.SegmentCount, target int) views.InsightSegments {
+	v := views.InsightSegments{Ready: true, Target: target, Rule: views.TrueFanRule{Weeks: activity.TrueFanWeeks,
+		Of: activity.TrueFanOf, Kinds: activity.TrueFanKinds, Days: activity.TrueFanPremiumDays}}
 	for _, seg := range activity.Segments {
 		i := slices.IndexFunc(counts, func(c activity.SegmentCount) bool { return c.Segment == seg })
 		if i < 0 {
@@ -235,4 +217,60 @@ func segmentsView(rows []activity.Rollup, today activity.Day, premium map[string
 		}
 	}
 	return v
+}
+
+// heardView is how the brand answers ideas, and how many of those who
+// voted for an idea shipped in the last 90 days were active in the 30
+// days after it shipped (so far, for one shipped this month), each voter
+// counted once.
+func (s *server) heardView(ctx context.Context, a community.Actor, now time.Time, loc *time.Location, rows []activity.Rollup) (views.InsightHeard, error) {
+	h, err := s.community.HeardFigures(ctx, a, now, loc)
+	if err != nil {
+		return views.InsightHeard{}, err
+	}
+	v := views.InsightHeard{Ready: true, Ideas: h.Proposed, Answered: h.InDayShare, MedianResponse: h.MedianResponse,
+		MedianKnown: h.Answered > 0, Shipped: h.ShippedThisQuarter}
+	byAccount := make(map[string]*activity.Rollup, len(rows))
+	for i := range rows {
+		byAccount[rows[i].Account] = &rows[i]
+	}
+	active := map[auth.AccountID]bool{}
+	for _, idea := range h.Shipped {
+		from := activity.DayOf(idea.ShippedAt, loc)
+		for _, id := range idea.Voters {
+			r := byAccount[string(id)]
+			active[id] = active[id] || (r != nil && r.ActiveBetween(from, from+activityMonth))
+		}
+	}
+	v.Voters = len(active)
+	for _, ok := range active {
+		if ok {
+			v.VotersActive++
+		}
+	}
+	return v, nil
+}
+
+// activityMonth is "the month after" a shipped idea, in days.
+const activityMonth = 30
+
+// eventsView is the turnout of the last ten events, and how many
+// members were checked in at two or more events, from their rollups'
+// counts.
+func (s *server) eventsView(ctx context.Context, a community.Actor, now time.Time, loc *time.Location, rows []activity.Rollup) (views.InsightEvents, error) {
+	list, err := s.community.EventFigures(ctx, a, now)
+	if err != nil {
+		return views.InsightEvents{}, err
+	}
+	v := views.InsightEvents{Ready: true, RegularsKnown: s.activity != nil}
+	for _, t := range list {
+		v.Events = append(v.Events, views.EventTurnout{Title: t.Title, Start: t.Start.In(loc), Going: t.Going,
+			CheckedIn: t.CheckedIn, Attendance: t.Attendance, NoShows: t.NoShows})
+	}
+	for _, r := range rows {
+		if r.Counts[activity.CheckIn] >= 2 {
+			v.Regulars++
+		}
+	}
+	return v, nil
 }

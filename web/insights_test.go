@@ -1,12 +1,19 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"fanclub/community"
+	"fanclub/internal/activity"
+	"fanclub/membership"
 )
 
 // TestInsightsOnlyForStaff: the insight page and its CSV answer the
@@ -91,4 +98,208 @@ func TestTrueFansTarget(t *testing.T) {
 		t.Fatalf("target 2,500: %d\n%s", r.Status, r.Body)
 	}
 	mustContain(t, owner.get("/admin/site").Body, `value="2,500"`)
+}
+
+// insightSection is the HTML of one section of the insight page.
+func insightSection(t *testing.T, body, id string) string {
+	t.Helper()
+	return regexpFind(t, body, `(?s)(<section[^>]*data-testid="section-`+id+`".*?</section>)`)
+}
+
+// insightToday is the site's today, as the insight page counts days.
+func insightToday(s *site) activity.Day { return activity.DayOf(s.Clock.Now(), mustLoc("Asia/Seoul")) }
+
+func mustLoc(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// rollup is an account's history: joined on a day, active on every day
+// from..to (days counted back from today) in each of kinds.
+func rollup(p person, today activity.Day, joined, from, to int, kinds ...activity.Kind) activity.Rollup {
+	r := activity.Rollup{Account: string(p.ID), Joined: today - activity.Day(joined)}
+	for d := from; d >= to; d-- {
+		for _, k := range kinds {
+			r.Add(k, today-activity.Day(d))
+		}
+	}
+	return r
+}
+
+// keep stores the histories over whatever the accounts recorded so far.
+func (s *site) keep(t *testing.T, rows ...activity.Rollup) {
+	t.Helper()
+	if err := s.Activity.Replace(context.Background(), rows); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rename gives the person a display name of their choosing.
+func (s *site) rename(t *testing.T, p *person, name string) {
+	t.Helper()
+	if _, err := s.DB.Collection("accounts").UpdateOne(context.Background(), bson.M{"_id": p.ID},
+		bson.M{"$set": bson.M{"name": name}}); err != nil {
+		t.Fatal(err)
+	}
+	p.Name = name
+}
+
+// insightClub is a club with a hand-built history, today being day T:
+//
+//	owner  joined T-200, posts and comments every day since: a true fan
+//	minji  joined T-20, active that day only, in Coffee lovers: week-3 silence
+//	ari    joined T-100, active T-100 to T-21, a premium comp: silent 21 days, a true fan by premium
+//	doyun  joined T-200, active T-200 to T-100: dormant
+//	hana   joined T-3, active every day since: new
+//
+// minji and hana voted for an idea shipped today; the owner was checked
+// in at two events, ari at one.
+func insightClub(t *testing.T) (s *site, owner, minji, ari person) {
+	s = newSite(t, crowd())
+	owner = s.signUp(t, "owner@example.com")
+	minji = s.signUp(t, "minji@example.com")
+	ari = s.signUp(t, "ari@example.com")
+	doyun := s.signUp(t, "doyun@example.com")
+	hana := s.signUp(t, "hana@example.com")
+	s.newGroup(t, owner, community.GroupInput{Slug: "coffee", Name: "Coffee lovers"})
+	s.join(t, "coffee", minji)
+	s.saveTier(t, owner, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1"})
+	if _, _, err := s.Membership.GrantComp(context.Background(), s.actor(t, owner).Account,
+		membership.CompInput{Email: ari.Email, Tier: "premium", Reason: "VIP"}, s.Auth.AccountByEmail, mustLoc("Asia/Seoul")); err != nil {
+		t.Fatal(err)
+	}
+	// minji and hana voted for an idea the brand shipped today.
+	ctx := context.Background()
+	s.join(t, "coffee", hana)
+	idea, err := s.Community.CreateIdea(ctx, s.actor(t, owner), "coffee", community.IdeaInput{Title: "Decaf beans"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []person{minji, hana} {
+		if _, err := s.Community.Vote(ctx, s.actor(t, p), "coffee", idea.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Community.AnswerIdea(ctx, s.actor(t, owner), "coffee", idea.ID, community.Answer{Status: community.IdeaShipped}); err != nil {
+		t.Fatal(err)
+	}
+	s.drain(t) // the announcement keeps who had voted
+
+	T := insightToday(s)
+	fan := rollup(owner, T, 200, 200, 0, activity.Post, activity.Comment)
+	fan.Add(activity.CheckIn, T-10)
+	fan.Add(activity.CheckIn, T-40)
+	once := rollup(ari, T, 100, 100, 21, activity.Visit, activity.Post)
+	once.Add(activity.CheckIn, T-50)
+	s.keep(t, fan, once,
+		rollup(minji, T, 20, 20, 20, activity.Visit, activity.Post),
+		rollup(doyun, T, 200, 200, 100, activity.Visit),
+		rollup(hana, T, 3, 3, 0, activity.Visit),
+	)
+	return s, owner, minji, ari
+}
+
+// TestInsightsFigures: the page shows the figures of a hand-built
+// history: members and actives, the cohorts, the repeat rate, who is at
+// risk with their groups and tier (and in which order), the segments
+// against the target, each with its link to act on it.
+func TestInsightsFigures(t *testing.T) {
+	_, owner, minji, ari := insightClub(t)
+	r := owner.get("/admin/insights")
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET /admin/insights: %d\n%s", r.Status, r.Body)
+	}
+	figure := func(id string) string { return regexpFind(t, r.Body, `data-testid="`+id+`">([^<]*)<`) }
+	for id, want := range map[string]string{"members-total": "5", "members-new-month": "2", "members-active7": "2",
+		"members-active30": "4", "members-daumau": "39%", "repeat-rate": "67%", "heard-shipped": "1", "heard-voters": "1 of 2",
+		"events-regulars": "1"} {
+		if got := figure(id); got != want {
+			t.Errorf("%s = %q, want %q", id, got, want)
+		}
+	}
+	for _, id := range []string{"members", "cohorts", "repeat", "at-risk", "segments", "heard", "events"} {
+		mustNotContain(t, insightSection(t, r.Body, id), `data-testid="not-available"`)
+	}
+	mustNotContain(t, r.Body, `data-testid="insights-empty"`, `data-testid="cohorts-empty"`)
+	mustContain(t, r.Body, `role="img" aria-labelledby="chart-cohorts-title"`, `<title id="chart-members-title">Members and active members, last 12 weeks</title>`)
+
+	// At risk: minji (week 3, in Coffee lovers) was active a day after
+	// ari (silent 21 days, premium), so comes first; by name, ari does.
+	rows := regexp.MustCompile(`(?s)<tr data-testid="at-risk-row">.*?</tr>`).FindAllString(r.Body, -1)
+	if len(rows) != 2 || !strings.Contains(rows[0], minji.Name) || !strings.Contains(rows[1], ari.Name) {
+		t.Fatalf("at-risk rows %q, want minji then ari", rows)
+	}
+	mustContain(t, rows[0], "Silent since joining (week 3)", "Coffee lovers")
+	mustContain(t, rows[1], "Silent 21+ days", "Premium")
+	mustContain(t, r.Body, `href="/admin/campaigns/new?segment=at-risk"`)
+	byName := regexp.MustCompile(`(?s)<tr data-testid="at-risk-row">.*?</tr>`).FindAllString(owner.get("/admin/insights?sort=name").Body, -1)
+	if len(byName) != 2 || !strings.Contains(byName[0], ari.Name) {
+		t.Errorf("at-risk rows by name %q, want ari first", byName)
+	}
+
+	// Segments now and a month ago: new 1 (0), active 3 (2), at risk 2
+	// (0), dormant 1 (1), true fans 2 (2) — ari counts as premium.
+	for seg, want := range map[string][2]string{"new": {"1", "+1"}, "active": {"3", "+1"}, "at-risk": {"2", "+2"},
+		"dormant": {"1", "±0"}, "true-fan": {"2", "±0"}} {
+		row := regexpFind(t, r.Body, `(?s)<tr data-testid="segment-`+seg+`">(.*?)</tr>`)
+		now := regexpFind(t, row, `data-testid="segment-now">([^<]*)<`)
+		change := strings.TrimSpace(regexpFind(t, row, `(?s)data-testid="segment-change">([^<]*)<`))
+		if now != want[0] || change != want[1] {
+			t.Errorf("segment %s: %s, %s; want %s, %s", seg, now, change, want[0], want[1])
+		}
+		mustContain(t, row, `href="/admin/campaigns/new?segment=`+seg+`"`)
+	}
+	mustContain(t, r.Body, "2 of 1,000 true fans", "active in 8 or more of the last 12 weeks")
+
+	// The brand's own target.
+	form := moonlight()
+	form.Set("true_fans", "50")
+	if r := owner.postMultipart("/admin/site", form, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("save target: %d", r.Status)
+	}
+	mustContain(t, owner.get("/admin/insights").Body, "2 of 50 true fans")
+}
+
+// TestInsightsAtRiskCSV: the at-risk list downloads as a UTF-8 CSV with
+// a BOM, for staff only, and a display name a spreadsheet would run as a
+// formula arrives as text.
+func TestInsightsAtRiskCSV(t *testing.T) {
+	s := newSite(t, crowd())
+	owner := s.signUp(t, "owner@example.com")
+	T := insightToday(s)
+	rows := []activity.Rollup{rollup(owner, T, 200, 200, 0, activity.Post, activity.Comment)}
+	names := []string{"=cmd|' /C calc'!A0", "+1", "-2", "@x", "김민지"}
+	for i, name := range names {
+		p := s.signUp(t, fmt.Sprintf("m%d@example.com", i))
+		s.rename(t, &p, name)
+		rows = append(rows, rollup(p, T, 20, 20, 20, activity.Visit, activity.Post))
+	}
+	s.keep(t, rows...)
+
+	r := owner.get("/admin/insights/at-risk.csv")
+	if r.Status != http.StatusOK {
+		t.Fatalf("CSV: %d\n%s", r.Status, r.Body)
+	}
+	if ct, cd := r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"); ct != "text/csv; charset=utf-8" ||
+		!strings.HasPrefix(cd, `attachment; filename="at-risk-`) {
+		t.Errorf("headers: %q, %q", ct, cd)
+	}
+	if !strings.HasPrefix(r.Body, "\uFEFFMember,Why,Joined,Last active,Groups,Tier\r\n") {
+		t.Errorf("CSV starts %q, want the BOM and the header", r.Body[:min(len(r.Body), 80)])
+	}
+	joined := (T - 20).Start(mustLoc("Asia/Seoul")).Format("2006-01-02")
+	for _, want := range []string{"'=cmd|' /C calc'!A0,", "'+1,", "'-2,", "'@x,", "김민지,"} {
+		line := want + "Silent since joining (week 3)," + joined + "," + joined + ",,\r\n"
+		if !strings.Contains(r.Body, line) {
+			t.Errorf("CSV lacks the line %q:\n%s", line, r.Body)
+		}
+	}
+	for _, bad := range []string{"\n=", "\n\"=", "\n+", "\n-", "\n@"} {
+		if strings.Contains(r.Body, bad) {
+			t.Errorf("CSV has a cell starting %q", bad[1:])
+		}
+	}
 }
