@@ -15,7 +15,9 @@ import (
 // loyal, section by section. A section whose figures could not be worked
 // out says so (Ready false) and the others still show.
 type Insights struct {
-	Chrome   Chrome
+	Chrome Chrome
+	// NoMembers says nobody but the staff has taken part yet: a new club.
+	NoMembers bool
 	Members  InsightMembers
 	Cohorts  InsightCohorts
 	Repeat   InsightRepeat

@@ -196,7 +196,7 @@ func InsightsPage(p Insights) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if p.Members.Ready && p.Members.Total == 0 {
+			if p.NoMembers {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"panel empty-state\" data-testid=\"insights-empty\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

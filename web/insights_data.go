@@ -37,6 +37,11 @@ func (s *server) insights(ctx context.Context, a community.Actor, site auth.Site
 		if err != nil {
 			return p, err
 		}
+		staff, err := s.auth.StaffRoles(ctx)
+		if err != nil {
+			return p, err
+		}
+		p.NoMembers = !slices.ContainsFunc(rows, func(r activity.Rollup) bool { return staff[auth.AccountID(r.Account)] == "" })
 		today := activity.DayOf(now, loc)
 		p.Members = membersView(activity.MembersFigures(rows, today), loc)
 		p.Cohorts = cohortsView(activity.Cohorts(rows, today), loc)

@@ -56,11 +56,13 @@ func TestInsightsOnlyForStaff(t *testing.T) {
 }
 
 // TestInsightsNewClub: a club with nobody but its owner shows every
-// section without an error, and says there is nothing yet where there
-// is nothing.
+// section without an error in both languages, and says it has no
+// members yet, and nobody at risk nor any event.
 func TestInsightsNewClub(t *testing.T) {
 	s := newSite(t, crowd())
 	owner := s.signUp(t, "owner@example.com")
+	T := insightToday(s)
+	s.keep(t, rollup(owner, T, 0, 0, 0, activity.Visit)) // the owner's own visit makes no member
 	for _, lang := range []string{"en", "ko"} {
 		r := owner.get("/admin/insights?lang=" + lang)
 		if r.Status == http.StatusSeeOther {
@@ -72,6 +74,7 @@ func TestInsightsNewClub(t *testing.T) {
 		for _, id := range []string{"members", "cohorts", "repeat", "at-risk", "segments", "premium", "heard", "events"} {
 			mustContain(t, r.Body, `data-testid="section-`+id+`"`)
 		}
+		mustContain(t, r.Body, `data-testid="insights-empty"`, `data-testid="at-risk-empty"`, `data-testid="events-empty"`)
 		mustNotContain(t, r.Body, "⟦missing")
 	}
 }
