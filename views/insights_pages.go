@@ -311,37 +311,25 @@ func premiumCharts(ctx context.Context, p InsightPremium) []Chart {
 }
 
 // segmentName is a segment's name on the page.
-func segmentName(ctx context.Context, key string) string {
-	switch key {
-	case SegmentNew:
-		return T(ctx, "insights.segment.new")
-	case SegmentActive:
-		return T(ctx, "insights.segment.active")
-	case SegmentAtRisk:
-		return T(ctx, "insights.segment.at_risk")
-	case SegmentDormant:
-		return T(ctx, "insights.segment.dormant")
-	case SegmentTrueFans:
-		return T(ctx, "insights.segment.true_fans")
-	}
-	return key
-}
+func segmentName(ctx context.Context, key string) string { return T(ctx, segmentKeys(key)[0]) }
 
 // segmentRule says who is in a segment.
-func segmentRule(ctx context.Context, key string) string {
+func segmentRule(ctx context.Context, key string) string { return T(ctx, segmentKeys(key)[1]) }
+
+// segmentKeys are the catalog keys of a segment's name and rule, written
+// out so a search finds them.
+func segmentKeys(key string) [2]string {
 	switch key {
 	case SegmentNew:
-		return T(ctx, "insights.segment.new_rule")
+		return [2]string{"insights.segment.new", "insights.segment.new_rule"}
 	case SegmentActive:
-		return T(ctx, "insights.segment.active_rule")
+		return [2]string{"insights.segment.active", "insights.segment.active_rule"}
 	case SegmentAtRisk:
-		return T(ctx, "insights.segment.at_risk_rule")
+		return [2]string{"insights.segment.at_risk", "insights.segment.at_risk_rule"}
 	case SegmentDormant:
-		return T(ctx, "insights.segment.dormant_rule")
-	case SegmentTrueFans:
-		return T(ctx, "insights.segment.true_fans_short")
+		return [2]string{"insights.segment.dormant", "insights.segment.dormant_rule"}
 	}
-	return ""
+	return [2]string{"insights.segment.true_fans", "insights.segment.true_fans_short"}
 }
 
 // trueFanRule states the true-fan rule in full, with its numbers.

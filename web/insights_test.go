@@ -61,7 +61,7 @@ func TestInsightsOnlyForStaff(t *testing.T) {
 func TestInsightsNewClub(t *testing.T) {
 	s := newSite(t, crowd())
 	owner := s.signUp(t, "owner@example.com")
-	T := insightToday(s)
+	T := insightToday(t, s)
 	s.keep(t, rollup(owner, T, 0, 0, 0, activity.Visit)) // the owner's own visit makes no member
 	for _, lang := range []string{"en", "ko"} {
 		r := owner.get("/admin/insights?lang=" + lang)
@@ -110,14 +110,8 @@ func insightSection(t *testing.T, body, id string) string {
 }
 
 // insightToday is the site's today, as the insight page counts days.
-func insightToday(s *site) activity.Day { return activity.DayOf(s.Clock.Now(), mustLoc("Asia/Seoul")) }
-
-func mustLoc(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
+func insightToday(t *testing.T, s *site) activity.Day {
+	return activity.DayOf(s.Clock.Now(), mustZone(t, "Asia/Seoul"))
 }
 
 // rollup is an account's history: joined on a day, active on every day
@@ -171,7 +165,7 @@ func insightClub(t *testing.T) (s *site, owner, minji, ari person) {
 	s.join(t, "coffee", minji)
 	s.saveTier(t, owner, membership.TierInput{Key: "premium", Name: "Premium", Rank: "1"})
 	if _, _, err := s.Membership.GrantComp(context.Background(), s.actor(t, owner).Account,
-		membership.CompInput{Email: ari.Email, Tier: "premium", Reason: "VIP"}, s.Auth.AccountByEmail, mustLoc("Asia/Seoul")); err != nil {
+		membership.CompInput{Email: ari.Email, Tier: "premium", Reason: "VIP"}, s.Auth.AccountByEmail, mustZone(t, "Asia/Seoul")); err != nil {
 		t.Fatal(err)
 	}
 	// minji and hana voted for an idea the brand shipped today.
@@ -191,7 +185,7 @@ func insightClub(t *testing.T) (s *site, owner, minji, ari person) {
 	}
 	s.drain(t) // the announcement keeps who had voted
 
-	T := insightToday(s)
+	T := insightToday(t, s)
 	fan := rollup(owner, T, 200, 200, 0, activity.Post, activity.Comment)
 	fan.Add(activity.CheckIn, T-10)
 	fan.Add(activity.CheckIn, T-40)
@@ -272,7 +266,7 @@ func TestInsightsFigures(t *testing.T) {
 func TestInsightsAtRiskCSV(t *testing.T) {
 	s := newSite(t, crowd())
 	owner := s.signUp(t, "owner@example.com")
-	T := insightToday(s)
+	T := insightToday(t, s)
 	rows := []activity.Rollup{rollup(owner, T, 200, 200, 0, activity.Post, activity.Comment)}
 	names := []string{"=cmd|' /C calc'!A0", "+1", "-2", "@x", "김민지"}
 	for i, name := range names {
@@ -293,7 +287,7 @@ func TestInsightsAtRiskCSV(t *testing.T) {
 	if !strings.HasPrefix(r.Body, "\uFEFFMember,Why,Joined,Last active,Groups,Tier\r\n") {
 		t.Errorf("CSV starts %q, want the BOM and the header", r.Body[:min(len(r.Body), 80)])
 	}
-	joined := (T - 20).Start(mustLoc("Asia/Seoul")).Format("2006-01-02")
+	joined := (T - 20).Start(mustZone(t, "Asia/Seoul")).Format("2006-01-02")
 	for _, want := range []string{"'=cmd|' /C calc'!A0,", "'+1,", "'-2,", "'@x,", "김민지,"} {
 		line := want + "Silent since joining (week 3)," + joined + "," + joined + ",,\r\n"
 		if !strings.Contains(r.Body, line) {
