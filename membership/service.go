@@ -56,6 +56,8 @@ type Service struct {
 	now       func() time.Time
 	log       *slog.Logger
 
+	figures *premiumIndex // nil unless this process alone writes db
+
 	mu        sync.Mutex // guards tierCache and badges
 	tierCache tierCache
 	badges    map[auth.AccountID]badge
@@ -76,6 +78,9 @@ func New(db *mongodb.DB, cfg Config, now func() time.Time, log *slog.Logger) *Se
 		cfg:       cfg,
 		now:       now,
 		log:       log,
+	}
+	if db.SoleWriter() {
+		s.figures = &premiumIndex{}
 	}
 	if cfg.SecretKey != "" {
 		bc := &stripe.BackendConfig{HTTPClient: cfg.HTTPClient, MaxNetworkRetries: stripe.Int64(2),

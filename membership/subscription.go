@@ -95,7 +95,12 @@ const (
 // concurrent deliveries of one or several events never lose an update.
 // With stored or already, it returns the subscription as stored: this
 // event's state, whose side effects (a mail) a retry must still see to.
-func (s *Service) applyChange(ctx context.Context, c change) (Subscription, applied, error) {
+func (s *Service) applyChange(ctx context.Context, c change) (_ Subscription, did applied, _ error) {
+	defer func() { // whichever write stored it, the figures' memory follows
+		if did == stored {
+			s.subscriptionChanged(ctx, c.sub)
+		}
+	}()
 	for range 20 {
 		var cur Subscription
 		err := s.subs.FindOne(ctx, bson.M{"_id": c.sub}).Decode(&cur)

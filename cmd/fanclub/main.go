@@ -165,7 +165,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
-	defer keepUp(ctx, cm, queue, log)() // stopped before the database closes
+	defer keepUp(ctx, cm, ms, queue, log)() // stopped before the database closes
 	select {
 	case err := <-errc:
 		return err
@@ -214,11 +214,12 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (*mongodb.C
 // between its document and its counter. Tests shorten it.
 var repairSettle = 10 * time.Second
 
-// keepUp reads the boards and feeds into memory, then repairs the
-// counters a crash may have left wrong, at once and every day after,
-// until the returned function is called, which waits for the repair
-// under way to stop. Of several instances, one at a time repairs.
-func keepUp(ctx context.Context, cm *community.Service, queue *jobs.Queue, log *slog.Logger) (stop func()) {
+// keepUp reads the boards and feeds, and the subscriptions behind the
+// premium figures, into memory, then repairs the counters a crash may
+// have left wrong, at once and every day after, until the returned
+// function is called, which waits for the repair under way to stop. Of
+// several instances, one at a time repairs.
+func keepUp(ctx context.Context, cm *community.Service, ms *membership.Service, queue *jobs.Queue, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -228,6 +229,9 @@ func keepUp(ctx context.Context, cm *community.Service, queue *jobs.Queue, log *
 			log.Warn("could not read the boards and feeds into memory; the first pages will", "err", err)
 		} else {
 			log.Info("boards and feeds in memory", "took", time.Since(start).Round(time.Millisecond))
+		}
+		if err := ms.WarmFigures(ctx); err != nil {
+			log.Warn("could not read the subscriptions into memory; the first premium figures will", "err", err)
 		}
 		for {
 			ran, err := queue.Exclusive(ctx, "repair-counters", func(ctx context.Context) error {

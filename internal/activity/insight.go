@@ -10,7 +10,7 @@ type Segment string
 
 const (
 	SegmentNew      Segment = "new"      // joined in the last 14 days
-	SegmentActive   Segment = "active"   // active in the last 30 days, not new
+	SegmentActive   Segment = "active"   // active in the last 30 days, neither new nor at risk
 	SegmentAtRisk   Segment = "at-risk"  // see AtRisk
 	SegmentDormant  Segment = "dormant"  // silent 60 days or more
 	SegmentTrueFans Segment = "true-fan" // see TrueFan

@@ -158,13 +158,15 @@ func segmentsOn(r *Rollup, t Day, premium bool) uint8 {
 		return 0
 	}
 	var set uint8
-	if s.age < newDays {
+	// New, active, at risk and dormant do not overlap, so the brand can
+	// add them up; true fans are picked out of the others.
+	switch {
+	case s.age < newDays:
 		set |= segmentBit(SegmentNew)
-	} else if s.last != 0 && s.last > t-activeDays {
-		set |= segmentBit(SegmentActive)
-	}
-	if s.risk() != "" {
+	case s.risk() != "":
 		set |= segmentBit(SegmentAtRisk)
+	case s.last != 0 && s.last > t-activeDays:
+		set |= segmentBit(SegmentActive)
 	}
 	if s.silent >= dormantSilent {
 		set |= segmentBit(SegmentDormant)
