@@ -18,14 +18,14 @@ type Insights struct {
 	Chrome Chrome
 	// NoMembers says nobody but the staff has taken part yet: a new club.
 	NoMembers bool
-	Members  InsightMembers
-	Cohorts  InsightCohorts
-	Repeat   InsightRepeat
-	AtRisk   InsightAtRisk
-	Segments InsightSegments
-	Premium  InsightPremium
-	Heard    InsightHeard
-	Events   InsightEvents
+	Members   InsightMembers
+	Cohorts   InsightCohorts
+	Repeat    InsightRepeat
+	AtRisk    InsightAtRisk
+	Segments  InsightSegments
+	Premium   InsightPremium
+	Heard     InsightHeard
+	Events    InsightEvents
 }
 
 // InsightMembers is section 1: how many members, how many came.
@@ -148,6 +148,9 @@ type InsightPremium struct {
 	Trial      float64 // trial conversion
 	TrialKnown bool
 	Months     []PremiumMonth // the last 12, oldest first
+	// Partial says the site holds more subscriptions than the figures
+	// read: they miss some.
+	Partial bool
 }
 
 // PremiumMonth is one month of paid membership.

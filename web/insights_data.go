@@ -256,6 +256,24 @@ func (s *server) heardView(ctx context.Context, a community.Actor, now time.Time
 	return v, nil
 }
 
+// premiumView is what paid membership earns and keeps, from the billing
+// history; each month's paying subscriptions are those at its start, plus
+// the new, less the cancelled.
+func (s *server) premiumView(ctx context.Context, staff auth.Account, now time.Time, loc *time.Location) (views.InsightPremium, error) {
+	p, err := s.membership.PremiumFigures(ctx, staff, now, loc)
+	if err != nil {
+		return views.InsightPremium{}, err
+	}
+	v := views.InsightPremium{Ready: true, Currency: p.Currency, Members: p.Members, MRR: p.MRR,
+		Churn: p.LastMonth.Churn, ChurnKnown: p.LastMonth.ChurnKnown, ARPU: p.ARPU, ARPUKnown: p.ARPUKnown,
+		LTV: p.LTV, LTVKnown: p.LTVKnown, Trial: p.Trials.Rate, TrialKnown: p.Trials.RateKnown, Partial: p.Partial}
+	for _, m := range p.Trend {
+		v.Months = append(v.Months, views.PremiumMonth{Start: m.Start, Paying: m.PayingAtStart + m.New - m.Cancelled,
+			MRR: m.MRR, Churn: m.Churn, ChurnKnown: m.ChurnKnown})
+	}
+	return v, nil
+}
+
 // activityMonth is "the month after" a shipped idea, in days.
 const activityMonth = 30
 
