@@ -14,6 +14,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
@@ -44,7 +45,7 @@ type seedCounts struct {
 	Posts, Pinned, Comments, Reactions, Reports             int
 	Ideas, Votes, Answered, Merged                          int
 	Events, Going, Waiting, EventInvites, CheckedIn         int
-	Cancelled                                               int
+	Cancelled, ActivityRecords                              int
 }
 
 // seed runs the seed command: it fills the database serve would use with
@@ -68,13 +69,14 @@ func seed(ctx context.Context, cfg config, log *slog.Logger) error {
 		"pinned", n.Pinned, "comments", n.Comments, "reactions", n.Reactions, "reports", n.Reports,
 		"ideas", n.Ideas, "votes", n.Votes, "answered", n.Answered, "merged", n.Merged,
 		"events", n.Events, "going", n.Going, "waiting", n.Waiting, "event_invites", n.EventInvites,
-		"checked_in", n.CheckedIn, "cancelled", n.Cancelled,
+		"checked_in", n.CheckedIn, "cancelled", n.Cancelled, "activity_records", n.ActivityRecords,
 		"took", time.Since(start).Round(100*time.Millisecond), "next", seedHint)
 	return nil
 }
 
 // seedDemo fills db, which must hold no account and no group, with the
-// demo club: its content is dated over the three weeks before now.
+// demo club: its content is dated over the three weeks before now, its
+// members and their activity over the months before (seed_history.go).
 func seedDemo(ctx context.Context, db *mongodb.DB, now func() time.Time, log *slog.Logger) (seedCounts, error) {
 	if empty, err := databaseEmpty(ctx, db); err != nil || !empty {
 		if err == nil {
@@ -110,10 +112,11 @@ func seedDemo(ctx context.Context, db *mongodb.DB, now func() time.Time, log *sl
 		return seedCounts{}, err
 	}
 	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}})
-	s := &seeder{au: au, cm: cm, ms: ms, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)),
+	s := &seeder{db: db, log: log, au: au, cm: cm, ms: ms, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)),
 		order: map[string][]int{}, made: map[string]seedIdea{}}
 	boardsFrom := func(context.Context) error { s.boardsFrom = s.clock.t; return nil }
-	for _, step := range []func(context.Context) error{s.accounts, s.memberships, s.groups, boardsFrom, s.feed, s.reports, s.ideas, s.events} {
+	for _, step := range []func(context.Context) error{s.accounts, s.memberships, s.groups, boardsFrom, s.feed, s.reports,
+		s.ideas, s.events, s.newcomers, s.history} {
 		if err := step(ctx); err != nil {
 			return s.n, err
 		}
@@ -140,6 +143,8 @@ func databaseEmpty(ctx context.Context, db *mongodb.DB) (bool, error) {
 // seeder writes the demo club through auth and community, as its people
 // would through the site.
 type seeder struct {
+	db     *mongodb.DB
+	log    *slog.Logger
 	au     *auth.Service
 	cm     *community.Service
 	ms     *membership.Service
@@ -154,6 +159,7 @@ type seeder struct {
 	// boardsFrom is when the idea boards start, alongside the feed.
 	boardsFrom time.Time
 	made       map[string]seedIdea // by title, for the events that follow them up
+	past       *seedPast           // who joined when and came back since
 }
 
 // seedGroup is a group being filled.
@@ -163,30 +169,6 @@ type seedGroup struct {
 	mod     community.Actor   // the member made moderator, if any
 	welcome community.Post    // the admin's pinned post
 	written []community.Post  // by members, oldest first
-}
-
-// accounts creates the admin, who becomes the site owner, then the members
-// over the first day.
-func (s *seeder) accounts(ctx context.Context) error {
-	admin, err := s.au.SeedAccount(ctx, demoAdminEmail, demoAdminName, auth.RoleOwner, "ko")
-	if err != nil {
-		return fmt.Errorf("seed: %s: %w", demoAdminEmail, err)
-	}
-	s.admin = community.Actor{Account: admin}
-	for i, p := range demoPeople {
-		s.clock.advance(s.minutes(10, 40))
-		a, err := s.au.SeedAccount(ctx, p.email, p.name, auth.RoleMember, p.locale)
-		if err != nil {
-			return fmt.Errorf("seed: %s: %w", p.email, err)
-		}
-		actor := community.Actor{Account: a}
-		if i%3 == 0 {
-			actor.Tiers = []string{premiumTier}
-		}
-		s.people = append(s.people, actor)
-	}
-	s.n.Accounts = 1 + len(s.people)
-	return nil
 }
 
 // groups creates every group with a pinned welcome post, then lets people
@@ -207,6 +189,7 @@ func (s *seeder) groups(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("seed: welcome post in %s: %w", g.Slug, err)
 		}
+		s.note(s.admin, activity.Post)
 		s.n.Posts++
 		if err := s.cm.ModeratePost(ctx, s.admin, g.Slug, p.ID, community.ModPin, ""); err != nil {
 			return fmt.Errorf("seed: pin in %s: %w", g.Slug, err)
@@ -275,6 +258,7 @@ func (s *seeder) requests(ctx context.Context, g *seedGroup) error {
 			continue
 		}
 		g.active = append(g.active, p)
+		s.note(p, activity.Join)
 		s.n.Members++
 		if i == 0 {
 			if err := s.promote(ctx, g, p); err != nil {
@@ -315,6 +299,7 @@ func (s *seeder) join(ctx context.Context, g *seedGroup, p community.Actor, answ
 	switch state {
 	case community.StateActive:
 		g.active = append(g.active, p)
+		s.note(p, activity.Join)
 		s.n.Members++
 	case community.StatePending:
 		s.n.Pending++
@@ -356,6 +341,7 @@ func (s *seeder) feed(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("seed: post in %s: %w", p.g.in.Slug, err)
 		}
+		s.note(p.author, activity.Post)
 		s.n.Posts++
 		p.g.written = append(p.g.written, post)
 		if err := s.discuss(ctx, p.g, post, demoComments); err != nil {
@@ -384,6 +370,7 @@ func (s *seeder) discuss(ctx context.Context, g *seedGroup, post community.Post,
 		if err != nil {
 			return fmt.Errorf("seed: comment in %s: %w", g.in.Slug, err)
 		}
+		s.note(who, activity.Comment)
 		s.n.Comments++
 		comments = append(comments, c)
 	}
@@ -392,6 +379,7 @@ func (s *seeder) discuss(ctx context.Context, g *seedGroup, post community.Post,
 		if err := s.cm.ReactToPost(ctx, who, g.in.Slug, post.ID, s.reaction()); err != nil {
 			return fmt.Errorf("seed: react in %s: %w", g.in.Slug, err)
 		}
+		s.note(who, activity.React)
 		s.n.Reactions++
 	}
 	for _, c := range comments {
@@ -402,6 +390,7 @@ func (s *seeder) discuss(ctx context.Context, g *seedGroup, post community.Post,
 			if err := s.cm.ReactToComment(ctx, who, g.in.Slug, community.OnPost(post.ID), c.ID, s.reaction()); err != nil {
 				return fmt.Errorf("seed: react to a comment in %s: %w", g.in.Slug, err)
 			}
+			s.note(who, activity.React)
 			s.n.Reactions++
 		}
 	}
@@ -418,6 +407,7 @@ func (s *seeder) reports(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("seed: spam post: %w", err)
 	}
+	s.note(spammer, activity.Post)
 	s.n.Posts++
 	s.clock.advance(s.minutes(10, 40))
 	if err := s.cm.ReportContent(ctx, s.other(lounge.active, spammer.ID()), lounge.in.Slug,
@@ -433,6 +423,7 @@ func (s *seeder) reports(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("seed: rude comment: %w", err)
 	}
+	s.note(rude, activity.Comment)
 	s.n.Comments++
 	s.clock.advance(s.minutes(10, 40))
 	if err := s.cm.ReportContent(ctx, s.other(brewing.active, rude.ID(), post.Author), brewing.in.Slug,

@@ -237,3 +237,24 @@ const (
 	demoRudeComment = "Honestly this is the worst recipe I've seen. Do you even taste your coffee?"
 	demoRudeNote    = "Unkind to a new member."
 )
+
+// The crowd's names (seed_history.go): Korean family and given names with
+// their romanisation, for addresses, and English ones.
+var (
+	crowdKoreanFamily = [][2]string{{"김", "kim"}, {"이", "lee"}, {"박", "park"}, {"최", "choi"}, {"정", "jung"},
+		{"강", "kang"}, {"조", "cho"}, {"윤", "yoon"}, {"장", "jang"}, {"임", "lim"}, {"한", "han"}, {"오", "oh"},
+		{"서", "seo"}, {"신", "shin"}, {"권", "kwon"}, {"황", "hwang"}, {"안", "ahn"}, {"송", "song"}, {"류", "ryu"},
+		{"홍", "hong"}, {"문", "moon"}, {"양", "yang"}, {"배", "bae"}, {"백", "baek"}, {"허", "heo"}, {"남", "nam"}}
+	crowdKoreanGiven = [][2]string{{"서윤", "seoyun"}, {"지안", "jian"}, {"하윤", "hayun"}, {"은우", "eunwoo"},
+		{"도현", "dohyun"}, {"수빈", "subin"}, {"예린", "yerin"}, {"민서", "minseo"}, {"지유", "jiyu"}, {"태민", "taemin"},
+		{"현서", "hyunseo"}, {"윤서", "yunseo"}, {"준서", "junseo"}, {"다인", "dain"}, {"시은", "sieun"}, {"가은", "gaeun"},
+		{"주원", "juwon"}, {"유진", "yujin"}, {"승우", "seungwoo"}, {"나연", "nayeon"}, {"재윤", "jaeyun"}, {"소연", "soyeon"},
+		{"동현", "donghyun"}, {"하람", "haram"}, {"채은", "chaeeun"}, {"민호", "minho"}, {"보람", "boram"}, {"성민", "sungmin"},
+		{"지수", "jisu"}, {"아린", "arin"}}
+	crowdEnglishGiven = []string{"Ella", "Jacob", "Nora", "Ryan", "Hannah", "Owen", "Ruby", "Max", "Alice", "Adam",
+		"Ivy", "Nathan", "Clara", "Theo", "Maya", "Caleb", "Eva", "Isaac", "Stella", "Luke", "Violet", "Aaron", "Hazel",
+		"Finn", "Naomi", "Elijah", "Leah", "Connor", "Julia", "Sam"}
+	crowdEnglishFamily = []string{"Foster", "Hughes", "Reed", "Price", "Bennett", "Cooper", "Ward", "Brooks", "Kelly",
+		"Howard", "Perry", "Long", "Patel", "Sanders", "Ross", "Myers", "Ford", "Hayes", "Jenkins", "Powell", "Russell",
+		"Griffin", "Wood", "Barnes", "Fisher", "Henderson", "Coleman", "Silva", "Moreno", "Ito"}
+)

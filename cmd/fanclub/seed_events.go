@@ -9,6 +9,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/internal/activity"
 )
 
 // demoEvent is one event of the demo club and what becomes of it.
@@ -41,11 +42,25 @@ type demoEvent struct {
 const demoVenue = "달빛 커피 성수 로스터리 2층, 서울 성동구 성수이로 · Dalbit Coffee Seongsu Roastery, 2F"
 
 // demoEvents are events of every access kind, over and to come, in Korean
-// and English, in Seoul and one in Los Angeles: a past cupping the door
-// checked people in at, a full class with a waiting line, one with an
-// RSVP deadline, one called off, and a launch for those who voted for the
-// idea it launches.
+// and English, in Seoul and one in Los Angeles: five past ones the door
+// checked people in at (so the insight's attendance, no-shows and those
+// who came twice have numbers), a full class with a waiting line, one
+// with an RSVP deadline, one called off, and a launch for those who voted
+// for the idea it launches.
 var demoEvents = []demoEvent{
+	{slug: "lounge", day: -13, at: "15:00", length: 2 * time.Hour, ago: 21 * day, byMod: true, yes: 10, no: 2, came: 7,
+		in: community.EventInput{Title: "홈카페 원두 나눔 모임 · Home café bean swap", Zone: "Asia/Seoul", Venue: demoVenue,
+			Capacity: "14", Access: community.AccessMembers,
+			Body: "집에 남은 원두를 한 봉지 가져와서 서로 나눠요. 한 봉지를 가져오시면 처음 맛보는 원두 두 가지를 들고 가실 수 있어요. " +
+				"간단한 다과는 준비해 둘게요.\n\n" +
+				"Bring a bag of beans you'd like to share, and go home with two you haven't tried."}},
+	{slug: "brewing", day: -11, at: "19:30", length: 2 * time.Hour, ago: 19 * day, yes: 11, no: 1, came: 8,
+		in: community.EventInput{Title: "Pour-over basics: a hands-on evening", Zone: "Asia/Seoul",
+			Venue: "Dalbit Coffee Hannam, training bar, Itaewon-ro, Yongsan-gu, Seoul", Capacity: "12",
+			Access: community.AccessMembers,
+			Body: "Grind size, water temperature and the bloom: brew three cups side by side with our baristas and taste the difference. " +
+				"Kettles and drippers are on us; bring a mug.\n\n" +
+				"바리스타와 함께 핸드드립 기초를 배워요. 주전자와 드리퍼는 준비해 둘게요."}},
 	{slug: "seoul-meetups", day: -8, at: "14:00", length: 2 * time.Hour, ago: 15 * day, byMod: true, yes: 8, no: 1, came: 6,
 		in: community.EventInput{Title: "성수 로스터리 커핑 모임", Zone: "Asia/Seoul", Venue: demoVenue, Capacity: "12",
 			Access: community.AccessMembers,
@@ -115,9 +130,7 @@ func (s *seeder) events(ctx context.Context) error {
 		plan = append(plan, steps...)
 		posted = append(posted, seedEventRef{d.slug, id})
 	}
-	first := slices.MinFunc(plan, func(x, y seedStep) int { return x.at.Compare(y.at) })
-	s.clock.rewind(first.at)
-	if err := s.play(ctx, plan); err != nil {
+	if err := s.retell(ctx, plan); err != nil {
 		return err
 	}
 	for _, p := range posted {
@@ -275,6 +288,7 @@ func (s *seeder) replies(d demoEvent, id *community.EventID, who []community.Act
 			if _, err := s.cm.RSVP(ctx, p, d.slug, *id, going); err != nil {
 				return fmt.Errorf("seed: %s answers %q: %w", p.Account.Email, d.in.Title, err)
 			}
+			s.note(p, activity.RSVP)
 			return nil
 		}})
 	}
@@ -292,6 +306,7 @@ func (s *seeder) replies(d demoEvent, id *community.EventID, who []community.Act
 			if _, err := s.cm.RSVP(ctx, p, d.slug, *id, false); err != nil {
 				return fmt.Errorf("seed: %s gives back a seat at %q: %w", p.Account.Email, d.in.Title, err)
 			}
+			s.note(p, activity.RSVP)
 			return nil
 		}})
 	}
@@ -311,6 +326,7 @@ func (s *seeder) door(d demoEvent, host community.Actor, id *community.EventID, 
 			if _, err := s.cm.CheckIn(ctx, host, d.slug, *id, p.ID(), true); err != nil {
 				return fmt.Errorf("seed: check %s in at %q: %w", p.Account.Email, d.in.Title, err)
 			}
+			s.note(p, activity.CheckIn)
 			s.n.CheckedIn++
 			return nil
 		}})

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"fanclub/community"
+	"fanclub/internal/activity"
 )
 
 const day = 24 * time.Hour
@@ -242,6 +243,17 @@ func (s *seeder) play(ctx context.Context, plan []seedStep) error {
 	return nil
 }
 
+// retell plays plan over weeks the clock has passed already: it goes back
+// to the first step's time, then plays the steps in time order.
+func (s *seeder) retell(ctx context.Context, plan []seedStep) error {
+	if len(plan) == 0 {
+		return nil
+	}
+	first := slices.MinFunc(plan, func(x, y seedStep) int { return x.at.Compare(y.at) })
+	s.clock.rewind(first.at)
+	return s.play(ctx, plan)
+}
+
 // board adds b's tags and plans its ideas: each proposed by a member
 // who writes in its language, voted for and commented on over the days
 // after, answered step by step by the group's owner or moderator, or
@@ -275,6 +287,7 @@ func (s *seeder) board(ctx context.Context, b demoBoard) ([]seedStep, error) {
 			if err != nil {
 				return fmt.Errorf("seed: idea in %s: %w", b.slug, err)
 			}
+			s.note(author, activity.Idea)
 			*id = i.ID
 			s.n.Ideas++
 			return nil
@@ -314,6 +327,7 @@ func (s *seeder) voting(g *seedGroup, id *community.IdeaID, voters []community.A
 			if _, err := s.cm.Vote(ctx, who, g.in.Slug, *id, true); err != nil {
 				return fmt.Errorf("seed: vote in %s: %w", g.in.Slug, err)
 			}
+			s.note(who, activity.Vote)
 			s.n.Votes++
 			return nil
 		}})
@@ -331,6 +345,7 @@ func (s *seeder) talk(g *seedGroup, id *community.IdeaID, votes int, from, until
 			if _, err := s.cm.CreateComment(ctx, who, g.in.Slug, community.OnIdea(*id), body, ""); err != nil {
 				return fmt.Errorf("seed: idea comment in %s: %w", g.in.Slug, err)
 			}
+			s.note(who, activity.Comment)
 			s.n.Comments++
 			return nil
 		}})

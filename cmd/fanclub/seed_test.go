@@ -44,7 +44,7 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	if err := run(ctx, []string{"seed"}, getenv, log); err != nil {
 		t.Fatalf("seed: %v\n%s", err, log)
 	}
-	for _, want := range []string{`msg="demo club seeded" accounts=51 groups=12`, " events=8 ", " cancelled=1 ",
+	for _, want := range []string{`msg="demo club seeded" accounts=311 groups=12`, " events=10 ", " cancelled=1 ", " activity_records=311 ",
 		"sign in as admin@example.com", "/signin"} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
@@ -65,8 +65,8 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 			t.Errorf("%s: %d, want at least %d", what, got, want)
 		}
 	}
-	if n := count("accounts", bson.M{}); n != 51 {
-		t.Errorf("accounts: %d, want 51", n)
+	if n := count("accounts", bson.M{}); n != 311 {
+		t.Errorf("accounts: %d, want 311", n)
 	}
 	if n := count("groups", bson.M{}); n != 12 {
 		t.Errorf("groups: %d, want 12", n)
@@ -92,6 +92,9 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	checkIdeaBoards(t, db, start)
 	checkEvents(t, db, start)
 	checkMemberships(t, db)
+	checkHistory(t, db, start)
+	checkPremiumHistory(t, db, start)
+	checkHeardAndTurnout(t, db, start)
 	// Dated over the last three weeks, none in the future.
 	for coll, field := range map[string]string{"posts": "createdAt", "comments": "createdAt", "reactions": "createdAt",
 		"ideas": "createdAt", "votes": "createdAt", "events": "createdAt", "rsvps": "at", "invitations": "at"} {
@@ -418,10 +421,12 @@ func checkMemberships(t *testing.T, db *mongodb.DB) {
 		sources[e.Source]++
 	}
 	t.Logf("premium group members by source: %v", sources)
+	// Ten premium demo people and ten of the crowd pay; thirteen ended:
+	// four free demo people's, six of the crowd's, three trials lapsed.
 	for _, c := range []struct {
 		status membership.Status
 		want   int64
-	}{{membership.StatusActive, 10}, {membership.StatusTrialing, 2}, {membership.StatusPastDue, 1}, {membership.StatusCanceled, 2}} {
+	}{{membership.StatusActive, 20}, {membership.StatusTrialing, 2}, {membership.StatusPastDue, 1}, {membership.StatusCanceled, 13}} {
 		n, err := db.Collection("subscriptions").CountDocuments(ctx, bson.M{"status": c.status})
 		if err != nil || n != c.want {
 			t.Errorf("%s subscriptions: %d (%v), want %d", c.status, n, err, c.want)

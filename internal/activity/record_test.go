@@ -232,6 +232,43 @@ func TestReplaceStoresAHistory(t *testing.T) {
 	}
 }
 
+// TestReplaceOverwritesRecordedAccounts replaces, in one call, the
+// history of an account recorded already and of fresh ones: each comes
+// out whole, the recorded one without what was recorded before, and the
+// copy in memory follows.
+func TestReplaceOverwritesRecordedAccounts(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	c := &clock{t: time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)}
+	rec := newRecorder(t, db, c)
+	today := activity.DayOf(c.now(), seoul)
+	rec.Record(ctx, "old", activity.Vote)
+	if _, err := rec.All(ctx); err != nil { // loads the copy in memory
+		t.Fatal(err)
+	}
+	var rows []activity.Rollup
+	for _, id := range []string{"new1", "old", "new2"} {
+		r := activity.Rollup{Account: id, Joined: today - 30}
+		r.Add(activity.Comment, today-2)
+		rows = append(rows, r)
+	}
+	if err := rec.Replace(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]*activity.Recorder{"this instance": rec, "fresh": newRecorder(t, db, c)} {
+		got, err := r.Rollups(ctx, []string{"new1", "old", "new2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"new1", "old", "new2"} {
+			g := got[id]
+			if g.Joined != today-30 || g.Last != today-2 || g.Counts[activity.Comment] != 1 || g.Counts[activity.Vote] != 0 || g.ActiveOn(today) {
+				t.Errorf("%s: %s stored as %+v", name, id, g)
+			}
+		}
+	}
+}
+
 func TestTrimDropsDaysOlderThanItsWindow(t *testing.T) {
 	ctx := context.Background()
 	db := mongotest.New(t)
