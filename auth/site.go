@@ -49,6 +49,9 @@ type Site struct {
 	TimeZone      string `bson:"timeZone,omitempty"`      // IANA name; empty is DefaultTimeZone
 	MailSender    string `bson:"mailSender,omitempty"`    // the display name on mail
 	HidePoweredBy bool   `bson:"hidePoweredBy,omitempty"`
+	// TrueFansTarget is how many true fans the brand aims for, shown on
+	// the insight page as "N of target"; 0 is DefaultTrueFans.
+	TrueFansTarget int `bson:"trueFansTarget,omitempty"`
 	// Logo and Favicon name the uploaded images by content hash; empty
 	// when none was uploaded.
 	Logo    string `bson:"logo,omitempty"`
@@ -99,6 +102,21 @@ func (s Site) Location() *time.Location {
 	}
 	loc, _ := time.LoadLocation(DefaultTimeZone)
 	return loc
+}
+
+// DefaultTrueFans is the true fans a brand aims for until it says: the
+// "1,000 true fans" a maker needs to live from their fans.
+const DefaultTrueFans = 1000
+
+// MaxTrueFans bounds the target the brand may set.
+const MaxTrueFans = 10_000_000
+
+// TrueFans is the number of true fans the brand aims for.
+func (s Site) TrueFans() int {
+	if s.TrueFansTarget <= 0 {
+		return DefaultTrueFans
+	}
+	return s.TrueFansTarget
 }
 
 // siteCache is the settings as last read, and when.
@@ -207,6 +225,9 @@ type SiteChange struct {
 	NewLogo, NewFavicon []byte
 	// DropLogo and DropFavicon remove the image in use (an upload wins).
 	DropLogo, DropFavicon bool
+	// TrueFans is the true-fans target as typed (digits, commas allowed);
+	// empty keeps the default. Site.TrueFansTarget is ignored.
+	TrueFans string
 }
 
 // Validate judges every field on its own and returns the settings
@@ -266,6 +287,11 @@ func (c SiteChange) Validate() (Site, *SiteFile, *SiteFile, error) {
 			v["accent"] = "site.error.accent_contrast"
 		}
 	}
+	if n, ok := parseTrueFans(c.TrueFans); ok {
+		st.TrueFansTarget = n
+	} else {
+		v["true_fans"] = "site.error.true_fans"
+	}
 	var logo, favicon *SiteFile
 	var key string
 	if c.NewLogo != nil {
@@ -279,6 +305,21 @@ func (c SiteChange) Validate() (Site, *SiteFile, *SiteFile, error) {
 		}
 	}
 	return st, logo, favicon, v.OrNil()
+}
+
+// parseTrueFans reads the typed target: a whole number from 1 to
+// MaxTrueFans, thousands commas allowed ("1,000"); empty is 0, the
+// default.
+func parseTrueFans(typed string) (int, bool) {
+	typed = strings.ReplaceAll(strings.TrimSpace(typed), ",", "")
+	if typed == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(typed)
+	if err != nil || n < 1 || n > MaxTrueFans {
+		return 0, false
+	}
+	return n, true
 }
 
 // ContrastOnWhite is the WCAG contrast ratio between white and the colour

@@ -102,6 +102,10 @@ func TestSiteSettingsRefusedFieldByField(t *testing.T) {
 			c.NewFavicon = append(pngOf(t, 8, 8), make([]byte, auth.MaxFaviconBytes)...)
 		}, "favicon", "site.error.favicon_too_big"},
 		{"favicon is SVG", func(c *auth.SiteChange) { c.NewFavicon = svg }, "favicon", "site.error.favicon_type"},
+		{"true fans zero", func(c *auth.SiteChange) { c.TrueFans = "0" }, "true_fans", "site.error.true_fans"},
+		{"true fans not a number", func(c *auth.SiteChange) { c.TrueFans = "천 명" }, "true_fans", "site.error.true_fans"},
+		{"true fans negative", func(c *auth.SiteChange) { c.TrueFans = "-5" }, "true_fans", "site.error.true_fans"},
+		{"true fans over ten million", func(c *auth.SiteChange) { c.TrueFans = "10,000,001" }, "true_fans", "site.error.true_fans"},
 		{"favicon is a GIF", func(c *auth.SiteChange) { c.NewFavicon = []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;") }, "favicon", "site.error.favicon_type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,6 +121,20 @@ func TestSiteSettingsRefusedFieldByField(t *testing.T) {
 	c := auth.SiteChange{Site: ok, NewLogo: pngOf(t, 120, 40), NewFavicon: pngOf(t, 32, 32)}
 	if _, logo, _, err := c.Validate(); err != nil || logo == nil || logo.Type != "image/png" {
 		t.Fatalf("good settings: logo %+v, err %v", logo, err)
+	}
+}
+
+// TestTrueFansTarget: the target reads as typed, commas and all, from 1
+// to ten million; left empty it is the default 1,000.
+func TestTrueFansTarget(t *testing.T) {
+	for _, tc := range []struct {
+		typed string
+		want  int
+	}{{"", 1000}, {" 1 ", 1}, {"1,000", 1000}, {"250", 250}, {"10,000,000", 10_000_000}} {
+		st, _, _, err := auth.SiteChange{TrueFans: tc.typed}.Validate()
+		if err != nil || st.TrueFans() != tc.want {
+			t.Errorf("typed %q: target %d, err %v; want %d", tc.typed, st.TrueFans(), err, tc.want)
+		}
 	}
 }
 

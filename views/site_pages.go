@@ -16,6 +16,8 @@ type SiteSettings struct {
 	// Form holds the settings shown in the fields; its Logo and Favicon
 	// are not used: the images shown are the saved ones (Chrome.Site).
 	Form auth.Site
+	// TrueFans is the true-fans target as typed; empty shows Form's.
+	TrueFans string
 	// Errors holds catalog keys by form field.
 	Errors map[string]string
 }
@@ -76,6 +78,15 @@ func sitePageTitle(ctx context.Context, page string) string {
 		return T(ctx, "brand.privacy.title")
 	}
 	return T(ctx, "brand.about.title")
+}
+
+// trueFansValue is what the target field shows: as typed, else the
+// target in force, with thousands commas.
+func trueFansValue(p SiteSettings) string {
+	if p.TrueFans != "" {
+		return p.TrueFans
+	}
+	return groupThousands(int64(p.Form.TrueFans()))
 }
 
 // siteErrorText is the message for a refused field; the contrast message

@@ -160,6 +160,12 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/moderation", s.requireSignedIn, s.showSiteModeration)
 	app.Get("/moderation/audit", s.requireSignedIn, s.showSiteAudit)
 
+	// The brand's insight: 404 to anyone but the staff, signed out too,
+	// so these come before the admin group, which sends the signed out
+	// to sign in.
+	app.Get("/admin/insights", s.requireInsightStaff, s.showInsights) // ?sort=last|name|joined|tier
+	app.Get("/admin/insights/at-risk.csv", s.requireInsightStaff, s.downloadAtRisk)
+
 	// Site staff: the club's settings, tiers, subscribers, comp
 	// memberships and the team.
 	admin := app.Group("/admin", s.requireSignedIn, s.requireSiteStaff)

@@ -35,13 +35,15 @@ type Deps struct {
 	Auth       *auth.Service
 	Community  *community.Service
 	Membership *membership.Service
-	Catalogs   views.Catalogs
-	Log        *slog.Logger
+	// Activity is the record of who took part when, read by the insight
+	// page.
+	Activity *activity.Recorder
+	Catalogs views.Catalogs
+	Log      *slog.Logger
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(context.Context) error
-	// Activity is the activity record, which each signed-in visit is
-	// reported to (nil: nowhere).
-	Activity *activity.Recorder
+	// Now is the site's clock; nil is time.Now.
+	Now func() time.Time
 }
 
 type server struct {
@@ -49,6 +51,7 @@ type server struct {
 	community  *community.Service
 	membership *membership.Service
 	activity   *activity.Recorder
+	now        func() time.Time
 	catalogs   views.Catalogs
 	log        *slog.Logger
 	ready      func(context.Context) error
@@ -84,8 +87,12 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, activity: d.Activity, catalogs: d.Catalogs,
-		log: d.Log, ready: d.Ready,
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, activity: d.Activity, now: now,
+		catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
 		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
 		csp: contentSecurityPolicy(formTargets(d)), imageHosts: cfg.ImageHosts, mailOn: cfg.MailOn}
 	fc := fiber.Config{

@@ -35,7 +35,7 @@ func (s *server) saveSiteSettings(c *fiber.Ctx) error {
 	if _, err := s.auth.SaveSite(c.UserContext(), *viewer(c), ch); err != nil {
 		var invalid auth.ValidationError
 		if errors.As(err, &invalid) {
-			return s.renderSiteSettings(c, fiber.StatusUnprocessableEntity, views.SiteSettings{Form: ch.Site, Errors: invalid})
+			return s.renderSiteSettings(c, fiber.StatusUnprocessableEntity, views.SiteSettings{Form: ch.Site, TrueFans: ch.TrueFans, Errors: invalid})
 		}
 		return err
 	}
@@ -54,7 +54,7 @@ func siteChangeOf(c *fiber.Ctx) (auth.SiteChange, error) {
 		Welcome: v("welcome"), About: v("about"), Terms: v("terms"), Privacy: v("privacy"), Contact: v("contact"),
 		DefaultLocale: v("default_locale"), TimeZone: v("time_zone"), MailSender: v("mail_sender"),
 		HidePoweredBy: v("hide_powered_by") == "1",
-	}, DropLogo: v("logo_remove") == "1", DropFavicon: v("favicon_remove") == "1"}
+	}, DropLogo: v("logo_remove") == "1", DropFavicon: v("favicon_remove") == "1", TrueFans: v("true_fans")}
 	var err error
 	if ch.NewLogo, err = upload(c, "logo", auth.MaxLogoBytes); err != nil {
 		return ch, err

@@ -166,7 +166,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies, ImageHosts: o.imageHosts, MailOn: o.mailOn},
 		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
 			return s.DB.Ping(ctx)
-		}, Activity: s.Activity})
+		}, Activity: s.Activity, Now: s.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -386,6 +386,7 @@ func (c *demo) pages(t *testing.T) []page {
 		in("admin", "/admin"),
 		in("site settings", "/admin/site"),
 		in("team", "/admin/team"),
+		in("insights", "/admin/insights"),
 		in("members", "/groups/"+feed+"/members"),
 		{name: "404", path: notFound, signedIn: true, status: http.StatusNotFound},
 	}
