@@ -42,6 +42,11 @@ type Account struct {
 
 	// MailJoinRequests: mail when someone asks to join a group it moderates.
 	MailJoinRequests bool
+	// News: agreed to promotional mail from the brand (campaigns), off
+	// until the person turns it on, as Korean law asks; NewsSince is when
+	// they agreed, the consent record.
+	News      bool
+	NewsSince time.Time
 }
 
 // Birthday is an optional month and day; zero means not given.

@@ -25,6 +25,8 @@ type accountDoc struct {
 	BirthDay      int            `bson:"birthDay,omitempty"`
 	Mail          MailPreference `bson:"mail,omitempty"` // absent: MailNone
 	MailJoin      bool           `bson:"mailJoin,omitempty"`
+	News          bool           `bson:"news,omitempty"`
+	NewsSince     time.Time      `bson:"newsSince,omitempty"`
 	Role          Role           `bson:"role"`
 	// Identities counts the linked identities, so that unlinking can be
 	// refused atomically when only one is left.
@@ -37,7 +39,7 @@ type accountDoc struct {
 func (d accountDoc) account() Account {
 	a := Account{ID: d.ID, Name: d.Name, Email: d.Email, EmailVerified: d.EmailVerified,
 		AvatarURL: d.AvatarURL, Locale: d.Locale, TimeZone: d.TimeZone, Birthday: Birthday{Month: d.BirthMonth, Day: d.BirthDay},
-		Mail: d.Mail, MailJoinRequests: d.MailJoin, Role: d.Role, CreatedAt: d.CreatedAt, LastSeenAt: d.LastSeenAt}
+		Mail: d.Mail, MailJoinRequests: d.MailJoin, News: d.News, NewsSince: d.NewsSince, Role: d.Role, CreatedAt: d.CreatedAt, LastSeenAt: d.LastSeenAt}
 	if a.Mail == "" {
 		a.Mail = MailNone
 	}
@@ -105,7 +107,7 @@ func (s *Service) incIdentities(ctx context.Context, id AccountID, n int) error 
 func (s *Service) eraseAccount(ctx context.Context, id AccountID) (bool, error) {
 	res, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id, "role": bson.M{"$nin": bson.A{RoleOwner, RoleAdmin}}}, bson.M{
 		"$set":   bson.M{"deletedAt": s.now(), "name": "", "identities": 0},
-		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "timeZone": "", "birthMonth": "", "birthDay": "", "mail": "", "mailJoin": "", "lastSeenAt": ""},
+		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "timeZone": "", "birthMonth": "", "birthDay": "", "mail": "", "mailJoin": "", "news": "", "newsSince": "", "lastSeenAt": ""},
 	})
 	if err != nil {
 		return false, fmt.Errorf("auth: erase account: %w", err)

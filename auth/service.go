@@ -65,6 +65,7 @@ type Service struct {
 	now        func() time.Time
 	log        *slog.Logger
 	baseURL    string
+	newsKey    unsubscribeKey
 	limits     Limits
 	providers  []provider
 	staff      staffCache         // the owners and admins, as last read

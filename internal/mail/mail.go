@@ -25,6 +25,11 @@ type Message struct {
 	Locale string
 	// FromName is the sender's display name; Branded sets it.
 	FromName string
+	// Unsubscribe, for promotional mail, is the one-click unsubscribe
+	// address: SMTP sends it as List-Unsubscribe with
+	// List-Unsubscribe-Post (RFC 8058), so the reader's mail program
+	// offers the button and posts to it, signed out.
+	Unsubscribe string
 }
 
 // Sender sends messages: Log, SMTP, or Branded around either.
