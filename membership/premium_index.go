@@ -11,6 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/auth"
 )
 
 // premiumIndex holds in memory the few fields of every subscription that
@@ -87,9 +89,10 @@ func (x *premiumIndex) refresh(ctx context.Context, s *Service, id string) {
 	}
 }
 
-// figureFields are the fields of a subscription the figures read.
-var figureFields = bson.M{"account": 1, "status": 1, "monthlyAmount": 1, "currency": 1, "periodEnd": 1, "trialEnd": 1,
-	"startedAt": 1, "canceledAt": 1, "updatedAt": 1}
+// figureFields are the fields of a subscription the figures and
+// PremiumTiers read.
+var figureFields = bson.M{"account": 1, "tier": 1, "status": 1, "monthlyAmount": 1, "currency": 1, "periodEnd": 1, "trialEnd": 1,
+	"cancelAtPeriodEnd": 1, "pastDueSince": 1, "startedAt": 1, "canceledAt": 1, "updatedAt": 1}
 
 // maxFigureSubs bounds the one read of the subscriptions: the figures
 // need every subscription ever stored.
@@ -138,4 +141,49 @@ func (s *Service) subscriptionChanged(ctx context.Context, id string) {
 	if s.figures != nil {
 		s.figures.refresh(ctx, s, id)
 	}
+}
+
+// PremiumTiers names the tier each premium account holds now: every
+// account whose entitlement is above Free, by the same rule as
+// Entitlement. The subscriptions come from the figures' memory on the
+// embedded store, so only the comps are read. Staff only.
+func (s *Service) PremiumTiers(ctx context.Context, a auth.Account) (map[auth.AccountID]Tier, error) {
+	if err := requireStaff(a); err != nil {
+		return nil, err
+	}
+	subs, _, err := s.premiumSubs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.comps.Find(ctx, bson.M{})
+	if err != nil {
+		return nil, fmt.Errorf("membership: read comps: %w", err)
+	}
+	var comps []Comp
+	if err := cur.All(ctx, &comps); err != nil {
+		return nil, fmt.Errorf("membership: read comps: %w", err)
+	}
+	all, err := s.Tiers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byAccount := map[auth.AccountID][]Subscription{}
+	for _, sub := range subs {
+		byAccount[sub.Account] = append(byAccount[sub.Account], sub)
+	}
+	compOf := make(map[auth.AccountID]*Comp, len(comps))
+	for i := range comps {
+		compOf[comps[i].Account] = &comps[i]
+		if _, ok := byAccount[comps[i].Account]; !ok {
+			byAccount[comps[i].Account] = nil
+		}
+	}
+	now := s.now()
+	out := map[auth.AccountID]Tier{}
+	for id, list := range byAccount {
+		if e := entitle(now, s.cfg.Grace, all, list, compOf[id]); e.Premium() {
+			out[id] = e.Tier
+		}
+	}
+	return out, nil
 }

@@ -338,3 +338,66 @@ func TestPremiumFiguresAreForStaff(t *testing.T) {
 		t.Errorf("an admin: %d paying, %v; want 5", p.Members, err)
 	}
 }
+
+// PremiumTiers must name exactly the accounts whose entitlement is above
+// Free, with the same tier, whether a subscription or a comp gives it,
+// and follow a subscription that changes after the first read.
+func TestPremiumTiersAgreesWithEntitlement(t *testing.T) {
+	r := newRig(t)
+	r.tier(membership.TierInput{Key: "vip", Name: "VIP", Rank: "2", MonthlyPrice: "price_vip_month"})
+	now := r.clock.Now()
+	ids := map[string]auth.AccountID{}
+	for _, who := range []string{"paid", "trial", "grace", "ended", "comp", "lapsed", "both", "none"} {
+		ids[who] = r.member(who + "@example.com").ID
+	}
+	subs := map[string]stripemock.Sub{}
+	for _, c := range []struct{ who, status string }{
+		{"paid", "active"}, {"trial", "trialing"}, {"grace", "past_due"}, {"ended", "canceled"}, {"both", "active"},
+	} {
+		s := r.premiumSub("sub_"+c.who, ids[c.who])
+		s.Status = c.status
+		if c.status == "trialing" {
+			s.TrialEnd = now.AddDate(0, 0, 3)
+		}
+		subs[c.who] = s
+		typ := "customer.subscription.created"
+		if c.status == "canceled" {
+			typ = "customer.subscription.deleted"
+		}
+		r.mustDeliver("evt_"+c.who, typ, now, s.Object())
+	}
+	r.grant(membership.CompInput{Email: "comp@example.com", Tier: "premium", Reason: "press"}, time.UTC)
+	r.grant(membership.CompInput{Email: "both@example.com", Tier: "vip", Reason: "ambassador"}, time.UTC)
+	r.grant(membership.CompInput{Email: "lapsed@example.com", Tier: "vip", Reason: "old", Until: now.AddDate(0, 0, 2).Format("2006-01-02")}, time.UTC)
+	r.clock.Add(5 * 24 * time.Hour) // the lapsed comp and the trial end; the grace goes on
+
+	check := func(want map[string]string) {
+		t.Helper()
+		got, err := r.m.PremiumTiers(r.ctx, r.admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for who, id := range ids {
+			if got[id].Key != want[who] {
+				t.Errorf("%s: PremiumTiers says %q, want %q", who, got[id].Key, want[who])
+			}
+			if e := r.entitlement(id); e.Premium() != (want[who] != "") || (e.Premium() && e.Tier.Key != want[who]) {
+				t.Errorf("%s: Entitlement says %s, the test expects %q", who, show(e), want[who])
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("PremiumTiers names %d accounts, want %d", len(got), len(want))
+		}
+	}
+	check(map[string]string{"paid": "premium", "grace": "premium", "comp": "premium", "both": "vip"})
+
+	// Stripe cancels the paid one: the in-memory copy follows.
+	quit := subs["paid"]
+	quit.Status = "canceled"
+	r.mustDeliver("evt_paid_quit", "customer.subscription.deleted", r.clock.Now(), quit.Object())
+	check(map[string]string{"grace": "premium", "comp": "premium", "both": "vip"})
+
+	if _, err := r.m.PremiumTiers(r.ctx, r.member("plain@example.com")); err == nil {
+		t.Error("a member read the premium list")
+	}
+}

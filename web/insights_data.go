@@ -8,7 +8,6 @@ import (
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/activity"
-	"fanclub/membership"
 	"fanclub/views"
 )
 
@@ -33,7 +32,7 @@ func (s *server) insights(ctx context.Context, a community.Actor, site auth.Site
 		if rows, err = s.activity.All(ctx); err != nil {
 			return p, err
 		}
-		tiers, err := s.premiumTiers(ctx, a.Account, loc)
+		tiers, err := s.premiumTiers(ctx, a.Account)
 		if err != nil {
 			return p, err
 		}
@@ -73,7 +72,7 @@ func (s *server) atRiskRows(ctx context.Context, a community.Actor, site auth.Si
 	if err != nil {
 		return views.InsightAtRisk{}, err
 	}
-	tiers, err := s.premiumTiers(ctx, a.Account, loc)
+	tiers, err := s.premiumTiers(ctx, a.Account)
 	if err != nil {
 		return views.InsightAtRisk{}, err
 	}
@@ -130,31 +129,11 @@ func dayTime(d activity.Day, loc *time.Location) time.Time {
 	return d.Start(loc)
 }
 
-// premiumTiers names the tier each premium account holds now (its
-// highest, when it holds two), from membership's list of subscriptions
-// and comps: one bounded read, whatever the number of members.
-func (s *server) premiumTiers(ctx context.Context, staff auth.Account, loc *time.Location) (map[auth.AccountID]string, error) {
-	list, _, err := s.membership.Subscribers(ctx, staff, membership.SubscriberFilter{}, loc)
+// premiumTiers names the tier each premium account holds now.
+func (s *server) premiumTiers(ctx context.Context, staff auth.Account) (map[auth.AccountID]string, error) {
+	held, err := s.membership.PremiumTiers(ctx, staff)
 	if err != nil {
 		return nil, err
-	}
-	all, err := s.membership.Tiers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byKey := map[string]membership.Tier{}
-	for _, t := range all {
-		byKey[t.Key] = t
-	}
-	held := map[auth.AccountID]membership.Tier{}
-	for _, sub := range list {
-		t, ok := byKey[sub.Tier]
-		if sub.Source == membership.SourceNone || !ok || t.Rank <= 0 {
-			continue
-		}
-		if t.Rank > held[sub.Account].Rank {
-			held[sub.Account] = t
-		}
 	}
 	out := make(map[auth.AccountID]string, len(held))
 	for id, t := range held {
