@@ -127,6 +127,21 @@ func (s *site) board(ctx context.Context, m *member) outcome { return s.get(ctx,
 // their next events, ideas awaiting their vote.
 func (s *site) home(ctx context.Context, m *member) outcome { return s.get(ctx, m, "/") }
 
+// insights reads /admin/insights as the site owner; a page without its
+// cohort chart, or with a section it could not compute, is a failure.
+func (s *site) insights(ctx context.Context, m *member) outcome {
+	o := s.send(ctx, m, http.MethodGet, "/admin/insights", nil, "", true)
+	switch {
+	case !o.ok():
+	case !strings.Contains(o.page, `id="cohorts"`) || strings.Contains(o.page, `data-testid="cohorts-empty"`):
+		o.status, o.body = 599, "no cohort chart on the page"
+	case strings.Contains(o.page, `data-testid="not-available"`):
+		o.status, o.body = 599, "a section says it is not available"
+	}
+	o.page = ""
+	return o
+}
+
 // feed reads the group feed's first page.
 func (s *site) feed(ctx context.Context, m *member) outcome { return s.get(ctx, m, s.feedPath()) }
 

@@ -23,6 +23,7 @@ type env struct {
 	posters *posterPool
 	clients int
 	d       time.Duration
+	staff   *member // the site owner
 }
 
 func (e *env) readers() []*member { return e.members[:e.clients] }
@@ -48,6 +49,8 @@ var scenarios = []scenario{
 	{"feed+post", runFeedPost},
 	{"thread", runThread},
 	{"idea-page", runIdeaPage},
+	{"insights", runInsights},
+	{"insights+voteN", runInsightsVoteN},
 	{"mixed", runMixed},
 	{"shutdown", runShutdown},
 }
@@ -180,6 +183,27 @@ func runVote(e *env) []result {
 	rec := newRecorder("vote")
 	el, cut := e.drive(e.d, nil, e.voteLoop(rec))
 	return []result{rec.result("vote", el, cutNote(cut))}
+}
+
+// insights: the owner reads the insight page, one request at a time (it
+// is an admin's page, read by one person, and each read does the whole
+// page's arithmetic over every member's year).
+func runInsights(e *env) []result {
+	rec := newRecorder("insights")
+	el, cut := e.drive(e.d, nil, e.insightLoop(rec))
+	return []result{rec.result("insights", el, cutNote(cut))}
+}
+
+// insights+voteN: the same while N members vote flat out, each vote also
+// recording activity.
+func runInsightsVoteN(e *env) []result {
+	reads, votes := newRecorder("insights"), newRecorder("vote")
+	el, cut := e.drive(e.d, nil, e.insightLoop(reads), e.voteLoop(votes))
+	return []result{reads.result("insights+voteN", el, cutNote(cut)), votes.result("insights+voteN", el, "")}
+}
+
+func (e *env) insightLoop(rec *recorder) loop {
+	return loop{n: 1, op: func(ctx context.Context, _ int) { rec.add(e.site.insights(ctx, e.staff)) }}
 }
 
 // board+vote1: N readers on the board while one member votes 5 times a

@@ -43,6 +43,10 @@ type seedState struct {
 	Ideas      []string     `json:"ideas"`
 	Cursors    []string     `json:"cursors"` // feed cursors: Cursors[k] opens page k+2
 	Sessions   []credential `json:"sessions"`
+	// Staff is the site owner's session, for /admin/insights; with it
+	// the directory holds a year of activity and subscriptions
+	// (insights.go).
+	Staff credential `json:"staff,omitempty"`
 	// With -social (Size then ends in "+social"): commented posts, a
 	// sample, and every commented idea.
 	Social      bool         `json:"social,omitempty"`
