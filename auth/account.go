@@ -278,6 +278,11 @@ func (s *Service) DeleteAccount(ctx context.Context, a AccountID) error {
 	if err := s.deleteAccountEmailLinks(ctx, a); err != nil {
 		return err
 	}
+	if s.activity != nil {
+		if err := s.activity.Forget(ctx, string(a)); err != nil {
+			return err
+		}
+	}
 	s.log.InfoContext(ctx, "account deleted", "account", a)
 	return nil
 }

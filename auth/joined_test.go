@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"fanclub/auth"
 	"fanclub/internal/activity"
 	"fanclub/internal/mongodb"
@@ -140,5 +142,40 @@ func TestBackfillJoined(t *testing.T) {
 		if got := joinedOn(t, rec, made[2].ID); got != 0 {
 			t.Errorf("the deleted account has a join day, %d", got)
 		}
+	}
+}
+
+// A deleted account's activity goes with it: it is personal data, and the
+// insight must not count the person or list them as at risk.
+func TestDeletedAccountLeavesNoActivity(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	clock := &settable{t: time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)}
+	s, rec := newReporting(t, db, clock)
+	if _, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "owner", Name: "Owner"}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.SignIn(ctx, auth.External{Provider: "google", Subject: "g", Email: "mina@example.com", EmailVerified: true, Name: "Mina"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Record(ctx, string(a.ID), activity.Post)
+	if joinedOn(t, rec, a.ID) == 0 {
+		t.Fatal("the new account has no activity record to delete")
+	}
+	if err := s.DeleteAccount(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	all, err := rec.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range all {
+		if r.Account == string(a.ID) {
+			t.Errorf("the deleted account's activity is still recorded: %+v", r)
+		}
+	}
+	if n, _ := db.Collection("activity").CountDocuments(ctx, bson.M{"_id": a.ID}); n != 0 {
+		t.Errorf("the activity collection still holds the deleted account")
 	}
 }

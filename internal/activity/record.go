@@ -3,6 +3,7 @@ package activity
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -167,6 +168,26 @@ func (r *Recorder) All(ctx context.Context) ([]Rollup, error) {
 		out = append(out, row)
 	}
 	return out, nil
+}
+
+// Forget deletes account's record, for an account deleted: its history
+// is personal data, and a deleted member must not be counted, listed as
+// at risk or sent a campaign.
+func (r *Recorder) Forget(ctx context.Context, account string) error {
+	if r.mirror != nil {
+		r.mirror.mu.Lock()
+		defer r.mirror.mu.Unlock()
+	}
+	if _, err := r.coll.DeleteOne(ctx, bson.M{"_id": account}); err != nil {
+		if r.mirror != nil {
+			r.mirror.rows = nil // it may or may not be gone: read it all again
+		}
+		return fmt.Errorf("activity: forget %s: %w", account, err)
+	}
+	if r.mirror != nil && r.mirror.rows != nil {
+		delete(r.mirror.rows, account)
+	}
+	return nil
 }
 
 // Warm loads the rollups into memory, so the first insight page after a

@@ -232,6 +232,37 @@ func TestReplaceStoresAHistory(t *testing.T) {
 	}
 }
 
+// A forgotten account is gone from the store and from memory; the others
+// stay.
+func TestForgetDeletesTheAccountsRecord(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	c := &clock{t: time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)}
+	rec := newRecorder(t, db, c)
+	rec.Record(ctx, "gone", activity.Post)
+	rec.Record(ctx, "kept", activity.Post)
+	if err := rec.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Forget(ctx, "gone"); err != nil {
+		t.Fatal(err)
+	}
+	all, err := rec.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 || all[0].Account != "kept" {
+		t.Errorf("in memory after Forget: %+v, want only kept", all)
+	}
+	stored, err := newRecorder(t, db, c).Rollups(ctx, []string{"gone", "kept"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := stored["gone"]; ok || stored["kept"].Counts[activity.Post] != 1 {
+		t.Errorf("stored after Forget: %+v, want only kept", stored)
+	}
+}
+
 // TestReplaceOverwritesRecordedAccounts replaces, in one call, the
 // history of an account recorded already and of fresh ones: each comes
 // out whole, the recorded one without what was recorded before, and the
