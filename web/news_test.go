@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -77,6 +78,10 @@ func TestSettingsNewsConsent(t *testing.T) {
 		"Agreed on "+views.DateOf("en", since.UTC())+".")
 	if !newsChecked(t, page.Body) {
 		t.Error("news is not checked after turning it on")
+	}
+	var x struct{ Account struct{ News bool } }
+	if err := json.Unmarshal([]byte(b.get("/settings/export").Body), &x); err != nil || !x.Account.News {
+		t.Errorf("the export says news %v, %v; want the consent in it", x.Account.News, err)
 	}
 
 	// Saving another mail choice says yes again; the date stays the first.
