@@ -34,20 +34,28 @@ type unsubscribeKey struct {
 
 // SetNews turns account a's agreement to the brand's promotional mail on
 // or off. Turning it on records when, as the consent record; turning it
-// off forgets that.
+// off forgets that. Saying yes again while it is on keeps the first date:
+// the settings form sends the choice with every save, and re-saving the
+// other mail choices is not a new agreement.
 func (s *Service) SetNews(ctx context.Context, a AccountID, on bool) error {
-	if !on {
-		res, err := s.accounts.UpdateOne(ctx, bson.M{"_id": a, "deletedAt": bson.M{"$exists": false}},
-			bson.M{"$set": bson.M{"news": false}, "$unset": bson.M{"newsSince": ""}})
-		if err != nil {
-			return fmt.Errorf("auth: set news: %w", err)
-		}
-		if res.MatchedCount == 0 {
-			return ErrNotFound
-		}
-		return nil
+	filter := bson.M{"_id": a, "deletedAt": bson.M{"$exists": false}}
+	update := bson.M{"$set": bson.M{"news": false}, "$unset": bson.M{"newsSince": ""}}
+	if on {
+		filter["news"] = bson.M{"$ne": true}
+		update = bson.M{"$set": bson.M{"news": true, "newsSince": s.now()}}
 	}
-	return s.updateAccount(ctx, a, bson.M{"news": true, "newsSince": s.now()})
+	res, err := s.accounts.UpdateOne(ctx, filter, update)
+	if err != nil {
+		return fmt.Errorf("auth: set news: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		if on { // already on, or no such account
+			_, err := s.findAccount(ctx, a)
+			return err
+		}
+		return ErrNotFound
+	}
+	return nil
 }
 
 // UnsubscribeURL is the one-click unsubscribe address for account a's

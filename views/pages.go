@@ -38,6 +38,8 @@ type Settings struct {
 	Profile    ProfileForm
 	Mail       auth.MailPreference // the saved choice, also after a refused one
 	MailJoin   bool                // mail about requests to join the groups one moderates
+	News       bool                // agreed to the brand's promotional mail
+	NewsSince  time.Time           // when they agreed, shown as the consent record
 	Errors     map[string]string   // field → catalog key
 	Identities []auth.Identity
 	Linkable   []auth.ProviderInfo // configured providers not linked yet

@@ -52,6 +52,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, key, retry = fiber.StatusConflict, "settings.error.last_identity", "/settings"
 	case errors.Is(err, auth.ErrLastOwner):
 		status, key, retry = fiber.StatusConflict, "delete.last_owner", "/settings"
+	case errors.Is(err, auth.ErrUnsubscribeInvalid):
+		status, key, retry = fiber.StatusNotFound, "unsubscribe.error.invalid", "/settings#mail"
 	case errors.Is(err, auth.ErrRateLimited):
 		status, key = fiber.StatusTooManyRequests, "error.429"
 	case errors.Is(err, community.ErrNotFound):

@@ -30,6 +30,10 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/site/theme.css", s.serveTheme)      // ?v=<accent>: the brand's colour
 	app.Get("/favicon.ico", s.serveFavicon)
 	app.Post("/webhooks/stripe", s.stripeWebhook) // signed by Stripe: no session, no CSRF token
+	// One-click unsubscribe (RFC 8058): mail programs post with no cookie
+	// and no CSRF token; the signed link is the credential. Only this
+	// route comes before checkCSRF.
+	app.Post("/unsubscribe/:token", s.loadSession, s.pickLocale, s.unsubscribe)
 
 	app.Use(s.loadSession, s.noteVisit, s.pickLocale, s.checkCSRF)
 
@@ -48,6 +52,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/invite/:token", s.showInvite)
 	app.Get("/invitations/:token", s.showEmailInvitation) // mailed to an address; accepting signs it in
 	app.Post("/invitations/:token", s.acceptEmailInvitation)
+	app.Get("/unsubscribe/:token", s.showUnsubscribe) // its POST is above, before checkCSRF
 	app.Get("/pricing", s.showPricing)
 	app.Get("/membership/cancelled", s.showCheckoutCancelled)
 	app.Get("/about", s.showSitePage) // the club's pages, as the brand wrote them

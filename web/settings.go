@@ -32,8 +32,9 @@ func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm
 		return err
 	}
 	form.AvatarChoices = m.Avatars
-	p := views.Settings{Chrome: s.chrome(c), Profile: form, Mail: viewer(c).Mail, MailJoin: viewer(c).MailJoinRequests, Errors: errs,
-		Identities: m.Identities, Linkable: m.Linkable, Providers: s.auth.Providers()}
+	v := viewer(c)
+	p := views.Settings{Chrome: s.chrome(c), Profile: form, Mail: v.Mail, MailJoin: v.MailJoinRequests, News: v.News, NewsSince: v.NewsSince,
+		Errors: errs, Identities: m.Identities, Linkable: m.Linkable, Providers: s.auth.Providers()}
 	return render(c, status, views.SettingsPage(p))
 }
 
@@ -71,19 +72,31 @@ func (s *server) saveProfile(c *fiber.Ctx) error {
 	return s.redirectWithFlash(c, "/settings", "ok", "flash.profile_saved")
 }
 
-// saveMail saves which emails about ideas the account gets. Only a forged
-// form sends a value the page does not offer; it gets the page back with
-// the message, and the saved choice still checked.
+// saveMail saves which emails about ideas the account gets, and whether
+// it agrees to the brand's news. Only a forged form sends a value the
+// page does not offer; it gets the page back with the message, and the
+// saved choices still checked. A change to news says what it means.
 func (s *server) saveMail(c *fiber.Ctx) error {
-	err := s.auth.SetMailChoices(c.UserContext(), viewer(c).ID, auth.MailPreference(c.FormValue("mail")), c.FormValue("join") == "1")
+	v, news := viewer(c), c.FormValue("news") == "1"
+	err := s.auth.SetMailChoices(c.UserContext(), v.ID, auth.MailPreference(c.FormValue("mail")), c.FormValue("join") == "1")
 	var invalid auth.ValidationError
 	if errors.As(err, &invalid) {
-		return s.renderSettings(c, fiber.StatusUnprocessableEntity, savedProfile(viewer(c)), invalid)
+		return s.renderSettings(c, fiber.StatusUnprocessableEntity, savedProfile(v), invalid)
+	}
+	if err == nil {
+		err = s.auth.SetNews(c.UserContext(), v.ID, news)
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/settings", "ok", "flash.mail_saved")
+	flash := "flash.mail_saved"
+	switch {
+	case news && !v.News:
+		flash = "flash.news_on"
+	case !news && v.News:
+		flash = "flash.news_off"
+	}
+	return s.redirectWithFlash(c, "/settings", "ok", flash)
 }
 
 func (s *server) unlinkIdentity(c *fiber.Ctx) error {

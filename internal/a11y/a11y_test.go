@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -23,6 +24,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"fanclub/auth"
+	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 )
@@ -366,6 +369,7 @@ func (c *demo) pages(t *testing.T) []page {
 		out("sign-in", "/signin"),
 		out("groups", "/groups"),
 		out("pricing", "/pricing"),
+		out("unsubscribe", c.unsubscribePath(t)),
 		{name: "404", path: notFound, status: http.StatusNotFound},
 		in("home", "/"),
 		in("groups", "/groups"),
@@ -390,6 +394,28 @@ func (c *demo) pages(t *testing.T) []page {
 		in("members", "/groups/"+feed+"/members"),
 		{name: "404", path: notFound, signedIn: true, status: http.StatusNotFound},
 	}
+}
+
+// unsubscribePath is the path of the admin's unsubscribe link, as news
+// mail carries it, with news turned on so that the page asks to confirm.
+// It is signed with the key the server shares through the database.
+func (c *demo) unsubscribePath(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	au, err := auth.New(c.db, auth.Config{BaseURL: c.base}, mail.Log{Logger: log}, time.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := au.AccountByEmail(ctx, adminEmail)
+	if err == nil {
+		err = au.SetNews(ctx, admin.ID, true)
+	}
+	link, err2 := au.UnsubscribeURL(ctx, admin.ID)
+	if err != nil || err2 != nil {
+		t.Fatalf("the admin's unsubscribe link: %v, %v", err, err2)
+	}
+	return strings.TrimPrefix(link, c.base)
 }
 
 // pick returns the _id of the first document of coll in the group with

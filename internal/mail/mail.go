@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	netmail "net/mail"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	gomail "github.com/wneessen/go-mail"
@@ -46,12 +48,19 @@ type Log struct {
 	Out io.Writer
 }
 
-// Send logs m at info level with its whole text, then writes its links to
-// Out, one a line.
+// Send logs m at info level with its whole text and unsubscribe address,
+// then writes its links to Out, one a line, the unsubscribe address last.
 func (l Log) Send(ctx context.Context, m Message) error {
-	l.Logger.InfoContext(ctx, "mail (SMTP not configured, so it is logged instead of sent)",
-		"to", m.To, "from", m.FromName, "subject", m.Subject, "text", m.Text)
-	if ls := links(m.Text); l.Out != nil && len(ls) > 0 {
+	attrs := []any{"to", m.To, "from", m.FromName, "subject", m.Subject, "text", m.Text}
+	ls := links(m.Text)
+	if m.Unsubscribe != "" {
+		attrs = append(attrs, "unsubscribe", m.Unsubscribe)
+		if !slices.Contains(ls, m.Unsubscribe) {
+			ls = append(ls, m.Unsubscribe)
+		}
+	}
+	l.Logger.InfoContext(ctx, "mail (SMTP not configured, so it is logged instead of sent)", attrs...)
+	if l.Out != nil && len(ls) > 0 {
 		_, err := io.WriteString(l.Out, strings.Join(ls, "\n")+"\n")
 		return err
 	}
@@ -163,6 +172,27 @@ func (s *SMTP) compose(m Message) (*gomail.Msg, error) {
 		return nil, fmt.Errorf("mail: to: %w", err)
 	}
 	msg.Subject(m.Subject)
+	if m.Unsubscribe != "" {
+		if err := setUnsubscribe(msg, m.Unsubscribe); err != nil {
+			return nil, err
+		}
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	return msg, nil
+}
+
+// setUnsubscribe gives msg the List-Unsubscribe header and, for an https
+// address, List-Unsubscribe-Post, which makes it one click: RFC 8058
+// allows that only over https, so a site served over plain http (a
+// laptop) offers just the link, which opens the page that asks.
+func setUnsubscribe(msg *gomail.Msg, address string) error {
+	u, err := url.Parse(address) // refuses control characters, which would break the header
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("mail: unsubscribe address %q is not a web address", address)
+	}
+	if u.Scheme == "https" {
+		return msg.SetListUnsubscribeOneClick(u.String())
+	}
+	msg.SetListUnsubscribe(u.String())
+	return nil
 }

@@ -61,3 +61,76 @@ func TestSenderNameIsQuoted(t *testing.T) {
 		}
 	}
 }
+
+// composed is m as the SMTP sender would send it, read back.
+func composed(t *testing.T, m Message) *netmail.Message {
+	t.Helper()
+	msg, err := NewSMTP(SMTPConfig{Host: "localhost", Port: 25, From: "club@example.com"}).compose(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw bytes.Buffer
+	if _, err := msg.WriteTo(&raw); err != nil {
+		t.Fatal(err)
+	}
+	read, err := netmail.ReadMessage(&raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read
+}
+
+// TestUnsubscribeHeaders: promotional mail carries its unsubscribe
+// address so mail programs offer the button, and over https they may post
+// to it in one click (RFC 8058); other mail carries neither header.
+func TestUnsubscribeHeaders(t *testing.T) {
+	const secure = "https://club.example.com/unsubscribe/bWluYQ.c2lnbmF0dXJl"
+	for _, tt := range []struct {
+		name, unsubscribe, wantList, wantPost string
+	}{
+		{name: "news over https", unsubscribe: secure, wantList: "<" + secure + ">", wantPost: "List-Unsubscribe=One-Click"},
+		{name: "news on a laptop over http: the link, not one click", unsubscribe: "http://localhost:8080/unsubscribe/bWluYQ.c2ln",
+			wantList: "<http://localhost:8080/unsubscribe/bWluYQ.c2ln>"},
+		{name: "a sign-in link"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			read := composed(t, Message{To: "mina@example.com", Subject: "News", Text: "Hello", Unsubscribe: tt.unsubscribe})
+			if got := read.Header.Get("List-Unsubscribe"); got != tt.wantList {
+				t.Errorf("List-Unsubscribe: %q, want %q", got, tt.wantList)
+			}
+			if got := read.Header.Get("List-Unsubscribe-Post"); got != tt.wantPost {
+				t.Errorf("List-Unsubscribe-Post: %q, want %q", got, tt.wantPost)
+			}
+		})
+	}
+}
+
+// TestUnsubscribeAddressCannotBreakTheHeader: an address that is not a
+// web address, or would end the header and start another, is refused.
+func TestUnsubscribeAddressCannotBreakTheHeader(t *testing.T) {
+	s := NewSMTP(SMTPConfig{Host: "localhost", Port: 25, From: "club@example.com"})
+	for _, u := range []string{"https://club.example.com/u/x\r\nBcc: everyone@example.com", "mailto:stop@example.com", "/unsubscribe/x", "javascript:alert(1)"} {
+		if _, err := s.compose(Message{To: "mina@example.com", Subject: "News", Text: "Hello", Unsubscribe: u}); err == nil {
+			t.Errorf("unsubscribe address %q was accepted", u)
+		}
+	}
+}
+
+// TestBrandedLogShowsUnsubscribe: a branded message keeps its unsubscribe
+// address on its way to the log, which shows it, and prints it on a line
+// of its own to copy.
+func TestBrandedLogShowsUnsubscribe(t *testing.T) {
+	var logged, out bytes.Buffer
+	const u = "http://localhost:8080/unsubscribe/bWluYQ.c2lnbmF0dXJl"
+	b := Branded{Next: Log{Logger: slog.New(slog.NewTextHandler(&logged, nil)), Out: &out},
+		Brand: func(context.Context, string) Brand { return Brand{Name: "Moonlight"} }}
+	if err := b.Send(context.Background(), Message{To: "mina@example.com", Subject: "News", Text: "Hello", Unsubscribe: u}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logged.String(), "unsubscribe="+u) || !strings.Contains(logged.String(), `subject="[Moonlight] News"`) {
+		t.Errorf("the log line does not show the branded mail's unsubscribe address:\n%s", logged.String())
+	}
+	if out.String() != u+"\n" {
+		t.Errorf("links printed %q, want the unsubscribe address alone", out.String())
+	}
+}
