@@ -102,6 +102,16 @@ func (b Branded) Send(ctx context.Context, m Message) error {
 	br := b.Brand(ctx, m.Locale)
 	m.Subject = "[" + br.Name + "] " + m.Subject
 	m.Text = strings.TrimRight(m.Text, "\n") + "\n\n— " + br.Name + "\n"
+	if m.Unsubscribe != "" {
+		// Promotional mail. Korean law (정보통신망법 제50조) wants "(광고)"
+		// at the start of the subject and the way to refuse in the text.
+		if m.Locale == "ko" {
+			m.Subject = "(광고) " + m.Subject
+			m.Text += "\n이 메일은 소식 수신에 동의하셔서 보내 드렸어요. 더 받지 않으려면: " + m.Unsubscribe + "\n"
+		} else {
+			m.Text += "\nYou get this because you agreed to news from us. To stop: " + m.Unsubscribe + "\n"
+		}
+	}
 	m.FromName = br.Sender
 	if m.FromName == "" {
 		m.FromName = br.Name

@@ -134,3 +134,41 @@ func TestBrandedLogShowsUnsubscribe(t *testing.T) {
 		t.Errorf("links printed %q, want the unsubscribe address alone", out.String())
 	}
 }
+
+// Promotional mail says what it is and how to stop it, in the reader's
+// language; in Korean the subject starts with (광고), as the law asks.
+// Other mail is left alone.
+func TestBrandedMarksPromotionalMail(t *testing.T) {
+	const u = "https://club.example/unsubscribe/bWluYQ.c2ln"
+	for _, c := range []struct {
+		name        string
+		m           Message
+		subject     string
+		textHas     string
+		unsubscribe bool
+	}{
+		{"Korean news", Message{Locale: "ko", Subject: "새 소식", Text: "안녕하세요", Unsubscribe: u}, "(광고) [Moonlight] 새 소식", "더 받지 않으려면: " + u, true},
+		{"English news", Message{Locale: "en", Subject: "News", Text: "Hello", Unsubscribe: u}, "[Moonlight] News", "To stop: " + u, true},
+		{"Korean sign-in link", Message{Locale: "ko", Subject: "로그인 링크", Text: "링크"}, "[Moonlight] 로그인 링크", "링크", false},
+	} {
+		var got Message
+		b := Branded{Next: senderFunc(func(_ context.Context, m Message) error { got = m; return nil }),
+			Brand: func(context.Context, string) Brand { return Brand{Name: "Moonlight"} }}
+		if err := b.Send(context.Background(), c.m); err != nil {
+			t.Fatal(err)
+		}
+		if got.Subject != c.subject {
+			t.Errorf("%s: subject %q, want %q", c.name, got.Subject, c.subject)
+		}
+		if !strings.Contains(got.Text, c.textHas) {
+			t.Errorf("%s: text %q lacks %q", c.name, got.Text, c.textHas)
+		}
+		if strings.Contains(got.Text, "/unsubscribe/") != c.unsubscribe {
+			t.Errorf("%s: text %q: unsubscribe link present = %v, want %v", c.name, got.Text, !c.unsubscribe, c.unsubscribe)
+		}
+	}
+}
+
+type senderFunc func(context.Context, Message) error
+
+func (f senderFunc) Send(ctx context.Context, m Message) error { return f(ctx, m) }
