@@ -1,11 +1,15 @@
 package activity_test
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"testing"
 
 	"fanclub/internal/activity"
+	"fanclub/internal/mongotest"
 )
 
 // syntheticClub is n members with up to a year of history each, read on
@@ -72,5 +76,25 @@ func BenchmarkInsightSection(b *testing.B) {
 				f()
 			}
 		})
+	}
+}
+
+// BenchmarkReadAll reads 5,000 members' year from the embedded store
+// into memory, as the first insight page after a start does: the cost
+// the in-memory copy saves every later page.
+func BenchmarkReadAll(b *testing.B) {
+	ctx := context.Background()
+	db := mongotest.New(b)
+	c := &clock{t: today.Start(seoul)}
+	rows, _ := syntheticClub(5000)
+	if err := activity.New(db, zone, c.now, slog.New(slog.NewTextHandler(io.Discard, nil))).Replace(ctx, rows); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		got, err := activity.New(db, zone, c.now, slog.New(slog.NewTextHandler(io.Discard, nil))).All(ctx)
+		if err != nil || len(got) != len(rows) {
+			b.Fatalf("read %d rollups (%v), want %d", len(got), err, len(rows))
+		}
 	}
 }
