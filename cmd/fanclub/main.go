@@ -113,6 +113,19 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	if err := rec.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	// On the embedded store the record's copy in memory comes back from
+	// the snapshot the last clean stop saved, before anything records;
+	// it is saved again once the last request and job are done (the
+	// deferred calls run in reverse: this one just before the database
+	// closes).
+	if err := rec.Resume(ctx); err != nil {
+		log.Warn("could not take the activity snapshot; the record will be read whole", "err", err)
+	}
+	defer func() {
+		if err := rec.Suspend(context.Background()); err != nil {
+			log.Warn("could not save the activity snapshot; the next start reads the record whole", "err", err)
+		}
+	}()
 	au.ReportTo(rec)
 	// The queue is built before the services that enqueue on it and
 	// register its handlers, and runs only once they have.

@@ -27,6 +27,9 @@ type Recorder struct {
 	// database's only writer (the embedded store), so the insight pages
 	// read no collection; nil otherwise.
 	mirror *mirror
+	// snap keeps the mirror across a clean restart (Resume, Suspend);
+	// nil with the mirror.
+	snap *mongodb.Snapshot
 
 	visitMu sync.Mutex
 	visited map[string]Day // accounts whose visit today is recorded, by this instance
@@ -38,6 +41,7 @@ func New(db *mongodb.DB, zone func(context.Context) *time.Location, now func() t
 	r := &Recorder{coll: db.Collection("activity"), zone: zone, now: now, log: log, visited: map[string]Day{}}
 	if db.SoleWriter() {
 		r.mirror = &mirror{}
+		r.snap = db.Snapshot("activity")
 	}
 	return r
 }
@@ -46,7 +50,80 @@ func New(db *mongodb.DB, zone func(context.Context) *time.Location, now func() t
 // _id: on the embedded store that makes them index lookups (without it
 // each record scanned every rollup: 24 ms a record at 5,000 accounts).
 func (r *Recorder) EnsureIndexes(ctx context.Context) error {
+	if r.snap != nil {
+		if err := r.snap.EnsureIndexes(ctx); err != nil {
+			return err
+		}
+	}
 	return mongodb.EnsureIndexes(ctx, r.coll)
+}
+
+// stale marks the snapshot of the mirror stale before a write (once a
+// process): a crash after the write must not leave a snapshot that
+// misses it.
+func (r *Recorder) stale(ctx context.Context) error {
+	if r.snap == nil {
+		return nil
+	}
+	return r.snap.Stale(ctx)
+}
+
+// Resume loads the copy in memory from the snapshot the last clean stop
+// left (Suspend), if nothing has been written since: milliseconds, where
+// reading the collection costs about 0.9 s for 5,000 members on the
+// embedded store. serve calls it before anything can record. Without a
+// current snapshot it does nothing, and Warm or the first page reads the
+// collection.
+func (r *Recorder) Resume(ctx context.Context) error {
+	if r.mirror == nil {
+		return nil
+	}
+	r.mirror.mu.Lock()
+	defer r.mirror.mu.Unlock()
+	if r.mirror.rows != nil {
+		return nil
+	}
+	var rows []snapRow
+	ok, err := r.snap.Take(ctx, &rows)
+	if err != nil || !ok {
+		return err
+	}
+	r.mirror.rows = make(map[string]Rollup, len(rows))
+	for _, s := range rows {
+		r.mirror.rows[s.Account] = Rollup{Account: s.Account, Joined: s.Joined, First: s.First, Last: s.Last,
+			KindLast: s.KindLast, Counts: s.Counts, words: s.Words}
+	}
+	return nil
+}
+
+// Suspend saves the copy in memory as the snapshot for the next start.
+// serve calls it when it stops, after the last request and job; a
+// record after it marks the snapshot stale again.
+func (r *Recorder) Suspend(ctx context.Context) error {
+	if r.mirror == nil {
+		return nil
+	}
+	r.mirror.mu.Lock()
+	defer r.mirror.mu.Unlock()
+	if r.mirror.rows == nil {
+		return nil // never loaded, or dropped after a failed write: the collection is the truth
+	}
+	rows := make([]snapRow, 0, len(r.mirror.rows))
+	for _, row := range r.mirror.rows {
+		rows = append(rows, snapRow{Account: row.Account, Joined: row.Joined, First: row.First, Last: row.Last,
+			Words: row.words, KindLast: row.KindLast, Counts: row.Counts})
+	}
+	return r.snap.Save(ctx, rows)
+}
+
+// snapRow is a Rollup as the snapshot keeps it (encoding/gob needs its
+// fields exported).
+type snapRow struct {
+	Account             string
+	Joined, First, Last Day
+	Words               map[int32]uint64
+	KindLast            map[Kind]Day
+	Counts              map[Kind]int
 }
 
 // change is one record: a kind of engagement on a day, or the day an
@@ -106,6 +183,10 @@ func (r *Recorder) write(ctx context.Context, c change) {
 		// the mirror sees each record once.
 		r.mirror.mu.Lock()
 		defer r.mirror.mu.Unlock()
+	}
+	if err := r.stale(ctx); err != nil {
+		r.log.WarnContext(ctx, "activity: record skipped", "account", c.account, "kind", c.kind, "err", err)
+		return
 	}
 	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": c.account}, update(c), options.Update().SetUpsert(true))
 	if err != nil {
@@ -178,6 +259,9 @@ func (r *Recorder) Forget(ctx context.Context, account string) error {
 		r.mirror.mu.Lock()
 		defer r.mirror.mu.Unlock()
 	}
+	if err := r.stale(ctx); err != nil {
+		return err
+	}
 	if _, err := r.coll.DeleteOne(ctx, bson.M{"_id": account}); err != nil {
 		if r.mirror != nil {
 			r.mirror.rows = nil // it may or may not be gone: read it all again
@@ -247,6 +331,9 @@ func (r *Recorder) Replace(ctx context.Context, rows []Rollup) error {
 		r.mirror.mu.Lock()
 		defer r.mirror.mu.Unlock()
 		r.mirror.rows = nil
+	}
+	if err := r.stale(ctx); err != nil {
+		return err
 	}
 	for len(rows) > 0 {
 		batch := rows[:min(len(rows), 1000)]

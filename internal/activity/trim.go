@@ -49,7 +49,13 @@ func (r *Recorder) unset(ctx context.Context, account string, fields bson.M, old
 		r.mirror.mu.Lock()
 		defer r.mirror.mu.Unlock()
 	}
+	if err := r.stale(ctx); err != nil {
+		return err
+	}
 	if _, err := r.coll.UpdateOne(ctx, bson.M{"_id": account}, bson.M{"$unset": fields}); err != nil {
+		if r.mirror != nil {
+			r.mirror.rows = nil // it may or may not have landed: read it all again
+		}
 		return err
 	}
 	if r.mirror != nil && r.mirror.rows != nil {
