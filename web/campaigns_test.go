@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -130,12 +131,20 @@ func TestCampaignMessage(t *testing.T) {
 
 	// The members: a notice each, which opens the message.
 	for _, p := range []person{cc.ana, cc.ben} {
-		mustContain(t, p.get("/notifications").Body, "A message from the club: “We miss you”")
-		msg := p.get("/messages/" + id)
+		notices := p.get("/notifications").Body
+		mustContain(t, notices, "A message from the club: “We miss you”")
+		opened := p.post("/notifications/read", url.Values{"id": {regexpFind(t, notices, `name="id" value="([^"]+)"`)}})
+		if opened.Location != "/messages/"+id {
+			t.Fatalf("%s opens the notice: %d to %q", p.Email, opened.Status, opened.Location)
+		}
+		msg := p.get(opened.Location)
 		if msg.Status != http.StatusOK {
 			t.Fatalf("%s opens the message: %d", p.Email, msg.Status)
 		}
-		mustContain(t, msg.Body, "We miss you", "Come back for tea.", "The kettle is on.")
+		mustContain(t, msg.Body, "We miss you")
+		if !regexp.MustCompile(`<p>\s*Come back for tea.\s*</p><p>\s*The kettle is on.\s*</p>`).MatchString(msg.Body) {
+			t.Errorf("%s: the message's two paragraphs are not shown as typed", p.Email)
+		}
 	}
 	for _, b := range []*browser{cc.owner.browser, cc.moderator.browser} {
 		if r := b.get("/messages/" + id); r.Status != http.StatusNotFound {
@@ -151,6 +160,20 @@ func TestCampaignMessage(t *testing.T) {
 	if len(mails) != 1 || mails[0].To != cc.ana.Email || !strings.Contains(mails[0].Text, "/unsubscribe/") {
 		t.Fatalf("campaign mail: %+v, want one to ana with an unsubscribe link", mails)
 	}
+
+	// Every page speaks Korean too.
+	cc.owner.follow("/admin/campaigns?lang=ko")
+	for _, path := range []string{"/admin/campaigns", "/admin/campaigns/" + id, "/admin/campaigns/new?segment=at-risk"} {
+		r := cc.owner.get(path)
+		if r.Status != http.StatusOK {
+			t.Fatalf("ko %s: %d", path, r.Status)
+		}
+		mustNotContain(t, r.Body, "⟦missing")
+	}
+	mustContain(t, cc.owner.get("/admin/campaigns").Body, "캠페인", "메시지 보내기")
+	cc.ana.follow("/notifications?lang=ko")
+	mustContain(t, cc.ana.get("/notifications").Body, "클럽에서 메시지를 보냈어요: “We miss you”")
+	cc.owner.follow("/admin/campaigns?lang=en")
 
 	// The same segment the same day: refused, with what was typed.
 	again := messageForm("dormant")
@@ -192,7 +215,7 @@ func TestCampaignRefusedInput(t *testing.T) {
 		{"started event", url.Values{"segment": {"dormant"}, "action": {"invite"}, "event": {started}},
 			[]string{"That event has started, ended or was cancelled.", `value="` + started + `"`}},
 		{"comp for 0 days", url.Values{"segment": {"dormant"}, "action": {"comp"}, "tier": {"gold"}, "days": {"0"}},
-			[]string{"Enter a whole number of days from 1 to 365.", `value="0"`, `<option value="gold" selected>`}},
+			[]string{"Enter a whole number of days from 1 to 365.", `value="0"`, `<option value="gold" selected>Gold (gold)</option>`}},
 		{"comp for 1000 days", url.Values{"segment": {"dormant"}, "action": {"comp"}, "tier": {"gold"}, "days": {"1000"}},
 			[]string{"Enter a whole number of days from 1 to 365.", `value="1000"`}},
 	} {
