@@ -211,10 +211,12 @@ func (s *Service) validate(ctx context.Context, a community.Actor, in Input, now
 			v["body"] = "campaigns.error.body"
 		}
 	case ActionInvite:
-		if err := s.validateEvent(ctx, a, &c, in.Event, now); errors.As(err, new(ValidationError)) {
-			v["event"] = err.(ValidationError)["event"]
-		} else if err != nil {
+		msg, err := s.validateEvent(ctx, a, &c, in.Event, now)
+		if err != nil {
 			return c, err
+		}
+		if msg != "" {
+			v["event"] = msg
 		}
 	case ActionComp:
 		t, err := s.d.Membership.Tier(ctx, strings.TrimSpace(in.Tier))
@@ -235,24 +237,25 @@ func (s *Service) validate(ctx context.Context, a community.Actor, in Input, now
 	return c, v.orNil()
 }
 
-// validateEvent finds the upcoming event in's address names, one the
-// actor may invite people to.
-func (s *Service) validateEvent(ctx context.Context, a community.Actor, c *Campaign, address string, now time.Time) error {
+// validateEvent sets c's event to the one address names, which the
+// actor may see, or returns why it cannot be (a message key): there is
+// no such event, or it is not upcoming.
+func (s *Service) validateEvent(ctx context.Context, a community.Actor, c *Campaign, address string, now time.Time) (string, error) {
 	slug, id, ok := parseEventAddress(address)
 	if !ok {
-		return ValidationError{"event": "campaigns.error.event"}
+		return "campaigns.error.event", nil
 	}
 	e, _, err := s.d.Community.EventByID(ctx, a, slug, id)
 	if errors.Is(err, community.ErrNotFound) {
-		return ValidationError{"event": "campaigns.error.event"}
+		return "campaigns.error.event", nil
 	} else if err != nil {
-		return err
+		return "", err
 	}
 	if e.Cancelled || !e.Start.After(now) {
-		return ValidationError{"event": "campaigns.error.event_past"}
+		return "campaigns.error.event_past", nil
 	}
 	c.Event, c.EventGroup, c.EventTitle = e.ID, slug, e.Title
-	return nil
+	return "", nil
 }
 
 // parseEventAddress reads "/groups/<slug>/events/<id>", alone or at the

@@ -34,10 +34,17 @@ func newCampaignClub(t *testing.T) campaignClub {
 	if err := s.Auth.SetNews(context.Background(), cc.ana.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	T := insightToday(t, s)
-	s.keep(t, rollup(cc.ana, T, 200, 200, 100, activity.Visit), rollup(cc.ben, T, 200, 200, 100, activity.Visit))
+	cc.keepDormant(t)
 	cc.today = s.Clock.Now().In(mustZone(t, "Asia/Seoul")).Format("2006-01-02")
 	return cc
+}
+
+// keepDormant makes ana and ben dormant again, whatever they did: joined
+// 200 days ago, silent for the last 100.
+func (cc campaignClub) keepDormant(t *testing.T) {
+	t.Helper()
+	T := insightToday(t, cc.s)
+	cc.s.keep(t, rollup(cc.ana, T, 200, 200, 100, activity.Visit), rollup(cc.ben, T, 200, 200, 100, activity.Visit))
 }
 
 // campaignCount is how many campaigns are stored.
@@ -232,4 +239,49 @@ func TestCampaignRefusedInput(t *testing.T) {
 	if r := cc.admin.get("/admin/campaigns/new?segment=vip"); r.Status != http.StatusNotFound {
 		t.Fatalf("form for an unknown segment: %d, want 404", r.Status)
 	}
+}
+
+// TestCampaignCompAndInvite: a comp campaign gives the segment the tier
+// for its days; the next day, an invitation campaign invites those of the
+// segment who are members of the event's group, and counts only them.
+func TestCampaignCompAndInvite(t *testing.T) {
+	cc := newCampaignClub(t)
+	cc.s.saveTier(t, cc.owner, membership.TierInput{Key: "gold", Name: "Gold", Rank: "1"})
+	cc.s.join(t, "lounge", cc.ana)
+	cc.keepDormant(t) // joining was activity
+	start := cc.s.Clock.Now().Add(48 * time.Hour).In(mustZone(t, "Asia/Seoul"))
+	e, err := cc.s.Community.CreateEvent(context.Background(), cc.s.actor(t, cc.owner), "lounge", community.EventInput{Title: "Tea night",
+		Zone: "Asia/Seoul", Start: start.Format(community.LocalTimeLayout), End: start.Add(time.Hour).Format(community.LocalTimeLayout),
+		Venue: "Seoul", Access: community.AccessMembers})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	r := cc.admin.post("/admin/campaigns", url.Values{"segment": {"dormant"}, "action": {"comp"}, "tier": {"gold"}, "days": {"30"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("comp campaign: %d\n%s", r.Status, r.Body)
+	}
+	cc.s.drain(t)
+	cc.s.drain(t)
+	page := cc.admin.get(r.Location).Body
+	mustContain(t, page, "Gold for 30 days", `data-testid="campaign-delivered">2<`)
+	for _, p := range []person{cc.ana, cc.ben} {
+		e, err := cc.s.Membership.Entitlement(context.Background(), p.ID)
+		if err != nil || e.Tier.Key != "gold" {
+			t.Errorf("%s after the comp: %+v %v, want gold", p.Email, e, err)
+		}
+	}
+
+	cc.s.Clock.Advance(24 * time.Hour)
+	address := cc.s.URL + "/groups/lounge/events/" + string(e.ID)
+	r = cc.admin.post("/admin/campaigns", url.Values{"segment": {"dormant"}, "action": {"invite"}, "event": {address}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("invite campaign: %d\n%s", r.Status, r.Body)
+	}
+	cc.s.drain(t)
+	cc.s.drain(t)
+	page = cc.admin.get(r.Location).Body
+	mustContain(t, page, "Tea night", `data-testid="campaign-audience">2<`, `data-testid="campaign-delivered">1<`)
+	mustContain(t, cc.ana.get("/notifications").Body, "invited you to “Tea night”")
+	mustNotContain(t, cc.ben.get("/notifications").Body, "Tea night")
 }
