@@ -250,6 +250,12 @@ func TestInviteCampaign(t *testing.T) {
 	if rep := r.report(c.ID); rep.Audience != 2 || rep.Delivered != 1 {
 		t.Fatalf("audience %d, delivered %d; want 2 and 1", rep.Audience, rep.Delivered)
 	}
+	if n := r.count("audit_log", bson.M{"action": community.AuditEventInvite}); n != 0 {
+		t.Fatalf("%d event.invite entries; the campaign's own entry says it", n)
+	}
+	if n := r.count("notifications", bson.M{"account": in.ID, "kind": community.NoticeEventInvited}); n != 1 {
+		t.Fatalf("the member has %d invitation notices, want 1", n)
+	}
 
 	r.clock.Add(72 * time.Hour) // the event is over; a new day for the segment
 	r.dormant(in, out)

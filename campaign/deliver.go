@@ -100,14 +100,13 @@ func (s *Service) act(ctx context.Context, c Campaign, who auth.Account) (bool, 
 		if err != nil {
 			return false, err
 		}
-		_, err = s.d.Community.InvitePeople(ctx, community.Actor{Account: by}, c.EventGroup, c.Event, []auth.Account{who})
-		switch {
-		case errors.As(err, new(community.ValidationError)): // not a member of the event's group
-			return false, nil
-		case errors.Is(err, community.ErrEventCancelled), errors.Is(err, community.ErrRSVPClosed), errors.Is(err, community.ErrNotFound):
+		r, err := s.d.Community.InviteCampaign(ctx, community.Actor{Account: by}, c.EventGroup, c.Event, []auth.AccountID{who.ID})
+		if errors.Is(err, community.ErrEventCancelled) || errors.Is(err, community.ErrRSVPClosed) || errors.Is(err, community.ErrNotFound) {
 			return false, nil // the event is off, over or gone: nobody more is invited
 		}
-		return err == nil, err
+		// Invited now or by an earlier run; neither: not a member of the
+		// event's group.
+		return r.New+r.Already > 0, err
 	case ActionComp:
 		// A longer comp they hold stands, and they hold the tier at least
 		// this long: reached all the same.
