@@ -218,7 +218,7 @@ func TestCampaignRefusedInput(t *testing.T) {
 		{"empty subject", url.Values{"segment": {"dormant"}, "action": {"message"}, "body": {"Typed body"}},
 			[]string{"Enter a subject of up to 120 characters.", "Typed body"}},
 		{"unknown segment", url.Values{"segment": {"vip"}, "action": {"message"}, "subject": {"Typed subject"}, "body": {"x"}},
-			[]string{"Choose one of the segments on the insights page.", `value="Typed subject"`}},
+			[]string{"Choose one of the segments on the insights page.", `value="Typed subject"`, "<h1>New campaign</h1>"}},
 		{"started event", url.Values{"segment": {"dormant"}, "action": {"invite"}, "event": {started}},
 			[]string{"That event has started, ended or was cancelled.", `value="` + started + `"`}},
 		{"comp for 0 days", url.Values{"segment": {"dormant"}, "action": {"comp"}, "tier": {"gold"}, "days": {"0"}},
