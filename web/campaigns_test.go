@@ -182,7 +182,10 @@ func TestCampaignMessage(t *testing.T) {
 	mustContain(t, cc.ana.get("/notifications").Body, "클럽에서 메시지를 보냈어요: “We miss you”")
 	cc.owner.follow("/admin/campaigns?lang=en")
 
-	// The same segment the same day: refused, with what was typed.
+	// The same segment the same day: the form warns, and refuses, with
+	// what was typed.
+	mustContain(t, cc.owner.get("/admin/campaigns/new?segment=dormant").Body, `data-testid="sent-today"`)
+	mustNotContain(t, cc.owner.get("/admin/campaigns/new?segment=active").Body, `data-testid="sent-today"`)
 	again := messageForm("dormant")
 	again.Set("subject", "Once more")
 	r = cc.owner.post("/admin/campaigns", again)
