@@ -168,17 +168,13 @@ func (s *Service) markDone(ctx context.Context, campaign, id string, delivered b
 func MessagePath(id string) string { return "/messages/" + url.PathEscape(id) }
 
 // messageMail is the message as mail, in the reader's language, with
-// the link to its page and the way out of the brand's news.
+// the link to its page. Unsubscribe marks it promotional: mail.Branded
+// says so in its text and subject, with the way out of the brand's news.
 func messageMail(c Campaign, who auth.Account, link, unsubscribe string) mail.Message {
-	ko := who.Locale == "ko"
-	foot := "You get this because you agreed to news from us. To stop, unsubscribe here: " + unsubscribe
-	open := "Read it on the site: " + link
-	locale := "en"
-	if ko {
-		foot = "소식 받기에 동의하셔서 보내드려요. 그만 받으려면 여기서 수신 거부하세요: " + unsubscribe
-		open = "사이트에서 보기: " + link
-		locale = "ko"
+	open, locale := "Read it on the site: ", "en"
+	if who.Locale == "ko" {
+		open, locale = "사이트에서 보기: ", "ko"
 	}
 	return mail.Message{To: who.Email, Locale: locale, Subject: c.Subject, Unsubscribe: unsubscribe,
-		Text: c.Body + "\n\n" + open + "\n\n" + foot}
+		Text: c.Body + "\n\n" + open + link}
 }

@@ -164,7 +164,7 @@ func TestCampaignMessage(t *testing.T) {
 			mails = append(mails, m)
 		}
 	}
-	if len(mails) != 1 || mails[0].To != cc.ana.Email || !strings.Contains(mails[0].Text, "/unsubscribe/") {
+	if len(mails) != 1 || mails[0].To != cc.ana.Email || strings.Count(mails[0].Text, "/unsubscribe/") != 1 {
 		t.Fatalf("campaign mail: %+v, want one to ana with an unsubscribe link", mails)
 	}
 
