@@ -47,6 +47,19 @@ func (cc campaignClub) keepDormant(t *testing.T) {
 	cc.s.keep(t, rollup(cc.ana, T, 200, 200, 100, activity.Visit), rollup(cc.ben, T, 200, 200, 100, activity.Visit))
 }
 
+// teaNight is an event of the lounge, an hour long, starting in after.
+func (cc campaignClub) teaNight(t *testing.T, after time.Duration) community.Event {
+	t.Helper()
+	start := cc.s.Clock.Now().Add(after).In(mustZone(t, "Asia/Seoul"))
+	e, err := cc.s.Community.CreateEvent(context.Background(), cc.s.actor(t, cc.owner), "lounge", community.EventInput{Title: "Tea night",
+		Zone: "Asia/Seoul", Start: start.Format(community.LocalTimeLayout), End: start.Add(time.Hour).Format(community.LocalTimeLayout),
+		Venue: "Seoul", Access: community.AccessMembers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // campaignCount is how many campaigns are stored.
 func (cc campaignClub) campaignCount(t *testing.T) int {
 	t.Helper()
@@ -204,13 +217,7 @@ func TestCampaignMessage(t *testing.T) {
 func TestCampaignRefusedInput(t *testing.T) {
 	cc := newCampaignClub(t)
 	cc.s.saveTier(t, cc.owner, membership.TierInput{Key: "gold", Name: "Gold", Rank: "1"})
-	start := cc.s.Clock.Now().Add(2 * time.Hour).In(mustZone(t, "Asia/Seoul"))
-	e, err := cc.s.Community.CreateEvent(context.Background(), cc.s.actor(t, cc.owner), "lounge", community.EventInput{Title: "Tea night",
-		Zone: "Asia/Seoul", Start: start.Format(community.LocalTimeLayout), End: start.Add(time.Hour).Format(community.LocalTimeLayout),
-		Venue: "Seoul", Access: community.AccessMembers})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := cc.teaNight(t, 2*time.Hour)
 	cc.s.Clock.Advance(3 * time.Hour) // the event has started
 	started := "/groups/lounge/events/" + string(e.ID)
 	for _, tc := range []struct {
@@ -252,13 +259,7 @@ func TestCampaignCompAndInvite(t *testing.T) {
 	cc.s.saveTier(t, cc.owner, membership.TierInput{Key: "gold", Name: "Gold", Rank: "1"})
 	cc.s.join(t, "lounge", cc.ana)
 	cc.keepDormant(t) // joining was activity
-	start := cc.s.Clock.Now().Add(48 * time.Hour).In(mustZone(t, "Asia/Seoul"))
-	e, err := cc.s.Community.CreateEvent(context.Background(), cc.s.actor(t, cc.owner), "lounge", community.EventInput{Title: "Tea night",
-		Zone: "Asia/Seoul", Start: start.Format(community.LocalTimeLayout), End: start.Add(time.Hour).Format(community.LocalTimeLayout),
-		Venue: "Seoul", Access: community.AccessMembers})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := cc.teaNight(t, 48*time.Hour)
 
 	r := cc.admin.post("/admin/campaigns", url.Values{"segment": {"dormant"}, "action": {"comp"}, "tier": {"gold"}, "days": {"30"}})
 	if r.Status != http.StatusSeeOther {
