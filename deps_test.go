@@ -31,7 +31,9 @@ func forbidden(pkg, imp string) string {
 		return "community and membership do not know each other; web bridges them"
 	case ours && from == "auth" && (to == "community" || to == "membership"):
 		return "auth knows nothing of community or membership"
-	case ours && (from == "auth" || from == "community" || from == "membership") && to == "views":
+	case ours && to == "campaign" && from != "campaign" && from != "web" && from != "cmd":
+		return "only web and cmd import campaign"
+	case ours && (from == "auth" || from == "community" || from == "membership" || from == "campaign") && to == "views":
 		return "domain packages know nothing of views"
 	case ours && from == "internal" && to != "internal":
 		return "internal packages lean on nothing of ours above them"
@@ -81,6 +83,10 @@ func TestImportRulesCatchForbiddenEdges(t *testing.T) {
 		{"fanclub/web", "github.com/stripe/stripe-go/v76"},
 		{"fanclub/internal/mongodb", "fanclub/auth"},
 		{"fanclub/web", "fanclub/cmd/fanclub"},
+		{"fanclub/community", "fanclub/campaign"},
+		{"fanclub/views", "fanclub/campaign"},
+		{"fanclub/campaign", "fanclub/views"},
+		{"fanclub/campaign", "github.com/gofiber/fiber/v2"},
 	} {
 		if forbidden(edge[0], edge[1]) == "" {
 			t.Errorf("%s → %s should be forbidden", edge[0], edge[1])
@@ -91,6 +97,9 @@ func TestImportRulesCatchForbiddenEdges(t *testing.T) {
 		{"fanclub/web", "fanclub/auth"},
 		{"fanclub/views", "fanclub/auth"},
 		{"fanclub/auth", "fanclub/internal/mongodb"},
+		{"fanclub/web", "fanclub/campaign"},
+		{"fanclub/campaign", "fanclub/community"},
+		{"fanclub/campaign", "fanclub/membership"},
 	} {
 		if why := forbidden(edge[0], edge[1]); why != "" {
 			t.Errorf("%s → %s should be allowed: %s", edge[0], edge[1], why)

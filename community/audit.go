@@ -57,6 +57,9 @@ const (
 	// A change to the club's settings (name, look, pages), which auth
 	// makes.
 	AuditSiteSettings AuditAction = "site.settings"
+	// A campaign sent to a segment of members, which the campaign package
+	// makes: the reason holds the audience's size.
+	AuditCampaign AuditAction = "campaign.send"
 )
 
 // AuditEntry is one logged action: who did what, to what, when and why.
@@ -124,7 +127,7 @@ var AuditActions = []AuditAction{AuditGroupCreate, AuditGroupEdit, AuditJoinAppr
 	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink, AuditRevokeInvitation,
 	AuditIdeaStatus, AuditIdeaRespond, AuditIdeaMerge, AuditIdeaTags, AuditEventCreate, AuditEventEdit, AuditEventCancel,
 	AuditEventInvite, AuditCompGrant, AuditCompRevoke,
-	AuditStaffOwner, AuditStaffAdmin, AuditStaffRemove, AuditSiteSettings}
+	AuditStaffOwner, AuditStaffAdmin, AuditStaffRemove, AuditSiteSettings, AuditCampaign}
 
 // AuditFilter narrows the log to one action or one actor, older than a
 // cursor.

@@ -191,9 +191,46 @@ func (s *Service) activeMembers(ctx context.Context, g GroupID, ids []auth.Accou
 	return out, nil
 }
 
-// invite writes an invitation for each account not yet invited and tells
-// the new ones, in the background.
+// InviteCampaign invites those of the accounts who are active members of
+// the event's group, and skips the others: a campaign's audience is a
+// segment of the whole club. The campaign logs its own action, with its
+// audience's size, so this writes no audit entry per person.
+func (s *Service) InviteCampaign(ctx context.Context, a Actor, slug string, id EventID, ids []auth.AccountID) (Invited, error) {
+	e, st, err := s.invitingTo(ctx, a, slug, id)
+	if err != nil {
+		return Invited{}, err
+	}
+	members, err := s.activeMembers(ctx, st.Group.ID, ids)
+	if err != nil {
+		return Invited{}, err
+	}
+	var to []auth.AccountID
+	for _, id := range ids {
+		if members[id] {
+			to = append(to, id)
+		}
+	}
+	r, fresh, err := s.writeInvitations(ctx, a, e, to)
+	if len(fresh) > 0 {
+		s.announceEvent(ctx, a, e.ID, NoticeEventInvited, fresh)
+	}
+	return r, err
+}
+
+// invite writes an invitation for each account not yet invited, logs it
+// and tells the new ones, in the background.
 func (s *Service) invite(ctx context.Context, a Actor, e Event, ids []auth.AccountID) (Invited, error) {
+	r, fresh, err := s.writeInvitations(ctx, a, e, ids)
+	if len(fresh) > 0 {
+		s.record(ctx, a, e.Group, AuditEventInvite, "event", string(e.ID), e.Title, strconv.Itoa(len(fresh)))
+		s.announceEvent(ctx, a, e.ID, NoticeEventInvited, fresh)
+	}
+	return r, err
+}
+
+// writeInvitations writes an invitation for each account not yet invited
+// and returns those it invited now.
+func (s *Service) writeInvitations(ctx context.Context, a Actor, e Event, ids []auth.AccountID) (Invited, []auth.AccountID, error) {
 	var r Invited
 	var fresh []auth.AccountID
 	seen := map[auth.AccountID]bool{}
@@ -204,7 +241,7 @@ func (s *Service) invite(ctx context.Context, a Actor, e Event, ids []auth.Accou
 		}
 		had := map[auth.AccountID]bool{}
 		if err := each(ctx, s.invitations, bson.M{"_id": bson.M{"$in": keys}}, func(d invitationDoc) { had[d.Account] = true }); err != nil {
-			return r, err
+			return r, fresh, err
 		}
 		for _, id := range batch {
 			if seen[id] || id == "" {
@@ -221,15 +258,11 @@ func (s *Service) invite(ctx context.Context, a Actor, e Event, ids []auth.Accou
 				r.Already++
 				continue
 			} else if err != nil {
-				return r, err
+				return r, fresh, err
 			}
 			fresh = append(fresh, id)
 		}
 	}
 	r.New = len(fresh)
-	if len(fresh) > 0 {
-		s.record(ctx, a, e.Group, AuditEventInvite, "event", string(e.ID), e.Title, strconv.Itoa(len(fresh)))
-		s.announceEvent(ctx, a, e.ID, NoticeEventInvited, fresh)
-	}
-	return r, nil
+	return r, fresh, nil
 }

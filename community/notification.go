@@ -32,6 +32,8 @@ const (
 	NoticeEventCancelled NoticeKind = "event_cancelled" // it was called off
 	NoticeEventPromoted  NoticeKind = "event_promoted"  // a seat freed and I moved off the waitlist
 	NoticeEventReminder  NoticeKind = "event_reminder"  // it starts tomorrow
+
+	NoticeBrandMessage NoticeKind = "brand_message" // the brand wrote to a segment I was in (a campaign)
 )
 
 // Notice is an in-app notification for one account.
@@ -49,6 +51,8 @@ type Notice struct {
 	Status     IdeaStatus // the idea's status when the notice was made
 	Event      EventID    // the event it concerns, if any
 	EventTitle string
+	Campaign   string // the campaign whose message it is, if any
+	Subject    string // and the message's subject
 	Read       bool
 	CreatedAt  time.Time
 }
@@ -67,6 +71,8 @@ type noticeDoc struct {
 	Status     IdeaStatus     `bson:"status,omitempty"`
 	Event      EventID        `bson:"event,omitempty"`
 	EventTitle string         `bson:"eventTitle,omitempty"`
+	Campaign   string         `bson:"campaign,omitempty"`
+	Subject    string         `bson:"subject,omitempty"`
 	Read       bool           `bson:"read"`
 	CreatedAt  time.Time      `bson:"createdAt"`
 }
@@ -98,6 +104,17 @@ func (s *Service) notifyOnce(ctx context.Context, n Notice) error {
 	_, err = s.unread.UpdateOne(ctx, bson.M{"_id": n.Account}, bson.M{"$inc": bson.M{"unread": 1}},
 		options.Update().SetUpsert(true))
 	return wrap(err, "count unread")
+}
+
+// NotifyBrandMessage tells the account that the brand wrote to it: a
+// campaign's message, whose subject the notice shows and whose page is
+// the campaign's. The notice's id comes from the campaign and the
+// account, so a job run again tells nobody twice. The campaign package
+// calls it from its delivery job, having authorised the campaign when
+// staff created it.
+func (s *Service) NotifyBrandMessage(ctx context.Context, account auth.AccountID, campaign, subject string) error {
+	return s.notifyOnce(ctx, Notice{ID: eventID("campaign:"+campaign, account), Account: account, Kind: NoticeBrandMessage,
+		Campaign: campaign, Subject: subject})
 }
 
 // Unread returns how many notices the actor has not read: one lookup by

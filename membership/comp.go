@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
+	"fanclub/internal/mongodb"
 )
 
 // Comp is a membership an admin granted: no Stripe object stands behind
@@ -97,4 +98,34 @@ func (s *Service) RevokeComp(ctx context.Context, a auth.Account, id auth.Accoun
 		return Comp{}, ErrNotFound
 	}
 	return c, err
+}
+
+// ExtendComp gives an account a tier until until, for reason, unless the
+// comp it holds already lasts as long or longer (or has no end), which it
+// keeps: a campaign's grant never shortens what someone was given. It
+// reports whether it granted. The caller has authorised the grant (the
+// campaign package, when staff created the campaign); by is who did.
+// Run twice with the same end, it grants once.
+func (s *Service) ExtendComp(ctx context.Context, id auth.AccountID, tier string, until time.Time, reason string,
+	by auth.AccountID) (bool, error) {
+	if _, err := s.Tier(ctx, tier); err != nil {
+		return false, err
+	}
+	c := Comp{Account: id, Tier: tier, Until: until, Reason: reason, By: by, At: s.now()}
+	// Both steps are single-document conditions, so two instances granting
+	// at once still never shorten a comp: replace one ending sooner, or
+	// insert where there is none; a comp without an end never matches.
+	res, err := s.comps.ReplaceOne(ctx, bson.M{"_id": id, "until": bson.M{"$lt": until}}, c)
+	if err != nil {
+		return false, err
+	}
+	if res.MatchedCount == 0 {
+		if _, err := s.comps.InsertOne(ctx, c); mongodb.IsDuplicateKey(err) {
+			return false, nil // a comp as long or longer stands
+		} else if err != nil {
+			return false, err
+		}
+	}
+	s.forgetBadge(id)
+	return true, nil
 }

@@ -52,7 +52,7 @@ func dynamicKeys() []string {
 	}
 	for _, k := range []community.NoticeKind{community.NoticeReply, community.NoticeMention, community.NoticeJoinApproved,
 		community.NoticeJoinDeclined, community.NoticeJoinRequest, community.NoticeInvited, community.NoticeIdeaStatus, community.NoticeIdeaResponse,
-		community.NoticeIdeaMerged, community.NoticeIdeaComment} {
+		community.NoticeIdeaMerged, community.NoticeIdeaComment, community.NoticeBrandMessage} {
 		add("notifications.kind.", string(k))
 	}
 	for _, r := range NameRoles {
@@ -72,6 +72,8 @@ func dynamicKeys() []string {
 		add("pricing.plan.", string(src), string(src)+"_forever")
 	}
 	add("subscribers.status.", SubscriberStatuses...)
+	add("campaigns.action.", CampaignActions...)
+	add("campaigns.action_hint.", CampaignActions...)
 	for _, src := range []membership.Source{membership.SourceNone, membership.SourcePaid, membership.SourceTrial,
 		membership.SourceGrace, membership.SourceComp, membership.SourceGift} {
 		keys = append(keys, sourceKey(src))

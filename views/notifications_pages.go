@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"net/url"
 
 	"fanclub/community"
 )
@@ -15,6 +16,8 @@ type Notifications struct {
 // NoticeLink is the page a notice is about.
 func NoticeLink(n community.Notice) string {
 	switch {
+	case n.Kind == community.NoticeBrandMessage:
+		return "/messages/" + url.PathEscape(n.Campaign)
 	case n.Kind == community.NoticeJoinRequest:
 		return "/groups/" + n.GroupSlug + "/members#requests"
 	case n.Event != "":
@@ -36,5 +39,5 @@ func noticeText(ctx context.Context, n community.Notice) string {
 		status = T(ctx, statusKey(n.Status))
 	}
 	return T(ctx, key("notifications.kind.", string(n.Kind)), "name", shownName(ctx, n.ActorName), "group", n.GroupName,
-		"idea", n.IdeaTitle, "status", status, "event", n.EventTitle)
+		"idea", n.IdeaTitle, "status", status, "event", n.EventTitle, "subject", n.Subject)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fanclub/auth"
+	"fanclub/campaign"
 	"fanclub/community"
 	"fanclub/membership"
 	"fanclub/views"
@@ -87,6 +88,12 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	case errors.As(err, new(community.ValidationError)):
 		status, key = fiber.StatusBadRequest, "error.bad_request"
 	case errors.As(err, new(membership.ValidationError)):
+		status, key = fiber.StatusBadRequest, "error.bad_request"
+	case errors.Is(err, campaign.ErrNotFound):
+		status, key = fiber.StatusNotFound, "error.404"
+	case errors.Is(err, campaign.ErrAlreadyToday):
+		status, key, retry = fiber.StatusConflict, "campaigns.error.today", "/admin/campaigns"
+	case errors.As(err, new(campaign.ValidationError)):
 		status, key = fiber.StatusBadRequest, "error.bad_request"
 	case errors.Is(err, membership.ErrNotFound):
 		status, key = fiber.StatusNotFound, "error.404"

@@ -76,6 +76,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/calendar/:token", s.calendarFeed) // the token is the credential: calendar apps send no cookie
 	app.Get("/notifications", s.requireSignedIn, s.showNotifications)
 	app.Post("/notifications/read", s.requireSignedIn, s.readNotifications)
+	app.Get("/messages/:id", s.requireSignedIn, s.showMessage) // a campaign's message, to those it reached
+
 	app.Post("/membership/checkout", s.requireSignedIn, s.checkout) // tier, interval=month|year
 	app.Post("/membership/portal", s.requireSignedIn, s.openPortal)
 	app.Get("/membership/welcome", s.requireSignedIn, s.showWelcome)
@@ -165,11 +167,15 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/moderation", s.requireSignedIn, s.showSiteModeration)
 	app.Get("/moderation/audit", s.requireSignedIn, s.showSiteAudit)
 
-	// The brand's insight: 404 to anyone but the staff, signed out too,
-	// so these come before the admin group, which sends the signed out
-	// to sign in.
+	// The brand's insight and campaigns: 404 to anyone but the staff,
+	// signed out too, so these come before the admin group, which sends
+	// the signed out to sign in.
 	app.Get("/admin/insights", s.requireInsightStaff, s.showInsights) // ?sort=last|name|joined|tier
 	app.Get("/admin/insights/at-risk.csv", s.requireInsightStaff, s.downloadAtRisk)
+	app.Get("/admin/campaigns", s.requireInsightStaff, s.showCampaigns)
+	app.Post("/admin/campaigns", s.requireInsightStaff, s.createCampaign)
+	app.Get("/admin/campaigns/new", s.requireInsightStaff, s.showNewCampaign) // ?segment=; before /admin/campaigns/:id
+	app.Get("/admin/campaigns/:id", s.requireInsightStaff, s.showCampaign)
 
 	// Site staff: the club's settings, tiers, subscribers, comp
 	// memberships and the team.

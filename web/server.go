@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fanclub/auth"
+	"fanclub/campaign"
 	"fanclub/community"
 	"fanclub/internal/activity"
 	"fanclub/membership"
@@ -38,8 +39,10 @@ type Deps struct {
 	// Activity is the record of who took part when, read by the insight
 	// page.
 	Activity *activity.Recorder
-	Catalogs views.Catalogs
-	Log      *slog.Logger
+	// Campaigns acts on segments of members for the brand.
+	Campaigns *campaign.Service
+	Catalogs  views.Catalogs
+	Log       *slog.Logger
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(context.Context) error
 	// Now is the site's clock; nil is time.Now.
@@ -51,6 +54,7 @@ type server struct {
 	community  *community.Service
 	membership *membership.Service
 	activity   *activity.Recorder
+	campaigns  *campaign.Service
 	now        func() time.Time
 	catalogs   views.Catalogs
 	log        *slog.Logger
@@ -91,7 +95,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, activity: d.Activity, now: now,
+	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, activity: d.Activity, campaigns: d.Campaigns, now: now,
 		catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
 		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
 		csp: contentSecurityPolicy(formTargets(d)), imageHosts: cfg.ImageHosts, mailOn: cfg.MailOn}

@@ -21,6 +21,7 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"fanclub/auth"
+	"fanclub/campaign"
 	"fanclub/community"
 	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
@@ -42,7 +43,8 @@ type site struct {
 	Auth       *auth.Service
 	Community  *community.Service
 	Membership *membership.Service
-	Activity   *activity.Recorder   // every sign of engagement, as cmd/fanclub wires it
+	Activity   *activity.Recorder // every sign of engagement, as cmd/fanclub wires it
+	Campaigns  *campaign.Service
 	Stripe     *stripemock.Recorder // the calls made to stripe-mock (with siteOptions.stripe)
 	App        *fiber.App
 	OIDC       *mockoidc.MockOIDC
@@ -159,6 +161,11 @@ func newSite(t *testing.T, o siteOptions) *site {
 		t.Fatal(err)
 	}
 	s.Membership.Deliver(membership.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer, Activity: s.Activity})
+	s.Campaigns = campaign.New(s.DB, campaign.Deps{Accounts: s.Auth, Community: s.Community, Membership: s.Membership,
+		Activity: s.Activity, Jobs: s.Jobs, Mail: mailer, BaseURL: base}, s.Clock.Now, log)
+	if err := s.Campaigns.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +173,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies, ImageHosts: o.imageHosts, MailOn: o.mailOn},
 		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
 			return s.DB.Ping(ctx)
-		}, Activity: s.Activity, Now: s.Clock.Now})
+		}, Activity: s.Activity, Campaigns: s.Campaigns, Now: s.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

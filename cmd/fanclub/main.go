@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"fanclub/auth"
+	"fanclub/campaign"
 	"fanclub/community"
 	"fanclub/internal/activity"
 	"fanclub/internal/jobs"
@@ -146,13 +147,21 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 		return err
 	}
 	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mailer, Activity: rec})
+	// Campaigns act through the services above, on the one activity
+	// record, and send on the one queue.
+	cp := campaign.New(conn.DB, campaign.Deps{Accounts: au, Community: cm, Membership: ms, Activity: rec, Jobs: queue,
+		Mail: mailer, BaseURL: cfg.BaseURL}, time.Now, log)
+	if err := cp.EnsureIndexes(ctx); err != nil {
+		return err
+	}
 	catalogs, err := views.LoadCatalogs()
 	if err != nil {
 		return err
 	}
 	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ImageHosts: cfg.ImageHosts,
 		MailOn: cfg.SMTP.Host != ""},
-		web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log, Ready: conn.Ping, Activity: rec})
+		web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log, Ready: conn.Ping, Activity: rec,
+			Campaigns: cp})
 	if err != nil {
 		return err
 	}

@@ -391,6 +391,8 @@ func (c *demo) pages(t *testing.T) []page {
 		in("site settings", "/admin/site"),
 		in("team", "/admin/team"),
 		in("insights", "/admin/insights"),
+		in("campaigns", "/admin/campaigns"),
+		in("new campaign", "/admin/campaigns/new?segment=at-risk"),
 		in("members", "/groups/"+feed+"/members"),
 		{name: "404", path: notFound, signedIn: true, status: http.StatusNotFound},
 	}

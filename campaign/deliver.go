@@ -1,0 +1,180 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"fanclub/auth"
+	"fanclub/community"
+	"fanclub/internal/mail"
+	"fanclub/internal/mongodb"
+)
+
+// Delivery runs on the job queue, whose leases keep two instances from
+// running one job at once and whose keys make a job queued twice one
+// job: the fan-out is keyed by the campaign, each person's delivery by
+// the campaign and the account. What a retried job could do twice is
+// guarded in the data: the notice's id, the invitation's, the comp's end,
+// and the recipient document's mailed and done flags, each set by one
+// conditional update.
+const (
+	jobFanOut = "campaign.fanout" // queue one delivery per member of the audience
+	jobSend   = "campaign.send"   // act for one member
+)
+
+type fanOut struct {
+	Campaign string `bson:"campaign"`
+}
+
+type delivery struct {
+	Campaign string         `bson:"campaign"`
+	Account  auth.AccountID `bson:"account"`
+}
+
+// runFanOut queues one delivery per member of the campaign's audience.
+// Run again, it queues the same jobs, which the queue keeps as one.
+func (s *Service) runFanOut(ctx context.Context, payload bson.Raw) error {
+	var f fanOut
+	if err := bson.Unmarshal(payload, &f); err != nil {
+		return err
+	}
+	audiences, err := s.findAudiences(ctx, []string{f.Campaign})
+	if err != nil {
+		return err
+	}
+	for _, a := range audiences[f.Campaign] {
+		d := delivery{Campaign: f.Campaign, Account: auth.AccountID(a)}
+		if err := s.d.Jobs.Enqueue(ctx, "campaign:"+recipientID(f.Campaign, d.Account), jobSend, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runSend does the campaign's action for one member, and counts them
+// delivered once.
+func (s *Service) runSend(ctx context.Context, payload bson.Raw) error {
+	var d delivery
+	if err := bson.Unmarshal(payload, &d); err != nil {
+		return err
+	}
+	c, err := s.findCampaign(ctx, d.Campaign)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	id := recipientID(c.ID, d.Account)
+	_, err = s.recipients.InsertOne(ctx, recipientDoc{ID: id, Campaign: c.ID, Account: d.Account, At: s.now()})
+	if err != nil && !mongodb.IsDuplicateKey(err) { // a duplicate: an earlier run began, and may have finished
+		return fmt.Errorf("campaign: claim recipient: %w", err)
+	}
+	who, err := s.d.Accounts.AccountByID(ctx, d.Account)
+	if errors.Is(err, auth.ErrNotFound) { // deleted since: nobody to reach
+		return s.markDone(ctx, c.ID, id, false)
+	} else if err != nil {
+		return err
+	}
+	delivered, err := s.act(ctx, c, who)
+	if err != nil {
+		return err
+	}
+	return s.markDone(ctx, c.ID, id, delivered)
+}
+
+// act does c's action for who, and reports whether it reached them.
+// Each step may run again without effect.
+func (s *Service) act(ctx context.Context, c Campaign, who auth.Account) (bool, error) {
+	switch c.Action {
+	case ActionMessage:
+		if err := s.d.Community.NotifyBrandMessage(ctx, who.ID, c.ID, c.Subject); err != nil {
+			return false, err
+		}
+		return true, s.mailOnce(ctx, c, who)
+	case ActionInvite:
+		by, err := s.d.Accounts.AccountByID(ctx, c.By)
+		if err != nil {
+			return false, err
+		}
+		r, err := s.d.Community.InviteCampaign(ctx, community.Actor{Account: by}, c.EventGroup, c.Event, []auth.AccountID{who.ID})
+		if errors.Is(err, community.ErrEventCancelled) || errors.Is(err, community.ErrRSVPClosed) || errors.Is(err, community.ErrNotFound) {
+			return false, nil // the event is off, over or gone: nobody more is invited
+		}
+		// Invited now or by an earlier run; neither: not a member of the
+		// event's group.
+		return r.New+r.Already > 0, err
+	case ActionComp:
+		// A longer comp they hold stands, and they hold the tier at least
+		// this long: reached all the same.
+		_, err := s.d.Membership.ExtendComp(ctx, who.ID, c.Tier, c.Until, "campaign "+c.ID, c.By)
+		return err == nil, err
+	}
+	return false, fmt.Errorf("campaign: %s: unknown action %q", c.ID, c.Action)
+}
+
+// mailOnce mails the message to who if they agree to the brand's news
+// now, at most once: the recipient's mailed flag is set by one
+// conditional update before sending, and cleared again if the send
+// fails, so the retry sends it. A crash between the two loses the mail
+// rather than sending it twice.
+func (s *Service) mailOnce(ctx context.Context, c Campaign, who auth.Account) error {
+	if !who.News || who.Email == "" || !who.EmailVerified {
+		return nil
+	}
+	id := recipientID(c.ID, who.ID)
+	res, err := s.recipients.UpdateOne(ctx, bson.M{"_id": id, "mailed": false}, bson.M{"$set": bson.M{"mailed": true}})
+	if err != nil {
+		return fmt.Errorf("campaign: mark mailed: %w", err)
+	}
+	if res.ModifiedCount == 0 {
+		return nil
+	}
+	unsubscribe, err := s.d.Accounts.UnsubscribeURL(ctx, who.ID)
+	if err == nil {
+		err = s.d.Mail.Send(ctx, messageMail(c, who, s.d.BaseURL+MessagePath(c.ID), unsubscribe))
+	}
+	if err != nil {
+		if _, uerr := s.recipients.UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id}, bson.M{"$set": bson.M{"mailed": false}}); uerr != nil {
+			s.log.ErrorContext(ctx, "campaign: unmark mailed", "recipient", id, "err", uerr)
+		}
+		return err
+	}
+	return nil
+}
+
+// markDone marks the recipient done and, the first time only, counts
+// them delivered on the campaign.
+func (s *Service) markDone(ctx context.Context, campaign, id string, delivered bool) error {
+	res, err := s.recipients.UpdateOne(ctx, bson.M{"_id": id, "done": false},
+		bson.M{"$set": bson.M{"done": true, "delivered": delivered}})
+	if err != nil {
+		return fmt.Errorf("campaign: mark done: %w", err)
+	}
+	if res.ModifiedCount == 0 || !delivered {
+		return nil
+	}
+	_, err = s.campaigns.UpdateOne(ctx, bson.M{"_id": campaign}, bson.M{"$inc": bson.M{"delivered": 1}})
+	if err != nil {
+		return fmt.Errorf("campaign: count delivered: %w", err)
+	}
+	return nil
+}
+
+// MessagePath is the page of a message campaign, for those it reached.
+func MessagePath(id string) string { return "/messages/" + url.PathEscape(id) }
+
+// messageMail is the message as mail, in the reader's language, with
+// the link to its page. Unsubscribe marks it promotional: mail.Branded
+// says so in its text and subject, with the way out of the brand's news.
+func messageMail(c Campaign, who auth.Account, link, unsubscribe string) mail.Message {
+	open, locale := "Read it on the site: ", "en"
+	if who.Locale == "ko" {
+		open, locale = "사이트에서 보기: ", "ko"
+	}
+	return mail.Message{To: who.Email, Locale: locale, Subject: c.Subject, Unsubscribe: unsubscribe,
+		Text: c.Body + "\n\n" + open + link}
+}
