@@ -83,6 +83,12 @@ func TestSubscriptionStepsAreRecorded(t *testing.T) {
 	if want := activity.DayOf(start, seoul); row.KindLast[activity.Subscribe] != want || !row.ActiveOn(want) {
 		t.Errorf("started on day %d, want %d (the delivery's day in Seoul)", row.KindLast[activity.Subscribe], want)
 	}
+	// Stripe renews and ends it without the member: noted, but no day of
+	// theirs, so a paying absentee does not look active.
+	if renewed := row.KindLast[activity.Renew]; renewed == 0 || row.ActiveOn(renewed) || row.Last != activity.DayOf(start, seoul) {
+		t.Errorf("renewed on day %d (active that day: %v), last active day %d: want the renewal kept but no day after the start",
+			renewed, row.ActiveOn(renewed), row.Last)
+	}
 }
 
 // TestSubscriptionStartsOnce: a trial starts the subscription and its

@@ -406,3 +406,37 @@ func TestAnEmptyClubHasZeroFigures(t *testing.T) {
 		}
 	}
 }
+
+// A paying member who stopped coming stays dormant however often Stripe
+// renews them, and billing is no kind of participation for the true-fan
+// rule; subscribing through Checkout is a day on the site.
+func TestBillingIsNotTakingPart(t *testing.T) {
+	joined := today - 200
+	absentee := activity.Rollup{Account: "absentee", Joined: joined}
+	absentee.Add(activity.Visit, joined)
+	absentee.Add(activity.Subscribe, joined)
+	for d := joined + 30; d <= today; d += 30 {
+		absentee.Add(activity.Renew, d)
+	}
+	absentee.Add(activity.Cancel, today-1)
+	if got := activity.SegmentsOf(absentee, today, true); !slices.Equal(got, []activity.Segment{activity.SegmentDormant}) {
+		t.Errorf("a renewed absentee is in %v, want dormant", got)
+	}
+	if absentee.Last != joined || absentee.ActiveOn(joined+30) || !absentee.ActiveOn(joined) {
+		t.Errorf("last active day %d, active on the first renewal %v, on the Checkout day %v: want %d, false, true",
+			absentee.Last, absentee.ActiveOn(joined+30), absentee.ActiveOn(joined), joined)
+	}
+	if absentee.Counts[activity.Renew] != 6 || absentee.KindLast[activity.Cancel] != today-1 {
+		t.Errorf("renewals %d, cancelled on %d: the steps themselves must be kept", absentee.Counts[activity.Renew], absentee.KindLast[activity.Cancel])
+	}
+	// One kind of taking part plus billing is still one kind.
+	reader := activity.Rollup{Account: "reader", Joined: today - 90}
+	for d := today - 84; d <= today; d += 7 {
+		reader.Add(activity.Comment, d)
+	}
+	reader.Add(activity.Subscribe, today-10)
+	reader.Add(activity.Renew, today-3)
+	if got := reader.KindsSince(today - 83); got != 1 {
+		t.Errorf("kinds of participation = %d, want 1 (comments; billing is not taking part)", got)
+	}
+}

@@ -209,6 +209,9 @@ func update(c change) bson.M {
 	if c.kind == "" {
 		return bson.M{"$min": bson.M{"j": c.joined}}
 	}
+	if c.kind.Automatic() { // kept, but no active day (Kind.Automatic)
+		return bson.M{"$max": bson.M{"k." + string(c.kind): c.day}, "$inc": bson.M{"n." + string(c.kind): 1}}
+	}
 	word := "d." + strconv.Itoa(int(c.day>>6))
 	u := bson.M{
 		"$min": bson.M{"f": c.day},

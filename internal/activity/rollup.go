@@ -27,8 +27,19 @@ const (
 var Kinds = []Kind{Visit, Join, Post, Comment, React, Idea, Vote, RSVP, CheckIn, Subscribe, Renew, Cancel}
 
 // Participation reports whether k is taking part, as opposed to only
-// being there (a visit).
-func (k Kind) Participation() bool { return k != Visit }
+// being there (a visit) or paying (billing steps).
+func (k Kind) Participation() bool { return k != Visit && !k.Billing() }
+
+// Billing reports whether k is a step in a subscription's life: paying,
+// not taking part.
+func (k Kind) Billing() bool { return k == Subscribe || k == Renew || k == Cancel }
+
+// Automatic reports whether k may happen without the member: Stripe
+// renews a member who never comes back, and cancels one whose card is
+// refused. These are kept (the last day and the count of each) but make
+// no day active, or a paying absentee would look active. Subscribing is
+// the member's own Checkout on the site, and is a day there.
+func (k Kind) Automatic() bool { return k == Renew || k == Cancel }
 
 // Rollup is one account's engagement. Its zero Days mean "never".
 type Rollup struct {
@@ -201,22 +212,25 @@ func (r *Rollup) apply(c change) {
 	if c.kind == "" {
 		return
 	}
-	if r.First == 0 || c.day < r.First {
-		r.First = c.day
-	}
-	if c.day > r.Last {
-		r.Last = c.day
-	}
 	if r.words == nil {
 		r.words = map[int32]uint64{}
 		r.KindLast = map[Kind]Day{}
 		r.Counts = map[Kind]int{}
 	}
-	r.words[int32(c.day>>6)] |= 1 << (uint(c.day) & 63)
 	if c.day > r.KindLast[c.kind] {
 		r.KindLast[c.kind] = c.day
 	}
 	if c.kind != Visit {
 		r.Counts[c.kind]++
 	}
+	if c.kind.Automatic() {
+		return
+	}
+	if r.First == 0 || c.day < r.First {
+		r.First = c.day
+	}
+	if c.day > r.Last {
+		r.Last = c.day
+	}
+	r.words[int32(c.day>>6)] |= 1 << (uint(c.day) & 63)
 }
