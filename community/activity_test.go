@@ -112,6 +112,7 @@ func TestEngagementIsRecorded(t *testing.T) {
 		{"seated from the line is no answer of theirs", func() error { return nil }, bob, activity.RSVP, 3},
 		{"checked in by the staff: the guest's", checkIn(true), ann, activity.CheckIn, 1},
 		{"the check-in undone", checkIn(false), ann, activity.CheckIn, 1},
+		{"checked in again at the same event: the same coming", checkIn(true), ann, activity.CheckIn, 1},
 		{"checking in is not the staff's", func() error { return nil }, fdStaff, activity.CheckIn, 0},
 	}
 	for _, st := range steps {

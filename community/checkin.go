@@ -78,6 +78,7 @@ func (s *Service) CheckIn(ctx context.Context, a Actor, slug string, id EventID,
 	set := bson.M{"attended": on, "attendedAt": time.Time{}}
 	if on {
 		set["attendedAt"] = s.now()
+		set["recorded"] = true
 	}
 	res, err := s.rsvps.UpdateOne(ctx, bson.M{"_id": r.ID, "state": RSVPGoing, "attended": !on}, bson.M{"$set": set})
 	if err != nil {
@@ -87,7 +88,9 @@ func (s *Service) CheckIn(ctx context.Context, a Actor, slug string, id EventID,
 		delta := -1
 		if on {
 			delta = 1
-			defer s.engaged(ctx, who, activity.CheckIn) // the guest's, though the staff at the door marks it
+			if !r.Recorded { // a mark taken back and given again is the same coming
+				defer s.engaged(ctx, who, activity.CheckIn) // the guest's, though the staff at the door marks it
+			}
 		}
 		if err := s.incEvent(ctx, e.ID, bson.M{"attended": delta}); err != nil {
 			return e, err

@@ -49,6 +49,9 @@ type rsvpDoc struct {
 	SeatedAt   time.Time      `bson:"seatedAt,omitempty"`
 	Attended   bool           `bson:"attended"`
 	AttendedAt time.Time      `bson:"attendedAt,omitempty"`
+	// Recorded: the check-in was noted in the activity record, once for
+	// good, however often the mark is taken back and given again.
+	Recorded bool `bson:"recorded,omitempty"`
 	// Start and End copy the event's, for the person's own lists.
 	Start     time.Time `bson:"start"`
 	End       time.Time `bson:"end"`
