@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/internal/mongodb"
 )
@@ -126,4 +127,25 @@ func (s *Service) claimOwner(ctx context.Context, a AccountID) (bool, error) {
 		return false, fmt.Errorf("auth: claim owner: %w", err)
 	}
 	return true, nil
+}
+
+// DeletedAccounts lists the accounts deleted (their tombstones' ids), for
+// the daily sweep of what other records still hold of them. It reads the
+// whole collection on the embedded store: not for a request.
+func (s *Service) DeletedAccounts(ctx context.Context) ([]string, error) {
+	cur, err := s.accounts.Find(ctx, bson.M{"deletedAt": bson.M{"$exists": true}}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("auth: deleted accounts: %w", err)
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("auth: deleted accounts: %w", err)
+	}
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ID
+	}
+	return out, nil
 }

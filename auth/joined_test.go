@@ -178,4 +178,7 @@ func TestDeletedAccountLeavesNoActivity(t *testing.T) {
 	if n, _ := db.Collection("activity").CountDocuments(ctx, bson.M{"_id": a.ID}); n != 0 {
 		t.Errorf("the activity collection still holds the deleted account")
 	}
+	if gone, err := s.DeletedAccounts(ctx); err != nil || len(gone) != 1 || gone[0] != string(a.ID) {
+		t.Errorf("DeletedAccounts = %v, %v; want only %s", gone, err, a.ID)
+	}
 }

@@ -188,7 +188,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
-	defer keepUp(ctx, cm, ms, rec, queue, log)() // stopped before the database closes
+	defer keepUp(ctx, au, cm, ms, rec, queue, log)() // stopped before the database closes
 	select {
 	case err := <-errc:
 		return err
@@ -244,7 +244,7 @@ var repairSettle = 10 * time.Second
 // once and every day after, until the returned function is called, which
 // waits for the work under way to stop. Of several instances, one at a
 // time repairs.
-func keepUp(ctx context.Context, cm *community.Service, ms *membership.Service, rec *activity.Recorder, queue *jobs.Queue,
+func keepUp(ctx context.Context, au *auth.Service, cm *community.Service, ms *membership.Service, rec *activity.Recorder, queue *jobs.Queue,
 	log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -281,6 +281,15 @@ func keepUp(ctx context.Context, cm *community.Service, ms *membership.Service, 
 				log.Warn("could not check the counters; trying again tomorrow", "err", err)
 			} else if !ran {
 				log.Info("counters are being checked by another instance")
+			}
+			// A record may land after its account was deleted (a request
+			// under way meanwhile): forget such records again.
+			if gone, err := au.DeletedAccounts(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("could not list deleted accounts; trying again tomorrow", "err", err)
+			} else if n, err := rec.ForgetAll(ctx, gone); err != nil && ctx.Err() == nil {
+				log.Warn("could not forget deleted accounts' activity; trying again tomorrow", "err", err)
+			} else if n > 0 {
+				log.Info("deleted accounts' activity forgotten", "accounts", n)
 			}
 			// Trimming twice at once does the same thing twice: no lease.
 			if n, err := rec.Trim(ctx); err != nil && ctx.Err() == nil {

@@ -277,6 +277,25 @@ func (r *Recorder) Forget(ctx context.Context, account string) error {
 	return nil
 }
 
+// ForgetAll forgets those of the accounts that still have a record, and
+// returns how many: the daily sweep's catch for a record that landed
+// after its account was deleted (a request under way meanwhile), and for
+// accounts deleted before deletion forgot.
+func (r *Recorder) ForgetAll(ctx context.Context, accounts []string) (int, error) {
+	held, err := r.Rollups(ctx, accounts)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for id := range held {
+		if err := r.Forget(ctx, id); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
 // Warm loads the rollups into memory, so the first insight page after a
 // start does not wait for it. It does nothing on MongoDB.
 func (r *Recorder) Warm(ctx context.Context) error {

@@ -261,6 +261,17 @@ func TestForgetDeletesTheAccountsRecord(t *testing.T) {
 	if _, ok := stored["gone"]; ok || stored["kept"].Counts[activity.Post] != 1 {
 		t.Errorf("stored after Forget: %+v, want only kept", stored)
 	}
+
+	// A record landing after the deletion brings the account back; the
+	// daily sweep forgets it again, and counts only those it found.
+	rec.Record(ctx, "gone", activity.Comment)
+	n, err := rec.ForgetAll(ctx, []string{"gone", "never-recorded"})
+	if err != nil || n != 1 {
+		t.Errorf("ForgetAll = %d, %v; want 1 forgotten", n, err)
+	}
+	if all, _ := rec.All(ctx); len(all) != 1 || all[0].Account != "kept" {
+		t.Errorf("in memory after ForgetAll: %+v, want only kept", all)
+	}
 }
 
 // TestReplaceOverwritesRecordedAccounts replaces, in one call, the
