@@ -28,8 +28,12 @@ type Heard struct {
 	// proposal, 24 hours exactly included.
 	Answered      int
 	AnsweredInDay int
-	// InDayShare is AnsweredInDay ÷ Proposed, between 0 and 1; 0 when
-	// nothing was proposed.
+	// Due counts those whose day has run out or that were answered: an
+	// idea proposed less than OverdueAfter ago with no answer yet may
+	// still be answered in time, and counts for neither side.
+	// InDayShare is AnsweredInDay ÷ Due, between 0 and 1; 0 when none is
+	// due.
+	Due        int
 	InDayShare float64
 	// MedianResponse is the median time from proposal to first response
 	// of the Answered ideas (the mean of the middle two for an even
@@ -97,7 +101,11 @@ func (s *Service) HeardFigures(ctx context.Context, a Actor, now time.Time, loc 
 	for _, i := range ideas {
 		if i.Status != IdeaMerged && !i.CreatedAt.Before(h.Since) && !i.CreatedAt.After(now) {
 			h.Proposed++
-			if !i.FirstResponseAt.IsZero() && !i.FirstResponseAt.After(now) {
+			answered := !i.FirstResponseAt.IsZero() && !i.FirstResponseAt.After(now)
+			if answered || now.Sub(i.CreatedAt) > OverdueAfter {
+				h.Due++
+			}
+			if answered {
 				wait := i.FirstResponseAt.Sub(i.CreatedAt)
 				waits = append(waits, wait)
 				if wait <= OverdueAfter {
@@ -117,8 +125,8 @@ func (s *Service) HeardFigures(ctx context.Context, a Actor, now time.Time, loc 
 		}
 	}
 	h.Answered, h.MedianResponse = len(waits), median(waits)
-	if h.Proposed > 0 {
-		h.InDayShare = float64(h.AnsweredInDay) / float64(h.Proposed)
+	if h.Due > 0 {
+		h.InDayShare = float64(h.AnsweredInDay) / float64(h.Due)
 	}
 	slices.SortFunc(h.Shipped, func(x, y ShippedIdea) int { return cmp.Or(y.ShippedAt.Compare(x.ShippedAt), cmp.Compare(y.ID, x.ID)) })
 	voters, err := s.shippedVoters(ctx, shipped)

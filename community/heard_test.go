@@ -28,8 +28,8 @@ func heardView(t *testing.T, svc *community.Service, now time.Time, loc *time.Lo
 		t.Error("the share answered within a day is NaN")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "proposed %d answered %d in a day %d share %.4f median %s quarter from %s shipped %d\n",
-		h.Proposed, h.Answered, h.AnsweredInDay, h.InDayShare, h.MedianResponse, h.QuarterStart.Format(time.RFC3339), h.ShippedThisQuarter)
+	fmt.Fprintf(&b, "proposed %d due %d answered %d in a day %d share %.4f median %s quarter from %s shipped %d\n",
+		h.Proposed, h.Due, h.Answered, h.AnsweredInDay, h.InDayShare, h.MedianResponse, h.QuarterStart.Format(time.RFC3339), h.ShippedThisQuarter)
 	for _, s := range h.Shipped {
 		fmt.Fprintf(&b, "%s at %s recorded %t voters %d %v\n", s.Title, s.ShippedAt.UTC().Format(time.RFC3339), s.Recorded, len(s.Voters), s.Voters[:min(len(s.Voters), 3)])
 	}
@@ -139,8 +139,10 @@ func TestHeardFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	ship(time.Date(2026, 4, 1, 0, 20, 0, 0, seoul), late, false)
+	// Proposed ten minutes ago: not answered yet, and not late either.
+	propose(now.Add(-10*time.Minute), 1, "Proposed just now")
 
-	want := "proposed 5 answered 4 in a day 3 share 0.6000 median 16h59m30s quarter from 2026-04-01T00:00:00+09:00 shipped 2\n" +
+	want := "proposed 6 due 5 answered 4 in a day 3 share 0.6000 median 16h59m30s quarter from 2026-04-01T00:00:00+09:00 shipped 2\n" +
 		"Shipped just now at 2026-03-31T15:20:00Z recorded false voters 0 []\n" +
 		fmt.Sprintf("Paper straws at 2026-03-31T15:10:00Z recorded true voters 3 %v\n", []auth.AccountID{m[1].ID(), m[2].ID(), m[3].ID()}) +
 		fmt.Sprintf("Bigger cups at 2026-03-31T14:50:00Z recorded true voters 1 %v\n", []auth.AccountID{m[2].ID()})
@@ -158,7 +160,7 @@ func TestHeardFigures(t *testing.T) {
 	}
 	// In UTC it is still 31 March: the quarter began on 1 January and
 	// holds all three.
-	if got := heardView(t, svc, now, time.UTC); !strings.HasPrefix(got, "proposed 5 answered 4 in a day 3 share 0.6000 median 16h59m30s quarter from 2026-01-01T00:00:00Z shipped 3\n") {
+	if got := heardView(t, svc, now, time.UTC); !strings.HasPrefix(got, "proposed 6 due 5 answered 4 in a day 3 share 0.6000 median 16h59m30s quarter from 2026-01-01T00:00:00Z shipped 3\n") {
 		t.Errorf("heard figures in UTC:\n%s", got)
 	}
 
@@ -232,7 +234,7 @@ func TestHeardFiguresEmptyAndStaffOnly(t *testing.T) {
 	ctx := context.Background()
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	now := time.Date(2026, 8, 15, 12, 0, 0, 0, seoul)
-	if got, want := heardView(t, svc, now, seoul), "proposed 0 answered 0 in a day 0 share 0.0000 median 0s quarter from 2026-07-01T00:00:00+09:00 shipped 0\n"; got != want {
+	if got, want := heardView(t, svc, now, seoul), "proposed 0 due 0 answered 0 in a day 0 share 0.0000 median 0s quarter from 2026-07-01T00:00:00+09:00 shipped 0\n"; got != want {
 		t.Errorf("heard figures of an empty site:\n%s\nwant:\n%s", got, want)
 	}
 	members := ideaGroup(t, svc, "staff", 2)
