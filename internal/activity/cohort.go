@@ -10,16 +10,18 @@ package activity
 // the k-th calendar week after its own (week 0 is the join week itself,
 // the days before joining included); its share is the members of the
 // cohort active on any day of that week ÷ the cohort's size, 0 for an
-// empty cohort (Size tells the page it is empty). Only weeks that have
-// begun get a share, so the row of the cohort joined i weeks ago has i+1;
-// this week's share counts its days up to today.
+// empty cohort (Size tells the page it is empty). Only finished weeks
+// get a share, so the row of the cohort joined i weeks ago has i: this
+// week, a few days old, would read as a drop in every row. This week's
+// own cohort is the exception, with its week 0 so far, so that it shows.
 func Cohorts(rows []Rollup, today Day) []Cohort {
 	thisWeek := today.Week()
 	out := make([]Cohort, TrendWeeks)
 	active := make([][]int, TrendWeeks)
 	for i := range out {
-		out[i] = Cohort{Week: thisWeek - Day(7*i), Retained: make([]float64, i+1)}
-		active[i] = make([]int, i+1)
+		weeks := max(i, 1)
+		out[i] = Cohort{Week: thisWeek - Day(7*i), Retained: make([]float64, weeks)}
+		active[i] = make([]int, weeks)
 	}
 	for j := range rows {
 		r := &rows[j]

@@ -47,7 +47,7 @@ type MembersWeek struct {
 type Cohort struct {
 	Week     Day
 	Size     int
-	Retained []float64 // one per week since joining that has begun, up to 12
+	Retained []float64 // one per finished week since joining (this week's cohort: its week so far), up to 11
 }
 
 // Repeat is section 3: the club's repeat rate.

@@ -160,14 +160,16 @@ func TestMembersWindows(t *testing.T) {
 func TestCohorts(t *testing.T) {
 	got := activity.Cohorts(club(), today)
 	want := []activity.Cohort{
-		{date("2026-12-07"), 1, []float64{1}},               // today, on the day they joined
-		{date("2026-11-30"), 1, []float64{1, 1}},            // boundary: Monday 00:00 in Seoul
-		{date("2026-11-23"), 1, []float64{1, 0, 0}},         // sunday: the join day only
-		{date("2026-11-16"), 1, []float64{0, 0, 0, 0}},      // ghost
-		{date("2026-11-09"), 2, []float64{1, 0, 0.5, 0, 0}}, // week3 and once: the week-3 drop
+		// Only finished weeks: this Wednesday's week is left out of every
+		// row but this week's own.
+		{date("2026-12-07"), 1, []float64{1}},            // today, on the day they joined: this week so far
+		{date("2026-11-30"), 1, []float64{1}},            // boundary: Monday 00:00 in Seoul
+		{date("2026-11-23"), 1, []float64{1, 0}},         // sunday: the join day only
+		{date("2026-11-16"), 1, []float64{0, 0, 0}},      // ghost
+		{date("2026-11-09"), 2, []float64{1, 0, 0.5, 0}}, // week3 and once: the week-3 drop
 	}
 	for i := 5; i < 12; i++ { // nobody joined in these weeks
-		want = append(want, activity.Cohort{Week: date("2026-12-07") - activity.Day(7*i), Retained: make([]float64, i+1)})
+		want = append(want, activity.Cohort{Week: date("2026-12-07") - activity.Day(7*i), Retained: make([]float64, i)})
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d cohorts, want %d", len(got), len(want))
