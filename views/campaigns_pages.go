@@ -126,6 +126,13 @@ func actionOff(p CampaignForm, action string) bool {
 	return action == "invite" && len(p.Events) == 0
 }
 
+// nobodyToReach says the segment is empty now, so the page shows that
+// instead of a form that could only be refused. A form sent and refused
+// is shown again all the same, with what was typed.
+func nobodyToReach(p CampaignForm) bool {
+	return p.Segment != "" && p.Audience == 0 && len(p.Errors) == 0
+}
+
 // paragraphs splits plain text at blank lines, each paragraph into its
 // lines.
 func paragraphs(text string) [][]string {

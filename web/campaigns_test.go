@@ -266,6 +266,24 @@ func TestCampaignRefusedInput(t *testing.T) {
 	}
 }
 
+// TestCampaignEmptySegment: a segment nobody is in today shows that, and
+// the way back to the insights, instead of a form; a form sent anyway is
+// refused above (TestCampaignRefusedInput).
+func TestCampaignEmptySegment(t *testing.T) {
+	cc := newCampaignClub(t)
+	r := cc.admin.get("/admin/campaigns/new?segment=true-fan")
+	if r.Status != http.StatusOK {
+		t.Fatalf("form for an empty segment: %d", r.Status)
+	}
+	mustContain(t, r.Body, `data-testid="segment-empty"`, "Nobody is in this segment today.", `href="/admin/insights#segments"`)
+	mustNotContain(t, r.Body, `data-testid="campaign-form"`, "Send now")
+	r = cc.admin.get("/admin/campaigns/new?segment=dormant")
+	mustContain(t, r.Body, `data-testid="campaign-form"`)
+	mustNotContain(t, r.Body, `data-testid="segment-empty"`)
+	cc.admin.follow("/admin/campaigns?lang=ko")
+	mustContain(t, cc.admin.get("/admin/campaigns/new?segment=true-fan").Body, "오늘은 이 세그먼트에 아무도 없어요.", "인사이트로 돌아가기")
+}
+
 // TestCampaignNoEventToInvite: with no event coming, the form says so
 // where the invitation would be, which cannot be chosen; sent anyway, it
 // is refused with that reason and what was typed.
