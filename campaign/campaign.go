@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,8 +74,7 @@ type Input struct {
 	Action  string
 	Subject string
 	Body    string
-	// Event is the event's address, as its page shows it
-	// (…/groups/<slug>/events/<id>).
+	// Event is the event's id, one of those Events offers.
 	Event string
 	Tier  string
 	Days  string
@@ -154,7 +152,7 @@ func (s *Service) Create(ctx context.Context, a community.Actor, in Input, premi
 	}
 	now := s.now()
 	loc := s.d.Accounts.Zone(ctx)
-	c, err := s.validate(ctx, a, in, now)
+	c, err := s.validate(ctx, a, in)
 	if err != nil {
 		return Campaign{}, err
 	}
@@ -192,7 +190,7 @@ func (s *Service) Create(ctx context.Context, a community.Actor, in Input, premi
 
 // validate checks in and returns the campaign it describes, or a
 // ValidationError keyed by field.
-func (s *Service) validate(ctx context.Context, a community.Actor, in Input, now time.Time) (Campaign, error) {
+func (s *Service) validate(ctx context.Context, a community.Actor, in Input) (Campaign, error) {
 	v := ValidationError{}
 	var c Campaign
 	seg, ok := segmentOf(in.Segment)
@@ -211,7 +209,7 @@ func (s *Service) validate(ctx context.Context, a community.Actor, in Input, now
 			v["body"] = "campaigns.error.body"
 		}
 	case ActionInvite:
-		msg, err := s.validateEvent(ctx, a, &c, in.Event, now)
+		msg, err := s.validateEvent(ctx, a, &c, in.Event)
 		if err != nil {
 			return c, err
 		}
@@ -237,43 +235,39 @@ func (s *Service) validate(ctx context.Context, a community.Actor, in Input, now
 	return c, v.orNil()
 }
 
-// validateEvent sets c's event to the one address names, which the
-// actor may see, or returns why it cannot be (a message key): there is
-// no such event, or it is not upcoming.
-func (s *Service) validateEvent(ctx context.Context, a community.Actor, c *Campaign, address string, now time.Time) (string, error) {
-	slug, id, ok := parseEventAddress(address)
-	if !ok {
-		return "campaigns.error.event", nil
-	}
-	e, _, err := s.d.Community.EventByID(ctx, a, slug, id)
-	if errors.Is(err, community.ErrNotFound) {
-		return "campaigns.error.event", nil
-	} else if err != nil {
+// validateEvent sets c's event to the one id names, if Events offers
+// it, or returns why it cannot be (a message key): there is no upcoming
+// event at all, or this one is unknown, started, cancelled or no longer
+// taking answers.
+func (s *Service) validateEvent(ctx context.Context, a community.Actor, c *Campaign, id string) (string, error) {
+	events, err := s.Events(ctx, a)
+	if err != nil {
 		return "", err
 	}
-	if e.Cancelled || !e.Start.After(now) {
-		return "campaigns.error.event_past", nil
+	if len(events) == 0 {
+		return "campaigns.error.event_none", nil
 	}
-	c.Event, c.EventGroup, c.EventTitle = e.ID, slug, e.Title
+	i := slices.IndexFunc(events, func(e community.MyEvent) bool { return string(e.Event.ID) == strings.TrimSpace(id) })
+	if i < 0 {
+		return "campaigns.error.event", nil
+	}
+	e := events[i]
+	c.Event, c.EventGroup, c.EventTitle = e.Event.ID, e.Group.Slug, e.Event.Title
 	return "", nil
 }
 
-// parseEventAddress reads "/groups/<slug>/events/<id>", alone or at the
-// end of a full address, as an event's page shows it.
-func parseEventAddress(address string) (string, community.EventID, bool) {
-	address = strings.TrimSpace(address)
-	if u, err := url.Parse(address); err == nil {
-		address = u.Path
+// eventChoices bounds the events a campaign offers: a brand has a few
+// coming up, not hundreds.
+const eventChoices = 50
+
+// Events returns the events a campaign may invite to: the site's next
+// ones still taking answers, soonest first, with their groups. Staff
+// only.
+func (s *Service) Events(ctx context.Context, a community.Actor) ([]community.MyEvent, error) {
+	if !a.SiteStaff() {
+		return nil, ErrNotFound
 	}
-	parts := strings.Split(strings.Trim(address, "/"), "/")
-	if len(parts) < 4 {
-		return "", "", false
-	}
-	parts = parts[len(parts)-4:]
-	if parts[0] != "groups" || parts[2] != "events" || parts[1] == "" || parts[3] == "" {
-		return "", "", false
-	}
-	return parts[1], community.EventID(parts[3]), true
+	return s.d.Community.UpcomingEvents(ctx, a, eventChoices)
 }
 
 // audience is the segment's members on day, in order.

@@ -71,8 +71,7 @@ func TestCampaignInputRefused(t *testing.T) {
 		{"comp 0 days", campaign.Input{Segment: "dormant", Action: "comp", Tier: "gold", Days: "0"}, "days"},
 		{"comp 1000 days", campaign.Input{Segment: "dormant", Action: "comp", Tier: "gold", Days: "1000"}, "days"},
 		{"comp unknown tier", campaign.Input{Segment: "dormant", Action: "comp", Tier: "platinum", Days: "30"}, "tier"},
-		{"invite nowhere", campaign.Input{Segment: "dormant", Action: "invite", Event: "/groups/x"}, "event"},
-		{"invite unknown event", campaign.Input{Segment: "dormant", Action: "invite", Event: "/groups/x/events/0123456789abcdef01234567"}, "event"},
+		{"invite with no event to come", campaign.Input{Segment: "dormant", Action: "invite", Event: "0123456789abcdef01234567"}, "event"},
 		{"nobody in the segment", message("new"), "segment"},
 	} {
 		_, err := r.create(tc.in)
@@ -216,7 +215,8 @@ func TestCompNeverShortens(t *testing.T) {
 
 // TestInviteCampaign: an invitation campaign invites the segment's
 // members of the event's group and counts them; others are not reached.
-// An event that has started is refused.
+// Only an event the form offers (to staff) is taken: once it is over,
+// there is none.
 func TestInviteCampaign(t *testing.T) {
 	r := newRig(t)
 	in, out := r.member("in@example.com", false), r.member("out@example.com", false)
@@ -235,9 +235,21 @@ func TestInviteCampaign(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.dormant(in, out)
-	c := r.mustCreate(campaign.Input{Segment: "dormant", Action: "invite", Event: "http://club.test/groups/tea/events/" + string(e.ID)})
-	if c.EventTitle != "Tasting" {
-		t.Fatalf("event %q", c.EventTitle)
+	offered, err := r.c.Events(r.ctx, r.staff)
+	if err != nil || len(offered) != 1 || offered[0].Event.ID != e.ID {
+		t.Fatalf("events offered: %+v, %v; want the tasting", offered, err)
+	}
+	if _, err := r.c.Events(r.ctx, community.Actor{Account: in}); !errors.Is(err, campaign.ErrNotFound) {
+		t.Fatalf("events offered to a member: %v, want ErrNotFound", err)
+	}
+	_, err = r.create(campaign.Input{Segment: "dormant", Action: "invite", Event: "0123456789abcdef01234567"})
+	var v campaign.ValidationError
+	if !errors.As(err, &v) || v["event"] != "campaigns.error.event" {
+		t.Fatalf("an event not offered: %v", err)
+	}
+	c := r.mustCreate(campaign.Input{Segment: "dormant", Action: "invite", Event: string(e.ID)})
+	if c.EventTitle != "Tasting" || c.EventGroup != "tea" {
+		t.Fatalf("event %q of %q", c.EventTitle, c.EventGroup)
 	}
 	r.drain()
 	r.drain()
@@ -259,10 +271,9 @@ func TestInviteCampaign(t *testing.T) {
 
 	r.clock.Add(72 * time.Hour) // the event is over; a new day for the segment
 	r.dormant(in, out)
-	_, err = r.create(campaign.Input{Segment: "dormant", Action: "invite", Event: "/groups/tea/events/" + string(e.ID)})
-	var v campaign.ValidationError
-	if !errors.As(err, &v) || v["event"] != "campaigns.error.event_past" {
-		t.Fatalf("past event: %v", err)
+	_, err = r.create(campaign.Input{Segment: "dormant", Action: "invite", Event: string(e.ID)})
+	if !errors.As(err, &v) || v["event"] != "campaigns.error.event_none" {
+		t.Fatalf("past event, and none to come: %v", err)
 	}
 }
 

@@ -77,7 +77,8 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		{s.events, []mongo.IndexModel{
 			idx("events_group_start", "group", "start", "_id"), // upcoming and past, by end then start
 			idx("events_group_end", "group", "end"),
-			idx("events_ended", "cancelled", "-end", "-_id"), // the site's last events, for the insight page
+			idx("events_ended", "cancelled", "-end", "-_id"),  // the site's last events, for the insight page
+			idx("events_coming", "cancelled", "start", "_id"), // the site's next events, for campaigns
 		}},
 		{s.rsvps, []mongo.IndexModel{
 			idx("rsvps_line", "event", "state", "ticket"), // the head of the waiting line and positions

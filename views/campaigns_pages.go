@@ -58,6 +58,16 @@ type CampaignForm struct {
 	Input     CampaignInput
 	Errors    map[string]string
 	Tiers     []membership.Tier
+	Events    []CampaignEvent // those an invitation may be to, soonest first
+}
+
+// CampaignEvent is an event the form offers, its start in the site's
+// zone.
+type CampaignEvent struct {
+	ID    string
+	Title string
+	Group string // its group's name
+	Start time.Time
 }
 
 // CampaignInput is the form's fields as typed.
@@ -65,7 +75,7 @@ type CampaignInput struct {
 	Action  string
 	Subject string
 	Body    string
-	Event   string
+	Event   string // the chosen event's id
 	Tier    string
 	Days    string
 }
@@ -108,6 +118,19 @@ func actionChecked(in CampaignInput, action string) bool {
 		return action == "message"
 	}
 	return in.Action == action
+}
+
+// actionOff says the action cannot be chosen: an invitation when no
+// event is coming.
+func actionOff(p CampaignForm, action string) bool {
+	return action == "invite" && len(p.Events) == 0
+}
+
+// nobodyToReach says the segment is empty now, so the page shows that
+// instead of a form that could only be refused. A form sent and refused
+// is shown again all the same, with what was typed.
+func nobodyToReach(p CampaignForm) bool {
+	return p.Segment != "" && p.Audience == 0 && len(p.Errors) == 0
 }
 
 // paragraphs splits plain text at blank lines, each paragraph into its

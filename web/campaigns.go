@@ -73,8 +73,22 @@ func (s *server) renderCampaignForm(c *fiber.Ctx, status int, segment string, in
 	if err != nil {
 		return err
 	}
+	events, err := s.campaigns.Events(ctx, a)
+	if err != nil {
+		return err
+	}
 	return render(c, status, views.CampaignFormPage(views.CampaignForm{Chrome: s.chrome(c), Segment: string(preview.Segment),
-		Audience: preview.Audience, SentToday: preview.SentToday && errs["form"] == "", Input: in, Errors: errs, Tiers: tiers}))
+		Audience: preview.Audience, SentToday: preview.SentToday && errs["form"] == "", Input: in, Errors: errs, Tiers: tiers,
+		Events: campaignEvents(events, siteOf(c).Location())}))
+}
+
+// campaignEvents are the events the form offers, their starts in loc.
+func campaignEvents(events []community.MyEvent, loc *time.Location) []views.CampaignEvent {
+	out := make([]views.CampaignEvent, len(events))
+	for i, e := range events {
+		out[i] = views.CampaignEvent{ID: string(e.Event.ID), Title: e.Event.Title, Group: e.Group.Name, Start: e.Event.Start.In(loc)}
+	}
+	return out
 }
 
 // showCampaign renders one campaign and what it did.

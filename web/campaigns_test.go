@@ -213,13 +213,19 @@ func TestCampaignMessage(t *testing.T) {
 }
 
 // TestCampaignRefusedInput: bad input comes back in the form with the
-// reason and what was typed, and stores nothing.
+// reason and what was typed, and stores nothing. The event to invite to
+// is one the form offers: not one that has started, nor an id it never
+// offered.
 func TestCampaignRefusedInput(t *testing.T) {
 	cc := newCampaignClub(t)
 	cc.s.saveTier(t, cc.owner, membership.TierInput{Key: "gold", Name: "Gold", Rank: "1"})
-	e := cc.teaNight(t, 2*time.Hour)
-	cc.s.Clock.Advance(3 * time.Hour) // the event has started
-	started := "/groups/lounge/events/" + string(e.ID)
+	started := cc.teaNight(t, 2*time.Hour)
+	coming := cc.teaNight(t, 48*time.Hour)
+	cc.s.Clock.Advance(3 * time.Hour) // the first has started
+	notOffered := "That event is not among the upcoming ones: it may have started, been cancelled or stopped taking answers."
+	invite := func(event string) url.Values {
+		return url.Values{"segment": {"dormant"}, "action": {"invite"}, "event": {event}, "subject": {"Typed subject"}}
+	}
 	for _, tc := range []struct {
 		name string
 		form url.Values
@@ -229,12 +235,20 @@ func TestCampaignRefusedInput(t *testing.T) {
 			[]string{"Enter a subject of up to 120 characters.", "Typed body"}},
 		{"unknown segment", url.Values{"segment": {"vip"}, "action": {"message"}, "subject": {"Typed subject"}, "body": {"x"}},
 			[]string{"Choose one of the segments on the insights page.", `value="Typed subject"`, "<h1>New campaign</h1>"}},
-		{"started event", url.Values{"segment": {"dormant"}, "action": {"invite"}, "event": {started}},
-			[]string{"That event has started, ended or was cancelled.", `value="` + started + `"`}},
+		{"started event", invite(string(started.ID)),
+			[]string{notOffered, `value="Typed subject"`, `<option value="` + string(coming.ID) + `">`}},
+		{"event never offered", invite("0123456789abcdef01234567"),
+			[]string{notOffered, `value="Typed subject"`}},
+		{"no event chosen", invite(""),
+			[]string{notOffered, `value="Typed subject"`}},
 		{"comp for 0 days", url.Values{"segment": {"dormant"}, "action": {"comp"}, "tier": {"gold"}, "days": {"0"}},
 			[]string{"Enter a whole number of days from 1 to 365.", `value="0"`, `<option value="gold" selected>Gold (gold)</option>`}},
 		{"comp for 1000 days", url.Values{"segment": {"dormant"}, "action": {"comp"}, "tier": {"gold"}, "days": {"1000"}},
 			[]string{"Enter a whole number of days from 1 to 365.", `value="1000"`}},
+		{"nobody in the segment", messageForm("true-fan"),
+			[]string{"Nobody is in this segment right now.", `value="We miss you"`, "The kettle is on."}},
+		{"nobody to invite", url.Values{"segment": {"true-fan"}, "action": {"invite"}, "event": {string(coming.ID)}},
+			[]string{"Nobody is in this segment right now.", `<option value="` + string(coming.ID) + `" selected>`}},
 	} {
 		r := cc.admin.post("/admin/campaigns", tc.form)
 		if r.Status != http.StatusUnprocessableEntity {
@@ -242,12 +256,56 @@ func TestCampaignRefusedInput(t *testing.T) {
 			continue
 		}
 		mustContain(t, r.Body, tc.want...)
+		mustNotContain(t, r.Body, `value="`+string(started.ID)+`"`)
 	}
 	if n := cc.campaignCount(t); n != 0 {
 		t.Fatalf("%d campaigns stored, want none", n)
 	}
 	if r := cc.admin.get("/admin/campaigns/new?segment=vip"); r.Status != http.StatusNotFound {
 		t.Fatalf("form for an unknown segment: %d, want 404", r.Status)
+	}
+}
+
+// TestCampaignEmptySegment: a segment nobody is in today shows that, and
+// the way back to the insights, instead of a form; a form sent anyway is
+// refused above (TestCampaignRefusedInput).
+func TestCampaignEmptySegment(t *testing.T) {
+	cc := newCampaignClub(t)
+	r := cc.admin.get("/admin/campaigns/new?segment=true-fan")
+	if r.Status != http.StatusOK {
+		t.Fatalf("form for an empty segment: %d", r.Status)
+	}
+	mustContain(t, r.Body, `data-testid="segment-empty"`, "Nobody is in this segment today.", `href="/admin/insights#segments"`)
+	mustNotContain(t, r.Body, `data-testid="campaign-form"`, "Send now")
+	r = cc.admin.get("/admin/campaigns/new?segment=dormant")
+	mustContain(t, r.Body, `data-testid="campaign-form"`)
+	mustNotContain(t, r.Body, `data-testid="segment-empty"`)
+	cc.admin.follow("/admin/campaigns?lang=ko")
+	mustContain(t, cc.admin.get("/admin/campaigns/new?segment=true-fan").Body, "오늘은 이 세그먼트에 아무도 없어요.", "인사이트로 돌아가기")
+}
+
+// TestCampaignNoEventToInvite: with no event coming, the form says so
+// where the invitation would be, which cannot be chosen; sent anyway, it
+// is refused with that reason and what was typed.
+func TestCampaignNoEventToInvite(t *testing.T) {
+	cc := newCampaignClub(t)
+	cc.teaNight(t, time.Hour)
+	cc.s.Clock.Advance(2 * time.Hour) // the only event has started
+	none := "No upcoming event is taking answers now. Create one in a group first."
+	form := cc.admin.get("/admin/campaigns/new?segment=dormant").Body
+	mustContain(t, form, `data-testid="action-invite-off"`, `data-testid="event-none"`, none)
+	if !regexp.MustCompile(`<input type="radio" name="action" value="invite"[^>]* disabled`).MatchString(form) {
+		t.Error("the invitation can be chosen with no event to invite to")
+	}
+	mustNotContain(t, form, `<select id="event"`)
+	r := cc.admin.post("/admin/campaigns", url.Values{"segment": {"dormant"}, "action": {"invite"}, "event": {"0123456789abcdef01234567"},
+		"subject": {"Typed subject"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("invitation with no event: %d, want 422", r.Status)
+	}
+	mustContain(t, r.Body, "There is no upcoming event to invite to. Create one in a group first.", `value="Typed subject"`)
+	if n := cc.campaignCount(t); n != 0 {
+		t.Fatalf("%d campaigns stored, want none", n)
 	}
 }
 
@@ -277,8 +335,10 @@ func TestCampaignCompAndInvite(t *testing.T) {
 	}
 
 	cc.s.Clock.Advance(24 * time.Hour)
-	address := cc.s.URL + "/groups/lounge/events/" + string(e.ID)
-	r = cc.admin.post("/admin/campaigns", url.Values{"segment": {"dormant"}, "action": {"invite"}, "event": {address}})
+	form := cc.admin.get("/admin/campaigns/new?segment=dormant").Body
+	when := e.Start.In(mustZone(t, "Asia/Seoul")).Format("Mon 2 Jan 2006, 15:04 MST")
+	mustContain(t, form, `<option value="`+string(e.ID)+`">Tea night · Group lounge · `+when+`</option>`)
+	r = cc.admin.post("/admin/campaigns", url.Values{"segment": {"dormant"}, "action": {"invite"}, "event": {string(e.ID)}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("invite campaign: %d\n%s", r.Status, r.Body)
 	}
