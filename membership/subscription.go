@@ -95,15 +95,18 @@ const (
 // concurrent deliveries of one or several events never lose an update.
 // With stored or already, it returns the subscription as stored: this
 // event's state, whose side effects (a mail) a retry must still see to.
-func (s *Service) applyChange(ctx context.Context, c change) (_ Subscription, did applied, _ error) {
-	defer func() { // whichever write stored it, the figures' memory follows
-		if did == stored {
+func (s *Service) applyChange(ctx context.Context, c change) (_ Subscription, did applied, err error) {
+	defer func() {
+		// Whichever write stored it, the figures' memory follows; after an
+		// error the write may have landed all the same (a timeout), and a
+		// redelivery would find it "already" stored and refresh nothing.
+		if did == stored || err != nil {
 			s.subscriptionChanged(ctx, c.sub)
 		}
 	}()
 	for range 20 {
 		var cur Subscription
-		err := s.subs.FindOne(ctx, bson.M{"_id": c.sub}).Decode(&cur)
+		err = s.subs.FindOne(ctx, bson.M{"_id": c.sub}).Decode(&cur)
 		fresh := errors.Is(err, mongo.ErrNoDocuments)
 		if err != nil && !fresh {
 			return Subscription{}, stale, err
