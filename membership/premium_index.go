@@ -143,11 +143,11 @@ func (s *Service) subscriptionChanged(ctx context.Context, id string) {
 	}
 }
 
-// PremiumTiers names the tier each premium account holds now: every
-// account whose entitlement is above Free, by the same rule as
-// Entitlement. The subscriptions come from the figures' memory on the
-// embedded store, so only the comps are read. Staff only.
-func (s *Service) PremiumTiers(ctx context.Context, a auth.Account) (map[auth.AccountID]Tier, error) {
+// PremiumTiers is the entitlement of every account above Free now, by
+// the same rule as Entitlement: its tier and its source (paid, trial,
+// grace, comp or gift). The subscriptions come from the figures' memory
+// on the embedded store, so only the comps are read. Staff only.
+func (s *Service) PremiumTiers(ctx context.Context, a auth.Account) (map[auth.AccountID]Entitlement, error) {
 	if err := requireStaff(a); err != nil {
 		return nil, err
 	}
@@ -179,10 +179,10 @@ func (s *Service) PremiumTiers(ctx context.Context, a auth.Account) (map[auth.Ac
 		}
 	}
 	now := s.now()
-	out := map[auth.AccountID]Tier{}
+	out := map[auth.AccountID]Entitlement{}
 	for id, list := range byAccount {
 		if e := entitle(now, s.cfg.Grace, all, list, compOf[id]); e.Premium() {
-			out[id] = e.Tier
+			out[id] = e
 		}
 	}
 	return out, nil

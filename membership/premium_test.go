@@ -378,8 +378,11 @@ func TestPremiumTiersAgreesWithEntitlement(t *testing.T) {
 			t.Fatal(err)
 		}
 		for who, id := range ids {
-			if got[id].Key != want[who] {
-				t.Errorf("%s: PremiumTiers says %q, want %q", who, got[id].Key, want[who])
+			if got[id].Tier.Key != want[who] {
+				t.Errorf("%s: PremiumTiers says %q, want %q", who, got[id].Tier.Key, want[who])
+			}
+			if e := r.entitlement(id); e.Premium() && got[id].Source != e.Source {
+				t.Errorf("%s: PremiumTiers says source %q, Entitlement %q", who, got[id].Source, e.Source)
 			}
 			if e := r.entitlement(id); e.Premium() != (want[who] != "") || (e.Premium() && e.Tier.Key != want[who]) {
 				t.Errorf("%s: Entitlement says %s, the test expects %q", who, show(e), want[who])

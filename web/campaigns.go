@@ -110,15 +110,12 @@ func (s *server) showMessage(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.MessagePageView(views.MessagePage{Chrome: s.chrome(c), Subject: m.Subject, Body: m.Body, At: m.At.In(siteOf(c).Location())}))
 }
 
-// premiumOf tells campaign who holds premium now, as the insight page
-// counts them for the segments.
+// premiumOf tells campaign who pays for premium now, as the insight
+// page counts them for the segments.
 func (s *server) premiumOf(a community.Actor) campaign.Premium {
 	return func(ctx context.Context) (map[string]bool, error) {
-		tiers, err := s.premiumTiers(ctx, a.Account)
-		if err != nil {
-			return nil, err
-		}
-		return premiumSet(tiers), nil
+		_, paying, err := s.premiumTiers(ctx, a.Account)
+		return paying, err
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/internal/activity"
+	"fanclub/membership"
 	"fanclub/views"
 )
 
@@ -32,7 +33,7 @@ func (s *server) insights(ctx context.Context, a community.Actor, site auth.Site
 		if rows, err = s.activity.All(ctx); err != nil {
 			return p, err
 		}
-		tiers, err := s.premiumTiers(ctx, a.Account)
+		tiers, paying, err := s.premiumTiers(ctx, a.Account)
 		if err != nil {
 			return p, err
 		}
@@ -45,7 +46,7 @@ func (s *server) insights(ctx context.Context, a community.Actor, site auth.Site
 		p.Members = membersView(activity.MembersFigures(rows, today), loc)
 		p.Cohorts = cohortsView(activity.Cohorts(rows, today), loc)
 		p.Repeat = repeatView(activity.RepeatRate(rows, today), loc)
-		p.Segments = segmentsView(activity.SegmentCounts(rows, today, premiumSet(tiers)), site.TrueFans())
+		p.Segments = segmentsView(activity.SegmentCounts(rows, today, paying), site.TrueFans())
 		if p.AtRisk, err = s.atRiskOf(ctx, a, activity.AtRisk(rows, today), loc, tiers, sort, atRiskShown); err != nil {
 			return p, err
 		}
@@ -72,7 +73,7 @@ func (s *server) atRiskRows(ctx context.Context, a community.Actor, site auth.Si
 	if err != nil {
 		return views.InsightAtRisk{}, err
 	}
-	tiers, err := s.premiumTiers(ctx, a.Account)
+	tiers, _, err := s.premiumTiers(ctx, a.Account)
 	if err != nil {
 		return views.InsightAtRisk{}, err
 	}
@@ -129,24 +130,31 @@ func dayTime(d activity.Day, loc *time.Location) time.Time {
 	return d.Start(loc)
 }
 
-// premiumTiers names the tier each premium account holds now.
-func (s *server) premiumTiers(ctx context.Context, staff auth.Account) (map[auth.AccountID]string, error) {
+// premiumTiers names the tier each premium account holds now, whatever
+// its source, and lists those who pay for it.
+func (s *server) premiumTiers(ctx context.Context, staff auth.Account) (map[auth.AccountID]string, map[string]bool, error) {
 	held, err := s.membership.PremiumTiers(ctx, staff)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make(map[auth.AccountID]string, len(held))
-	for id, t := range held {
-		out[id] = t.Name
+	names := make(map[auth.AccountID]string, len(held))
+	for id, e := range held {
+		names[id] = e.Tier.Name
 	}
-	return out, nil
+	return names, payingSet(held), nil
 }
 
-// premiumSet is the accounts holding premium, as activity names them.
-func premiumSet(tiers map[auth.AccountID]string) map[string]bool {
-	out := make(map[string]bool, len(tiers))
-	for id := range tiers {
-		out[string(id)] = true
+// payingSet is the accounts paying for premium now (a paid subscription,
+// or one past due within its grace), as activity names them: the
+// true-fan rule's "premium". A comp is the brand's gift, which a comp
+// campaign to the at-risk members must not turn into true fans, and a
+// trial is not paying yet.
+func payingSet(held map[auth.AccountID]membership.Entitlement) map[string]bool {
+	out := map[string]bool{}
+	for id, e := range held {
+		if e.Source == membership.SourcePaid || e.Source == membership.SourceGrace {
+			out[string(id)] = true
+		}
 	}
 	return out
 }

@@ -127,6 +127,23 @@ func TestInsightsPremium(t *testing.T) {
 	month := b.Clock.Now().In(mustZone(t, "Asia/Seoul")).Format("2006년 1월")
 	mustContain(t, premium, `<th scope="row">`+month+`</th><td>19,800원</td>`, `<th scope="row">`+month+`</th><td>2</td>`)
 	mustNotContain(t, premium, `data-testid="premium-empty"`)
+
+	// Paying and active lately makes a true fan; a comp does not (the
+	// brand's gift, or a comp campaign to the at-risk list, would make
+	// them by the dozen), nor does premium without activity.
+	cara, dan := b.signUp(t, "cara@example.com"), b.signUp(t, "dan@example.com")
+	if _, _, err := b.Membership.GrantComp(context.Background(), b.actor(t, b.owner).Account,
+		membership.CompInput{Email: cara.Email, Tier: "premium", Reason: "press"}, b.Auth.AccountByEmail, mustZone(t, "Asia/Seoul")); err != nil {
+		t.Fatal(err)
+	}
+	T := insightToday(t, b.site)
+	b.keep(t, rollup(ana, T, 60, 5, 0, activity.Visit), rollup(cara, T, 60, 5, 0, activity.Visit),
+		rollup(ben, T, 200, 200, 100, activity.Visit), rollup(dan, T, 60, 5, 0, activity.Visit),
+		rollup(b.owner, T, 60, 60, 60, activity.Visit))
+	row := regexpFind(t, b.owner.get("/admin/insights").Body, `(?s)<tr data-testid="segment-true-fan">(.*?)</tr>`)
+	if got := regexpFind(t, row, `data-testid="segment-now">([^<]*)<`); got != "1" {
+		t.Errorf("true fans = %s, want 1 (ana pays and came this week; cara's is a comp, ben stopped coming, dan is free)", got)
+	}
 }
 
 // insightToday is the site's today, as the insight page counts days.
@@ -168,7 +185,7 @@ func (s *site) rename(t *testing.T, p *person, name string) {
 //
 //	owner  joined T-200, posts and comments every day since: a true fan
 //	minji  joined T-20, active that day only, in Coffee lovers: week-3 silence
-//	ari    joined T-100, active T-100 to T-21, a premium comp: silent 21 days, a true fan by premium
+//	ari    joined T-100, active T-100 to T-21, a premium comp: silent 21 days, a true fan by her weeks
 //	doyun  joined T-200, active T-200 to T-100: dormant
 //	hana   joined T-3, active every day since: new
 //
@@ -256,8 +273,8 @@ func TestInsightsFigures(t *testing.T) {
 	}
 
 	// Segments now and a month ago: new 1 (0), active 1 (2: ari was),
-	// at risk 2 (0), dormant 1 (1), true fans 2 (2) — ari counts as
-	// premium.
+	// at risk 2 (0), dormant 1 (1), true fans 2 (2) — ari by her weeks
+	// and kinds (posts, a check-in), not her comp.
 	for seg, want := range map[string][2]string{"new": {"1", "+1"}, "active": {"1", "−1"}, "at-risk": {"2", "+2"},
 		"dormant": {"1", "±0"}, "true-fan": {"2", "±0"}} {
 		row := regexpFind(t, r.Body, `(?s)<tr data-testid="segment-`+seg+`">(.*?)</tr>`)

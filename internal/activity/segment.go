@@ -28,11 +28,11 @@ const (
 	TrueFanPremiumDays = 30 // or premium and active in the last this many days
 )
 
-// TrueFanRule states the true-fan rule, as TrueFan applies it.
-const TrueFanRule = "Active in 8 or more of the last 12 weeks (Monday to Sunday, this week included) " +
-	"in at least two kinds of participation (visits aside), or premium and active in the last 30 days."
-
-// TrueFan reports whether r is a true fan on day today, by TrueFanRule.
+// TrueFan reports whether r is a true fan on day today: active in
+// TrueFanWeeks or more of the last TrueFanOf weeks (Monday to Sunday,
+// this week included) in at least TrueFanKinds kinds of participation,
+// or paying for premium (the caller says: paying) and active in the last
+// TrueFanPremiumDays days.
 // The kinds of participation are those whose last day (KindLast) falls in
 // the 12 weeks: the record keeps only the last day of each kind, so on a
 // past day a kind last seen after it counts as seen then too.
