@@ -264,7 +264,7 @@ func TestInsightsFigures(t *testing.T) {
 	if len(rows) != 2 || !strings.Contains(rows[0], minji.Name) || !strings.Contains(rows[1], ari.Name) {
 		t.Fatalf("at-risk rows %q, want minji then ari", rows)
 	}
-	mustContain(t, rows[0], "Silent since joining (week 3)", "Coffee lovers")
+	mustContain(t, rows[0], "Quiet 7+ days in their first weeks (week 3)", "Coffee lovers")
 	mustContain(t, rows[1], "Silent 21+ days", "Premium")
 	mustContain(t, r.Body, `href="/admin/campaigns/new?segment=at-risk"`)
 	byName := regexp.MustCompile(`(?s)<tr data-testid="at-risk-row">.*?</tr>`).FindAllString(owner.get("/admin/insights?sort=name").Body, -1)
@@ -325,7 +325,7 @@ func TestInsightsAtRiskCSV(t *testing.T) {
 	}
 	joined := (T - 20).Start(mustZone(t, "Asia/Seoul")).Format("2006-01-02")
 	for _, want := range []string{"'=cmd|' /C calc'!A0,", "'+1,", "'-2,", "'@x,", "김민지,"} {
-		line := want + "Silent since joining (week 3)," + joined + "," + joined + ",,\r\n"
+		line := want + "Quiet 7+ days in their first weeks (week 3)," + joined + "," + joined + ",,\r\n"
 		if !strings.Contains(r.Body, line) {
 			t.Errorf("CSV lacks the line %q:\n%s", line, r.Body)
 		}

@@ -114,12 +114,12 @@ func AtRisk(rows []Rollup, today Day) []AtRiskMember {
 }
 
 // SegmentsOf returns the segments r is in on day today, in the order of
-// Segments. They overlap: true fans are active too, and a member silent
-// 21 to 29 days, or in week-3 silence after a visit this month, is both
-// active and at risk.
+// Segments. New, active, at risk and dormant do not overlap (a member
+// slipping away is at risk, not also active), so the brand can add them
+// up; true fans are among the active or at risk.
 //
 //   - new: joined in the last 14 days (age 0 to 13);
-//   - active: not new, and active on one of the last 30 days;
+//   - active: not new, not at risk, and active on one of the last 30 days;
 //   - at risk: see AtRisk;
 //   - dormant: silent 60 days or more (never active: 60 days since joining);
 //   - true fans: see TrueFan.
