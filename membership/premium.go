@@ -147,7 +147,8 @@ func (p span) payingAt(t time.Time) bool {
 //     at all: it ended after its trial and its period ran past the
 //     trial (a trial cancelled at its end keeps the trial as its period);
 //   - unpaid (Stripe gave up on failed payments): as canceled, up to the
-//     last change stored (UpdatedAt), the best the site knows of when;
+//     first failed payment (PastDueSince), or else the last change stored
+//     (UpdatedAt), which later events for it would move;
 //   - trialing, incomplete, incomplete_expired, paused: never paid
 //     (Stripe pauses only a trial that ended without a payment method).
 func paidSpan(sub *Subscription) (span, bool) {
@@ -161,7 +162,10 @@ func paidSpan(sub *Subscription) (span, bool) {
 	case StatusCanceled:
 		sp.until = sub.CanceledAt
 	case StatusUnpaid:
-		sp.until = sub.UpdatedAt
+		sp.until = sub.PastDueSince
+		if sp.until.IsZero() {
+			sp.until = sub.UpdatedAt
+		}
 	default:
 		return span{}, false
 	}

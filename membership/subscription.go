@@ -42,7 +42,7 @@ type Subscription struct {
 	PeriodEnd         time.Time      `bson:"periodEnd,omitempty"`
 	TrialEnd          time.Time      `bson:"trialEnd,omitempty"`
 	CancelAtPeriodEnd bool           `bson:"cancelAtPeriodEnd"`
-	PastDueSince      time.Time      `bson:"pastDueSince,omitempty"` // when the first failed payment was heard of
+	PastDueSince      time.Time      `bson:"pastDueSince,omitempty"` // when the first failed payment was heard of (past due, then unpaid)
 	StartedAt         time.Time      `bson:"startedAt,omitempty"`
 	CanceledAt        time.Time      `bson:"canceledAt,omitempty"`
 	// LastEvent is the created time (Unix seconds) of the last Stripe

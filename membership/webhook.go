@@ -202,9 +202,10 @@ func (s *Service) onSubscription(ctx context.Context, ev stripe.Event) (string, 
 			if d.Status == StatusCanceled {
 				d.CanceledAt = unix(firstNonZero(obj.EndedAt, obj.CanceledAt, ev.Created))
 			}
-			if d.Status != StatusPastDue {
+			switch {
+			case d.Status != StatusPastDue && d.Status != StatusUnpaid:
 				d.PastDueSince = time.Time{}
-			} else if d.PastDueSince.IsZero() {
+			case d.PastDueSince.IsZero(): // unpaid keeps when its payments began to fail
 				d.PastDueSince = unix(ev.Created)
 			}
 			return true

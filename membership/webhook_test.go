@@ -631,3 +631,24 @@ func TestWebhookFollowsASubscriptionOnAnOldPrice(t *testing.T) {
 		t.Errorf("a new subscription at a price no tier has applied: %+v", res)
 	}
 }
+
+// A subscription Stripe leaves unpaid keeps when its payments began to
+// fail, through every later update: the premium figures end its paying
+// there.
+func TestUnpaidKeepsWhenPaymentsFailed(t *testing.T) {
+	r := newRig(t)
+	m := r.member("late@example.com")
+	now := r.clock.Now()
+	s := r.premiumSub("sub_late", m.ID)
+	r.mustDeliver("evt_1", "customer.subscription.created", now, s.Object())
+	s.Status = "past_due"
+	r.mustDeliver("evt_2", "customer.subscription.updated", now.AddDate(0, 1, 0), s.Object())
+	s.Status = "unpaid"
+	r.mustDeliver("evt_3", "customer.subscription.updated", now.AddDate(0, 1, 20), s.Object())
+	s.PeriodEnd = s.PeriodEnd.AddDate(0, 1, 0)
+	r.mustDeliver("evt_4", "customer.subscription.updated", now.AddDate(0, 2, 0), s.Object())
+	got := r.subscription("sub_late")
+	if want := now.AddDate(0, 1, 0).Truncate(time.Second); got.Status != membership.StatusUnpaid || !got.PastDueSince.Equal(want) {
+		t.Errorf("stored %s since %v, want unpaid since %v", got.Status, got.PastDueSince, want)
+	}
+}
