@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fanclub/auth"
+	"fanclub/internal/mongodb"
 	"fanclub/internal/stripemock"
 	"fanclub/membership"
 )
@@ -402,5 +403,67 @@ func TestPremiumTiersAgreesWithEntitlement(t *testing.T) {
 
 	if _, err := r.m.PremiumTiers(r.ctx, r.member("plain@example.com")); err == nil {
 		t.Error("a member read the premium list")
+	}
+}
+
+// The subscriptions' copy in memory comes back after a clean stop
+// without reading the collection, and never when anything wrote the
+// subscriptions since the save.
+func TestPremiumCopySurvivesACleanRestart(t *testing.T) {
+	r := newRig(t)
+	now := r.clock.Now()
+	ids := map[string]auth.AccountID{}
+	for _, who := range []string{"ana", "ben"} {
+		ids[who] = r.member(who + "@example.com").ID
+		r.mustDeliver("evt_"+who, "customer.subscription.created", now, r.premiumSub("sub_"+who, ids[who]).Object())
+	}
+	r.clock.Add(24 * time.Hour)
+	if err := r.m.WarmFigures(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.m.SuspendFigures(r.ctx); err != nil { // serve stops
+		t.Fatal(err)
+	}
+	scans := 0
+	restart := func() *membership.Service {
+		t.Helper()
+		db := r.db.Observed(func(op mongodb.Op) {
+			if op.Collection == "subscriptions" && op.Scan {
+				scans++
+			}
+		})
+		m := membership.New(db, membership.Config{}, r.clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err := m.ResumeFigures(r.ctx); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	paying := func(m *membership.Service) int { // premium now, by the copy in memory
+		t.Helper()
+		held, err := m.PremiumTiers(r.ctx, r.admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(held)
+	}
+	if got := paying(r.m); got != 2 {
+		t.Fatalf("before the restart: %d paying, want 2", got)
+	}
+	second := restart()
+	if got := paying(second); got != 2 || scans != 0 {
+		t.Errorf("after a clean restart: %d paying, %d scans of the subscriptions; want 2 and none", got, scans)
+	}
+	if err := second.SuspendFigures(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The first process, still running, hears of a cancellation after
+	// the last save; the next start must not trust the snapshot.
+	quit := r.premiumSub("sub_ben", ids["ben"])
+	quit.Status = "canceled"
+	r.mustDeliver("evt_ben_quit", "customer.subscription.deleted", r.clock.Now(), quit.Object())
+	r.clock.Add(time.Hour)
+	scans = 0
+	if got := paying(restart()); got != 1 || scans == 0 {
+		t.Errorf("after a write since the save: %d paying, %d scans; want 1, read from the collection", got, scans)
 	}
 }

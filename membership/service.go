@@ -83,7 +83,7 @@ func New(db *mongodb.DB, cfg Config, now func() time.Time, log *slog.Logger) *Se
 		log:       log,
 	}
 	if db.SoleWriter() {
-		s.figures = &premiumIndex{}
+		s.figures = &premiumIndex{snap: db.Snapshot("subscriptions")}
 	}
 	if cfg.SecretKey != "" {
 		bc := &stripe.BackendConfig{HTTPClient: cfg.HTTPClient, MaxNetworkRetries: stripe.Int64(2),
@@ -127,6 +127,11 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 	}
 	for _, c := range []*mongodb.Collection{s.tiers, s.subs, s.holders, s.comps, s.events} { // by _id
 		if err := mongodb.EnsureIndexes(ctx, c); err != nil {
+			return err
+		}
+	}
+	if s.figures != nil {
+		if err := s.figures.snap.EnsureIndexes(ctx); err != nil {
 			return err
 		}
 	}

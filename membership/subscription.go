@@ -127,6 +127,9 @@ func (s *Service) applyChange(ctx context.Context, c change) (_ Subscription, di
 			return Subscription{}, stale, nil
 		}
 		next.LastEvent, next.LastEventID, next.UpdatedAt = c.created, c.event, s.now()
+		if err := s.subscriptionsStale(ctx); err != nil {
+			return Subscription{}, stale, err
+		}
 		if fresh {
 			_, err = s.subs.InsertOne(ctx, next)
 			if mongo.IsDuplicateKeyError(err) {

@@ -136,6 +136,11 @@ func insightSubscriptions(ctx context.Context, db store, ids []string, owner str
 		Perks: "Members-only groups"}); err != nil {
 		return fmt.Errorf("tier: %w", err)
 	}
+	// Written straight into the collection, past membership: the copy the
+	// server saved of them at its last stop must not be trusted.
+	if err := db.conn.DB.Snapshot("subscriptions").Stale(ctx); err != nil {
+		return err
+	}
 	subs := newBatcher(ctx, db, "subscriptions", 0)
 	for i := range insightSubs {
 		started := now.Add(-time.Duration(rnd.IntN(365*24)) * time.Hour)

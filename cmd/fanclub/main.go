@@ -146,6 +146,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	if err := ms.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	// The premium figures' copy of the subscriptions, likewise.
+	if err := ms.ResumeFigures(ctx); err != nil {
+		log.Warn("could not take the subscriptions' snapshot; they will be read whole", "err", err)
+	}
+	defer func() {
+		if err := ms.SuspendFigures(context.Background()); err != nil {
+			log.Warn("could not save the subscriptions' snapshot; the next start reads them whole", "err", err)
+		}
+	}()
 	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mailer, Activity: rec})
 	// Campaigns act through the services above, on the one activity
 	// record, and send on the one queue.
