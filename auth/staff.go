@@ -15,8 +15,8 @@ import (
 	"fanclub/internal/mongodb"
 )
 
-// maxStaff bounds the staff read at once; a site has a handful.
-const maxStaff = 1000
+// MaxStaff bounds the staff: a site has a handful, and reads them at once.
+const MaxStaff = 1000
 
 // staffID is the _id of the site document that counts the owners and
 // versions the staff.
@@ -349,7 +349,7 @@ func (s *Service) staffVersion(ctx context.Context) (int64, error) {
 // "accounts_role".
 func (s *Service) findStaff(ctx context.Context) ([]accountDoc, error) {
 	cur, err := s.accounts.Find(ctx, bson.M{"role": bson.M{"$in": bson.A{RoleOwner, RoleAdmin}}, "deletedAt": bson.M{"$exists": false}},
-		options.Find().SetLimit(maxStaff))
+		options.Find().SetLimit(MaxStaff))
 	if err != nil {
 		return nil, fmt.Errorf("auth: find staff: %w", err)
 	}

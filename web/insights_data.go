@@ -37,11 +37,9 @@ func (s *server) insights(ctx context.Context, a community.Actor, site auth.Site
 		if err != nil {
 			return p, err
 		}
-		staff, err := s.auth.StaffRoles(ctx)
-		if err != nil {
+		if p.NoMembers, err = s.onlyStaff(ctx, rows); err != nil {
 			return p, err
 		}
-		p.NoMembers = !slices.ContainsFunc(rows, func(r activity.Rollup) bool { return staff[auth.AccountID(r.Account)] == "" })
 		today := activity.DayOf(now, loc)
 		p.Members = membersView(activity.MembersFigures(rows, today), loc)
 		p.Cohorts = cohortsView(activity.Cohorts(rows, today), loc)
@@ -60,6 +58,21 @@ func (s *server) insights(ctx context.Context, a community.Actor, site auth.Site
 	}
 	p.Events, err = s.eventsView(ctx, a, now, loc, rows)
 	return p, err
+}
+
+// onlyStaff reports whether every account recorded is staff: a club
+// with no member yet. More records than the staff can number settle it
+// without reading the staff, which is a scan of the accounts on a cold
+// embedded store.
+func (s *server) onlyStaff(ctx context.Context, rows []activity.Rollup) (bool, error) {
+	if len(rows) > auth.MaxStaff {
+		return false, nil
+	}
+	staff, err := s.auth.StaffRoles(ctx)
+	if err != nil {
+		return false, err
+	}
+	return !slices.ContainsFunc(rows, func(r activity.Rollup) bool { return staff[auth.AccountID(r.Account)] == "" }), nil
 }
 
 // atRiskRows is the at-risk list alone, up to limit rows, for the CSV;
