@@ -149,6 +149,14 @@ func (s *Service) findAudiences(ctx context.Context, ids []string) (map[string][
 	return out, nil
 }
 
+func (s *Service) findRecipient(ctx context.Context, id string) (recipientDoc, error) {
+	var d recipientDoc
+	if err := s.recipients.FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
+		return d, fmt.Errorf("campaign: find recipient: %w", err)
+	}
+	return d, nil
+}
+
 // reached reports whether the campaign's delivery reached account.
 func (s *Service) reached(ctx context.Context, campaign string, a auth.AccountID) (bool, error) {
 	var d recipientDoc

@@ -3,6 +3,7 @@ package campaign_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -162,6 +163,93 @@ func TestMessageDeliveredOnce(t *testing.T) {
 		if _, err := r.c.Message(r.ctx, who, c.ID); !errors.Is(err, campaign.ErrNotFound) {
 			t.Errorf("%q reads the message: %v, want ErrNotFound", who, err)
 		}
+	}
+}
+
+// TestMessageWithTheMailServerDown: the notice is the message's delivery,
+// and opens its page at once; the mail follows once the server is back,
+// exactly once.
+func TestMessageWithTheMailServerDown(t *testing.T) {
+	r := newRig(t)
+	ana := r.member("ana@example.com", true)
+	r.dormant(ana)
+	r.inbox.setDown(errors.New("smtp: connection refused"))
+	c := r.mustCreate(message("dormant"))
+	r.drain()
+	r.drain()
+	if rep := r.report(c.ID); rep.Delivered != 1 {
+		t.Errorf("delivered %d with the mail server down, want 1: the notice reached her", rep.Delivered)
+	}
+	if _, err := r.c.Message(r.ctx, ana.ID, c.ID); err != nil {
+		t.Errorf("the notice's page does not open: %v", err)
+	}
+	if n := len(r.inbox.Mails()); n != 0 {
+		t.Fatalf("%d mails sent while the server was down", n)
+	}
+	r.inbox.setDown(nil)
+	for range 3 { // the retries' backoff: 30 s, then a minute
+		r.clock.Add(5 * time.Minute)
+		r.drain()
+	}
+	if n := len(r.inbox.Mails()); n != 1 {
+		t.Errorf("%d mails once the server was back, want 1", n)
+	}
+	if rep := r.report(c.ID); rep.Delivered != 1 {
+		t.Errorf("delivered %d after the retry, want 1 (counted once)", rep.Delivered)
+	}
+}
+
+// TestFinishedDeliveryIsNotRepeated: a comp revoked after the campaign
+// gave it stays revoked when the delivery runs again (its jobs swept and
+// the fan-out queued anew, or a crash before the job was marked done).
+func TestFinishedDeliveryIsNotRepeated(t *testing.T) {
+	r := newRig(t)
+	if _, err := r.deps.Membership.SaveTier(r.ctx, r.owner, "", membership.TierInput{Key: "gold", Name: "Gold", Rank: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	ana := r.member("ana@example.com", false)
+	r.dormant(ana)
+	c := r.mustCreate(campaign.Input{Segment: "dormant", Action: "comp", Tier: "gold", Days: "30"})
+	r.drain()
+	r.drain()
+	if _, err := r.deps.Membership.RevokeComp(r.ctx, r.owner, ana.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.db.Collection("jobs").DeleteMany(r.ctx, bson.M{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.deps.Jobs.Enqueue(r.ctx, "campaign:"+c.ID, campaign.JobFanOut, bson.M{"campaign": c.ID}); err != nil {
+		t.Fatal(err)
+	}
+	r.drain()
+	r.drain()
+	if n := r.count("comps", bson.M{"_id": ana.ID}); n != 0 {
+		t.Errorf("the revoked comp was granted again by the repeated delivery")
+	}
+	if rep := r.report(c.ID); rep.Delivered != 1 {
+		t.Errorf("delivered %d, want 1", rep.Delivered)
+	}
+}
+
+// TestAudienceInChunks: the fan-out queues a delivery per hundred
+// members, not one per member, and each member is reached once.
+func TestAudienceInChunks(t *testing.T) {
+	r := newRig(t)
+	var members []auth.Account
+	for i := range 250 {
+		members = append(members, r.member(fmt.Sprintf("m%03d@example.com", i), false))
+	}
+	r.dormant(members...)
+	c := r.mustCreate(message("dormant"))
+	r.drain()
+	if n := r.count("jobs", bson.M{"kind": "campaign.send"}); n != 3 {
+		t.Errorf("%d delivery jobs for 250 members, want 3", n)
+	}
+	if rep := r.report(c.ID); rep.Audience != 250 || rep.Delivered != 250 {
+		t.Errorf("audience %d, delivered %d; want 250 and 250", rep.Audience, rep.Delivered)
+	}
+	if n := r.count("notifications", bson.M{"kind": community.NoticeBrandMessage, "campaign": c.ID}); n != 250 {
+		t.Errorf("%d notices, want 250", n)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -16,27 +17,35 @@ import (
 
 // Delivery runs on the job queue, whose leases keep two instances from
 // running one job at once and whose keys make a job queued twice one
-// job: the fan-out is keyed by the campaign, each person's delivery by
-// the campaign and the account. What a retried job could do twice is
-// guarded in the data: the notice's id, the invitation's, the comp's end,
-// and the recipient document's mailed and done flags, each set by one
-// conditional update.
+// job: the fan-out is keyed by the campaign, each chunk of the audience
+// by the campaign and the chunk's number. What a retried job could do
+// twice is guarded in the data: the notice's id, the invitation's, the
+// comp's end, and the recipient document's mailed and done flags, each
+// set by one conditional update.
 const (
-	jobFanOut = "campaign.fanout" // queue one delivery per member of the audience
-	jobSend   = "campaign.send"   // act for one member
+	jobFanOut = "campaign.fanout" // queue the deliveries, a chunk of the audience each
+	jobSend   = "campaign.send"   // act for one chunk of the audience
 )
+
+// sendChunk is how many members one delivery job acts for. A job per
+// member made the queue itself the cost: on the embedded store each job
+// claimed scans the queued ones, and 5,000 queued jobs took 0.26 s each
+// to claim (about 20 minutes for a 5,000-member segment, with every
+// other background job waiting behind them). A chunk is well inside a
+// job's two-minute lease, mail included.
+const sendChunk = 100
 
 type fanOut struct {
 	Campaign string `bson:"campaign"`
 }
 
 type delivery struct {
-	Campaign string         `bson:"campaign"`
-	Account  auth.AccountID `bson:"account"`
+	Campaign string           `bson:"campaign"`
+	Accounts []auth.AccountID `bson:"accounts"`
 }
 
-// runFanOut queues one delivery per member of the campaign's audience.
-// Run again, it queues the same jobs, which the queue keeps as one.
+// runFanOut queues the deliveries of the campaign's audience, a chunk
+// each. Run again, it queues the same jobs, which the queue keeps as one.
 func (s *Service) runFanOut(ctx context.Context, payload bson.Raw) error {
 	var f fanOut
 	if err := bson.Unmarshal(payload, &f); err != nil {
@@ -46,17 +55,22 @@ func (s *Service) runFanOut(ctx context.Context, payload bson.Raw) error {
 	if err != nil {
 		return err
 	}
-	for _, a := range audiences[f.Campaign] {
-		d := delivery{Campaign: f.Campaign, Account: auth.AccountID(a)}
-		if err := s.d.Jobs.Enqueue(ctx, "campaign:"+recipientID(f.Campaign, d.Account), jobSend, d); err != nil {
+	members := audiences[f.Campaign]
+	for i := 0; i < len(members); i += sendChunk {
+		d := delivery{Campaign: f.Campaign}
+		for _, a := range members[i:min(i+sendChunk, len(members))] {
+			d.Accounts = append(d.Accounts, auth.AccountID(a))
+		}
+		if err := s.d.Jobs.Enqueue(ctx, "campaign:"+f.Campaign+":"+strconv.Itoa(i/sendChunk), jobSend, d); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// runSend does the campaign's action for one member, and counts them
-// delivered once.
+// runSend does the campaign's action for each member of one chunk. One
+// member's failure (a mail refused) does not hold up the others: the job
+// fails after trying them all, and its retry skips those already done.
 func (s *Service) runSend(ctx context.Context, payload bson.Raw) error {
 	var d delivery
 	if err := bson.Unmarshal(payload, &d); err != nil {
@@ -68,16 +82,50 @@ func (s *Service) runSend(ctx context.Context, payload bson.Raw) error {
 	} else if err != nil {
 		return err
 	}
-	id := recipientID(c.ID, d.Account)
-	_, err = s.recipients.InsertOne(ctx, recipientDoc{ID: id, Campaign: c.ID, Account: d.Account, At: s.now()})
-	if err != nil && !mongodb.IsDuplicateKey(err) { // a duplicate: an earlier run began, and may have finished
+	var errs []error
+	for _, a := range d.Accounts {
+		if err := s.sendTo(ctx, c, a); err != nil {
+			errs = append(errs, fmt.Errorf("campaign %s to %s: %w", c.ID, a, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// sendTo does the campaign's action for one member, and counts them
+// delivered once. A member already done is not acted for again (a comp
+// revoked since, an invitation withdrawn, stay so), except that a
+// message's mail not sent yet is tried again.
+func (s *Service) sendTo(ctx context.Context, c Campaign, account auth.AccountID) error {
+	id := recipientID(c.ID, account)
+	_, err := s.recipients.InsertOne(ctx, recipientDoc{ID: id, Campaign: c.ID, Account: account, At: s.now()})
+	if mongodb.IsDuplicateKey(err) { // an earlier run began, and may have finished
+		r, err := s.findRecipient(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r.Done && (c.Action != ActionMessage || r.Mailed) {
+			return nil
+		}
+	} else if err != nil {
 		return fmt.Errorf("campaign: claim recipient: %w", err)
 	}
-	who, err := s.d.Accounts.AccountByID(ctx, d.Account)
+	who, err := s.d.Accounts.AccountByID(ctx, account)
 	if errors.Is(err, auth.ErrNotFound) { // deleted since: nobody to reach
 		return s.markDone(ctx, c.ID, id, false)
 	} else if err != nil {
 		return err
+	}
+	if c.Action == ActionMessage {
+		// The notice is the message's delivery, and opens its page; the
+		// mail is on top, for those who agreed to news, and may be
+		// retried after.
+		if err := s.d.Community.NotifyBrandMessage(ctx, who.ID, c.ID, c.Subject); err != nil {
+			return err
+		}
+		if err := s.markDone(ctx, c.ID, id, true); err != nil {
+			return err
+		}
+		return s.mailOnce(ctx, c, who)
 	}
 	delivered, err := s.act(ctx, c, who)
 	if err != nil {
@@ -86,15 +134,10 @@ func (s *Service) runSend(ctx context.Context, payload bson.Raw) error {
 	return s.markDone(ctx, c.ID, id, delivered)
 }
 
-// act does c's action for who, and reports whether it reached them.
-// Each step may run again without effect.
+// act does an invitation's or a comp's action for who, and reports
+// whether it reached them. Each step may run again without effect.
 func (s *Service) act(ctx context.Context, c Campaign, who auth.Account) (bool, error) {
 	switch c.Action {
-	case ActionMessage:
-		if err := s.d.Community.NotifyBrandMessage(ctx, who.ID, c.ID, c.Subject); err != nil {
-			return false, err
-		}
-		return true, s.mailOnce(ctx, c, who)
 	case ActionInvite:
 		by, err := s.d.Accounts.AccountByID(ctx, c.By)
 		if err != nil {

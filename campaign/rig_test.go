@@ -38,14 +38,20 @@ func (c *clock) Add(d time.Duration) {
 type mailbox struct {
 	mu   sync.Mutex
 	sent []mail.Message
+	down error // while set, every send fails with it: the mail server is down
 }
 
 func (b *mailbox) Send(_ context.Context, m mail.Message) error {
 	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.down != nil {
+		return b.down
+	}
 	b.sent = append(b.sent, m)
-	b.mu.Unlock()
 	return nil
 }
+
+func (b *mailbox) setDown(err error) { b.mu.Lock(); b.down = err; b.mu.Unlock() }
 
 func (b *mailbox) Mails() []mail.Message {
 	b.mu.Lock()
