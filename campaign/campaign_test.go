@@ -254,26 +254,32 @@ func TestAudienceInChunks(t *testing.T) {
 }
 
 // TestCompNeverShortens: a campaign's comp gives those with none, or
-// one ending sooner, the tier for its days, and leaves a longer comp, or
-// one without an end, as it was.
+// one ending sooner, the tier for its days, and leaves a longer comp, one
+// without an end, or one of a higher tier, as it was.
 func TestCompNeverShortens(t *testing.T) {
 	r := newRig(t)
 	if _, err := r.deps.Membership.SaveTier(r.ctx, r.owner, "", membership.TierInput{Key: "gold", Name: "Gold", Rank: "1"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := r.deps.Membership.SaveTier(r.ctx, r.owner, "", membership.TierInput{Key: "vip", Name: "VIP", Rank: "2"}); err != nil {
+		t.Fatal(err)
+	}
 	forever, long, short, none := r.member("forever@example.com", false), r.member("long@example.com", false),
 		r.member("short@example.com", false), r.member("none@example.com", false)
+	higher := r.member("higher@example.com", false)
 	seoul := r.deps.Accounts.Zone(r.ctx)
-	grant := func(a auth.Account, until string) {
-		if _, _, err := r.deps.Membership.GrantComp(r.ctx, r.owner, membership.CompInput{Email: a.Email, Tier: "gold",
+	grantTier := func(a auth.Account, tier, until string) {
+		if _, _, err := r.deps.Membership.GrantComp(r.ctx, r.owner, membership.CompInput{Email: a.Email, Tier: tier,
 			Until: until, Reason: "VIP"}, r.deps.Accounts.AccountByEmail, seoul); err != nil {
 			t.Fatal(err)
 		}
 	}
+	grant := func(a auth.Account, until string) { grantTier(a, "gold", until) }
 	grant(forever, "")
 	grant(long, "2027-12-31")
 	grant(short, "2026-12-10")
-	r.dormant(forever, long, short, none)
+	grantTier(higher, "vip", "2026-12-20") // sooner, but higher: a gift the campaign must not lower
+	r.dormant(forever, long, short, none, higher)
 	c := r.mustCreate(campaign.Input{Segment: "dormant", Action: "comp", Tier: "gold", Days: "30"})
 	r.drain()
 	r.drain()
@@ -281,23 +287,25 @@ func TestCompNeverShortens(t *testing.T) {
 	want := r.clock.Now().AddDate(0, 0, 30)
 	for _, tc := range []struct {
 		a     auth.Account
+		tier  string
 		until time.Time
 	}{
-		{forever, time.Time{}},
-		{long, time.Date(2028, 1, 1, 0, 0, 0, 0, seoul)},
-		{short, want},
-		{none, want},
+		{forever, "gold", time.Time{}},
+		{long, "gold", time.Date(2028, 1, 1, 0, 0, 0, 0, seoul)},
+		{short, "gold", want},
+		{none, "gold", want},
+		{higher, "vip", time.Date(2026, 12, 21, 0, 0, 0, 0, seoul)},
 	} {
 		var comp membership.Comp
 		if err := r.db.Collection("comps").FindOne(r.ctx, bson.M{"_id": tc.a.ID}).Decode(&comp); err != nil {
 			t.Fatalf("%s: %v", tc.a.Email, err)
 		}
-		if !comp.Until.Equal(tc.until) || comp.Tier != "gold" {
-			t.Errorf("%s: %s until %v, want gold until %v", tc.a.Email, comp.Tier, comp.Until, tc.until)
+		if !comp.Until.Equal(tc.until) || comp.Tier != tc.tier {
+			t.Errorf("%s: %s until %v, want %s until %v", tc.a.Email, comp.Tier, comp.Until, tc.tier, tc.until)
 		}
 	}
-	if rep := r.report(c.ID); rep.Delivered != 4 {
-		t.Fatalf("delivered %d, want 4", rep.Delivered)
+	if rep := r.report(c.ID); rep.Delivered != 5 {
+		t.Fatalf("delivered %d, want 5", rep.Delivered)
 	}
 }
 

@@ -101,27 +101,42 @@ func (s *Service) RevokeComp(ctx context.Context, a auth.Account, id auth.Accoun
 }
 
 // ExtendComp gives an account a tier until until, for reason, unless the
-// comp it holds already lasts as long or longer (or has no end), which it
-// keeps: a campaign's grant never shortens what someone was given. It
-// reports whether it granted. The caller has authorised the grant (the
+// comp it holds already lasts as long or longer (or has no end), or is of
+// a higher tier and has not ended, which it keeps: a campaign's grant
+// never shortens or lowers what someone was given. It reports whether it
+// granted. The caller has authorised the grant (the
 // campaign package, when staff created the campaign); by is who did.
 // Run twice with the same end, it grants once.
 func (s *Service) ExtendComp(ctx context.Context, id auth.AccountID, tier string, until time.Time, reason string,
 	by auth.AccountID) (bool, error) {
-	if _, err := s.Tier(ctx, tier); err != nil {
+	granted, err := s.Tier(ctx, tier)
+	if err != nil {
 		return false, err
 	}
-	c := Comp{Account: id, Tier: tier, Until: until, Reason: reason, By: by, At: s.now()}
+	all, err := s.Tiers(ctx)
+	if err != nil {
+		return false, err
+	}
+	higher := bson.A{}
+	for _, t := range all {
+		if t.Rank > granted.Rank {
+			higher = append(higher, t.Key)
+		}
+	}
+	now := s.now()
+	c := Comp{Account: id, Tier: tier, Until: until, Reason: reason, By: by, At: now}
 	// Both steps are single-document conditions, so two instances granting
-	// at once still never shorten a comp: replace one ending sooner, or
-	// insert where there is none; a comp without an end never matches.
-	res, err := s.comps.ReplaceOne(ctx, bson.M{"_id": id, "until": bson.M{"$lt": until}}, c)
+	// at once still never shorten or lower a comp: replace one ending
+	// sooner that is of this tier or lower, or has ended; or insert where
+	// there is none. A comp without an end never matches.
+	res, err := s.comps.ReplaceOne(ctx, bson.M{"_id": id, "until": bson.M{"$lt": until},
+		"$or": bson.A{bson.M{"tier": bson.M{"$nin": higher}}, bson.M{"until": bson.M{"$lte": now}}}}, c)
 	if err != nil {
 		return false, err
 	}
 	if res.MatchedCount == 0 {
 		if _, err := s.comps.InsertOne(ctx, c); mongodb.IsDuplicateKey(err) {
-			return false, nil // a comp as long or longer stands
+			return false, nil // a comp as long or longer, or higher, stands
 		} else if err != nil {
 			return false, err
 		}
