@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,7 +18,8 @@ import (
 
 // TestVisitsAreRecordedOncePerDay: a signed-in member's requests note a
 // visit on each day they come, with one write that day however many
-// pages they open; assets and signed-out requests note nothing.
+// pages they open; assets, signed-out requests and the unsubscribe page
+// note nothing.
 func TestVisitsAreRecordedOncePerDay(t *testing.T) {
 	var writes atomic.Int64 // to the activity record
 	db := mongotest.NewObserved(t, func(op mongodb.Op) {
@@ -58,8 +60,15 @@ func TestVisitsAreRecordedOncePerDay(t *testing.T) {
 	day3 := activity.DayOf(s.Clock.Now(), seoul)
 	mina.get(assets.Path("app.css"))
 	stranger.get("/")
+	link, err := s.Auth.UnsubscribeURL(context.Background(), mina.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := mina.get(strings.TrimPrefix(link, s.URL)); r.Status != http.StatusOK { // the link in a campaign's mail
+		t.Fatalf("GET the unsubscribe page: %d", r.Status)
+	}
 	if row := visit(); writes.Load() != 0 || row.ActiveOn(day3) {
-		t.Errorf("an asset and a stranger's page wrote %d times and made day %d a visit", writes.Load(), day3)
+		t.Errorf("an asset, a stranger's page and the unsubscribe page wrote %d times and made day %d a visit", writes.Load(), day3)
 	}
 	mina.get("/groups")
 	mina.get("/")

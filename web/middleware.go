@@ -95,7 +95,9 @@ func (s *server) loadSession(c *fiber.Ctx) error {
 // remembers it, so later requests cost nothing. Assets, health checks and
 // webhooks are served before the session is read, and never count.
 func (s *server) noteVisit(c *fiber.Ctx) error {
-	if v := viewer(c); v != nil && s.activity != nil {
+	// Opening a mail's unsubscribe link is not coming back: it would count
+	// a campaign's leavers as active again.
+	if v := viewer(c); v != nil && s.activity != nil && !strings.HasPrefix(c.Path(), "/unsubscribe/") {
 		s.activity.Visit(c.UserContext(), string(v.ID))
 	}
 	return c.Next()
