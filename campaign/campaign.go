@@ -177,13 +177,14 @@ func (s *Service) Create(ctx context.Context, a community.Actor, in Input, premi
 	if err := s.insertCampaign(ctx, c, members); err != nil {
 		return Campaign{}, err
 	}
-	if err := s.d.Jobs.Enqueue(ctx, "campaign:"+c.ID, jobFanOut, fanOut{Campaign: c.ID}); err != nil {
-		s.deleteCampaign(ctx, c.ID) // nothing was sent: let the admin try again
-		return Campaign{}, fmt.Errorf("campaign: queue %s: %w", c.ID, err)
-	}
 	if err := s.d.Community.RecordSiteAction(ctx, a, community.AuditCampaign, "campaign", c.ID,
 		string(c.Segment)+" · "+string(c.Action), "audience "+strconv.Itoa(c.Audience)); err != nil {
 		s.log.ErrorContext(ctx, "campaign: audit log", "campaign", c.ID, "err", err)
+	}
+	if err := s.d.Jobs.Enqueue(ctx, "campaign:"+c.ID, jobFanOut, fanOut{Campaign: c.ID}); err != nil {
+		// The job may have landed all the same; if not, the campaign's
+		// page resumes it (Resume), and nobody gets it twice.
+		return Campaign{}, fmt.Errorf("campaign: queue %s: %w", c.ID, err)
 	}
 	return c, nil
 }

@@ -37,6 +37,9 @@ const sendChunk = 100
 
 type fanOut struct {
 	Campaign string `bson:"campaign"`
+	// Round numbers a Resume (its minute): its chunks are new jobs, where
+	// the first round's may have failed for good.
+	Round int64 `bson:"round,omitempty"`
 }
 
 type delivery struct {
@@ -61,11 +64,33 @@ func (s *Service) runFanOut(ctx context.Context, payload bson.Raw) error {
 		for _, a := range members[i:min(i+sendChunk, len(members))] {
 			d.Accounts = append(d.Accounts, auth.AccountID(a))
 		}
-		if err := s.d.Jobs.Enqueue(ctx, "campaign:"+f.Campaign+":"+strconv.Itoa(i/sendChunk), jobSend, d); err != nil {
+		key := "campaign:" + f.Campaign + ":" + strconv.Itoa(i/sendChunk)
+		if f.Round != 0 {
+			key = "campaign:" + f.Campaign + ":r" + strconv.FormatInt(f.Round, 10) + ":" + strconv.Itoa(i/sendChunk)
+		}
+		if err := s.d.Jobs.Enqueue(ctx, key, jobSend, d); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Resume queues the campaign's delivery again for the members it has not
+// reached yet: after a chunk's job failed for good (the mail server down
+// longer than its retries), or a crash before the first was queued.
+// Those done are skipped, so nobody gets it twice; asked again within
+// the minute, it is the same round.
+func (s *Service) Resume(ctx context.Context, a community.Actor, id string) error {
+	if !a.SiteStaff() {
+		return ErrNotFound
+	}
+	c, err := s.findCampaign(ctx, id)
+	if err != nil {
+		return err
+	}
+	round := s.now().Unix() / 60
+	key := "campaign:" + c.ID + ":resume:" + strconv.FormatInt(round, 10)
+	return s.d.Jobs.Enqueue(ctx, key, jobFanOut, fanOut{Campaign: c.ID, Round: round})
 }
 
 // runSend does the campaign's action for each member of one chunk. One

@@ -100,6 +100,16 @@ func (s *server) showCampaign(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.CampaignDetailPage(views.CampaignPage{Chrome: s.chrome(c), Campaign: campaignRow(r, siteOf(c).Location())}))
 }
 
+// resumeCampaign queues the campaign's delivery again for those it has
+// not reached yet.
+func (s *server) resumeCampaign(c *fiber.Ctx) error {
+	id := strings.Clone(c.Params("id"))
+	if err := s.campaigns.Resume(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, views.CampaignDetailPath(id), "ok", "flash.campaign_resumed")
+}
+
 // showMessage renders a campaign's message to a member it reached; to
 // anyone else it is not there.
 func (s *server) showMessage(c *fiber.Ctx) error {

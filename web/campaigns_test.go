@@ -212,6 +212,43 @@ func TestCampaignMessage(t *testing.T) {
 	mustContain(t, cc.owner.get("/moderation/audit?action=campaign.send").Body, "sent a campaign to", "audience 2")
 }
 
+// TestCampaignResume: a campaign whose delivery never got queued (a
+// crash between storing it and queuing) is sent from its page, once per
+// member however often the admin presses the button; a member may not.
+func TestCampaignResume(t *testing.T) {
+	cc := newCampaignClub(t)
+	r := cc.admin.post("/admin/campaigns", messageForm("dormant"))
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("send: %d\n%s", r.Status, r.Body)
+	}
+	if _, err := cc.s.DB.Collection("jobs").DeleteMany(context.Background(), bson.M{}); err != nil { // the crash
+		t.Fatal(err)
+	}
+	cc.s.drain(t)
+	mustContain(t, cc.admin.get(r.Location).Body, `data-testid="campaign-delivered">0<`, `data-testid="campaign-resume"`)
+	if got := cc.ana.post(r.Location+"/resume", url.Values{}); got.Status != http.StatusNotFound {
+		t.Errorf("a member resumes a campaign: %d, want 404", got.Status)
+	}
+	for range 2 {
+		resumed := cc.admin.post(r.Location+"/resume", url.Values{})
+		if resumed.Status != http.StatusSeeOther || resumed.Location != r.Location {
+			t.Fatalf("resume: %d to %q", resumed.Status, resumed.Location)
+		}
+		cc.s.drain(t)
+		cc.s.drain(t)
+		cc.s.Clock.Advance(2 * time.Minute) // the next press is a new round
+	}
+	page := cc.admin.get(r.Location).Body
+	mustContain(t, page, `data-testid="campaign-delivered">2<`)
+	mustNotContain(t, page, `data-testid="campaign-resume"`)
+	for _, p := range []person{cc.ana, cc.ben} {
+		if n, _ := cc.s.DB.Collection("notifications").CountDocuments(context.Background(),
+			bson.M{"account": p.ID, "kind": community.NoticeBrandMessage}); n != 1 {
+			t.Errorf("%s has %d notices after two resumes, want 1", p.Email, n)
+		}
+	}
+}
+
 // TestCampaignRefusedInput: bad input comes back in the form with the
 // reason and what was typed, and stores nothing. The event to invite to
 // is one the form offers: not one that has started, nor an id it never

@@ -176,6 +176,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/admin/campaigns", s.requireInsightStaff, s.createCampaign)
 	app.Get("/admin/campaigns/new", s.requireInsightStaff, s.showNewCampaign) // ?segment=; before /admin/campaigns/:id
 	app.Get("/admin/campaigns/:id", s.requireInsightStaff, s.showCampaign)
+	app.Post("/admin/campaigns/:id/resume", s.requireInsightStaff, s.resumeCampaign)
 
 	// Site staff: the club's settings, tiers, subscribers, comp
 	// memberships and the team.
