@@ -1,7 +1,9 @@
 package views
 
 import (
+	"context"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"fanclub/community"
@@ -62,10 +64,34 @@ func auditNext(p Audit) string {
 
 // auditTargetLink links an entry's target when it is a page one can open.
 func auditTargetLink(e community.AuditEntry, slug string) string {
+	if e.TargetKind == "campaign" {
+		return CampaignDetailPath(e.Target)
+	}
 	if slug == "" || e.TargetKind != "post" {
 		return ""
 	}
 	return "/groups/" + slug + "/posts/" + e.Target
+}
+
+// auditSubject is the entry's subject as the reader reads it: a
+// campaign's is stored as its segment's and action's keys ("dormant ·
+// message"), named here in the reader's language.
+func auditSubject(ctx context.Context, e community.AuditEntry) string {
+	if seg, action, ok := strings.Cut(e.Subject, " · "); ok && e.Action == community.AuditCampaign {
+		return segmentName(ctx, seg) + " · " + actionName(ctx, action)
+	}
+	return e.Subject
+}
+
+// auditReason is the entry's reason as the reader reads it: a campaign's
+// is its audience's size ("audience 5").
+func auditReason(ctx context.Context, e community.AuditEntry) string {
+	if n, ok := strings.CutPrefix(e.Reason, "audience "); ok && e.Action == community.AuditCampaign {
+		if size, err := strconv.Atoi(n); err == nil {
+			return T(ctx, "campaigns.audit_audience", "n", countText(size))
+		}
+	}
+	return e.Reason
 }
 
 func actionKey(a community.AuditAction) string {

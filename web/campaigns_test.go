@@ -209,7 +209,10 @@ func TestCampaignMessage(t *testing.T) {
 	if n := cc.campaignCount(t); n != 1 {
 		t.Fatalf("%d campaigns stored, want 1", n)
 	}
-	mustContain(t, cc.owner.get("/moderation/audit?action=campaign.send").Body, "sent a campaign to", "audience 2")
+	audit := cc.owner.get("/moderation/audit?action=campaign.send").Body
+	mustContain(t, audit, "sent a campaign to", "Dormant · Send a message", "audience 2", `href="/admin/campaigns/dormant:`+cc.today+`"`)
+	cc.owner.follow("/moderation/audit?lang=ko")
+	mustContain(t, cc.owner.get("/moderation/audit?action=campaign.send").Body, "휴면 · 메시지 보내기", "대상 2명")
 }
 
 // TestCampaignResume: a campaign whose delivery never got queued (a
