@@ -373,6 +373,49 @@ func TestInviteCampaign(t *testing.T) {
 	}
 }
 
+// TestInviteCampaignOutlivesItsCreatorsRole: the campaign was authorised
+// when an admin made it; the invitations go out, in their name, though
+// they left the staff before the queue ran.
+func TestInviteCampaignOutlivesItsCreatorsRole(t *testing.T) {
+	r := newRig(t)
+	in := r.member("in@example.com", false)
+	if _, err := r.deps.Community.CreateGroup(r.ctx, r.staff, community.GroupInput{Slug: "tea", Name: "Tea",
+		Visibility: community.Listed, Policy: community.JoinOpen}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.deps.Community.Join(r.ctx, community.Actor{Account: in}, "tea", ""); err != nil {
+		t.Fatal(err)
+	}
+	start := r.clock.Now().Add(48 * time.Hour).In(r.deps.Accounts.Zone(r.ctx))
+	e, err := r.deps.Community.CreateEvent(r.ctx, r.staff, "tea", community.EventInput{Title: "Tasting", Zone: "Asia/Seoul",
+		Start: start.Format(community.LocalTimeLayout), End: start.Add(time.Hour).Format(community.LocalTimeLayout),
+		Venue: "Seoul", Access: community.AccessMembers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.member("admin@example.com", false)
+	admin, err := r.deps.Accounts.AppointAdmin(r.ctx, r.owner, "admin@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.dormant(in)
+	c, err := r.c.Create(r.ctx, community.Actor{Account: admin}, campaign.Input{Segment: "dormant", Action: "invite", Event: string(e.ID)}, r.premiumOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.deps.Accounts.LeaveStaff(r.ctx, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.drain()
+	r.drain()
+	if n := r.count("invitations", bson.M{"event": e.ID, "account": in.ID, "by": admin.ID}); n != 1 {
+		t.Errorf("%d invitations of the member by the admin, want 1", n)
+	}
+	if rep := r.report(c.ID); rep.Delivered != 1 {
+		t.Errorf("delivered %d, want 1", rep.Delivered)
+	}
+}
+
 // TestActiveAgain: the campaign's page counts who of the audience was
 // active in the 7 and the 30 days after the send day, and how many days
 // each window has left.

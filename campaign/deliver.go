@@ -164,11 +164,10 @@ func (s *Service) sendTo(ctx context.Context, c Campaign, account auth.AccountID
 func (s *Service) act(ctx context.Context, c Campaign, who auth.Account) (bool, error) {
 	switch c.Action {
 	case ActionInvite:
-		by, err := s.d.Accounts.AccountByID(ctx, c.By)
-		if err != nil {
-			return false, err
-		}
-		r, err := s.d.Community.InviteCampaign(ctx, community.Actor{Account: by}, c.EventGroup, c.Event, []auth.AccountID{who.ID})
+		// The invitations are the creator's, by name, as when they were
+		// staff and made the campaign, even should they leave since.
+		by := auth.Account{ID: c.By, Name: c.ByName}
+		r, err := s.d.Community.InviteCampaign(ctx, by, c.Event, []auth.AccountID{who.ID})
 		if errors.Is(err, community.ErrEventCancelled) || errors.Is(err, community.ErrRSVPClosed) || errors.Is(err, community.ErrNotFound) {
 			return false, nil // the event is off, over or gone: nobody more is invited
 		}

@@ -193,14 +193,27 @@ func (s *Service) activeMembers(ctx context.Context, g GroupID, ids []auth.Accou
 
 // InviteCampaign invites those of the accounts who are active members of
 // the event's group, and skips the others: a campaign's audience is a
-// segment of the whole club. The campaign logs its own action, with its
-// audience's size, so this writes no audit entry per person.
-func (s *Service) InviteCampaign(ctx context.Context, a Actor, slug string, id EventID, ids []auth.AccountID) (Invited, error) {
-	e, st, err := s.invitingTo(ctx, a, slug, id)
+// segment of the whole club. The campaign was authorised when staff
+// created it (the event among those it offered), and by is who did: the
+// invitations stay theirs even if they leave the staff before the last
+// is delivered. An event called off or over is ErrEventCancelled or
+// ErrRSVPClosed. The campaign logs its own action, with its audience's
+// size, so this writes no audit entry per person.
+func (s *Service) InviteCampaign(ctx context.Context, by auth.Account, id EventID, ids []auth.AccountID) (Invited, error) {
+	if !validID(string(id)) {
+		return Invited{}, ErrNotFound
+	}
+	e, err := s.findEvent(ctx, id)
 	if err != nil {
 		return Invited{}, err
 	}
-	members, err := s.activeMembers(ctx, st.Group.ID, ids)
+	switch {
+	case e.Cancelled:
+		return Invited{}, ErrEventCancelled
+	case e.Over(s.now()):
+		return Invited{}, ErrRSVPClosed
+	}
+	members, err := s.activeMembers(ctx, e.Group, ids)
 	if err != nil {
 		return Invited{}, err
 	}
@@ -210,6 +223,7 @@ func (s *Service) InviteCampaign(ctx context.Context, a Actor, slug string, id E
 			to = append(to, id)
 		}
 	}
+	a := Actor{Account: by}
 	r, fresh, err := s.writeInvitations(ctx, a, e, to)
 	if len(fresh) > 0 {
 		s.announceEvent(ctx, a, e.ID, NoticeEventInvited, fresh)
