@@ -42,7 +42,11 @@ import (
 // SuspendFigures when serve stops, taken by ResumeFigures at the next
 // start), which applyChange marks stale before it writes.
 type premiumIndex struct {
-	snap    *mongodb.Snapshot
+	snap *mongodb.Snapshot
+	// writing is held shared by each applyChange, from marking the
+	// snapshot stale to reading its write back, and alone by
+	// SuspendFigures: a save never lands between a write and its copy.
+	writing sync.RWMutex
 	mu      sync.Mutex
 	loaded  bool
 	partial bool // the load met maxFigureSubs
@@ -178,6 +182,8 @@ func (s *Service) SuspendFigures(ctx context.Context) error {
 		return nil
 	}
 	x := s.figures
+	x.writing.Lock()
+	defer x.writing.Unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if !x.loaded {
@@ -187,6 +193,16 @@ func (s *Service) SuspendFigures(ctx context.Context) error {
 		Subs    []Subscription
 		Partial bool
 	}{slices.Collect(maps.Values(x.subs)), x.partial})
+}
+
+// writingSubscriptions holds off SuspendFigures until the returned
+// function is called: applyChange's write and its read-back.
+func (s *Service) writingSubscriptions() (release func()) {
+	if s.figures == nil {
+		return func() {}
+	}
+	s.figures.writing.RLock()
+	return s.figures.writing.RUnlock
 }
 
 // subscriptionsStale marks the snapshot of the copy in memory stale

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -465,5 +466,55 @@ func TestPremiumCopySurvivesACleanRestart(t *testing.T) {
 	scans = 0
 	if got := paying(restart()); got != 1 || scans == 0 {
 		t.Errorf("after a write since the save: %d paying, %d scans; want 1, read from the collection", got, scans)
+	}
+}
+
+// A save at shutdown waits for a webhook's write under way and its copy
+// in memory, so the snapshot never misses a write it is trusted for.
+func TestPremiumSnapshotWaitsForAWriteUnderWay(t *testing.T) {
+	var block atomic.Bool
+	inWrite, release := make(chan struct{}), make(chan struct{})
+	r := newRigWith(t, rigOptions{observe: func(op mongodb.Op) {
+		if op.Collection == "subscriptions" && op.Name == "insert" && block.CompareAndSwap(true, false) {
+			close(inWrite)
+			<-release
+		}
+	}})
+	r.tier(membership.TierInput{Key: "premium", Name: "Premium", Rank: "1", MonthlyPrice: "price_premium_month"})
+	ana := r.member("ana@example.com")
+	if err := r.m.WarmFigures(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	block.Store(true)
+	delivered := make(chan error, 1)
+	go func() {
+		_, err := r.deliver("evt_ana", "customer.subscription.created", r.clock.Now(), r.premiumSub("sub_ana", ana.ID).Object())
+		delivered <- err
+	}()
+	<-inWrite
+	saved := make(chan error, 1)
+	go func() { saved <- r.m.SuspendFigures(r.ctx) }() // the server stops meanwhile
+	select {
+	case err := <-saved:
+		t.Fatalf("the save did not wait for the write under way (%v)", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	if err := <-delivered; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-saved; err != nil {
+		t.Fatal(err)
+	}
+	m := membership.New(r.db, membership.Config{}, r.clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := m.ResumeFigures(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	held, err := m.PremiumTiers(r.ctx, r.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := held[ana.ID]; !ok {
+		t.Error("the next start's copy misses the subscription written while the snapshot was saved")
 	}
 }

@@ -76,6 +76,7 @@ type rig struct {
 type rigOptions struct {
 	billingOff bool // no Stripe keys at all
 	grace      time.Duration
+	observe    func(mongodb.Op) // sees every database operation first
 }
 
 // newRig is a membership service on a fresh database, calling stripe-mock,
@@ -94,6 +95,9 @@ func newRigWith(t *testing.T, opts rigOptions) *rig {
 	t.Helper()
 	ctx := context.Background()
 	db := mongotest.New(t)
+	if opts.observe != nil {
+		db = mongotest.NewObserved(t, opts.observe)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
 	au, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, nil, clk.Now, log)

@@ -96,6 +96,7 @@ const (
 // With stored or already, it returns the subscription as stored: this
 // event's state, whose side effects (a mail) a retry must still see to.
 func (s *Service) applyChange(ctx context.Context, c change) (_ Subscription, did applied, err error) {
+	release := s.writingSubscriptions()
 	defer func() {
 		// Whichever write stored it, the figures' memory follows; after an
 		// error the write may have landed all the same (a timeout), and a
@@ -103,6 +104,7 @@ func (s *Service) applyChange(ctx context.Context, c change) (_ Subscription, di
 		if did == stored || err != nil {
 			s.subscriptionChanged(ctx, c.sub)
 		}
+		release()
 	}()
 	for range 20 {
 		var cur Subscription

@@ -3,10 +3,14 @@ package mongodb
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,7 +31,11 @@ import (
 // reads the collection instead.
 //
 // Its documents live in the "snapshots" collection: one "<name>" marker
-// saying whether the chunks "<name>/0", "<name>/1"… are current.
+// saying whether the chunks "<name>/0", "<name>/1"… are current, and the
+// shape of the type saved (a version whose types differ reads the
+// collection instead). A binary older than snapshots writes without
+// marking them: after running one on the data, delete the "snapshots"
+// collection before starting this one again.
 type Snapshot struct {
 	coll *Collection
 	name string
@@ -43,6 +51,7 @@ type snapshotMark struct {
 	ID      string    `bson:"_id"`
 	Current bool      `bson:"current"`
 	Chunks  int       `bson:"chunks"`
+	Shape   string    `bson:"shape"` // of the value saved: see shapeOf
 	At      time.Time `bson:"at"`
 }
 
@@ -79,7 +88,7 @@ func (s *Snapshot) Take(ctx context.Context, v any) (bool, error) {
 		return false, fmt.Errorf("mongodb: read snapshot %s: %w", s.name, err)
 	}
 	var data []byte
-	ok := m.Current
+	ok := m.Current && m.Shape == shapeOf(v)
 	for i := 0; ok && i < m.Chunks; i++ {
 		var p snapshotPart
 		if err := s.coll.FindOne(ctx, bson.M{"_id": s.part(i)}).Decode(&p); err != nil {
@@ -139,13 +148,59 @@ func (s *Snapshot) Save(ctx context.Context, v any) error {
 			return fmt.Errorf("mongodb: save snapshot %s: %w", s.name, err)
 		}
 	}
-	_, err := s.coll.ReplaceOne(ctx, bson.M{"_id": s.name}, snapshotMark{ID: s.name, Current: true, Chunks: n, At: time.Now()},
-		options.Replace().SetUpsert(true))
+	// From here a write must mark it stale again, even should the marker's
+	// write report an error after landing.
+	s.stale = false
+	_, err := s.coll.ReplaceOne(ctx, bson.M{"_id": s.name}, snapshotMark{ID: s.name, Current: true, Chunks: n,
+		Shape: shapeOf(v), At: time.Now()}, options.Replace().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("mongodb: save snapshot %s: %w", s.name, err)
 	}
-	s.stale = false
 	return nil
+}
+
+// shapeOf names the type of v (a pointer's element, a slice's element),
+// every struct field's name and type, recursively: a snapshot saved by a
+// version whose types differ is not taken, where gob would fill the
+// fields it lacks with zero values.
+func shapeOf(v any) string {
+	var b strings.Builder
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		b.WriteString(t.String())
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			b.WriteString("[")
+			walk(t.Elem())
+			b.WriteString("]")
+		case reflect.Map:
+			b.WriteString("[")
+			walk(t.Key())
+			b.WriteString("]")
+			walk(t.Elem())
+		case reflect.Struct:
+			if seen[t] || t.PkgPath() == "time" {
+				return
+			}
+			seen[t] = true
+			b.WriteString("{")
+			for i := range t.NumField() {
+				f := t.Field(i)
+				b.WriteString(f.Name + " ")
+				walk(f.Type)
+				b.WriteString(";")
+			}
+			b.WriteString("}")
+		}
+	}
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	walk(t)
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:8])
 }
 
 func (s *Snapshot) part(i int) string { return s.name + "/" + strconv.Itoa(i) }
