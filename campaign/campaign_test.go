@@ -253,6 +253,31 @@ func TestAudienceInChunks(t *testing.T) {
 	}
 }
 
+// TestChunkStopsShortOfItsTime: a delivery job with too little time left
+// begins no member (a mail cut off half-sent might go out twice), and
+// says so, so the queue tries again.
+func TestChunkStopsShortOfItsTime(t *testing.T) {
+	r := newRig(t)
+	ana := r.member("ana@example.com", true)
+	r.dormant(ana)
+	c := r.mustCreate(message("dormant"))
+	payload, err := bson.Marshal(bson.M{"campaign": c.ID, "accounts": bson.A{ana.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(r.ctx, 10*time.Second)
+	defer cancel()
+	if err := r.c.RunSend(ctx, payload); !errors.Is(err, campaign.ErrChunkUnfinished) {
+		t.Errorf("with 10 s left: %v, want ErrChunkUnfinished", err)
+	}
+	if n := r.count("campaign_recipients", bson.M{}); n != 0 || len(r.inbox.Mails()) != 0 {
+		t.Errorf("with 10 s left: %d members begun, %d mails; want none", n, len(r.inbox.Mails()))
+	}
+	if err := r.c.RunSend(r.ctx, payload); err != nil || len(r.inbox.Mails()) != 1 {
+		t.Errorf("with time: %v, %d mails; want the one", err, len(r.inbox.Mails()))
+	}
+}
+
 // TestCompNeverShortens: a campaign's comp gives those with none, or
 // one ending sooner, the tier for its days, and leaves a longer comp, one
 // without an end, or one of a higher tier, as it was.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 
@@ -34,6 +35,12 @@ const (
 // other background job waiting behind them). A chunk is well inside a
 // job's two-minute lease, mail included.
 const sendChunk = 100
+
+// chunkReserve is how much of a delivery job's time is left unused: a
+// member is not begun with less, so no mail is cut off half-sent.
+const chunkReserve = 30 * time.Second
+
+var errChunkUnfinished = errors.New("campaign: the chunk's time ran short; the rest on the next attempt")
 
 type fanOut struct {
 	Campaign string `bson:"campaign"`
@@ -109,6 +116,12 @@ func (s *Service) runSend(ctx context.Context, payload bson.Raw) error {
 	}
 	var errs []error
 	for _, a := range d.Accounts {
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < chunkReserve {
+			// A mail cut off by the job's end might have gone out all the
+			// same and be sent again: stop short, and the retry goes on
+			// from the first member not done.
+			return errors.Join(append(errs, errChunkUnfinished)...)
+		}
 		if err := s.sendTo(ctx, c, a); err != nil {
 			errs = append(errs, fmt.Errorf("campaign %s to %s: %w", c.ID, a, err))
 		}
