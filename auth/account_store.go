@@ -28,7 +28,10 @@ type accountDoc struct {
 	MailJoin      bool           `bson:"mailJoin,omitempty"`
 	News          bool           `bson:"news,omitempty"`
 	NewsSince     time.Time      `bson:"newsSince,omitempty"`
-	Role          Role           `bson:"role"`
+	// NewsRemindedAt is when they were last told of their agreement to
+	// news (RemindNewsConsent).
+	NewsRemindedAt time.Time `bson:"newsRemindedAt,omitempty"`
+	Role           Role      `bson:"role"`
 	// Identities counts the linked identities, so that unlinking can be
 	// refused atomically when only one is left.
 	Identities int       `bson:"identities"`
@@ -108,7 +111,7 @@ func (s *Service) incIdentities(ctx context.Context, id AccountID, n int) error 
 func (s *Service) eraseAccount(ctx context.Context, id AccountID) (bool, error) {
 	res, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id, "role": bson.M{"$nin": bson.A{RoleOwner, RoleAdmin}}}, bson.M{
 		"$set":   bson.M{"deletedAt": s.now(), "name": "", "identities": 0},
-		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "timeZone": "", "birthMonth": "", "birthDay": "", "mail": "", "mailJoin": "", "news": "", "newsSince": "", "lastSeenAt": ""},
+		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "timeZone": "", "birthMonth": "", "birthDay": "", "mail": "", "mailJoin": "", "news": "", "newsSince": "", "newsRemindedAt": "", "lastSeenAt": ""},
 	})
 	if err != nil {
 		return false, fmt.Errorf("auth: erase account: %w", err)

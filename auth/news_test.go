@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/auth"
+	"fanclub/internal/mail"
 	"fanclub/internal/mongotest"
 )
 
@@ -219,5 +222,116 @@ func TestNewsConsent(t *testing.T) {
 		if err := s.SetNews(ctx, "no-such-account", on); !errors.Is(err, auth.ErrNotFound) {
 			t.Errorf("SetNews(no such account, %v) = %v, want ErrNotFound", on, err)
 		}
+	}
+}
+
+// reminderBox keeps the mail auth sends, or refuses it while down.
+type reminderBox struct {
+	mu   sync.Mutex
+	sent []mail.Message
+	down bool
+}
+
+func (b *reminderBox) Send(_ context.Context, m mail.Message) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.down {
+		return errors.New("smtp: connection refused")
+	}
+	b.sent = append(b.sent, m)
+	return nil
+}
+
+func (b *reminderBox) to() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, m := range b.sent {
+		out = append(out, m.To)
+	}
+	b.sent = nil
+	return out
+}
+
+// TestNewsConsentReminder: whoever agreed to news two years ago or more
+// is told so once, in their language, with the way out, and again two
+// years later; agreeing again starts the two years anew; those who said
+// no, or agreed lately, hear nothing; a mail that fails is tried at the
+// next run.
+func TestNewsConsentReminder(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.New(t)
+	clock := &settable{t: time.Date(2024, 6, 1, 3, 0, 0, 0, time.UTC)}
+	box := &reminderBox{}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := auth.New(db, auth.Config{BaseURL: "http://club.test"}, box, clock.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old, late, again := signUp(t, s, "old"), signUp(t, s, "late"), signUp(t, s, "again")
+	signUp(t, s, "never") // never agrees
+	for _, a := range []auth.Account{old, again} {
+		if err := s.SetNews(ctx, a.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.UpdateProfile(ctx, old.ID, auth.ProfileInput{Name: "old", Locale: "ko"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(365 * 24 * time.Hour)
+	if err := s.SetNews(ctx, late.ID, true); err != nil { // a year later
+		t.Fatal(err)
+	}
+	remind := func() []string {
+		t.Helper()
+		if _, err := s.RemindNewsConsent(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return box.to()
+	}
+	if got := remind(); len(got) != 0 {
+		t.Fatalf("after one year: reminded %v", got)
+	}
+
+	clock.Add(366 * 24 * time.Hour) // two years and a day after old's yes
+	if err := s.SetNews(ctx, again.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetNews(ctx, again.ID, true); err != nil { // said yes again today
+		t.Fatal(err)
+	}
+	box.down = true
+	if n, err := s.RemindNewsConsent(ctx); err == nil || n != 0 {
+		t.Fatalf("with the mail server down: %d told, %v", n, err)
+	}
+	box.down = false
+	var mails []mail.Message
+	if _, err := s.RemindNewsConsent(ctx); err != nil {
+		t.Fatal(err)
+	}
+	box.mu.Lock()
+	mails = append(mails, box.sent...)
+	box.mu.Unlock()
+	if len(mails) != 1 || mails[0].To != "old@example.com" {
+		t.Fatalf("two years on: mailed %+v, want old alone", mails)
+	}
+	if m := mails[0]; m.Subject != "소식 수신 동의 안내" || !strings.Contains(m.Text, "2024년 6월 1일") ||
+		!strings.Contains(m.Text, "http://club.test/unsubscribe/") || !strings.Contains(m.Text, "http://club.test/settings") {
+		t.Errorf("the reminder: %q\n%s", m.Subject, m.Text)
+	}
+	box.to()
+	if got := remind(); len(got) != 0 {
+		t.Errorf("the next day's run reminded %v again", got)
+	}
+	clock.Add(365 * 24 * time.Hour) // late's two years
+	if got := remind(); len(got) != 1 || got[0] != "late@example.com" {
+		t.Errorf("late's two years: reminded %v, want late", got)
+	}
+	clock.Add(366 * 24 * time.Hour) // old's four years, again's two
+	if got := remind(); len(got) != 2 {
+		t.Errorf("old's second reminder and again's first: %v", got)
 	}
 }

@@ -300,6 +300,12 @@ func keepUp(ctx context.Context, au *auth.Service, cm *community.Service, ms *me
 			} else if n > 0 {
 				log.Info("deleted accounts' activity forgotten", "accounts", n)
 			}
+			// Those who agreed to news two years ago are told so, once.
+			if n, err := au.RemindNewsConsent(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("could not remind everyone of their news consent; trying again tomorrow", "reminded", n, "err", err)
+			} else if n > 0 {
+				log.Info("news consent reminded", "accounts", n)
+			}
 			// Trimming twice at once does the same thing twice: no lease.
 			if n, err := rec.Trim(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("could not trim the activity record; trying again tomorrow", "err", err)
