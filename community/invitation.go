@@ -120,15 +120,9 @@ func (s *Service) InviteVoters(ctx context.Context, a Actor, slug string, id Eve
 	if err := each(ctx, s.votes, bson.M{"idea": i.ID}, func(v voteDoc) { voters = append(voters, v.Account) }); err != nil {
 		return Invited{}, err
 	}
-	members, err := s.activeMembers(ctx, st.Group.ID, voters)
+	to, err := s.membersAmong(ctx, st.Group.ID, voters)
 	if err != nil {
 		return Invited{}, err
-	}
-	var to []auth.AccountID
-	for _, v := range voters {
-		if members[v] {
-			to = append(to, v)
-		}
 	}
 	return s.invite(ctx, a, e, to)
 }
@@ -172,6 +166,16 @@ func (s *Service) invitingTo(ctx context.Context, a Actor, slug string, id Event
 	return e, st, nil
 }
 
+// membersAmong returns, in their order, those of the accounts who are
+// active members of the group.
+func (s *Service) membersAmong(ctx context.Context, g GroupID, ids []auth.AccountID) ([]auth.AccountID, error) {
+	members, err := s.activeMembers(ctx, g, ids)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(slices.Clone(ids), func(id auth.AccountID) bool { return !members[id] }), nil
+}
+
 // activeMembers reports which of the accounts are active members of the
 // group, in batches of lookups by _id.
 func (s *Service) activeMembers(ctx context.Context, g GroupID, ids []auth.AccountID) (map[auth.AccountID]bool, error) {
@@ -213,15 +217,9 @@ func (s *Service) InviteCampaign(ctx context.Context, by auth.Account, id EventI
 	case e.Over(s.now()):
 		return Invited{}, ErrRSVPClosed
 	}
-	members, err := s.activeMembers(ctx, e.Group, ids)
+	to, err := s.membersAmong(ctx, e.Group, ids)
 	if err != nil {
 		return Invited{}, err
-	}
-	var to []auth.AccountID
-	for _, id := range ids {
-		if members[id] {
-			to = append(to, id)
-		}
 	}
 	a := Actor{Account: by}
 	r, fresh, err := s.writeInvitations(ctx, a, e, to)
