@@ -338,23 +338,31 @@ func TestCompNeverShortens(t *testing.T) {
 // members of the event's group and counts them; others are not reached.
 // Only an event the form offers (to staff) is taken: once it is over,
 // there is none.
-func TestInviteCampaign(t *testing.T) {
-	r := newRig(t)
-	in, out := r.member("in@example.com", false), r.member("out@example.com", false)
+// tasting is an open group "tea", with member as its one member, and its
+// members' event "Tasting" two days from now.
+func (r *rig) tasting(member auth.Account) community.Event {
+	r.t.Helper()
 	if _, err := r.deps.Community.CreateGroup(r.ctx, r.staff, community.GroupInput{Slug: "tea", Name: "Tea",
 		Visibility: community.Listed, Policy: community.JoinOpen}); err != nil {
-		t.Fatal(err)
+		r.t.Fatal(err)
 	}
-	if _, err := r.deps.Community.Join(r.ctx, community.Actor{Account: in}, "tea", ""); err != nil {
-		t.Fatal(err)
+	if _, err := r.deps.Community.Join(r.ctx, community.Actor{Account: member}, "tea", ""); err != nil {
+		r.t.Fatal(err)
 	}
 	start := r.clock.Now().Add(48 * time.Hour).In(r.deps.Accounts.Zone(r.ctx))
 	e, err := r.deps.Community.CreateEvent(r.ctx, r.staff, "tea", community.EventInput{Title: "Tasting", Zone: "Asia/Seoul",
 		Start: start.Format(community.LocalTimeLayout), End: start.Add(time.Hour).Format(community.LocalTimeLayout),
 		Venue: "Seoul", Access: community.AccessMembers})
 	if err != nil {
-		t.Fatal(err)
+		r.t.Fatal(err)
 	}
+	return e
+}
+
+func TestInviteCampaign(t *testing.T) {
+	r := newRig(t)
+	in, out := r.member("in@example.com", false), r.member("out@example.com", false)
+	e := r.tasting(in)
 	r.dormant(in, out)
 	offered, err := r.c.Events(r.ctx, r.staff)
 	if err != nil || len(offered) != 1 || offered[0].Event.ID != e.ID {
@@ -404,20 +412,7 @@ func TestInviteCampaign(t *testing.T) {
 func TestInviteCampaignOutlivesItsCreatorsRole(t *testing.T) {
 	r := newRig(t)
 	in := r.member("in@example.com", false)
-	if _, err := r.deps.Community.CreateGroup(r.ctx, r.staff, community.GroupInput{Slug: "tea", Name: "Tea",
-		Visibility: community.Listed, Policy: community.JoinOpen}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.deps.Community.Join(r.ctx, community.Actor{Account: in}, "tea", ""); err != nil {
-		t.Fatal(err)
-	}
-	start := r.clock.Now().Add(48 * time.Hour).In(r.deps.Accounts.Zone(r.ctx))
-	e, err := r.deps.Community.CreateEvent(r.ctx, r.staff, "tea", community.EventInput{Title: "Tasting", Zone: "Asia/Seoul",
-		Start: start.Format(community.LocalTimeLayout), End: start.Add(time.Hour).Format(community.LocalTimeLayout),
-		Venue: "Seoul", Access: community.AccessMembers})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := r.tasting(in)
 	r.member("admin@example.com", false)
 	admin, err := r.deps.Accounts.AppointAdmin(r.ctx, r.owner, "admin@example.com")
 	if err != nil {
