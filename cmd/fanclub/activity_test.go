@@ -7,6 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/internal/mongodb"
 )
@@ -71,5 +74,65 @@ func TestServeRecordsActivity(t *testing.T) {
 	row := rows[string(voter.AccountID)]
 	if row.Counts["vote"] != 1 || row.Last["visit"] == 0 {
 		t.Errorf("the voter's record: %d votes, last visit on day %d; want 1 vote and a visit", row.Counts["vote"], row.Last["visit"])
+	}
+}
+
+// TestServeDailyUpkeep: the upkeep serve runs after start-up (and daily)
+// forgets the activity of an account deleted meanwhile and tells a
+// member who agreed to news three years ago that they did.
+func TestServeDailyUpkeep(t *testing.T) {
+	addr, dir := freeAddr(t), t.TempDir()
+	base := "http://" + addr
+	env := map[string]string{"FANCLUB_ADDR": addr, "FANCLUB_BASE_URL": base, "FANCLUB_DATA_DIR": dir}
+	sessions, _ := shutdownClub(t, dir, base)
+	gone, agreed := string(sessions[0].AccountID), string(sessions[1].AccountID)
+	ctx := context.Background()
+	conn, err := mongodb.StartEmbedded(ctx, dir, discardLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := conn.DB.Collection("accounts")
+	for id, set := range map[string]bson.M{
+		gone:   {"deletedAt": time.Now()}, // deleted while a request of theirs still recorded
+		agreed: {"news": true, "newsSince": time.Now().AddDate(-3, 0, 0)},
+	} {
+		if _, err := accounts.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": set}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.DB.Collection("activity").InsertOne(ctx, bson.M{"_id": gone, "j": int32(20000)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	defer func(d time.Duration) { repairSettle = d }(repairSettle)
+	repairSettle = 10 * time.Millisecond
+	log := &syncBuffer{}
+	stop := startServe(t, addr, func(k string) string { return env[k] }, log)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if strings.Contains(log.String(), "news consent reminded") && strings.Contains(log.String(), "deleted accounts' activity forgotten") {
+			break
+		}
+	}
+	stop()
+
+	conn, err = mongodb.StartEmbedded(ctx, dir, discardLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if n, _ := conn.DB.Collection("activity").CountDocuments(ctx, bson.M{"_id": gone}); n != 0 {
+		t.Errorf("the deleted account's activity is still recorded; log:\n%s", log)
+	}
+	var d struct {
+		RemindedAt time.Time `bson:"newsRemindedAt"`
+	}
+	if err := conn.DB.Collection("accounts").FindOne(ctx, bson.M{"_id": agreed}).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	if d.RemindedAt.IsZero() {
+		t.Errorf("the member who agreed to news three years ago was not reminded; log:\n%s", log)
 	}
 }
