@@ -33,7 +33,9 @@ func forbidden(pkg, imp string) string {
 		return "auth knows nothing of community or membership"
 	case ours && to == "campaign" && from != "campaign" && from != "web" && from != "cmd":
 		return "only web and cmd import campaign"
-	case ours && (from == "auth" || from == "community" || from == "membership" || from == "campaign") && to == "views":
+	case ours && to == "loyalty" && from != "loyalty" && from != "web" && from != "cmd":
+		return "only web and cmd import loyalty"
+	case ours && (from == "auth" || from == "community" || from == "membership" || from == "campaign" || from == "loyalty") && to == "views":
 		return "domain packages know nothing of views"
 	case ours && from == "internal" && to != "internal":
 		return "internal packages lean on nothing of ours above them"
@@ -87,6 +89,10 @@ func TestImportRulesCatchForbiddenEdges(t *testing.T) {
 		{"fanclub/views", "fanclub/campaign"},
 		{"fanclub/campaign", "fanclub/views"},
 		{"fanclub/campaign", "github.com/gofiber/fiber/v2"},
+		{"fanclub/community", "fanclub/loyalty"},
+		{"fanclub/membership", "fanclub/loyalty"},
+		{"fanclub/loyalty", "fanclub/views"},
+		{"fanclub/views", "fanclub/loyalty"},
 	} {
 		if forbidden(edge[0], edge[1]) == "" {
 			t.Errorf("%s → %s should be forbidden", edge[0], edge[1])
@@ -100,6 +106,9 @@ func TestImportRulesCatchForbiddenEdges(t *testing.T) {
 		{"fanclub/web", "fanclub/campaign"},
 		{"fanclub/campaign", "fanclub/community"},
 		{"fanclub/campaign", "fanclub/membership"},
+		{"fanclub/loyalty", "fanclub/community"},
+		{"fanclub/loyalty", "fanclub/membership"},
+		{"fanclub/web", "fanclub/loyalty"},
 	} {
 		if why := forbidden(edge[0], edge[1]); why != "" {
 			t.Errorf("%s → %s should be allowed: %s", edge[0], edge[1], why)

@@ -87,6 +87,11 @@ func (s *Service) CheckIn(ctx context.Context, a Actor, slug string, id EventID,
 	if res.ModifiedCount == 1 {
 		delta := -1
 		if on {
+			defer s.earn(ctx, who, checkInDeed(e.ID, who))
+		} else {
+			defer s.unearn(ctx, who, checkInDeed(e.ID, who))
+		}
+		if on {
 			delta = 1
 			if !r.Recorded { // a mark taken back and given again is the same coming
 				defer s.engaged(ctx, who, activity.CheckIn) // the guest's, though the staff at the door marks it

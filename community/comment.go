@@ -237,6 +237,7 @@ func (s *Service) CreateComment(ctx context.Context, a Actor, slug string, on Pa
 		return Comment{}, err
 	}
 	defer s.engaged(ctx, a.ID(), activity.Comment)
+	defer s.earn(ctx, a.ID(), commentDeed(c.ID))
 	if err := s.countComments(ctx, st.Group.ID, on, 1); err != nil {
 		return c, err
 	}
@@ -402,6 +403,7 @@ func (s *Service) setCommentState(ctx context.Context, c Comment, to ContentStat
 	}
 	switch {
 	case c.State == Published && to != Published:
+		defer s.unearn(ctx, c.Author, commentDeed(c.ID))
 		return s.countComments(ctx, c.Group, c.On(), -1)
 	case c.State != Published && to == Published:
 		return s.countComments(ctx, c.Group, c.On(), 1)

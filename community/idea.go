@@ -254,6 +254,7 @@ func (s *Service) CreateIdea(ctx context.Context, a Actor, slug string, in IdeaI
 		return Idea{}, err
 	}
 	defer s.engaged(ctx, a.ID(), activity.Idea)
+	defer s.earn(ctx, a.ID(), ideaDeed(i.ID))
 	return i, s.boardChanged(ctx, st.Group.ID, i.ID)
 }
 
@@ -318,6 +319,7 @@ func (s *Service) DeleteIdea(ctx context.Context, a Actor, slug string, id IdeaI
 	if err := s.removeIdea(ctx, id); err != nil {
 		return err
 	}
+	s.unearn(ctx, i.Author, ideaDeed(id))
 	if i.Author != a.ID() {
 		s.record(ctx, a, st.Group.ID, AuditDelete, "idea", string(id), i.Title, reason)
 	}

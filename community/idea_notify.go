@@ -28,6 +28,7 @@ type Delivery struct {
 	Mail     auth.Mailer
 	BaseURL  string             // for links in mail
 	Activity *activity.Recorder // nil: engagement is noted nowhere (a test of community alone)
+	Points   Points             // nil: no loyalty programme (a test of community alone)
 }
 
 // Job kinds the service runs.

@@ -114,6 +114,7 @@ func (s *Service) CreatePost(ctx context.Context, a Actor, slug, body string) (P
 		return p, err
 	}
 	if state == Published {
+		s.postPublished(ctx, p, st.Member.Published == 0)
 		s.notifyMentions(ctx, st, p.ID, mentions, nil)
 	}
 	return p, nil
@@ -231,6 +232,12 @@ func (s *Service) setPostState(ctx context.Context, p Post, to ContentState) err
 	}
 	if res.ModifiedCount == 0 {
 		return ErrConflict
+	}
+	switch {
+	case p.State == Held && to == Published:
+		defer s.postPublished(ctx, p, false)
+	case p.State == Published && to != Published:
+		defer s.postWithdrawn(ctx, p)
 	}
 	return s.countPostState(ctx, p, p.State, to)
 }

@@ -70,6 +70,7 @@ func (s *Service) addVote(ctx context.Context, i Idea, account auth.AccountID) (
 	after, err := s.countVote(ctx, i, account, 1)
 	if err != nil || after.Open() {
 		s.engaged(ctx, account, activity.Vote) // the vote stands
+		s.earn(ctx, account, voteDeed(i.ID, account))
 		return after, err
 	}
 	if _, err := s.removeVote(ctx, after, account); err != nil {
@@ -87,6 +88,7 @@ func (s *Service) removeVote(ctx context.Context, i Idea, account auth.AccountID
 	if res.DeletedCount == 0 {
 		return i, nil
 	}
+	defer s.unearn(ctx, account, voteDeed(i.ID, account))
 	return s.countVote(ctx, i, account, -1)
 }
 

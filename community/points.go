@@ -1,0 +1,67 @@
+package community
+
+import (
+	"context"
+
+	"fanclub/auth"
+)
+
+// Deed is something a member did that the loyalty programme may reward:
+// what kind ("post", "vote"…) and the thing that makes its reward once
+// (a post's id; an idea and its voter).
+type Deed struct {
+	What  string
+	Thing string
+}
+
+// Points is the loyalty programme as community sees it: told, in the
+// call that makes the change, what members did and what was taken back.
+// Neither call fails the action; the programme logs its own errors.
+type Points interface {
+	Earn(ctx context.Context, account auth.AccountID, deeds ...Deed)
+	Unearn(ctx context.Context, account auth.AccountID, deed Deed)
+}
+
+// The deeds community reports.
+func postDeed(id PostID) Deed { return Deed{What: "post", Thing: string(id)} }
+func firstPostDeed(g GroupID, a auth.AccountID) Deed {
+	return Deed{What: "first_post", Thing: string(g) + ":" + string(a)}
+}
+func commentDeed(id CommentID) Deed { return Deed{What: "comment", Thing: string(id)} }
+func ideaDeed(id IdeaID) Deed       { return Deed{What: "idea", Thing: string(id)} }
+func voteDeed(i IdeaID, a auth.AccountID) Deed {
+	return Deed{What: "vote", Thing: string(i) + ":" + string(a)}
+}
+func checkInDeed(e EventID, a auth.AccountID) Deed {
+	return Deed{What: "checkin", Thing: string(e) + ":" + string(a)}
+}
+
+// earn tells the programme, if there is one, that account did deeds.
+func (s *Service) earn(ctx context.Context, account auth.AccountID, deeds ...Deed) {
+	if s.delivery.Points != nil {
+		s.delivery.Points.Earn(ctx, account, deeds...)
+	}
+}
+
+// unearn tells it that a deed was taken back.
+func (s *Service) unearn(ctx context.Context, account auth.AccountID, d Deed) {
+	if s.delivery.Points != nil {
+		s.delivery.Points.Unearn(ctx, account, d)
+	}
+}
+
+// postPublished and postWithdrawn follow a post into and out of what
+// members read: a post earns when it is published (at once, or when a
+// moderator approves it), and gives its points back when its author
+// deletes it or a moderator hides it. A post hidden and restored does
+// not earn again. first says it is the author's first published post in
+// the group, which earns once more.
+func (s *Service) postPublished(ctx context.Context, p Post, first bool) {
+	if first {
+		s.earn(ctx, p.Author, postDeed(p.ID), firstPostDeed(p.Group, p.Author))
+		return
+	}
+	s.earn(ctx, p.Author, postDeed(p.ID))
+}
+
+func (s *Service) postWithdrawn(ctx context.Context, p Post) { s.unearn(ctx, p.Author, postDeed(p.ID)) }

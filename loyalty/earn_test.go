@@ -1,0 +1,98 @@
+package loyalty_test
+
+import (
+	"testing"
+	"time"
+
+	"fanclub/community"
+	"fanclub/loyalty"
+)
+
+// TestPostingEarnsOnceAndDeletingTakesItBack: the programme's basic
+// promise through community's own calls: a post earns, the first post in
+// a group earns once more, the daily cap holds, and deleting a post
+// takes its points back, once.
+func TestPostingEarnsOnceAndDeletingTakesItBack(t *testing.T) {
+	r := newRig(t)
+	ann := r.member("ann@example.com")
+	r.group("tea", ann)
+	me := community.Actor{Account: ann}
+	post := func() community.Post {
+		t.Helper()
+		p, err := r.cm.CreatePost(r.ctx, me, "tea", "Hello, tea friends")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	post() // off: earns nothing
+	if st := r.statement(ann); st.Balance != 0 {
+		t.Fatalf("balance with the programme off = %d, want 0", st.Balance)
+	}
+	r.rules(12, map[loyalty.Earning][2]int{loyalty.EarnPost: {10, 2}, loyalty.EarnFirstPost: {25, 0}})
+	p1 := post()
+	if st := r.statement(ann); st.Balance != 10 {
+		t.Fatalf("balance after a post = %d, want 10 (the first post in the group came before the programme)", st.Balance)
+	}
+	post()
+	post() // over the cap of two a day
+	st := r.statement(ann)
+	if st.Balance != 20 || st.Today[loyalty.EarnPost] != 2 {
+		t.Fatalf("after three posts with a cap of two: balance %d, today %v; want 20, 2", st.Balance, st.Today)
+	}
+	if err := r.cm.DeletePost(r.ctx, me, "tea", p1.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.statement(ann); st.Balance != 10 {
+		t.Fatalf("after deleting a post that earned: %d, want 10", st.Balance)
+	}
+	if got := r.ledgerSum(ann); got != 10 {
+		t.Fatalf("ledger sums to %d, want the balance 10", got)
+	}
+
+	// The next day the cap starts again; a new group's first post earns.
+	r.clock.Add(24 * time.Hour)
+	r.group("coffee", ann)
+	if _, err := r.cm.CreatePost(r.ctx, me, "coffee", "Coffee too"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.cm.CreatePost(r.ctx, me, "coffee", "Coffee again"); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.statement(ann); st.Balance != 10+10+25+10 {
+		t.Fatalf("next day, two posts and a first post: %d, want 55", st.Balance)
+	}
+	if got := r.ledgerSum(ann); got != 55 {
+		t.Fatalf("ledger sums to %d, want 55", got)
+	}
+}
+
+// TestVotingTwiceEarnsOnce: vote, unvote, vote again earns one vote's
+// points and then none; the ledger keeps each movement.
+func TestVotingTwiceEarnsOnce(t *testing.T) {
+	r := newRig(t)
+	ann := r.member("ann@example.com")
+	r.group("ideas", ann)
+	r.rules(0, map[loyalty.Earning][2]int{loyalty.EarnVote: {3, 0}})
+	bob := r.member("bob@example.com")
+	if _, err := r.cm.Join(r.ctx, community.Actor{Account: bob}, "ideas", ""); err != nil {
+		t.Fatal(err)
+	}
+	idea, err := r.cm.CreateIdea(r.ctx, community.Actor{Account: bob}, "ideas", community.IdeaInput{Title: "Oolong tasting night", Body: "Please"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := community.Actor{Account: ann}
+	for i, want := range []int64{3, 0, 0, 0} {
+		if _, err := r.cm.Vote(r.ctx, me, "ideas", idea.ID, i%2 == 0); err != nil {
+			t.Fatal(err)
+		}
+		if st := r.statement(ann); st.Balance != want {
+			t.Fatalf("after step %d: balance %d, want %d", i, st.Balance, want)
+		}
+	}
+	if got := r.ledgerSum(ann); got != 0 {
+		t.Fatalf("ledger sums to %d, want 0", got)
+	}
+}

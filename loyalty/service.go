@@ -1,0 +1,67 @@
+package loyalty
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/auth"
+	"fanclub/community"
+	"fanclub/internal/jobs"
+	"fanclub/internal/mongodb"
+	"fanclub/membership"
+)
+
+// Deps are the services the programme orchestrates.
+type Deps struct {
+	Accounts   *auth.Service
+	Community  *community.Service
+	Membership *membership.Service
+	Jobs       *jobs.Queue
+	// Zone is the site's time zone, in which days (caps) and months
+	// (expiry) are counted.
+	Zone func(context.Context) *time.Location
+}
+
+// Service runs one site's loyalty programme.
+type Service struct {
+	settings *mongodb.Collection // loyalty: the rules, _id "rules"
+	balances *mongodb.Collection // points: one per account, _id = the account
+	ledger   *mongodb.Collection // points_ledger: every movement, _id from what it is for
+	d        Deps
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// New returns the programme over db.
+func New(db *mongodb.DB, d Deps, now func() time.Time, log *slog.Logger) *Service {
+	return &Service{settings: db.Collection("loyalty"), balances: db.Collection("points"),
+		ledger: db.Collection("points_ledger"), d: d, now: now, log: log}
+}
+
+// EnsureIndexes creates the indexes the queries rely on.
+func (s *Service) EnsureIndexes(ctx context.Context) error {
+	for _, c := range []*mongodb.Collection{s.settings, s.balances, s.ledger} { // by _id
+		if err := mongodb.EnsureIndexes(ctx, c); err != nil {
+			return err
+		}
+	}
+	// An admin reads one member's whole ledger, newest first; the
+	// expiry and reconcile jobs read it by account too.
+	return mongodb.EnsureIndexes(ctx, s.ledger, mongo.IndexModel{
+		Keys:    bson.D{{Key: "account", Value: 1}, {Key: "at", Value: -1}},
+		Options: options.Index().SetName("account_at"),
+	})
+}
+
+// zone is the site's time zone.
+func (s *Service) zone(ctx context.Context) *time.Location {
+	if s.d.Zone == nil {
+		return time.UTC
+	}
+	return s.d.Zone(ctx)
+}

@@ -1,0 +1,150 @@
+package loyalty
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sort"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"fanclub/auth"
+)
+
+// Expiring is points that expire on a day unless spent first.
+type Expiring struct {
+	Points int64
+	At     time.Time // the first instant they are gone
+}
+
+// Statement is one account's points as the member sees them.
+type Statement struct {
+	Balance  int64
+	Issued   int64
+	Redeemed int64
+	Expired  int64
+	// Expiring lists the coming expiries, soonest first: what of the
+	// balance each month's earnings still hold (spending takes the
+	// oldest first).
+	Expiring []Expiring
+	// Recent is the latest entries, newest first (up to recentSize).
+	Recent []Entry
+	// Earned12 is the points earned in the last twelve months,
+	// counting this one: what grades are measured by.
+	Earned12 int64
+	// Today is what each earning has been awarded today (for caps).
+	Today map[Earning]int
+}
+
+// Statement reads an account's points: its balance document and its
+// latest entries, two lookups whatever the history.
+func (s *Service) Statement(ctx context.Context, account auth.AccountID) (Statement, error) {
+	b, _, err := s.findBalance(ctx, account)
+	if err != nil {
+		return Statement{}, err
+	}
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return Statement{}, err
+	}
+	at := s.moment(ctx)
+	st := Statement{Balance: b.Balance, Issued: b.Issued, Redeemed: b.Redeemed, Expired: b.Expired,
+		Expiring: expiring(b, rules.ExpiryMonths, at), Earned12: earnedSince(b, at.month, 12), Today: map[Earning]int{}}
+	if b.Day == at.day {
+		st.Today = b.Today
+	}
+	ids := make([]string, 0, len(b.Recent))
+	for _, id := range b.Recent {
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return st, nil
+	}
+	cur, err := s.ledger.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
+	if err != nil {
+		return st, err
+	}
+	if err := cur.All(ctx, &st.Recent); err != nil {
+		return st, err
+	}
+	sort.SliceStable(st.Recent, func(i, j int) bool { return st.Recent[i].At.After(st.Recent[j].At) })
+	return st, nil
+}
+
+// expiring works out, oldest month first, what each month's earnings
+// still hold of the balance once everything spent, expired or taken
+// away is charged to the oldest, and when they expire.
+func expiring(b balanceDoc, months int, at moveAt) []Expiring {
+	if months <= 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(b.Earned))
+	for m := range b.Earned {
+		if m > b.ExpiredThrough {
+			keys = append(keys, m)
+		}
+	}
+	slices.Sort(keys)
+	owed := b.spent() - earnedThrough(b, b.ExpiredThrough) // spending not yet charged to an expired month
+	var out []Expiring
+	for _, m := range keys {
+		left := b.Earned[m] - max(owed, 0)
+		owed -= b.Earned[m]
+		if left <= 0 {
+			continue
+		}
+		out = append(out, Expiring{Points: left, At: expiry(m, months, at.loc)})
+	}
+	return out
+}
+
+// earnedThrough sums the months up to and including through.
+func earnedThrough(b balanceDoc, through string) int64 {
+	var n int64
+	for m, p := range b.Earned {
+		if m <= through {
+			n += p
+		}
+	}
+	return n
+}
+
+// earnedSince sums the n months ending with month.
+func earnedSince(b balanceDoc, month string, n int) int64 {
+	from := monthsBefore(month, n-1)
+	var sum int64
+	for m, p := range b.Earned {
+		if m >= from && m <= month {
+			sum += p
+		}
+	}
+	return sum
+}
+
+// monthsBefore is the month n months before month ("2006-01").
+func monthsBefore(month string, n int) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	return t.AddDate(0, -n, 0).Format("2006-01")
+}
+
+// entry reads one ledger entry by _id.
+func (s *Service) entry(ctx context.Context, id string) (Entry, error) {
+	var e Entry
+	err := s.ledger.FindOne(ctx, bson.M{"_id": id}).Decode(&e)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Entry{}, ErrNotFound
+	}
+	return e, err
+}
+
+func ignoreNotFound(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
