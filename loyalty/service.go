@@ -58,6 +58,10 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 	})
 }
 
+// Use gives the programme membership, which community needs before
+// membership exists in cmd's wiring order.
+func (s *Service) Use(m *membership.Service) { s.d.Membership = m }
+
 // zone is the site's time zone.
 func (s *Service) zone(ctx context.Context) *time.Location {
 	if s.d.Zone == nil {

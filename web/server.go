@@ -17,6 +17,7 @@ import (
 	"fanclub/campaign"
 	"fanclub/community"
 	"fanclub/internal/activity"
+	"fanclub/loyalty"
 	"fanclub/membership"
 	"fanclub/views"
 )
@@ -41,8 +42,10 @@ type Deps struct {
 	Activity *activity.Recorder
 	// Campaigns acts on segments of members for the brand.
 	Campaigns *campaign.Service
-	Catalogs  views.Catalogs
-	Log       *slog.Logger
+	// Loyalty is the points programme.
+	Loyalty  *loyalty.Service
+	Catalogs views.Catalogs
+	Log      *slog.Logger
 	// Ready reports whether the database answers, for /readyz.
 	Ready func(context.Context) error
 	// Now is the site's clock; nil is time.Now.
@@ -55,6 +58,7 @@ type server struct {
 	membership *membership.Service
 	activity   *activity.Recorder
 	campaigns  *campaign.Service
+	loyalty    *loyalty.Service
 	now        func() time.Time
 	catalogs   views.Catalogs
 	log        *slog.Logger
@@ -95,7 +99,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, activity: d.Activity, campaigns: d.Campaigns, now: now,
+	s := &server{auth: d.Auth, community: d.Community, membership: d.Membership, activity: d.Activity, campaigns: d.Campaigns, loyalty: d.Loyalty, now: now,
 		catalogs: d.Catalogs, log: d.Log, ready: d.Ready,
 		origin: u.Scheme + "://" + u.Host, secure: u.Scheme == "https", proxies: proxies,
 		csp: contentSecurityPolicy(formTargets(d)), imageHosts: cfg.ImageHosts, mailOn: cfg.MailOn}

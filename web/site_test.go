@@ -29,6 +29,7 @@ import (
 	"fanclub/internal/mongodb"
 	"fanclub/internal/mongotest"
 	"fanclub/internal/stripemock"
+	"fanclub/loyalty"
 	"fanclub/membership"
 	"fanclub/views"
 	"fanclub/web"
@@ -45,6 +46,7 @@ type site struct {
 	Membership *membership.Service
 	Activity   *activity.Recorder // every sign of engagement, as cmd/fanclub wires it
 	Campaigns  *campaign.Service
+	Loyalty    *loyalty.Service
 	Stripe     *stripemock.Recorder // the calls made to stripe-mock (with siteOptions.stripe)
 	App        *fiber.App
 	OIDC       *mockoidc.MockOIDC
@@ -147,7 +149,13 @@ func newSite(t *testing.T, o siteOptions) *site {
 	if err := s.Community.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s.Community.Deliver(community.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer, BaseURL: base, Activity: s.Activity})
+	s.Loyalty = loyalty.New(s.DB, loyalty.Deps{Accounts: s.Auth, Community: s.Community, Jobs: s.Jobs, Zone: s.Auth.Zone},
+		s.Clock.Now, log)
+	if err := s.Loyalty.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Community.Deliver(community.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer, BaseURL: base, Activity: s.Activity,
+		Points: s.Loyalty})
 	bc := membership.Config{WebhookSecret: webhookSecret, BaseURL: base, Grace: o.grace}
 	if o.stripe {
 		s.Stripe = &stripemock.Recorder{}
@@ -161,6 +169,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 		t.Fatal(err)
 	}
 	s.Membership.Deliver(membership.Delivery{Jobs: s.Jobs, Accounts: s.Auth, Mail: mailer, Activity: s.Activity})
+	s.Loyalty.Use(s.Membership)
 	s.Campaigns = campaign.New(s.DB, campaign.Deps{Accounts: s.Auth, Community: s.Community, Membership: s.Membership,
 		Activity: s.Activity, Jobs: s.Jobs, Mail: mailer, BaseURL: base}, s.Clock.Now, log)
 	if err := s.Campaigns.EnsureIndexes(context.Background()); err != nil {
@@ -173,7 +182,7 @@ func newSite(t *testing.T, o siteOptions) *site {
 	s.App, err = web.New(web.Config{BaseURL: base, TrustedProxies: o.trustedProxies, ImageHosts: o.imageHosts, MailOn: o.mailOn},
 		web.Deps{Auth: s.Auth, Community: s.Community, Membership: s.Membership, Catalogs: catalogs, Log: log, Ready: func(ctx context.Context) error {
 			return s.DB.Ping(ctx)
-		}, Activity: s.Activity, Campaigns: s.Campaigns, Now: s.Clock.Now})
+		}, Activity: s.Activity, Campaigns: s.Campaigns, Loyalty: s.Loyalty, Now: s.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

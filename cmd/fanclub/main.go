@@ -32,6 +32,7 @@ import (
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
+	"fanclub/loyalty"
 	"fanclub/membership"
 	"fanclub/views"
 	"fanclub/web"
@@ -138,7 +139,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	if err := cm.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mailer, BaseURL: cfg.BaseURL, Activity: rec})
+	// The loyalty programme hears from community what members did; it
+	// reaches membership (tiers its rewards and grades include) once
+	// that exists, below.
+	lp := loyalty.New(conn.DB, loyalty.Deps{Accounts: au, Community: cm, Jobs: queue, Zone: au.Zone}, time.Now, log)
+	if err := lp.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mailer, BaseURL: cfg.BaseURL, Activity: rec, Points: lp})
 	if err := mongodb.Migrate(ctx, conn.DB, migrations(au, cm), time.Now, log); err != nil {
 		return err
 	}
@@ -156,6 +164,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 		}
 	}()
 	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mailer, Activity: rec})
+	lp.Use(ms)
 	// Campaigns act through the services above, on the one activity
 	// record, and send on the one queue.
 	cp := campaign.New(conn.DB, campaign.Deps{Accounts: au, Community: cm, Membership: ms, Activity: rec, Jobs: queue,
@@ -170,7 +179,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	app, err := web.New(web.Config{BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, ImageHosts: cfg.ImageHosts,
 		MailOn: cfg.SMTP.Host != ""},
 		web.Deps{Auth: au, Community: cm, Membership: ms, Catalogs: catalogs, Log: log, Ready: conn.Ping, Activity: rec,
-			Campaigns: cp})
+			Campaigns: cp, Loyalty: lp})
 	if err != nil {
 		return err
 	}
