@@ -34,6 +34,8 @@ const (
 	NoticeEventReminder  NoticeKind = "event_reminder"  // it starts tomorrow
 
 	NoticeBrandMessage NoticeKind = "brand_message" // the brand wrote to a segment I was in (a campaign)
+
+	NoticePointsExpiring NoticeKind = "points_expiring" // some of my points expire soon
 )
 
 // Notice is an in-app notification for one account.
@@ -51,8 +53,10 @@ type Notice struct {
 	Status     IdeaStatus // the idea's status when the notice was made
 	Event      EventID    // the event it concerns, if any
 	EventTitle string
-	Campaign   string // the campaign whose message it is, if any
-	Subject    string // and the message's subject
+	Campaign   string    // the campaign whose message it is, if any
+	Subject    string    // and the message's subject
+	Points     int64     // how many points it concerns, if any
+	Until      time.Time // and the last day they can be spent: a calendar day, at midnight UTC
 	Read       bool
 	CreatedAt  time.Time
 }
@@ -73,6 +77,8 @@ type noticeDoc struct {
 	EventTitle string         `bson:"eventTitle,omitempty"`
 	Campaign   string         `bson:"campaign,omitempty"`
 	Subject    string         `bson:"subject,omitempty"`
+	Points     int64          `bson:"points,omitempty"`
+	Until      time.Time      `bson:"until,omitempty"`
 	Read       bool           `bson:"read"`
 	CreatedAt  time.Time      `bson:"createdAt"`
 }
@@ -115,6 +121,16 @@ func (s *Service) notifyOnce(ctx context.Context, n Notice) error {
 func (s *Service) NotifyBrandMessage(ctx context.Context, account auth.AccountID, campaign, subject string) error {
 	return s.notifyOnce(ctx, Notice{ID: eventID("campaign:"+campaign, account), Account: account, Kind: NoticeBrandMessage,
 		Campaign: campaign, Subject: subject})
+}
+
+// NotifyPointsExpiring tells the account that points of its can be
+// spent until lastDay (a calendar day, at midnight UTC) and expire
+// after, once for each day: the loyalty programme's expiry run calls it
+// every day of the fortnight before.
+func (s *Service) NotifyPointsExpiring(ctx context.Context, account auth.AccountID, points int64, lastDay time.Time) error {
+	until := lastDay
+	return s.notifyOnce(ctx, Notice{ID: "points-expiring:" + string(account) + ":" + until.UTC().Format("20060102"),
+		Account: account, Kind: NoticePointsExpiring, Points: points, Until: until})
 }
 
 // Unread returns how many notices the actor has not read: one lookup by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
 	"time"
@@ -134,6 +135,8 @@ var errSkip = errors.New("loyalty: nothing to move")
 // reports whether anything moved.
 func (s *Service) apply(ctx context.Context, account auth.AccountID,
 	change func(b *balanceDoc, at moveAt, done map[string]bool) ([]*Entry, error)) (bool, error) {
+	unlock := s.lockAccount(account)
+	defer unlock()
 	done := map[string]bool{}
 	ours := map[string]*Entry{} // inserted by this call
 	drop := func(keep []*Entry) error {
@@ -167,7 +170,7 @@ func (s *Service) apply(ctx context.Context, account auth.AccountID,
 			next.Day, next.Today = at.day, map[Earning]int{}
 		}
 		entries, err := change(&next, at, done)
-		if err == nil && len(entries) == 0 {
+		if err == nil && entries == nil { // an empty list is a movement of the figures alone
 			err = errSkip
 		}
 		if err != nil {
@@ -206,6 +209,17 @@ func (s *Service) apply(ctx context.Context, account auth.AccountID,
 		}
 	}
 	return fail(ErrBusy)
+}
+
+// lockAccount holds off this process's other movements of the account
+// until unlock: they would only race on the balance's seq and retry.
+// Other instances still may; the seq condition keeps them exact.
+func (s *Service) lockAccount(account auth.AccountID) (unlock func()) {
+	h := fnv.New32a()
+	h.Write([]byte(account))
+	mu := &s.accountLocks[h.Sum32()%uint32(len(s.accountLocks))]
+	mu.Lock()
+	return mu.Unlock
 }
 
 // insertEntries writes those of entries this call has not written yet,

@@ -165,3 +165,21 @@ func (r *rig) group(slug string, members ...auth.Account) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// second is another instance of the programme on the same database, as
+// a second app server would run it.
+func (r *rig) second() *loyalty.Service {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return loyalty.New(r.db, loyalty.Deps{Accounts: r.au, Community: r.cm, Membership: r.ms, Jobs: r.queue, Zone: r.au.Zone},
+		r.clock.Now, log)
+}
+
+// count is how many documents of collection match filter.
+func (r *rig) count(collection string, filter bson.M) int {
+	r.t.Helper()
+	n, err := r.db.Collection(collection).CountDocuments(r.ctx, filter)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return int(n)
+}

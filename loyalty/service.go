@@ -3,6 +3,7 @@ package loyalty
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -33,8 +34,11 @@ type Service struct {
 	balances *mongodb.Collection // points: one per account, _id = the account
 	ledger   *mongodb.Collection // points_ledger: every movement, _id from what it is for
 	d        Deps
-	now      func() time.Time
-	log      *slog.Logger
+	// accountLocks serialise one account's movements within this
+	// process, by the account's hash.
+	accountLocks [64]sync.Mutex
+	now          func() time.Time
+	log          *slog.Logger
 }
 
 // New returns the programme over db.

@@ -2,6 +2,7 @@ package loyalty
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -17,7 +18,7 @@ func (s *Service) Spend(ctx context.Context, account auth.AccountID, id, thing s
 	if price <= 0 {
 		return false, ValidationError{"price": "loyalty.error.price"}
 	}
-	return s.apply(ctx, account, func(b *balanceDoc, _ moveAt, done map[string]bool) ([]*Entry, error) {
+	spent, err := s.apply(ctx, account, func(b *balanceDoc, _ moveAt, done map[string]bool) ([]*Entry, error) {
 		if done[id] {
 			return nil, nil
 		}
@@ -28,6 +29,12 @@ func (s *Service) Spend(ctx context.Context, account auth.AccountID, id, thing s
 		b.Redeemed += price
 		return []*Entry{{ID: id, Account: account, Reason: ReasonRedeem, Thing: thing, Points: -price}}, nil
 	})
+	if errors.Is(err, ErrShortOfPoints) {
+		if e, ferr := s.entry(ctx, id); ferr == nil && e.Account == account {
+			return false, nil // spent before, by the same submit: the balance is short because of it
+		}
+	}
+	return spent, err
 }
 
 // Refund gives back what Spend took under id, once: a redemption that

@@ -52,7 +52,7 @@ func dynamicKeys() []string {
 	}
 	for _, k := range []community.NoticeKind{community.NoticeReply, community.NoticeMention, community.NoticeJoinApproved,
 		community.NoticeJoinDeclined, community.NoticeJoinRequest, community.NoticeInvited, community.NoticeIdeaStatus, community.NoticeIdeaResponse,
-		community.NoticeIdeaMerged, community.NoticeIdeaComment, community.NoticeBrandMessage} {
+		community.NoticeIdeaMerged, community.NoticeIdeaComment, community.NoticeBrandMessage, community.NoticePointsExpiring} {
 		add("notifications.kind.", string(k))
 	}
 	for _, r := range NameRoles {

@@ -18,6 +18,8 @@ func NoticeLink(n community.Notice) string {
 	switch {
 	case n.Kind == community.NoticeBrandMessage:
 		return "/messages/" + url.PathEscape(n.Campaign)
+	case n.Kind == community.NoticePointsExpiring:
+		return "/rewards"
 	case n.Kind == community.NoticeJoinRequest:
 		return "/groups/" + n.GroupSlug + "/members#requests"
 	case n.Event != "":
@@ -39,5 +41,6 @@ func noticeText(ctx context.Context, n community.Notice) string {
 		status = T(ctx, statusKey(n.Status))
 	}
 	return T(ctx, key("notifications.kind.", string(n.Kind)), "name", shownName(ctx, n.ActorName), "group", n.GroupName,
-		"idea", n.IdeaTitle, "status", status, "event", n.EventTitle, "subject", n.Subject)
+		"idea", n.IdeaTitle, "status", status, "event", n.EventTitle, "subject", n.Subject,
+		"points", groupThousands(n.Points), "day", DateOf(LocaleOf(ctx), n.Until))
 }
