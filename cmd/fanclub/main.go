@@ -206,7 +206,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
-	defer keepUp(ctx, au, cm, ms, rec, queue, log)() // stopped before the database closes
+	defer keepUp(ctx, au, cm, ms, rec, lp, queue, log)() // stopped before the database closes
 	select {
 	case err := <-errc:
 		return err
@@ -262,8 +262,8 @@ var repairSettle = 10 * time.Second
 // once and every day after, until the returned function is called, which
 // waits for the work under way to stop. Of several instances, one at a
 // time repairs.
-func keepUp(ctx context.Context, au *auth.Service, cm *community.Service, ms *membership.Service, rec *activity.Recorder, queue *jobs.Queue,
-	log *slog.Logger) (stop func()) {
+func keepUp(ctx context.Context, au *auth.Service, cm *community.Service, ms *membership.Service, rec *activity.Recorder,
+	lp *loyalty.Service, queue *jobs.Queue, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -320,6 +320,19 @@ func keepUp(ctx context.Context, au *auth.Service, cm *community.Service, ms *me
 				log.Warn("could not trim the activity record; trying again tomorrow", "err", err)
 			} else if n > 0 {
 				log.Info("activity record trimmed", "accounts", n)
+			}
+			// Points expire, and balances a crash left apart from their
+			// ledger are rebuilt, by one instance a day.
+			if _, err := queue.Exclusive(ctx, "loyalty-daily", func(ctx context.Context) error {
+				expired, err := lp.Expire(ctx)
+				if err != nil {
+					return err
+				}
+				mended, err := lp.Reconcile(ctx)
+				log.Info("points expired and reconciled", "accounts_expired", expired, "balances_mended", mended)
+				return err
+			}); err != nil && ctx.Err() == nil {
+				log.Warn("could not expire or reconcile points; trying again tomorrow", "err", err)
 			}
 			select {
 			case <-ctx.Done():
