@@ -58,6 +58,8 @@ func dynamicKeys() []string {
 	for _, r := range NameRoles {
 		keys = append(keys, roleBadgeKey(r))
 	}
+	add("loyalty.earning.", Earnings...)
+	add("loyalty.reason.", "undo", "adjust", "redeem", "refund", "expire")
 	add("idea.sort.", community.BoardSorts...)
 	for _, st := range community.IdeaStatuses {
 		keys = append(keys, statusKey(st))

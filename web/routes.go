@@ -77,6 +77,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/notifications", s.requireSignedIn, s.showNotifications)
 	app.Post("/notifications/read", s.requireSignedIn, s.readNotifications)
 	app.Get("/messages/:id", s.requireSignedIn, s.showMessage) // a campaign's message, to those it reached
+	app.Get("/rewards", s.requireSignedIn, s.showRewards)
 
 	app.Post("/membership/checkout", s.requireSignedIn, s.checkout) // tier, interval=month|year
 	app.Post("/membership/portal", s.requireSignedIn, s.openPortal)
@@ -194,6 +195,12 @@ func (s *server) routes(app *fiber.App) {
 	admin.Get("/subscribers", s.showSubscribers) // ?tier=&status=
 	admin.Post("/comps", s.grantComp)
 	admin.Post("/comps/:account/revoke", s.revokeComp) // confirm=1
+
+	admin.Get("/loyalty", s.showLoyaltyAdmin)
+	admin.Post("/loyalty/rules", s.saveLoyaltyRules)
+	admin.Get("/loyalty/members", s.findLoyaltyMember) // ?email=
+	admin.Get("/loyalty/members/:account", s.showMemberLedger)
+	admin.Post("/loyalty/members/:account/adjust", s.adjustPoints)
 
 	admin.Get("/team", s.showTeam) // owners change it; admins may look
 	admin.Post("/team/admins", s.appointAdmin)

@@ -1,0 +1,131 @@
+package views
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"fanclub/auth"
+)
+
+// The loyalty programme's pages: /rewards for members and
+// /admin/loyalty for staff. The web layer maps the loyalty package's
+// values into these, as views knows only the domain types of auth,
+// community and membership.
+
+// Earnings are the kinds of taking part that can earn, in the order the
+// pages list them (loyalty.Earnings).
+var Earnings = []string{"post", "comment", "idea", "vote", "shipped", "shipped_vote", "checkin", "first_post", "referral",
+	"birthday", "anniversary"}
+
+// PointsEntry is one line of a ledger.
+type PointsEntry struct {
+	At     time.Time // in the viewer's zone
+	Reason string    // an earning, or undo, adjust, redeem, refund, expire
+	// Of is, for an undo, the earning it took back.
+	Of     string
+	Points int64
+	Note   string // an adjustment's reason
+	ByName string // the admin who adjusted, on the admin's page
+}
+
+// PointsExpiring is points that can be spent until LastDay (a calendar
+// day at midnight UTC).
+type PointsExpiring struct {
+	Points  int64
+	LastDay time.Time
+}
+
+// EarnRule is one earning's rule: points, and awards a day (0: no cap).
+type EarnRule struct {
+	Earning string
+	Points  int
+	Cap     int
+}
+
+// RewardsPage is /rewards.
+type RewardsPage struct {
+	Chrome   Chrome
+	On       bool
+	Balance  int64
+	Expiring []PointsExpiring
+	Rules    []EarnRule // those that earn
+	History  []PointsEntry
+}
+
+// LoyaltyAdmin is /admin/loyalty: the totals and the rules form.
+type LoyaltyAdmin struct {
+	Chrome Chrome
+	Totals LoyaltyTotals
+	Rules  RulesForm
+	// Find is the email typed to look a member up, and its error.
+	Find      string
+	FindError string
+}
+
+// LoyaltyTotals are the programme's figures.
+type LoyaltyTotals struct {
+	Members     int
+	Issued      int64
+	Redeemed    int64
+	Expired     int64
+	Removed     int64
+	Outstanding int64
+}
+
+// RulesForm is the rules as typed (or stored), with each field's error.
+type RulesForm struct {
+	On           bool
+	ExpiryMonths string
+	Points       map[string]string
+	Caps         map[string]string
+	Errors       map[string]string
+}
+
+// MemberLedger is /admin/loyalty/members/:id: one member's ledger and
+// the adjustment form.
+type MemberLedger struct {
+	Chrome  Chrome
+	Account auth.Account
+	Balance int64
+	Entries []PointsEntry
+	Next    string // the cursor of the next page, or ""
+	// Token makes one submit of the adjustment form one adjustment.
+	Token  string
+	Points string
+	Note   string
+	Errors map[string]string
+}
+
+// MemberLedgerPath is a member's ledger page.
+func MemberLedgerPath(id auth.AccountID) string { return "/admin/loyalty/members/" + string(id) }
+
+// pointsText is a signed number of points: "+10", "−5".
+func pointsText(n int64) string {
+	if n > 0 {
+		return "+" + groupThousands(n)
+	}
+	if n < 0 {
+		return "−" + groupThousands(-n)
+	}
+	return "0"
+}
+
+// entryText says what a ledger line was for, in the reader's language.
+func entryText(ctx context.Context, e PointsEntry) string {
+	switch e.Reason {
+	case "undo":
+		return T(ctx, "loyalty.reason.undo", "what", T(ctx, key("loyalty.earning.", e.Of)))
+	case "adjust", "redeem", "refund", "expire":
+		return T(ctx, key("loyalty.reason.", e.Reason))
+	}
+	return T(ctx, key("loyalty.earning.", e.Reason))
+}
+
+// capText says how often an earning earns a day.
+func capText(ctx context.Context, r EarnRule) string {
+	if r.Cap == 0 {
+		return T(ctx, "loyalty.cap_none")
+	}
+	return T(ctx, "loyalty.cap", "n", strconv.Itoa(r.Cap))
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"crypto/rand"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fanclub/auth"
+	"fanclub/loyalty"
+	"fanclub/views"
+)
+
+// The loyalty programme's pages: a member's points at /rewards, and for
+// the site's staff the rules, the totals and any member's ledger with
+// manual adjustments at /admin/loyalty. The rules, the ledger and the
+// figures are loyalty's.
+
+// showRewards renders the signed-in member's points.
+func (s *server) showRewards(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	me := viewer(c)
+	st, err := s.loyalty.Statement(ctx, me.ID)
+	if err != nil {
+		return err
+	}
+	rules, err := s.loyalty.Rules(ctx)
+	if err != nil {
+		return err
+	}
+	loc := s.pageZone(c)
+	p := views.RewardsPage{Chrome: s.chrome(c), On: rules.On, Balance: st.Balance, History: pointsEntries(st.Recent, loc, nil)}
+	site := siteOf(c).Location()
+	for _, e := range st.Expiring {
+		p.Expiring = append(p.Expiring, views.PointsExpiring{Points: e.Points, LastDay: loyalty.LastDay(e.At, site)})
+	}
+	for _, e := range loyalty.Earnings {
+		if r := rules.Rule(e); r.Points > 0 {
+			p.Rules = append(p.Rules, views.EarnRule{Earning: string(e), Points: r.Points, Cap: r.Cap})
+		}
+	}
+	return render(c, fiber.StatusOK, views.RewardsPageView(p))
+}
+
+// pointsEntries are ledger entries as the pages show them, their times
+// in loc; names, if given, names the admins who adjusted.
+func pointsEntries(es []loyalty.Entry, loc *time.Location, names map[auth.AccountID]auth.Account) []views.PointsEntry {
+	out := make([]views.PointsEntry, len(es))
+	for i, e := range es {
+		out[i] = views.PointsEntry{At: e.At.In(loc), Reason: string(e.Reason), Points: e.Points, Note: e.Note,
+			ByName: names[e.By].Name}
+		if e.Reason == loyalty.ReasonUndo {
+			of, _, _ := strings.Cut(e.Thing, ":")
+			out[i].Of = of
+		}
+	}
+	return out
+}
+
+// showLoyaltyAdmin renders the totals and the rules as stored.
+func (s *server) showLoyaltyAdmin(c *fiber.Ctx) error {
+	rules, err := s.loyalty.Rules(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return s.renderLoyaltyAdmin(c, fiber.StatusOK, rulesForm(rules), "", "")
+}
+
+// rulesForm is the rules as the form shows them.
+func rulesForm(rules loyalty.Rules) views.RulesForm {
+	form := views.RulesForm{On: rules.On, ExpiryMonths: itoaBlank(rules.ExpiryMonths), Points: map[string]string{},
+		Caps: map[string]string{}}
+	for e, r := range rules.Earn {
+		form.Points[string(e)], form.Caps[string(e)] = itoaBlank(r.Points), itoaBlank(r.Cap)
+	}
+	return form
+}
+
+// renderLoyaltyAdmin shows the page with the rules form as given.
+func (s *server) renderLoyaltyAdmin(c *fiber.Ctx, status int, form views.RulesForm, find, findErr string) error {
+	t, err := s.loyalty.Totals(c.UserContext(), *viewer(c))
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.LoyaltyAdminPage(views.LoyaltyAdmin{Chrome: s.chrome(c), Rules: form, Find: find,
+		FindError: findErr, Totals: views.LoyaltyTotals{Members: t.Members, Issued: t.Issued, Redeemed: t.Redeemed,
+			Expired: t.Expired, Removed: t.Removed, Outstanding: t.Outstanding}}))
+}
+
+// saveLoyaltyRules replaces the rules; refused input comes back in the
+// form as typed.
+func (s *server) saveLoyaltyRules(c *fiber.Ctx) error {
+	in := loyalty.RulesInput{On: c.FormValue("on") != "", ExpiryMonths: c.FormValue("expiry"),
+		Points: map[loyalty.Earning]string{}, Caps: map[loyalty.Earning]string{}}
+	form := views.RulesForm{On: in.On, ExpiryMonths: in.ExpiryMonths, Points: map[string]string{}, Caps: map[string]string{}}
+	for _, e := range loyalty.Earnings {
+		in.Points[e], in.Caps[e] = c.FormValue("points_"+string(e)), c.FormValue("cap_"+string(e))
+		form.Points[string(e)], form.Caps[string(e)] = in.Points[e], in.Caps[e]
+	}
+	_, err := s.loyalty.SaveRules(c.UserContext(), *viewer(c), in)
+	if invalid := (loyalty.ValidationError{}); errors.As(err, &invalid) {
+		form.Errors = invalid
+		return s.renderLoyaltyAdmin(c, fiber.StatusUnprocessableEntity, form, "", "")
+	} else if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/admin/loyalty", "ok", "flash.loyalty_rules_saved")
+}
+
+// findLoyaltyMember goes to the ledger of the member with ?email=.
+func (s *server) findLoyaltyMember(c *fiber.Ctx) error {
+	email := strings.TrimSpace(c.Query("email"))
+	a, err := s.auth.AccountByEmail(c.UserContext(), email)
+	if errors.Is(err, auth.ErrNotFound) || email == "" {
+		rules, rerr := s.loyalty.Rules(c.UserContext())
+		if rerr != nil {
+			return rerr
+		}
+		return s.renderLoyaltyAdmin(c, fiber.StatusNotFound, rulesForm(rules), email, "loyalty.error.no_account")
+	} else if err != nil {
+		return err
+	}
+	return c.Redirect(views.MemberLedgerPath(a.ID), fiber.StatusSeeOther)
+}
+
+// showMemberLedger renders a member's ledger, ?after= a page's cursor.
+func (s *server) showMemberLedger(c *fiber.Ctx) error {
+	return s.renderMemberLedger(c, fiber.StatusOK, newFormToken(), "", "", nil)
+}
+
+// renderMemberLedger shows the ledger with the adjustment form as given.
+func (s *server) renderMemberLedger(c *fiber.Ctx, status int, token, points, note string, errs map[string]string) error {
+	ctx := c.UserContext()
+	me := *viewer(c)
+	page, err := s.loyalty.Ledger(ctx, me, auth.AccountID(strings.Clone(c.Params("account"))), c.Query("after"))
+	if err != nil {
+		return err
+	}
+	var admins []auth.AccountID
+	for _, e := range page.Entries {
+		if e.By != "" {
+			admins = append(admins, e.By)
+		}
+	}
+	names, err := s.auth.AccountsByID(ctx, admins)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.MemberLedgerPage(views.MemberLedger{Chrome: s.chrome(c), Account: page.Account,
+		Balance: page.Balance, Entries: pointsEntries(page.Entries, s.pageZone(c), names), Next: page.Next,
+		Token: token, Points: points, Note: note, Errors: errs}))
+}
+
+// adjustPoints adds or takes away a member's points on an admin's word;
+// the form's token makes a double submit one adjustment.
+func (s *server) adjustPoints(c *fiber.Ctx) error {
+	account := auth.AccountID(strings.Clone(c.Params("account")))
+	token, in := c.FormValue("token"), loyalty.AdjustInput{Points: c.FormValue("points"), Note: c.FormValue("note")}
+	_, err := s.loyalty.Adjust(c.UserContext(), *viewer(c), account, token, in)
+	if invalid := (loyalty.ValidationError{}); errors.As(err, &invalid) {
+		if invalid["token"] != "" {
+			token = newFormToken()
+		}
+		return s.renderMemberLedger(c, fiber.StatusUnprocessableEntity, token, in.Points, in.Note, invalid)
+	} else if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, views.MemberLedgerPath(account), "ok", "flash.loyalty_adjusted")
+}
+
+// pageZone is the zone a page shows times in: the viewer's, else the
+// site's.
+func (s *server) pageZone(c *fiber.Ctx) *time.Location {
+	if loc := s.viewerZone(c); loc != nil {
+		return loc
+	}
+	return siteOf(c).Location()
+}
+
+// newFormToken is a random token a form carries so that submitting it
+// twice acts once.
+func newFormToken() string { return rand.Text() }
+
+// itoaBlank is n as text, or "" for 0.
+func itoaBlank(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}

@@ -1,0 +1,182 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"fanclub/community"
+	"fanclub/loyalty"
+	"fanclub/views"
+)
+
+// loyaltyClub is a club with an owner, an admin and a member of the
+// "lounge" group, all signed in.
+type loyaltyClub struct {
+	s                  *site
+	owner, admin, mina person
+}
+
+func newLoyaltyClub(t *testing.T) loyaltyClub {
+	s := newSite(t, crowd())
+	lc := loyaltyClub{s: s, owner: s.signUp(t, "owner@example.com"), admin: s.signUp(t, "admin@example.com"),
+		mina: s.signUp(t, "mina@example.com")}
+	s.makeSiteAdmin(t, lc.admin)
+	s.newGroup(t, lc.owner, community.GroupInput{Slug: "lounge"})
+	s.join(t, "lounge", lc.mina)
+	return lc
+}
+
+// rulesForm is the rules form with the programme on, posts earning 10
+// up to twice a day, points expiring after 12 months.
+func rulesForm() url.Values {
+	return url.Values{"on": {"1"}, "expiry": {"12"}, "points_post": {"10"}, "cap_post": {"2"}, "points_vote": {"2"}}
+}
+
+// TestViewsListEveryEarning: the rules form and the pages name every
+// earning loyalty has, in its order.
+func TestViewsListEveryEarning(t *testing.T) {
+	if len(views.Earnings) != len(loyalty.Earnings) {
+		t.Fatalf("views lists %v, loyalty has %v", views.Earnings, loyalty.Earnings)
+	}
+	for i, e := range loyalty.Earnings {
+		if views.Earnings[i] != string(e) {
+			t.Fatalf("views lists %v, loyalty has %v", views.Earnings, loyalty.Earnings)
+		}
+	}
+}
+
+// TestRewardsPageShowsWhatPostingEarned: before the programme is on the
+// page says so; once an admin turns it on, a member's posts earn up to
+// the cap, and the page shows the balance, the ways to earn, the history
+// and when the points expire; deleting a post takes its points back.
+func TestRewardsPageShowsWhatPostingEarned(t *testing.T) {
+	lc := newLoyaltyClub(t)
+	if r := lc.s.newBrowser().get("/rewards"); r.Status != http.StatusSeeOther {
+		t.Fatalf("signed out /rewards: %d, want a redirect to sign in", r.Status)
+	}
+	mustContain(t, lc.mina.get("/rewards").Body, `data-testid="rewards-off"`, "programme isn")
+	if r := lc.admin.post("/admin/loyalty/rules", rulesForm()); r.Status != http.StatusSeeOther {
+		t.Fatalf("saving the rules: %d\n%s", r.Status, r.Body)
+	}
+	mustContain(t, lc.admin.follow("/admin/loyalty").Body, "The earning rules are saved.", `name="points_post" value="10"`)
+	var first string
+	for i := 0; i < 3; i++ {
+		r := lc.mina.post("/groups/lounge/posts", url.Values{"body": {"Hello from the lounge"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("post %d: %d\n%s", i, r.Status, r.Body)
+		}
+		if first == "" {
+			first = regexp.MustCompile(`#post-([A-Za-z0-9_-]+)`).FindStringSubmatch(r.Location)[1]
+		}
+	}
+	page := lc.mina.get("/rewards").Body
+	mustContain(t, page, `data-testid="points-balance">20 points`, "A post", "+10", "(up to 2 a day)",
+		"A vote for an idea", "20 points can be spent until 31 Dec 2027")
+	mustNotContain(t, page, `data-testid="rewards-off"`)
+	ko := lc.mina.follow("/rewards?lang=ko").Body
+	mustContain(t, ko, "20포인트", "글 작성", "하루 최대 2번")
+	if r := lc.mina.post("/groups/lounge/posts/"+first+"/delete", url.Values{"reason": {""}}); r.Status >= 400 {
+		t.Fatalf("delete: %d\n%s", r.Status, r.Body)
+	}
+	mustContain(t, lc.mina.follow("/rewards?lang=en").Body, `data-testid="points-balance">10 points`, "Taken back: A post", "−10")
+}
+
+// TestLoyaltyAdminOnlyForStaff: the admin pages answer a member with
+// 404, as every admin page does, the signed out with the sign-in page,
+// and staff with the page.
+func TestLoyaltyAdminOnlyForStaff(t *testing.T) {
+	lc := newLoyaltyClub(t)
+	ledger := views.MemberLedgerPath(lc.mina.ID)
+	for _, path := range []string{"/admin/loyalty", ledger} {
+		if r := lc.mina.get(path); r.Status != http.StatusNotFound {
+			t.Errorf("member GET %s: %d, want 404", path, r.Status)
+		}
+		if r := lc.s.newBrowser().get(path); r.Status != http.StatusSeeOther {
+			t.Errorf("signed out GET %s: %d, want a redirect to sign in", path, r.Status)
+		}
+		if r := lc.admin.get(path); r.Status != http.StatusOK {
+			t.Errorf("admin GET %s: %d, want 200", path, r.Status)
+		}
+	}
+	if r := lc.mina.post("/admin/loyalty/rules", rulesForm()); r.Status != http.StatusNotFound {
+		t.Errorf("member saving rules: %d, want 404", r.Status)
+	}
+	if r := lc.mina.post(ledger+"/adjust", url.Values{"token": {"t"}, "points": {"1000"}, "note": {"me"}}); r.Status != http.StatusNotFound {
+		t.Errorf("member adjusting: %d, want 404", r.Status)
+	}
+	if n := lc.s.count("points_ledger", bson.M{}); n != 0 {
+		t.Fatalf("%d ledger entries after refused writes, want 0", n)
+	}
+	mustContain(t, lc.admin.get("/admin").Body, `data-testid="nav-loyalty"`)
+}
+
+// TestLoyaltyRulesRefuseBadInput: a negative or non-numeric value comes
+// back in the form, as typed, with the error in the admin's language;
+// nothing is saved.
+func TestLoyaltyRulesRefuseBadInput(t *testing.T) {
+	lc := newLoyaltyClub(t)
+	form := rulesForm()
+	form.Set("points_post", "-5")
+	form.Set("cap_vote", "many")
+	lc.admin.get("/admin/loyalty?lang=ko") // the admin reads Korean
+	r := lc.admin.post("/admin/loyalty/rules", form)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad rules: %d, want 422", r.Status)
+	}
+	mustContain(t, r.Body, `value="-5"`, `value="many"`, "0부터 100,000까지 정수로 입력하세요.", "하루 한도를")
+	rules, err := lc.s.Loyalty.Rules(context.Background())
+	if err != nil || rules.On {
+		t.Fatalf("rules after a refused save: %+v %v; want still off", rules, err)
+	}
+}
+
+// TestAdjustPoints: an admin finds a member by email, adds points with a
+// reason (once, however often the form is sent), takes some away, and
+// both the member's history and the ledger show why; bad input and
+// unknown members get clear answers.
+func TestAdjustPoints(t *testing.T) {
+	lc := newLoyaltyClub(t)
+	r := lc.admin.get("/admin/loyalty/members?email=nobody@example.com")
+	if r.Status != http.StatusNotFound {
+		t.Fatalf("finding an unknown email: %d, want 404", r.Status)
+	}
+	mustContain(t, r.Body, "No member has this email address.", `value="nobody@example.com"`)
+	r = lc.admin.get("/admin/loyalty/members?email=mina@example.com")
+	ledger := views.MemberLedgerPath(lc.mina.ID)
+	if r.Status != http.StatusSeeOther || r.Location != ledger {
+		t.Fatalf("finding mina: %d %q, want a redirect to %s", r.Status, r.Location, ledger)
+	}
+	page := lc.admin.get(ledger).Body
+	mustContain(t, page, `data-testid="ledger-empty"`)
+	token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	add := url.Values{"token": {token}, "points": {"500"}, "note": {"Sorry the shop was down"}}
+	for i := 0; i < 2; i++ {
+		if r := lc.admin.post(ledger+"/adjust", add); r.Status != http.StatusSeeOther {
+			t.Fatalf("adjust %d: %d\n%s", i, r.Status, r.Body)
+		}
+	}
+	r = lc.admin.post(ledger+"/adjust", url.Values{"token": {"other"}, "points": {"-50"}, "note": {""}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("no reason: %d, want 422", r.Status)
+	}
+	mustContain(t, r.Body, "Say why, in up to 300 characters", `value="-50"`)
+	if r := lc.admin.post(ledger+"/adjust", url.Values{"token": {"other"}, "points": {"-50"}, "note": {"Double award"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("take away: %d\n%s", r.Status, r.Body)
+	}
+	page = lc.admin.follow(ledger).Body
+	mustContain(t, page, `data-testid="member-balance">450 points`, "Sorry the shop was down", "Double award", "by admin")
+	mustContain(t, lc.mina.get("/rewards").Body, `data-testid="points-balance">450 points`, "Adjusted by the club", "Sorry the shop was down")
+	if r := lc.admin.get("/admin/loyalty/members/nobody"); r.Status != http.StatusNotFound {
+		t.Fatalf("an unknown member's ledger: %d, want 404", r.Status)
+	}
+	if r := lc.admin.post("/admin/loyalty/members/nobody/adjust", url.Values{"token": {"x"}, "points": {"5"}, "note": {"x"}}); r.Status != http.StatusNotFound {
+		t.Fatalf("adjusting an unknown member: %d, want 404", r.Status)
+	}
+	totals := lc.admin.get("/admin/loyalty").Body
+	mustContain(t, totals, `data-testid="total-issued">500`, `data-testid="total-outstanding">450`)
+}
