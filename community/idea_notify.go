@@ -105,6 +105,7 @@ func (s *Service) runAnnouncement(ctx context.Context, payload bson.Raw) error {
 		if err := s.keepShipment(ctx, an.Idea, voters); err != nil {
 			return err
 		}
+		s.rewardShipment(ctx, an.Idea, author, voters)
 	}
 	to, err := s.followers(ctx, an, author, voters)
 	if err != nil {

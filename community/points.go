@@ -50,6 +50,21 @@ func (s *Service) unearn(ctx context.Context, account auth.AccountID, d Deed) {
 	}
 }
 
+// rewardShipment tells the programme that an idea shipped: its author's
+// and each voter's deed, once per idea whatever the job's retries (the
+// deeds' things are the idea and the idea and voter). An idea shipped
+// again after it moved back earns nothing more.
+func (s *Service) rewardShipment(ctx context.Context, idea IdeaID, author auth.AccountID, voters []auth.AccountID) {
+	if author != "" {
+		s.earn(ctx, author, Deed{What: "shipped", Thing: string(idea)})
+	}
+	for _, v := range voters {
+		if v != author {
+			s.earn(ctx, v, Deed{What: "shipped_vote", Thing: string(idea) + ":" + string(v)})
+		}
+	}
+}
+
 // postPublished and postWithdrawn follow a post into and out of what
 // members read: a post earns when it is published (at once, or when a
 // moderator approves it), and gives its points back when its author

@@ -96,3 +96,39 @@ func TestVotingTwiceEarnsOnce(t *testing.T) {
 		t.Fatalf("ledger sums to %d, want 0", got)
 	}
 }
+
+// TestShippingRewardsTheAuthorAndTheVoters: when the brand ships an
+// idea, its author and each voter earn once, however often the
+// announcement job runs.
+func TestShippingRewardsTheAuthorAndTheVoters(t *testing.T) {
+	r := newRig(t)
+	ann, bob, cy := r.member("ann@example.com"), r.member("bob@example.com"), r.member("cy@example.com")
+	r.group("ideas", ann, bob, cy)
+	r.rules(0, map[loyalty.Earning][2]int{loyalty.EarnShipped: {100, 0}, loyalty.EarnShippedVote: {20, 0}})
+	idea, err := r.cm.CreateIdea(r.ctx, community.Actor{Account: ann}, "ideas", community.IdeaInput{Title: "Matcha kits", Body: "Please"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []community.Actor{{Account: bob}, {Account: cy}} {
+		if _, err := r.cm.Vote(r.ctx, v, "ideas", idea.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.cm.AnswerIdea(r.ctx, r.staff, "ideas", idea.ID, community.Answer{Status: community.IdeaShipped}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := r.queue.RunDue(r.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		who  string
+		a    int64
+		want int64
+	}{{"author", r.statement(ann).Balance, 100}, {"bob", r.statement(bob).Balance, 20}, {"cy", r.statement(cy).Balance, 20}} {
+		if tc.a != tc.want {
+			t.Errorf("%s: %d points after the ship, want %d", tc.who, tc.a, tc.want)
+		}
+	}
+}
