@@ -68,6 +68,11 @@ func (s *Service) Award(ctx context.Context, account auth.AccountID, deeds ...De
 			entries = append(entries, &Entry{ID: id, Account: account, Reason: Reason(d.Earning), Thing: d.Thing,
 				Points: int64(rule.Points), Month: at.month, Expires: expiry(at.month, rules.ExpiryMonths, at.loc)})
 		}
+		if len(entries) > 0 {
+			if e := promote(b, at, rules, done); e != nil {
+				entries = append(entries, e)
+			}
+		}
 		return entries, nil
 	})
 }

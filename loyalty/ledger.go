@@ -28,6 +28,7 @@ const (
 	ReasonRedeem Reason = "redeem" // spent on a reward
 	ReasonRefund Reason = "refund" // a redemption that could not be completed, given back
 	ReasonExpire Reason = "expire"
+	ReasonGrade  Reason = "grade" // the entry reward of a grade reached
 )
 
 // Entry is one movement in the ledger.
@@ -64,12 +65,15 @@ type balanceDoc struct {
 	// Earned is the points issued in each month, for expiry (oldest
 	// first) and grades; ExpiredThrough the last month whose points
 	// have expired.
-	Earned         map[string]int64  `bson:"earned,omitempty"`
-	ExpiredThrough string            `bson:"expiredThrough,omitempty"`
-	Day            activity.Day      `bson:"day"` // the day Today counts
-	Today          map[Earning]int   `bson:"today,omitempty"`
-	Recent         map[string]string `bson:"recent,omitempty"` // "s<seq mod recentSize>" → entry id
-	UpdatedAt      time.Time         `bson:"updatedAt"`
+	Earned         map[string]int64 `bson:"earned,omitempty"`
+	ExpiredThrough string           `bson:"expiredThrough,omitempty"`
+	// Grade is the key of the grade held, and since when.
+	Grade      string            `bson:"grade,omitempty"`
+	GradeSince time.Time         `bson:"gradeSince,omitempty"`
+	Day        activity.Day      `bson:"day"` // the day Today counts
+	Today      map[Earning]int   `bson:"today,omitempty"`
+	Recent     map[string]string `bson:"recent,omitempty"` // "s<seq mod recentSize>" → entry id
+	UpdatedAt  time.Time         `bson:"updatedAt"`
 }
 
 func (b balanceDoc) clone() balanceDoc {

@@ -61,8 +61,11 @@ type Rules struct {
 	// months after the month they were earned in; 0 never.
 	ExpiryMonths int
 	Earn         map[Earning]Rule
-	UpdatedAt    time.Time
-	By           auth.AccountID
+	// Grades are the VIP grades, lowest first (grade.go); none: the
+	// programme has no grades.
+	Grades    Grades
+	UpdatedAt time.Time
+	By        auth.AccountID
 }
 
 // Rule returns the rule for e; a programme that is off earns nothing.
@@ -94,6 +97,7 @@ type rulesDoc struct {
 	On           bool             `bson:"on"`
 	ExpiryMonths int              `bson:"expiryMonths"`
 	Earn         map[Earning]Rule `bson:"earn"`
+	Grades       Grades           `bson:"grades"`
 	UpdatedAt    time.Time        `bson:"updatedAt"`
 	By           auth.AccountID   `bson:"by"`
 }
@@ -112,7 +116,7 @@ func (s *Service) Rules(ctx context.Context) (Rules, error) {
 	if d.Earn == nil {
 		d.Earn = map[Earning]Rule{}
 	}
-	return Rules{On: d.On, ExpiryMonths: d.ExpiryMonths, Earn: d.Earn, UpdatedAt: d.UpdatedAt, By: d.By}, nil
+	return Rules{On: d.On, ExpiryMonths: d.ExpiryMonths, Earn: d.Earn, Grades: d.Grades, UpdatedAt: d.UpdatedAt, By: d.By}, nil
 }
 
 // SaveRules replaces the rules with what an admin typed.
@@ -125,8 +129,10 @@ func (s *Service) SaveRules(ctx context.Context, a auth.Account, in RulesInput) 
 		return Rules{}, err
 	}
 	r.UpdatedAt, r.By = s.now(), a.ID
-	_, err = s.settings.ReplaceOne(ctx, bson.M{"_id": rulesID}, rulesDoc{ID: rulesID, On: r.On, ExpiryMonths: r.ExpiryMonths,
-		Earn: r.Earn, UpdatedAt: r.UpdatedAt, By: r.By}, options.Replace().SetUpsert(true))
+	// $set, not a replace: the grades live in the same document, so that
+	// an award reads everything it needs in one lookup.
+	_, err = s.settings.UpdateOne(ctx, bson.M{"_id": rulesID}, bson.M{"$set": bson.M{"on": r.On, "expiryMonths": r.ExpiryMonths,
+		"earn": r.Earn, "updatedAt": r.UpdatedAt, "by": r.By}}, options.Update().SetUpsert(true))
 	return r, err
 }
 

@@ -99,12 +99,15 @@ func (s *Service) Adjust(ctx context.Context, a auth.Account, account auth.Accou
 		if done[e.ID] {
 			return nil, nil
 		}
-		if points > 0 {
-			e.Month, e.Expires = at.month, expiry(at.month, rules.ExpiryMonths, at.loc)
-			b.credit(at.month, int64(points))
-		} else {
+		if points < 0 {
 			b.Balance += int64(points)
 			b.Removed -= int64(points)
+			return []*Entry{e}, nil
+		}
+		e.Month, e.Expires = at.month, expiry(at.month, rules.ExpiryMonths, at.loc)
+		b.credit(at.month, int64(points))
+		if g := promote(b, at, rules, done); g != nil {
+			return []*Entry{e, g}, nil
 		}
 		return []*Entry{e}, nil
 	})

@@ -36,6 +36,13 @@ type Statement struct {
 	Earned12 int64
 	// Today is what each earning has been awarded today (for caps).
 	Today map[Earning]int
+	// Grade is the grade held (nil: none); Next the one above and
+	// ToNext the points still to earn for it, in twelve months; Review
+	// the next day grades are reviewed (zero without grades).
+	Grade  *Grade
+	Next   *Grade
+	ToNext int64
+	Review time.Time
 }
 
 // Statement reads an account's points: its balance document and its
@@ -54,6 +61,13 @@ func (s *Service) Statement(ctx context.Context, account auth.AccountID) (Statem
 		Expiring: expiring(b, rules.ExpiryMonths, at), Earned12: earnedSince(b, at.month, 12), Today: map[Earning]int{}}
 	if b.Day == at.day {
 		st.Today = b.Today
+	}
+	if g := rules.Grades; len(g.List) > 0 {
+		st.Grade, st.Review = g.Find(b.Grade), g.NextReview(at.now, at.loc)
+		if r := g.rank(b.Grade); r < len(g.List) {
+			st.Next = &g.List[r]
+			st.ToNext = max(st.Next.Threshold-st.Earned12, 0)
+		}
 	}
 	ids := make([]string, 0, len(b.Recent))
 	for _, id := range b.Recent {
