@@ -35,6 +35,9 @@ type Account struct {
 	Locale        string // "ko", "en" or "" for the browser's choice
 	TimeZone      string // an IANA name ("Asia/Seoul"), or "" for the browser's
 	Birthday      Birthday
+	// BirthdaySetAt is when a birthday was last entered or changed (see
+	// BirthdayChangeGap); zero if never, or before this was recorded.
+	BirthdaySetAt time.Time
 	Mail          MailPreference // never empty: MailNone unless chosen
 	Role          Role
 	CreatedAt     time.Time
@@ -147,7 +150,9 @@ func parseBirthday(month, day string) (Birthday, bool) {
 }
 
 // UpdateProfile saves account a's profile. The avatar must be none or one
-// that a linked provider reported, so no arbitrary URL reaches a page.
+// that a linked provider reported, so no arbitrary URL reaches a page. A
+// birthday changed too soon after the last change (birthdayChange) is a
+// ValidationError on field "birthday".
 func (s *Service) UpdateProfile(ctx context.Context, a AccountID, in ProfileInput) error {
 	name, b, err := in.Validate()
 	if err != nil {
@@ -162,8 +167,8 @@ func (s *Service) UpdateProfile(ctx context.Context, a AccountID, in ProfileInpu
 			return ValidationError{"avatar": "validation.avatar.invalid"}
 		}
 	}
-	return s.updateAccount(ctx, a, bson.M{"name": name, "avatarUrl": in.AvatarURL,
-		"locale": in.Locale, "timeZone": in.TimeZone, "birthMonth": b.Month, "birthDay": b.Day})
+	set := bson.M{"name": name, "avatarUrl": in.AvatarURL, "locale": in.Locale, "timeZone": in.TimeZone}
+	return s.saveBirthday(ctx, a, b, set)
 }
 
 // SetMailPreference saves which emails about ideas account a gets. A value

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -24,6 +25,7 @@ type accountDoc struct {
 	TimeZone      string         `bson:"timeZone,omitempty"`
 	BirthMonth    int            `bson:"birthMonth,omitempty"`
 	BirthDay      int            `bson:"birthDay,omitempty"`
+	BirthdaySetAt time.Time      `bson:"birthdaySetAt,omitempty"`
 	Mail          MailPreference `bson:"mail,omitempty"` // absent: MailNone
 	MailJoin      bool           `bson:"mailJoin,omitempty"`
 	News          bool           `bson:"news,omitempty"`
@@ -43,7 +45,8 @@ type accountDoc struct {
 func (d accountDoc) account() Account {
 	a := Account{ID: d.ID, Name: d.Name, Email: d.Email, EmailVerified: d.EmailVerified,
 		AvatarURL: d.AvatarURL, Locale: d.Locale, TimeZone: d.TimeZone, Birthday: Birthday{Month: d.BirthMonth, Day: d.BirthDay},
-		Mail: d.Mail, MailJoinRequests: d.MailJoin, News: d.News, NewsSince: d.NewsSince, Role: d.Role, CreatedAt: d.CreatedAt, LastSeenAt: d.LastSeenAt}
+		BirthdaySetAt: d.BirthdaySetAt,
+		Mail:          d.Mail, MailJoinRequests: d.MailJoin, News: d.News, NewsSince: d.NewsSince, Role: d.Role, CreatedAt: d.CreatedAt, LastSeenAt: d.LastSeenAt}
 	if a.Mail == "" {
 		a.Mail = MailNone
 	}
@@ -111,7 +114,7 @@ func (s *Service) incIdentities(ctx context.Context, id AccountID, n int) error 
 func (s *Service) eraseAccount(ctx context.Context, id AccountID) (bool, error) {
 	res, err := s.accounts.UpdateOne(ctx, bson.M{"_id": id, "role": bson.M{"$nin": bson.A{RoleOwner, RoleAdmin}}}, bson.M{
 		"$set":   bson.M{"deletedAt": s.now(), "name": "", "identities": 0},
-		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "timeZone": "", "birthMonth": "", "birthDay": "", "mail": "", "mailJoin": "", "news": "", "newsSince": "", "newsRemindedAt": "", "lastSeenAt": ""},
+		"$unset": bson.M{"email": "", "emailVerified": "", "avatarUrl": "", "locale": "", "timeZone": "", "birthMonth": "", "birthDay": "", "birthdaySetAt": "", "mail": "", "mailJoin": "", "news": "", "newsSince": "", "newsRemindedAt": "", "lastSeenAt": ""},
 	})
 	if err != nil {
 		return false, fmt.Errorf("auth: erase account: %w", err)
@@ -151,4 +154,16 @@ func (s *Service) DeletedAccounts(ctx context.Context) ([]string, error) {
 		out[i] = d.ID
 	}
 	return out, nil
+}
+
+// updateAccountIf sets set on the live account id if it also matches
+// cond, and reports whether it did.
+func (s *Service) updateAccountIf(ctx context.Context, id AccountID, cond, set bson.M) (bool, error) {
+	filter := bson.M{"_id": id, "deletedAt": bson.M{"$exists": false}}
+	maps.Copy(filter, cond)
+	res, err := s.accounts.UpdateOne(ctx, filter, bson.M{"$set": set})
+	if err != nil {
+		return false, fmt.Errorf("auth: update account: %w", err)
+	}
+	return res.MatchedCount == 1, nil
 }

@@ -252,7 +252,7 @@ func TestDeleteAccountRemovesPersonalData(t *testing.T) {
 	}
 	for coll, filter := range map[string]bson.M{
 		"identities": {"accountId": a.ID}, "sessions": {"accountId": a.ID},
-		"accounts": {"_id": a.ID, "$or": bson.A{bson.M{"email": bson.M{"$exists": true}}, bson.M{"name": "Mina"}, bson.M{"birthMonth": bson.M{"$exists": true}}, bson.M{"timeZone": bson.M{"$exists": true}}, bson.M{"mail": bson.M{"$exists": true}}}},
+		"accounts": {"_id": a.ID, "$or": bson.A{bson.M{"email": bson.M{"$exists": true}}, bson.M{"name": "Mina"}, bson.M{"birthMonth": bson.M{"$exists": true}}, bson.M{"birthdaySetAt": bson.M{"$exists": true}}, bson.M{"timeZone": bson.M{"$exists": true}}, bson.M{"mail": bson.M{"$exists": true}}}},
 	} {
 		if n, _ := db.Collection(coll).CountDocuments(ctx, filter); n != 0 {
 			t.Errorf("%s still holds %d personal documents", coll, n)

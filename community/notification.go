@@ -3,6 +3,7 @@ package community
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -36,6 +37,9 @@ const (
 	NoticeBrandMessage NoticeKind = "brand_message" // the brand wrote to a segment I was in (a campaign)
 
 	NoticePointsExpiring NoticeKind = "points_expiring" // some of my points expire soon
+
+	NoticeBirthday    NoticeKind = "birthday"    // happy birthday: the club's birthday points
+	NoticeAnniversary NoticeKind = "anniversary" // a year (or more) since I joined: the anniversary points
 )
 
 // Notice is an in-app notification for one account.
@@ -57,6 +61,7 @@ type Notice struct {
 	Subject    string    // and the message's subject
 	Points     int64     // how many points it concerns, if any
 	Until      time.Time // and the last day they can be spent: a calendar day, at midnight UTC
+	Years      int       // the years an anniversary counts
 	Read       bool
 	CreatedAt  time.Time
 }
@@ -79,6 +84,7 @@ type noticeDoc struct {
 	Subject    string         `bson:"subject,omitempty"`
 	Points     int64          `bson:"points,omitempty"`
 	Until      time.Time      `bson:"until,omitempty"`
+	Years      int            `bson:"years,omitempty"`
 	Read       bool           `bson:"read"`
 	CreatedAt  time.Time      `bson:"createdAt"`
 }
@@ -131,6 +137,23 @@ func (s *Service) NotifyPointsExpiring(ctx context.Context, account auth.Account
 	until := lastDay
 	return s.notifyOnce(ctx, Notice{ID: "points-expiring:" + string(account) + ":" + until.UTC().Format("20060102"),
 		Account: account, Kind: NoticePointsExpiring, Points: points, Until: until})
+}
+
+// NotifyBirthday tells the account that its birthday in year brought it
+// points. The notice's id comes from the account and the year, so a job
+// run again (or on another instance) congratulates once a year. The
+// loyalty programme calls it, having awarded the points.
+func (s *Service) NotifyBirthday(ctx context.Context, account auth.AccountID, year int, points int64) error {
+	return s.notifyOnce(ctx, Notice{ID: eventID("birthday:"+strconv.Itoa(year), account), Account: account,
+		Kind: NoticeBirthday, Points: points})
+}
+
+// NotifyAnniversary tells the account that the anniversary of its
+// joining, years ago, in year, brought it points; once a year, as
+// NotifyBirthday.
+func (s *Service) NotifyAnniversary(ctx context.Context, account auth.AccountID, year, years int, points int64) error {
+	return s.notifyOnce(ctx, Notice{ID: eventID("anniversary:"+strconv.Itoa(year), account), Account: account,
+		Kind: NoticeAnniversary, Points: points, Years: years})
 }
 
 // Unread returns how many notices the actor has not read: one lookup by

@@ -52,9 +52,11 @@ func dynamicKeys() []string {
 	}
 	for _, k := range []community.NoticeKind{community.NoticeReply, community.NoticeMention, community.NoticeJoinApproved,
 		community.NoticeJoinDeclined, community.NoticeJoinRequest, community.NoticeInvited, community.NoticeIdeaStatus, community.NoticeIdeaResponse,
-		community.NoticeIdeaMerged, community.NoticeIdeaComment, community.NoticeBrandMessage, community.NoticePointsExpiring} {
+		community.NoticeIdeaMerged, community.NoticeIdeaComment, community.NoticeBrandMessage, community.NoticePointsExpiring,
+		community.NoticeBirthday, community.NoticeAnniversary} {
 		add("notifications.kind.", string(k))
 	}
+	add("notifications.kind.", "anniversary_one")
 	for _, r := range NameRoles {
 		keys = append(keys, roleBadgeKey(r))
 	}

@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"net/url"
+	"strconv"
 
 	"fanclub/community"
 )
@@ -18,7 +19,7 @@ func NoticeLink(n community.Notice) string {
 	switch {
 	case n.Kind == community.NoticeBrandMessage:
 		return "/messages/" + url.PathEscape(n.Campaign)
-	case n.Kind == community.NoticePointsExpiring:
+	case n.Kind == community.NoticePointsExpiring, n.Kind == community.NoticeBirthday, n.Kind == community.NoticeAnniversary:
 		return "/rewards"
 	case n.Kind == community.NoticeJoinRequest:
 		return "/groups/" + n.GroupSlug + "/members#requests"
@@ -40,7 +41,11 @@ func noticeText(ctx context.Context, n community.Notice) string {
 	if n.Status != "" {
 		status = T(ctx, statusKey(n.Status))
 	}
-	return T(ctx, key("notifications.kind.", string(n.Kind)), "name", shownName(ctx, n.ActorName), "group", n.GroupName,
+	kind := string(n.Kind)
+	if n.Kind == community.NoticeAnniversary && n.Years == 1 {
+		kind += "_one"
+	}
+	return T(ctx, key("notifications.kind.", kind), "name", shownName(ctx, n.ActorName), "group", n.GroupName,
 		"idea", n.IdeaTitle, "status", status, "event", n.EventTitle, "subject", n.Subject,
-		"points", groupThousands(n.Points), "day", DateOf(LocaleOf(ctx), n.Until))
+		"points", groupThousands(n.Points), "day", DateOf(LocaleOf(ctx), n.Until), "years", strconv.Itoa(n.Years))
 }

@@ -34,17 +34,20 @@ type EmailLink struct {
 // Settings is the account's settings page: profile, email about ideas,
 // sign-in methods, data export and deletion.
 type Settings struct {
-	Chrome     Chrome
-	Profile    ProfileForm
-	Mail       auth.MailPreference // the saved choice, also after a refused one
-	MailJoin   bool                // mail about requests to join the groups one moderates
-	News       bool                // agreed to the brand's promotional mail
-	NewsSince  time.Time           // when they agreed, shown as the consent record
-	Errors     map[string]string   // field → catalog key
-	Identities []auth.Identity
-	Linkable   []auth.ProviderInfo // configured providers not linked yet
-	Providers  []auth.ProviderInfo // every configured provider, to name the linked ones
-	EmailSent  string              // set after asking for an email sign-in link
+	Chrome    Chrome
+	Profile   ProfileForm
+	Mail      auth.MailPreference // the saved choice, also after a refused one
+	MailJoin  bool                // mail about requests to join the groups one moderates
+	News      bool                // agreed to the brand's promotional mail
+	NewsSince time.Time           // when they agreed, shown as the consent record
+	// BirthdayLockedUntil is when the birthday may next be changed to
+	// another date; zero if it may be now.
+	BirthdayLockedUntil time.Time
+	Errors              map[string]string // field → catalog key
+	Identities          []auth.Identity
+	Linkable            []auth.ProviderInfo // configured providers not linked yet
+	Providers           []auth.ProviderInfo // every configured provider, to name the linked ones
+	EmailSent           string              // set after asking for an email sign-in link
 }
 
 // ProfileForm is the profile form as typed, kept on error.

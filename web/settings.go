@@ -34,7 +34,7 @@ func (s *server) renderSettings(c *fiber.Ctx, status int, form views.ProfileForm
 	form.AvatarChoices = m.Avatars
 	v := viewer(c)
 	p := views.Settings{Chrome: s.chrome(c), Profile: form, Mail: v.Mail, MailJoin: v.MailJoinRequests, News: v.News, NewsSince: v.NewsSince,
-		Errors: errs, Identities: m.Identities, Linkable: m.Linkable, Providers: s.auth.Providers()}
+		BirthdayLockedUntil: auth.BirthdayLockedUntil(*v, s.now()), Errors: errs, Identities: m.Identities, Linkable: m.Linkable, Providers: s.auth.Providers()}
 	return render(c, status, views.SettingsPage(p))
 }
 

@@ -207,6 +207,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, out io.Writer) err
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.Addr) }()
 	defer keepUp(ctx, au, cm, ms, rec, lp, queue, log)() // stopped before the database closes
+	defer celebrate(ctx, lp, queue, log)()               // likewise
 	select {
 	case err := <-errc:
 		return err
