@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fanclub/auth"
+	"fanclub/membership"
 )
 
 // The loyalty programme's pages: /rewards for members and
@@ -51,6 +52,20 @@ type RewardsPage struct {
 	Expiring []PointsExpiring
 	Rules    []EarnRule // those that earn
 	History  []PointsEntry
+	// The member's grade, if the programme has grades.
+	Grade GradeView
+}
+
+// GradeView is a member's grade and the way to the next.
+type GradeView struct {
+	Has      bool   // the programme has grades
+	Name     string // the grade held, "" for none
+	Perks    string
+	TierName string // the tier it includes, if any
+	Next     string // the grade above, "" at the top
+	ToNext   int64  // points still to earn in twelve months
+	Earned12 int64
+	Review   time.Time // the next review day, at midnight UTC
 }
 
 // LoyaltyAdmin is /admin/loyalty: the totals and the rules form.
@@ -58,6 +73,8 @@ type LoyaltyAdmin struct {
 	Chrome Chrome
 	Totals LoyaltyTotals
 	Rules  RulesForm
+	Grades GradesForm
+	Tiers  []membership.Tier
 	// Find is the email typed to look a member up, and its error.
 	Find      string
 	FindError string
@@ -81,6 +98,19 @@ type RulesForm struct {
 	Caps         map[string]string
 	Errors       map[string]string
 }
+
+// MaxGrades is how many grade rows the form offers (loyalty.MaxGrades).
+const MaxGrades = 5
+
+// GradesForm is the grades as typed (or stored), row by row.
+type GradesForm struct {
+	Names, Thresholds, Entries, Tiers, Perks [MaxGrades]string
+	Review                                   string
+	Errors                                   map[string]string
+}
+
+// gradeRows are the form's row numbers.
+func gradeRows() []int { return []int{0, 1, 2, 3, 4} }
 
 // MemberLedger is /admin/loyalty/members/:id: one member's ledger and
 // the adjustment form.
@@ -116,7 +146,7 @@ func entryText(ctx context.Context, e PointsEntry) string {
 	switch e.Reason {
 	case "undo":
 		return T(ctx, "loyalty.reason.undo", "what", T(ctx, key("loyalty.earning.", e.Of)))
-	case "adjust", "redeem", "refund", "expire":
+	case "adjust", "redeem", "refund", "expire", "grade":
 		return T(ctx, key("loyalty.reason.", e.Reason))
 	}
 	return T(ctx, key("loyalty.earning.", e.Reason))
@@ -129,3 +159,9 @@ func capText(ctx context.Context, r EarnRule) string {
 	}
 	return T(ctx, "loyalty.cap", "n", strconv.Itoa(r.Cap))
 }
+
+// progressMax and progressValue draw the way to the next grade: the
+// points earned in twelve months out of the next grade's threshold.
+func progressMax(g GradeView) string { return strconv.FormatInt(g.Earned12+g.ToNext, 10) }
+
+func progressValue(g GradeView) string { return strconv.FormatInt(g.Earned12, 10) }

@@ -3,6 +3,8 @@ package web
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +13,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/loyalty"
+	"fanclub/membership"
 	"fanclub/views"
 )
 
@@ -42,7 +45,34 @@ func (s *server) showRewards(c *fiber.Ctx) error {
 			p.Rules = append(p.Rules, views.EarnRule{Earning: string(e), Points: r.Points, Cap: r.Cap})
 		}
 	}
+	if p.Grade, err = s.gradeView(c, st, rules); err != nil {
+		return err
+	}
 	return render(c, fiber.StatusOK, views.RewardsPageView(p))
+}
+
+// gradeView is the member's grade as /rewards shows it.
+func (s *server) gradeView(c *fiber.Ctx, st loyalty.Statement, rules loyalty.Rules) (views.GradeView, error) {
+	if len(rules.Grades.List) == 0 {
+		return views.GradeView{}, nil
+	}
+	site := siteOf(c).Location()
+	g := views.GradeView{Has: true, ToNext: st.ToNext, Earned12: st.Earned12, Review: loyalty.LastDay(st.Review.Add(24*time.Hour), site)}
+	if st.Next != nil {
+		g.Next = st.Next.Name
+	}
+	if st.Grade != nil {
+		g.Name, g.Perks = st.Grade.Name, st.Grade.Perks
+		if st.Grade.Tier != "" {
+			t, err := s.membership.Tier(c.UserContext(), st.Grade.Tier)
+			if err == nil {
+				g.TierName = t.Name
+			} else if !errors.Is(err, membership.ErrNotFound) {
+				return g, err
+			}
+		}
+	}
+	return g, nil
 }
 
 // pointsEntries are ledger entries as the pages show them, their times
@@ -66,7 +96,7 @@ func (s *server) showLoyaltyAdmin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderLoyaltyAdmin(c, fiber.StatusOK, rulesForm(rules), "", "")
+	return s.renderLoyaltyAdmin(c, fiber.StatusOK, rulesForm(rules), views.GradesForm{}, "", "")
 }
 
 // rulesForm is the rules as the form shows them.
@@ -80,12 +110,24 @@ func rulesForm(rules loyalty.Rules) views.RulesForm {
 }
 
 // renderLoyaltyAdmin shows the page with the rules form as given.
-func (s *server) renderLoyaltyAdmin(c *fiber.Ctx, status int, form views.RulesForm, find, findErr string) error {
+func (s *server) renderLoyaltyAdmin(c *fiber.Ctx, status int, form views.RulesForm, grades views.GradesForm, find, findErr string) error {
 	t, err := s.loyalty.Totals(c.UserContext(), *viewer(c))
 	if err != nil {
 		return err
 	}
+	rules, err := s.loyalty.Rules(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if grades.Errors == nil {
+		grades = gradesForm(rules.Grades)
+	}
+	tiers, err := s.membership.Tiers(c.UserContext())
+	if err != nil {
+		return err
+	}
 	return render(c, status, views.LoyaltyAdminPage(views.LoyaltyAdmin{Chrome: s.chrome(c), Rules: form, Find: find,
+		Grades: grades, Tiers: tiers,
 		FindError: findErr, Totals: views.LoyaltyTotals{Members: t.Members, Issued: t.Issued, Redeemed: t.Redeemed,
 			Expired: t.Expired, Removed: t.Removed, Outstanding: t.Outstanding}}))
 }
@@ -103,11 +145,57 @@ func (s *server) saveLoyaltyRules(c *fiber.Ctx) error {
 	_, err := s.loyalty.SaveRules(c.UserContext(), *viewer(c), in)
 	if invalid := (loyalty.ValidationError{}); errors.As(err, &invalid) {
 		form.Errors = invalid
-		return s.renderLoyaltyAdmin(c, fiber.StatusUnprocessableEntity, form, "", "")
+		return s.renderLoyaltyAdmin(c, fiber.StatusUnprocessableEntity, form, views.GradesForm{}, "", "")
 	} else if err != nil {
 		return err
 	}
 	return s.redirectWithFlash(c, "/admin/loyalty", "ok", "flash.loyalty_rules_saved")
+}
+
+// gradesForm is the grades as the form shows them.
+func gradesForm(g loyalty.Grades) views.GradesForm {
+	var f views.GradesForm
+	for i, x := range g.List {
+		f.Names[i], f.Thresholds[i], f.Entries[i], f.Tiers[i], f.Perks[i] = x.Name, strconv.FormatInt(x.Threshold, 10),
+			itoaBlank(int(x.Entry)), x.Tier, x.Perks
+	}
+	if g.ReviewMonth > 0 {
+		f.Review = fmt.Sprintf("%02d-%02d", g.ReviewMonth, g.ReviewDay)
+	}
+	return f
+}
+
+// saveLoyaltyGrades replaces the grades; refused input comes back in
+// the form as typed.
+func (s *server) saveLoyaltyGrades(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	var in loyalty.GradeInput
+	for i := range loyalty.MaxGrades {
+		in.Names[i], in.Thresholds[i] = c.FormValue(fmt.Sprintf("name_%d", i)), c.FormValue(fmt.Sprintf("threshold_%d", i))
+		in.Entries[i], in.Tiers[i] = c.FormValue(fmt.Sprintf("entry_%d", i)), c.FormValue(fmt.Sprintf("tier_%d", i))
+		in.Perks[i] = c.FormValue(fmt.Sprintf("perks_%d", i))
+	}
+	in.Review = c.FormValue("review")
+	tiers, err := s.membership.Tiers(ctx)
+	if err != nil {
+		return err
+	}
+	exists := func(key string) bool {
+		return slices.ContainsFunc(tiers, func(t membership.Tier) bool { return t.Key == key })
+	}
+	_, err = s.loyalty.SaveGrades(ctx, *viewer(c), in, exists)
+	if invalid := (loyalty.ValidationError{}); errors.As(err, &invalid) {
+		rules, rerr := s.loyalty.Rules(ctx)
+		if rerr != nil {
+			return rerr
+		}
+		form := views.GradesForm{Names: in.Names, Thresholds: in.Thresholds, Entries: in.Entries, Tiers: in.Tiers, Perks: in.Perks,
+			Review: in.Review, Errors: invalid}
+		return s.renderLoyaltyAdmin(c, fiber.StatusUnprocessableEntity, rulesForm(rules), form, "", "")
+	} else if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/admin/loyalty", "ok", "flash.loyalty_grades_saved")
 }
 
 // findLoyaltyMember goes to the ledger of the member with ?email=.
@@ -119,7 +207,7 @@ func (s *server) findLoyaltyMember(c *fiber.Ctx) error {
 		if rerr != nil {
 			return rerr
 		}
-		return s.renderLoyaltyAdmin(c, fiber.StatusNotFound, rulesForm(rules), email, "loyalty.error.no_account")
+		return s.renderLoyaltyAdmin(c, fiber.StatusNotFound, rulesForm(rules), views.GradesForm{}, email, "loyalty.error.no_account")
 	} else if err != nil {
 		return err
 	}

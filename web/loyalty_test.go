@@ -180,3 +180,29 @@ func TestAdjustPoints(t *testing.T) {
 	totals := lc.admin.get("/admin/loyalty").Body
 	mustContain(t, totals, `data-testid="total-issued">500`, `data-testid="total-outstanding">450`)
 }
+
+// TestGradesOnTheRewardsPage: an admin sets grades (a bad threshold
+// comes back as typed), and a member sees the grade reached, its perks,
+// the way to the next and the review day.
+func TestGradesOnTheRewardsPage(t *testing.T) {
+	lc := newLoyaltyClub(t)
+	lc.admin.post("/admin/loyalty/rules", rulesForm())
+	bad := url.Values{"name_0": {"Bronze"}, "threshold_0": {"20"}, "name_1": {"Silver"}, "threshold_1": {"10"}, "review": {"01-01"}}
+	r := lc.admin.post("/admin/loyalty/grades", bad)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("falling thresholds: %d, want 422", r.Status)
+	}
+	mustContain(t, r.Body, "Enter a whole number of points above the grade below", `value="Silver"`)
+	good := url.Values{"name_0": {"Bronze"}, "threshold_0": {"20"}, "entry_0": {"5"}, "perks_0": {"Early access to drops"},
+		"name_1": {"Silver"}, "threshold_1": {"100"}, "review": {"01-01"}}
+	if r := lc.admin.post("/admin/loyalty/grades", good); r.Status != http.StatusSeeOther {
+		t.Fatalf("grades: %d\n%s", r.Status, r.Body)
+	}
+	mustContain(t, lc.mina.get("/rewards").Body, `data-testid="grade-none"`, "20 more points in 12 months to reach Bronze")
+	for i := 0; i < 2; i++ {
+		lc.mina.post("/groups/lounge/posts", url.Values{"body": {"Hello again"}})
+	}
+	page := lc.mina.get("/rewards").Body
+	mustContain(t, page, `data-testid="grade-badge">Bronze`, "Early access to drops", "Welcome to a new grade", "+5",
+		"75 more points in 12 months to reach Silver", "Grades are reviewed on 1 Jan 2027")
+}

@@ -198,6 +198,7 @@ func (s *server) routes(app *fiber.App) {
 
 	admin.Get("/loyalty", s.showLoyaltyAdmin)
 	admin.Post("/loyalty/rules", s.saveLoyaltyRules)
+	admin.Post("/loyalty/grades", s.saveLoyaltyGrades)
 	admin.Get("/loyalty/members", s.findLoyaltyMember) // ?email=
 	admin.Get("/loyalty/members/:account", s.showMemberLedger)
 	admin.Post("/loyalty/members/:account/adjust", s.adjustPoints)
