@@ -322,15 +322,21 @@ func keepUp(ctx context.Context, au *auth.Service, cm *community.Service, ms *me
 			} else if n > 0 {
 				log.Info("activity record trimmed", "accounts", n)
 			}
-			// Points expire, and balances a crash left apart from their
-			// ledger are rebuilt, by one instance a day.
+			// Points expire, grades are reviewed on their day, and
+			// balances a crash left apart from their ledger are rebuilt,
+			// by one instance a day.
 			if _, err := queue.Exclusive(ctx, "loyalty-daily", func(ctx context.Context) error {
 				expired, err := lp.Expire(ctx)
 				if err != nil {
 					return err
 				}
+				moved, err := lp.Review(ctx)
+				if err != nil {
+					return err
+				}
 				mended, err := lp.Reconcile(ctx)
-				log.Info("points expired and reconciled", "accounts_expired", expired, "balances_mended", mended)
+				log.Info("points expired, grades reviewed, balances reconciled", "accounts_expired", expired,
+					"grades_moved", moved, "balances_mended", mended)
 				return err
 			}); err != nil && ctx.Err() == nil {
 				log.Warn("could not expire or reconcile points; trying again tomorrow", "err", err)
