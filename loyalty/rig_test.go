@@ -68,8 +68,13 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
+	return newRigOn(t, mongotest.New(t))
+}
+
+// newRigOn is a rig on db (an observed one, say).
+func newRigOn(t *testing.T, db *mongodb.DB) *rig {
+	t.Helper()
 	ctx := context.Background()
-	db := mongotest.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := &clock{t: time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)} // noon in Seoul
 	inbox := &mailbox{}
