@@ -145,6 +145,27 @@ func (s *site) insights(ctx context.Context, m *member) outcome {
 // feed reads the group feed's first page.
 func (s *site) feed(ctx context.Context, m *member) outcome { return s.get(ctx, m, s.feedPath()) }
 
+// rewards reads the member's /rewards; one without the balance is a
+// failure.
+func (s *site) rewards(ctx context.Context, m *member) outcome {
+	o := s.send(ctx, m, http.MethodGet, "/rewards", nil, "", true)
+	if o.ok() && !strings.Contains(o.page, `data-testid="points-balance"`) {
+		o.status, o.body = 599, "no balance on /rewards"
+	}
+	o.page = ""
+	return o
+}
+
+// loyalty turns the loyalty programme on (votes earn 2 points, posts 10,
+// a year's expiry) or off, as the owner m through /admin/loyalty.
+func (s *site) loyalty(ctx context.Context, m *member, on bool) outcome {
+	form := url.Values{"_csrf": {m.CSRF}, "expiry": {"12"}, "points_vote": {"2"}, "points_post": {"10"}}
+	if on {
+		form.Set("on", "1")
+	}
+	return s.send(ctx, m, http.MethodPost, "/admin/loyalty/rules", form, "", false)
+}
+
 // feedDeep reads a feed page at a random depth, by its seeded cursor.
 func (s *site) feedDeep(ctx context.Context, m *member) outcome {
 	if len(s.cursors) == 0 {

@@ -52,6 +52,11 @@
 //	insights     the site owner reads /admin/insights over and over, one
 //	             request at a time: the page's own latency, warm
 //	insights+voteN  the same while N members vote flat out
+//	rewards+voteN  the owner turns the loyalty programme on (votes earn 2
+//	             points, posts 10), then N members read their /rewards
+//	             while N others vote flat out, every vote an award, and
+//	             one member posts once a second; the programme is turned
+//	             off again at the end
 //	mixed        N members each doing 60% reads (board 15%, feed 15%,
 //	             deep feed 10%, idea page 15%, thread 5%: deep feed
 //	             without -social), 30% votes, 10% posts

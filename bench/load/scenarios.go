@@ -51,6 +51,7 @@ var scenarios = []scenario{
 	{"idea-page", runIdeaPage},
 	{"insights", runInsights},
 	{"insights+voteN", runInsightsVoteN},
+	{"rewards+voteN", runRewardsVoteN},
 	{"mixed", runMixed},
 	{"shutdown", runShutdown},
 }
@@ -204,6 +205,35 @@ func runInsightsVoteN(e *env) []result {
 
 func (e *env) insightLoop(rec *recorder) loop {
 	return loop{n: 1, op: func(ctx context.Context, _ int) { rec.add(e.site.insights(ctx, e.staff)) }}
+}
+
+// rewards+voteN: with the loyalty programme on, N members read their
+// /rewards (balance, expiry, history: a constant few lookups) while N
+// others vote flat out, every vote awarding points (two more writes),
+// and one member posts once a second.
+func runRewardsVoteN(e *env) []result {
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	if o := e.site.loyalty(ctx, e.staff, true); !o.ok() {
+		fmt.Printf("  skipped: could not turn the programme on: %d %s %v\n", o.status, o.body, o.err)
+		return nil
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		if o := e.site.loyalty(ctx, e.staff, false); !o.ok() {
+			fmt.Printf("  could not turn the programme off again: %d %s %v\n", o.status, o.body, o.err)
+		}
+	}()
+	reads, votes, posts := newRecorder("rewards"), newRecorder("vote"), newRecorder("post")
+	el, cut := e.drive(e.d, nil, e.readLoop(reads, e.site.rewards), e.voteLoop(votes),
+		loop{n: 1, every: time.Second, op: func(ctx context.Context, _ int) {
+			if m, n := e.posters.take(); m != nil {
+				posts.add(e.site.post(ctx, m, n))
+			}
+		}})
+	return []result{reads.result("rewards+voteN", el, cutNote(cut)), votes.result("rewards+voteN", el, "each vote earns"),
+		posts.result("rewards+voteN", el, "one poster at 1/s, each post earns")}
 }
 
 // board+vote1: N readers on the board while one member votes 5 times a
