@@ -80,7 +80,9 @@ func TestBusyNetwork(t *testing.T) {
 }
 
 func TestSamePerson(t *testing.T) {
-	email := func(a string, verified bool) auth.TracedEmail { return auth.TracedEmail{Address: a, Verified: verified} }
+	email := func(a string, verified bool) auth.TracedEmail {
+		return auth.TracedEmail{Address: a, Verified: verified}
+	}
 	ann := auth.Traces{Emails: []auth.TracedEmail{email("ann@gmail.com", true)}, Identities: []string{"email:ann@gmail.com", "oidc:1"}}
 	for _, c := range []struct {
 		name   string
