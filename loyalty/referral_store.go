@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -29,12 +30,16 @@ func newReferralColls(db *mongodb.DB) referralColls {
 }
 
 // ensureIndexes: the review's two lists are read by status and date and
-// by date; everything else by _id.
+// by date, the network counts swept by day; everything else by _id.
 func (rc referralColls) ensureIndexes(ctx context.Context) error {
-	for _, c := range []*mongodb.Collection{rc.referrers, rc.codes, rc.networks} {
+	for _, c := range []*mongodb.Collection{rc.referrers, rc.codes} {
 		if err := mongodb.EnsureIndexes(ctx, c); err != nil {
 			return err
 		}
+	}
+	if err := mongodb.EnsureIndexes(ctx, rc.networks, // the sweep's
+		mongo.IndexModel{Keys: bson.D{{Key: "day", Value: 1}}, Options: options.Index().SetName("day")}); err != nil {
+		return err
 	}
 	return mongodb.EnsureIndexes(ctx, rc.referrals,
 		mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("status_at")},
@@ -75,20 +80,11 @@ func validCode(code string) bool {
 		return false
 	}
 	for i := 0; i < len(code); i++ {
-		if !containsByte(codeAlphabet, code[i]) {
+		if strings.IndexByte(codeAlphabet, code[i]) < 0 {
 			return false
 		}
 	}
 	return true
-}
-
-func containsByte(s string, b byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return true
-		}
-	}
-	return false
 }
 
 // referrerOf returns account's referrer document, making its code first
@@ -172,6 +168,13 @@ func (s *Service) countNetwork(ctx context.Context, network string, now time.Tim
 		n += d.N
 	}
 	return n, nil
+}
+
+// SweepReferralNetworks forgets the network counts older than a week:
+// for the daily upkeep.
+func (s *Service) SweepReferralNetworks(ctx context.Context) error {
+	_, err := s.ref.networks.DeleteMany(ctx, bson.M{"day": bson.M{"$lt": lastDays(s.now())[networkDays-1]}})
+	return err
 }
 
 func (s *Service) findReferral(ctx context.Context, friend auth.AccountID) (Referral, error) {

@@ -204,6 +204,12 @@ func TestReferralBusyNetwork(t *testing.T) {
 		t.Errorf("from another network: %s, want pending", ref.Status)
 	}
 	r.clock.Add(5 * 24 * time.Hour) // the first five are more than a week old
+	if err := r.l.SweepReferralNetworks(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := r.db.Collection("referral_networks").CountDocuments(r.ctx, bson.M{}); n != 2 {
+		t.Errorf("%d network counts after the sweep, want this week's 2", n)
+	}
 	if ref := r.refer(r.member("later@example.com"), true, "198.51.100.200"); ref.Status != loyalty.ReferralPending {
 		t.Errorf("a week on, with 7 in the last week: %s %v, want pending", ref.Status, flagKeys(ref))
 	}
