@@ -135,7 +135,9 @@ func (s *Service) Refer(ctx context.Context, in Signup) (Referral, error) {
 		r.Flags = append(r.Flags, Flag{Key: FlagHadAnAccount})
 	}
 	theirs, err := s.d.Accounts.TracesOf(ctx, referrer)
-	if err != nil {
+	if errors.Is(err, auth.ErrNotFound) { // the referrer left
+		return Referral{}, ErrNotFound
+	} else if err != nil {
 		return Referral{}, err
 	}
 	ours, err := s.d.Accounts.TracesOf(ctx, in.Friend)

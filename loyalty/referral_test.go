@@ -128,6 +128,18 @@ func TestReferralRecordedOnce(t *testing.T) {
 	if n, _ := r.db.Collection("referrals").CountDocuments(r.ctx, bson.M{}); n != 1 {
 		t.Fatalf("%d referrals, want 1", n)
 	}
+
+	// A member who left: their link leads nowhere.
+	if err := r.au.DeleteAccount(r.ctx, r.ann.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.l.Referrer(r.ctx, r.code); !errors.Is(err, loyalty.ErrNotFound) {
+		t.Errorf("Referrer of a deleted member: %v, want ErrNotFound", err)
+	}
+	cid := r.member("cid@example.com")
+	if _, err := r.l.Refer(r.ctx, loyalty.Signup{Code: r.code, Friend: cid.ID, Created: true}); !errors.Is(err, loyalty.ErrNotFound) {
+		t.Errorf("referred by a deleted member: %v, want ErrNotFound", err)
+	}
 }
 
 // TestReferralFlags: each fraud check flags the referral with its
