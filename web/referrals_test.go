@@ -193,6 +193,7 @@ func TestReferralReview(t *testing.T) {
 		t.Fatalf("a member approving: status %d, want 404", r.Status)
 	}
 
+	mustContain(t, owner.get("/admin/loyalty").Body, `href="/admin/loyalty/referrals"`)
 	r := owner.getIn("/admin/loyalty/referrals", "ko")
 	if r.Status != http.StatusOK {
 		t.Fatalf("review in Korean: status %d", r.Status)
