@@ -49,37 +49,45 @@ func (e External) identityID() string { return e.Provider + ":" + e.Subject }
 // person signs in the old way and links this one in settings. An
 // unverified email never matches anything.
 func (s *Service) SignIn(ctx context.Context, ext External) (Account, error) {
+	a, _, err := s.signIn(ctx, ext)
+	return a, err
+}
+
+// signIn is SignIn, also reporting whether it created the account.
+func (s *Service) signIn(ctx context.Context, ext External) (Account, bool, error) {
 	ident, err := s.findIdentity(ctx, ext.identityID())
 	if err == nil {
 		if err := s.identitySeen(ctx, ident, ext); err != nil {
-			return Account{}, err
+			return Account{}, false, err
 		}
 		a, err := s.findAccount(ctx, ident.AccountID)
 		if !errors.Is(err, ErrNotFound) {
-			return a.account(), err
+			return a.account(), false, err
 		}
 		// The identity outlived a deleted account (a link that raced the
 		// deletion): drop it, and this person starts afresh.
 		if _, err := s.deleteIdentity(ctx, ident.AccountID, ident.ID); err != nil {
-			return Account{}, err
+			return Account{}, false, err
 		}
 	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return Account{}, err
+		return Account{}, false, err
 	}
 	if ext.EmailVerified && ext.Email != "" {
 		_, err := s.findAccountByVerifiedEmail(ctx, ext.Email)
 		if err == nil {
-			return Account{}, ErrAccountExists
+			return Account{}, false, ErrAccountExists
 		}
 		if !errors.Is(err, ErrNotFound) {
-			return Account{}, err
+			return Account{}, false, err
 		}
 	}
 	return s.createAccount(ctx, ext)
 }
 
-func (s *Service) createAccount(ctx context.Context, ext External) (Account, error) {
+// createAccount makes an account for ext, reporting false when another
+// request made it first and that one is returned.
+func (s *Service) createAccount(ctx context.Context, ext External) (Account, bool, error) {
 	now := s.now()
 	d := accountDoc{ID: newAccountID(), Name: defaultName(ext), Role: RoleMember,
 		AvatarURL: ext.AvatarURL, Identities: 1, CreatedAt: now, LastSeenAt: now}
@@ -87,7 +95,7 @@ func (s *Service) createAccount(ctx context.Context, ext External) (Account, err
 		d.Email, d.EmailVerified = ext.Email, ext.EmailVerified
 	}
 	if err := s.insertAccount(ctx, d); err != nil {
-		return Account{}, err
+		return Account{}, false, err
 	}
 	err := s.insertIdentity(ctx, identityDoc{ID: ext.identityID(), Provider: ext.Provider, Subject: ext.Subject,
 		AccountID: d.ID, Email: ext.Email, EmailVerified: ext.EmailVerified, AvatarURL: ext.AvatarURL, LinkedAt: now})
@@ -95,31 +103,32 @@ func (s *Service) createAccount(ctx context.Context, ext External) (Account, err
 		// The same person signed in twice at once and the other request
 		// won: drop this account and use theirs.
 		if _, err := s.eraseAccount(ctx, d.ID); err != nil {
-			return Account{}, err
+			return Account{}, false, err
 		}
-		return s.SignIn(ctx, ext)
+		a, err := s.SignIn(ctx, ext)
+		return a, false, err
 	}
 	if err != nil {
-		return Account{}, fmt.Errorf("auth: insert identity: %w", err)
+		return Account{}, false, fmt.Errorf("auth: insert identity: %w", err)
 	}
 	s.joined(ctx, d.ID, d.CreatedAt) // the account can be signed into: it has joined
 	if err := s.holdVerifiedEmail(ctx, d.ID, ext); err != nil {
-		return Account{}, err
+		return Account{}, false, err
 	}
 	// Claimed only once the account can be signed into, so the owner is
 	// never an account that failed half-way.
 	owner, err := s.claimOwner(ctx, d.ID)
 	if err != nil {
-		return Account{}, err
+		return Account{}, false, err
 	}
 	if owner {
 		if _, err := s.changeRole(ctx, d.account(), RoleMember, RoleOwner); err != nil {
-			return Account{}, err
+			return Account{}, false, err
 		}
 		d.Role = RoleOwner
 	}
 	s.log.InfoContext(ctx, "account created", "account", d.ID, "provider", ext.Provider, "owner", owner)
-	return d.account(), nil
+	return d.account(), true, nil
 }
 
 // defaultName is the display name a new account starts with.
@@ -207,6 +216,8 @@ func (s *Service) Identities(ctx context.Context, a AccountID) ([]Identity, erro
 type Outcome struct {
 	Account Account
 	Linked  bool
+	// Created is true when this sign-in made the account: a newcomer.
+	Created bool
 }
 
 // finish signs in with ext, or links it to the session's account when the
@@ -214,8 +225,8 @@ type Outcome struct {
 // account signed in on this very session.
 func (s *Service) finish(ctx context.Context, sess Session, ext External, linkTo AccountID) (Outcome, error) {
 	if linkTo == "" {
-		a, err := s.SignIn(ctx, ext)
-		return Outcome{Account: a}, err
+		a, created, err := s.signIn(ctx, ext)
+		return Outcome{Account: a, Created: created}, err
 	}
 	if sess.AccountID != linkTo {
 		return Outcome{}, ErrForbidden

@@ -113,6 +113,9 @@ func (s *Service) Earn(ctx context.Context, account auth.AccountID, deeds ...com
 	if _, err := s.Award(ctx, account, ds...); err != nil {
 		s.log.ErrorContext(ctx, "points award failed", "account", account, "deeds", deeds, "err", err)
 	}
+	if err := s.tookPart(ctx, account, ds); err != nil {
+		s.log.ErrorContext(ctx, "referral check failed", "account", account, "err", err)
+	}
 }
 
 // Unearn takes back what a deed earned.

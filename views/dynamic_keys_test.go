@@ -77,6 +77,9 @@ func dynamicKeys() []string {
 	}
 	add("subscribers.status.", SubscriberStatuses...)
 	add("campaigns.action.", CampaignActions...)
+	for _, st := range ReferralStatuses {
+		keys = append(keys, referralStatusKey(st))
+	}
 	add("campaigns.action_hint.", CampaignActions...)
 	for _, src := range []membership.Source{membership.SourceNone, membership.SourcePaid, membership.SourceTrial,
 		membership.SourceGrace, membership.SourceComp, membership.SourceGift} {

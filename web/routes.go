@@ -50,6 +50,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/groups/new", s.requireSignedIn, s.showNewGroup) // before /groups/:slug
 	app.Get("/groups/:slug", s.showGroup)
 	app.Get("/invite/:token", s.showInvite)
+	app.Get("/r/:code", s.showReferral)                   // a member's referral link
 	app.Get("/invitations/:token", s.showEmailInvitation) // mailed to an address; accepting signs it in
 	app.Post("/invitations/:token", s.acceptEmailInvitation)
 	app.Get("/unsubscribe/:token", s.showUnsubscribe) // its POST is above, before checkCSRF
@@ -208,4 +209,8 @@ func (s *server) routes(app *fiber.App) {
 	admin.Post("/team/admins/:account/remove", s.removeAdmin)
 	admin.Post("/team/owners/:account/demote", s.demoteOwner)
 	admin.Post("/team/transfer", s.transferOwnership) // email; confirm=1 hands the site on
+
+	admin.Get("/loyalty/referrals", s.showReferrals) // the flagged to review, and the latest
+	admin.Post("/loyalty/referrals/:friend/approve", s.approveReferral)
+	admin.Post("/loyalty/referrals/:friend/cancel", s.cancelReferral) // confirm=1
 }

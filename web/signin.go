@@ -115,6 +115,7 @@ func (s *server) finishSignIn(c *fiber.Ctx, out auth.Outcome) error {
 	if out.Linked {
 		return s.redirectWithFlash(c, "/settings", "ok", "flash.identity_linked")
 	}
+	s.noteReferral(c, out) // before the account can take part
 	if err := s.signInAs(c, out.Account.ID); err != nil {
 		return err
 	}

@@ -341,6 +341,10 @@ func keepUp(ctx context.Context, au *auth.Service, cm *community.Service, ms *me
 			}); err != nil && ctx.Err() == nil {
 				log.Warn("could not expire or reconcile points; trying again tomorrow", "err", err)
 			}
+			// The week's referral counts per network: older days go.
+			if err := lp.SweepReferralNetworks(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("could not sweep the referral counts; trying again tomorrow", "err", err)
+			}
 			select {
 			case <-ctx.Done():
 				return
