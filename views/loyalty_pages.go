@@ -54,6 +54,10 @@ type RewardsPage struct {
 	History  []PointsEntry
 	// The member's grade, if the programme has grades.
 	Grade GradeView
+	// ReferralURL is the member's referral link; Joined and Qualified how
+	// many friends signed up through it and took part in time.
+	ReferralURL       string
+	Joined, Qualified int
 }
 
 // GradeView is a member's grade and the way to the next.

@@ -48,6 +48,13 @@ func (s *server) showRewards(c *fiber.Ctx) error {
 	if p.Grade, err = s.gradeView(c, st, rules); err != nil {
 		return err
 	}
+	if rules.On {
+		ref, err := s.loyalty.Referral(ctx, me.ID)
+		if err != nil {
+			return err
+		}
+		p.ReferralURL, p.Joined, p.Qualified = s.origin+views.ReferralPath(ref.Code), ref.Joined, ref.Qualified
+	}
 	return render(c, fiber.StatusOK, views.RewardsPageView(p))
 }
 

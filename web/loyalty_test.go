@@ -78,6 +78,7 @@ func TestRewardsPageShowsWhatPostingEarned(t *testing.T) {
 	mustContain(t, page, `data-testid="points-balance">20 points`, "A post", "+10", "(up to 2 a day)",
 		"A vote for an idea", "20 points can be spent until 31 Dec 2027")
 	mustNotContain(t, page, `data-testid="rewards-off"`)
+	mustContain(t, page, `data-testid="referral-link"`, "/r/", "Friends who joined: 0")
 	ko := lc.mina.follow("/rewards?lang=ko").Body
 	mustContain(t, ko, "20포인트", "글 작성", "하루 최대 2번")
 	if r := lc.mina.post("/groups/lounge/posts/"+first+"/delete", url.Values{"reason": {""}}); r.Status >= 400 {
