@@ -52,6 +52,7 @@
 //	insights     the site owner reads /admin/insights over and over, one
 //	             request at a time: the page's own latency, warm
 //	insights+voteN  the same while N members vote flat out
+//	vote+earn    vote with the loyalty programme on: each vote an award
 //	rewards+voteN  the owner turns the loyalty programme on (votes earn 2
 //	             points, posts 10), then N members read their /rewards
 //	             while N others vote flat out, every vote an award, and

@@ -51,6 +51,7 @@ var scenarios = []scenario{
 	{"idea-page", runIdeaPage},
 	{"insights", runInsights},
 	{"insights+voteN", runInsightsVoteN},
+	{"vote+earn", runVoteEarn},
 	{"rewards+voteN", runRewardsVoteN},
 	{"mixed", runMixed},
 	{"shutdown", runShutdown},
@@ -207,24 +208,47 @@ func (e *env) insightLoop(rec *recorder) loop {
 	return loop{n: 1, op: func(ctx context.Context, _ int) { rec.add(e.site.insights(ctx, e.staff)) }}
 }
 
-// rewards+voteN: with the loyalty programme on, N members read their
-// /rewards (balance, expiry, history: a constant few lookups) while N
-// others vote flat out, every vote awarding points (two more writes),
-// and one member posts once a second.
-func runRewardsVoteN(e *env) []result {
+// vote+earn: the vote scenario with the loyalty programme on, every
+// vote an award: set beside vote, what awarding costs a vote.
+func runVoteEarn(e *env) []result {
+	off, ok := e.loyaltyOn()
+	if !ok {
+		return nil
+	}
+	defer off()
+	rec := newRecorder("vote")
+	el, cut := e.drive(e.d, nil, e.voteLoop(rec))
+	return []result{rec.result("vote+earn", el, cutNote(cut))}
+}
+
+// loyaltyOn has the owner turn the loyalty programme on, and returns
+// what turns it off again.
+func (e *env) loyaltyOn() (off func(), ok bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
 	if o := e.site.loyalty(ctx, e.staff, true); !o.ok() {
 		fmt.Printf("  skipped: could not turn the programme on: %d %s %v\n", o.status, o.body, o.err)
-		return nil
+		return nil, false
 	}
-	defer func() {
+	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		if o := e.site.loyalty(ctx, e.staff, false); !o.ok() {
 			fmt.Printf("  could not turn the programme off again: %d %s %v\n", o.status, o.body, o.err)
 		}
-	}()
+	}, true
+}
+
+// rewards+voteN: with the loyalty programme on, N members read their
+// /rewards (balance, expiry, history: a constant few lookups) while N
+// others vote flat out, every vote awarding points (two more writes),
+// and one member posts once a second.
+func runRewardsVoteN(e *env) []result {
+	off, ok := e.loyaltyOn()
+	if !ok {
+		return nil
+	}
+	defer off()
 	reads, votes, posts := newRecorder("rewards"), newRecorder("vote"), newRecorder("post")
 	el, cut := e.drive(e.d, nil, e.readLoop(reads, e.site.rewards), e.voteLoop(votes),
 		loop{n: 1, every: time.Second, op: func(ctx context.Context, _ int) {
