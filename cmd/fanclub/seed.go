@@ -18,6 +18,7 @@ import (
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
+	"fanclub/loyalty"
 	"fanclub/internal/ratelimit"
 	"fanclub/membership"
 )
@@ -106,16 +107,23 @@ func seedDemo(ctx context.Context, db *mongodb.DB, now func() time.Time, log *sl
 	if err := queue.EnsureIndexes(ctx); err != nil {
 		return seedCounts{}, err
 	}
-	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://localhost"})
+	// The loyalty programme is on from the start (seeder.programme), so
+	// the club's three weeks earn points as they would have.
+	lp := loyalty.New(db, loyalty.Deps{Accounts: au, Community: cm, Jobs: queue, Zone: au.Zone}, clock.Now, log)
+	if err := lp.EnsureIndexes(ctx); err != nil {
+		return seedCounts{}, err
+	}
+	cm.Deliver(community.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}, BaseURL: "http://localhost", Points: lp})
 	ms := membership.New(db, membership.Config{WebhookSecret: seedWebhookSecret}, clock.Now, log)
 	if err := ms.EnsureIndexes(ctx); err != nil {
 		return seedCounts{}, err
 	}
 	ms.Deliver(membership.Delivery{Jobs: queue, Accounts: au, Mail: mail.Log{Logger: log}})
-	s := &seeder{db: db, log: log, au: au, cm: cm, ms: ms, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)),
+	lp.Use(ms)
+	s := &seeder{db: db, log: log, au: au, cm: cm, ms: ms, lp: lp, jobs: queue, clock: clock, rng: rand.New(rand.NewPCG(2026, 11)),
 		order: map[string][]int{}, made: map[string]seedIdea{}}
 	boardsFrom := func(context.Context) error { s.boardsFrom = s.clock.t; return nil }
-	for _, step := range []func(context.Context) error{s.accounts, s.memberships, s.groups, boardsFrom, s.feed, s.reports,
+	for _, step := range []func(context.Context) error{s.accounts, s.programme, s.memberships, s.groups, boardsFrom, s.feed, s.reports,
 		s.ideas, s.events, s.newcomers, s.history} {
 		if err := step(ctx); err != nil {
 			return s.n, err
@@ -148,6 +156,7 @@ type seeder struct {
 	au     *auth.Service
 	cm     *community.Service
 	ms     *membership.Service
+	lp     *loyalty.Service
 	jobs   *jobs.Queue
 	clock  *seedClock
 	rng    *rand.Rand
@@ -169,6 +178,32 @@ type seedGroup struct {
 	mod     community.Actor   // the member made moderator, if any
 	welcome community.Post    // the admin's pinned post
 	written []community.Post  // by members, oldest first
+}
+
+// programme turns the loyalty programme on, as the admin would at
+// /admin/loyalty: points for taking part, a year's expiry, three grades.
+func (s *seeder) programme(ctx context.Context) error {
+	in := loyalty.RulesInput{On: true, ExpiryMonths: "12", Points: map[loyalty.Earning]string{}, Caps: map[loyalty.Earning]string{}}
+	for _, r := range []struct {
+		e           loyalty.Earning
+		points, cap string
+	}{{loyalty.EarnPost, "10", "5"}, {loyalty.EarnComment, "3", "10"}, {loyalty.EarnIdea, "20", "3"}, {loyalty.EarnVote, "2", "20"},
+		{loyalty.EarnShipped, "100", ""}, {loyalty.EarnShippedVote, "20", ""}, {loyalty.EarnCheckIn, "50", ""},
+		{loyalty.EarnFirstPost, "20", ""}, {loyalty.EarnReferral, "200", ""}, {loyalty.EarnBirthday, "100", ""},
+		{loyalty.EarnAnniversary, "100", ""}} {
+		in.Points[r.e], in.Caps[r.e] = r.points, r.cap
+	}
+	if _, err := s.lp.SaveRules(ctx, s.admin.Account, in); err != nil {
+		return fmt.Errorf("seed: loyalty rules: %w", err)
+	}
+	grades := loyalty.GradeInput{Names: [loyalty.MaxGrades]string{"Bronze", "Silver", "Gold"},
+		Thresholds: [loyalty.MaxGrades]string{"100", "300", "800"}, Entries: [loyalty.MaxGrades]string{"", "50", "200"},
+		Perks: [loyalty.MaxGrades]string{"", "Early access to new releases", "An invitation to the annual tasting, and Premium"},
+		Tiers: [loyalty.MaxGrades]string{"", "", premiumTier}, Review: "01-01"}
+	if _, err := s.lp.SaveGrades(ctx, s.admin.Account, grades, func(key string) bool { return key == premiumTier }); err != nil {
+		return fmt.Errorf("seed: loyalty grades: %w", err)
+	}
+	return nil
 }
 
 // groups creates every group with a pinned welcome post, then lets people

@@ -113,6 +113,7 @@ func TestSeedFillsAnEmptyDatabaseOnce(t *testing.T) {
 	atLeast("reminders waiting for events to come", count("jobs", bson.M{"state": "queued", "kind": "event.remind"}), 1)
 	checkCounters(t, db)
 	checkAdminSignsIn(t, db)
+	checkPoints(t, db)
 
 	before := snapshot(t, db)
 	err = run(ctx, []string{"seed"}, getenv, log)
@@ -321,6 +322,50 @@ func ids(t *testing.T, db *mongodb.DB, filter bson.M) bson.A {
 		out = append(out, d.ID)
 	}
 	return out
+}
+
+// checkPoints: the demo's three weeks earned points under the rules the
+// seed turned on; every balance is its ledger's sum, and some members
+// reached a grade.
+func checkPoints(t *testing.T, db *mongodb.DB) {
+	t.Helper()
+	ctx := context.Background()
+	sums := map[string]int64{}
+	cur, err := db.Collection("points_ledger").Find(ctx, bson.M{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cur.Next(ctx) {
+		var e struct {
+			Account string `bson:"account"`
+			Points  int64  `bson:"points"`
+		}
+		if err := cur.Decode(&e); err != nil {
+			t.Fatal(err)
+		}
+		sums[e.Account] += e.Points
+	}
+	var balances []struct {
+		ID      string `bson:"_id"`
+		Balance int64  `bson:"balance"`
+		Grade   string `bson:"grade"`
+	}
+	cur, err = db.Collection("points").Find(ctx, bson.M{})
+	if err != nil || cur.All(ctx, &balances) != nil {
+		t.Fatalf("read balances: %v", err)
+	}
+	graded := 0
+	for _, b := range balances {
+		if b.Balance != sums[b.ID] {
+			t.Errorf("account %s: balance %d, ledger %d", b.ID, b.Balance, sums[b.ID])
+		}
+		if b.Grade != "" {
+			graded++
+		}
+	}
+	if len(balances) < 20 || len(balances) != len(sums) || graded == 0 {
+		t.Errorf("%d balances for %d accounts in the ledger, %d graded; want many, the same, some", len(balances), len(sums), graded)
+	}
 }
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
