@@ -32,15 +32,16 @@ type Service struct {
 	settings *mongodb.Collection // loyalty: the rules, _id "rules"
 	balances *mongodb.Collection // points: one per account, _id = the account
 	ledger   *mongodb.Collection // points_ledger: every movement, _id from what it is for
-	d        Deps
-	now      func() time.Time
-	log      *slog.Logger
+	rewardColls
+	d   Deps
+	now func() time.Time
+	log *slog.Logger
 }
 
 // New returns the programme over db.
 func New(db *mongodb.DB, d Deps, now func() time.Time, log *slog.Logger) *Service {
 	return &Service{settings: db.Collection("loyalty"), balances: db.Collection("points"),
-		ledger: db.Collection("points_ledger"), d: d, now: now, log: log}
+		ledger: db.Collection("points_ledger"), rewardColls: newRewardColls(db), d: d, now: now, log: log}
 }
 
 // EnsureIndexes creates the indexes the queries rely on.
@@ -49,6 +50,9 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		if err := mongodb.EnsureIndexes(ctx, c); err != nil {
 			return err
 		}
+	}
+	if err := s.ensureRewardIndexes(ctx); err != nil {
+		return err
 	}
 	// An admin reads one member's whole ledger, newest first; the
 	// expiry and reconcile jobs read it by account too.
