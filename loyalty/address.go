@@ -37,18 +37,18 @@ func (a Address) validate(v ValidationError) {
 		return s != "" && utf8.RuneCountInString(s) <= most && !strings.ContainsFunc(s, unicode.IsControl)
 	}
 	if !text(a.Name, MaxAddressName) {
-		v["name"] = "rewards.error.address_name"
+		v["name"] = "loyalty_rewards.error.address_name"
 	}
 	if !text(a.Line1, MaxAddressLine) {
-		v["line1"] = "rewards.error.address_line"
+		v["line1"] = "loyalty_rewards.error.address_line"
 	}
 	if a.Line2 != "" && !text(a.Line2, MaxAddressLine) {
-		v["line2"] = "rewards.error.address_line"
+		v["line2"] = "loyalty_rewards.error.address_line"
 	}
 	if !text(a.Postal, MaxPostal) || strings.ContainsFunc(a.Postal, func(r rune) bool {
 		return !(r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == ' ' || r == '-')
 	}) {
-		v["postal"] = "rewards.error.postal"
+		v["postal"] = "loyalty_rewards.error.postal"
 	}
 	digits := 0
 	if !text(a.Phone, MaxPhone) || strings.ContainsFunc(a.Phone, func(r rune) bool {
@@ -58,6 +58,6 @@ func (a Address) validate(v ValidationError) {
 		}
 		return !strings.ContainsRune("+-() ", r)
 	}) || digits < 6 {
-		v["phone"] = "rewards.error.phone"
+		v["phone"] = "loyalty_rewards.error.phone"
 	}
 }

@@ -66,11 +66,11 @@ func parseCodes(r io.Reader, pool map[string]bool) ([]string, error) {
 		return nil, err
 	}
 	if len(data) > MaxCodeFile {
-		return nil, &CodeFileError{Reason: "rewards.codes.too_big"}
+		return nil, &CodeFileError{Reason: "loyalty_rewards.codes.too_big"}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a spreadsheet's byte-order mark
 	if !utf8.Valid(data) {
-		return nil, &CodeFileError{Reason: "rewards.codes.not_text"}
+		return nil, &CodeFileError{Reason: "loyalty_rewards.codes.not_text"}
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord, cr.LazyQuotes = -1, true
@@ -82,20 +82,20 @@ func parseCodes(r io.Reader, pool map[string]bool) ([]string, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return nil, &CodeFileError{Reason: "rewards.codes.not_csv"}
+			return nil, &CodeFileError{Reason: "loyalty_rewards.codes.not_csv"}
 		}
 		line, _ := cr.FieldPos(0)
 		code := strings.TrimSpace(rec[0])
 		fault := ""
 		switch {
 		case code == "":
-			fault = "rewards.codes.empty"
+			fault = "loyalty_rewards.codes.empty"
 		case utf8.RuneCountInString(code) > MaxCodeChars:
-			fault = "rewards.codes.too_long"
+			fault = "loyalty_rewards.codes.too_long"
 		case seen[code] > 0:
-			fault = "rewards.codes.duplicate"
+			fault = "loyalty_rewards.codes.duplicate"
 		case pool[code]:
-			fault = "rewards.codes.in_pool"
+			fault = "loyalty_rewards.codes.in_pool"
 		}
 		if fault != "" {
 			if len(bad) < maxLinesReported {
@@ -110,9 +110,9 @@ func parseCodes(r io.Reader, pool map[string]bool) ([]string, error) {
 	case len(bad) > 0:
 		return nil, &CodeFileError{Lines: bad}
 	case len(codes) == 0:
-		return nil, &CodeFileError{Reason: "rewards.codes.none"}
+		return nil, &CodeFileError{Reason: "loyalty_rewards.codes.none"}
 	case len(codes) > MaxCodes:
-		return nil, &CodeFileError{Reason: "rewards.codes.too_many"}
+		return nil, &CodeFileError{Reason: "loyalty_rewards.codes.too_many"}
 	}
 	return codes, nil
 }

@@ -59,6 +59,7 @@ const (
 type Redemption struct {
 	ID      string         `bson:"_id"` // the form's token
 	Account auth.AccountID `bson:"account"`
+	Member  string         `bson:"member"` // the member's name, then
 	Reward  string         `bson:"reward"`
 	Name    string         `bson:"name"` // the reward's, then
 	Kind    Kind           `bson:"kind"`
@@ -127,7 +128,7 @@ func (s *Service) Redeem(ctx context.Context, member auth.Account, rewardID stri
 	}
 	v := ValidationError{}
 	if !validToken(in.Token) {
-		v["token"] = "rewards.error.token"
+		v["token"] = "loyalty_rewards.error.token"
 	}
 	if d.Kind == KindGift {
 		in.Address = in.Address.clean()
@@ -138,7 +139,7 @@ func (s *Service) Redeem(ctx context.Context, member auth.Account, rewardID stri
 	if err := v.OrNil(); err != nil {
 		return Redemption{}, err
 	}
-	rd := Redemption{ID: in.Token, Account: member.ID, Reward: d.ID, Name: d.Name, Kind: d.Kind, Price: d.Price,
+	rd := Redemption{ID: in.Token, Account: member.ID, Member: member.Name, Reward: d.ID, Name: d.Name, Kind: d.Kind, Price: d.Price,
 		State: StatePending, At: s.now(), Address: in.Address}
 	if fresh, err := s.insertRedemption(ctx, rd); err != nil {
 		return Redemption{}, err
@@ -231,7 +232,7 @@ func (s *Service) redeemedBefore(ctx context.Context, account auth.AccountID, to
 			return Redemption{}, err
 		}
 		if rd.Account != account {
-			return Redemption{}, ValidationError{"token": "rewards.error.token"}
+			return Redemption{}, ValidationError{"token": "loyalty_rewards.error.token"}
 		}
 		switch rd.State {
 		case StateDone:

@@ -96,31 +96,31 @@ func (in RewardInput) validate() (Reward, ValidationError) {
 	r := Reward{Name: strings.TrimSpace(in.Name), Description: in.Description, Kind: in.Kind, Stock: -1,
 		Tier: strings.TrimSpace(in.Tier), Event: community.EventID(strings.TrimSpace(in.Event))}
 	if r.Name == "" || utf8.RuneCountInString(r.Name) > MaxRewardName {
-		v["name"] = "rewards.error.name"
+		v["name"] = "loyalty_rewards.error.name"
 	}
 	if utf8.RuneCountInString(r.Description) > MaxRewardText || !utf8.ValidString(r.Description) {
-		v["description"] = "rewards.error.description"
+		v["description"] = "loyalty_rewards.error.description"
 	}
 	if p, ok := wholeNumber(in.Price, MaxPoints); !ok || p < 1 {
-		v["price"] = "rewards.error.price"
+		v["price"] = "loyalty_rewards.error.price"
 	} else {
 		r.Price = int64(p)
 	}
 	if !r.Kind.Valid() {
-		v["kind"] = "rewards.error.kind"
+		v["kind"] = "loyalty_rewards.error.kind"
 	}
 	var ok bool
 	if strings.TrimSpace(in.Stock) != "" && r.Kind != KindCode {
 		if r.Stock, ok = wholeNumber(in.Stock, MaxStock); !ok {
-			v["stock"] = "rewards.error.stock"
+			v["stock"] = "loyalty_rewards.error.stock"
 		}
 	}
 	if r.Limit, ok = wholeNumber(in.Limit, MaxStock); !ok {
-		v["limit"] = "rewards.error.limit"
+		v["limit"] = "loyalty_rewards.error.limit"
 	}
 	if r.Kind == KindPremium {
 		if r.Days, ok = wholeNumber(in.Days, membership.MaxPassDays); !ok || r.Days < 1 {
-			v["days"] = "rewards.error.days"
+			v["days"] = "loyalty_rewards.error.days"
 		}
 	}
 	return r, v
@@ -143,12 +143,12 @@ func (s *Service) SaveReward(ctx context.Context, a auth.Account, id string, in 
 	r, v := in.validate()
 	if r.Kind == KindPremium {
 		if _, err := s.d.Membership.Tier(ctx, r.Tier); err != nil {
-			v["tier"] = "rewards.error.tier"
+			v["tier"] = "loyalty_rewards.error.tier"
 		}
 	}
 	if r.Kind == KindSeat {
 		if _, err := s.d.Community.RewardEvent(ctx, r.Event); err != nil {
-			v["event"] = "rewards.error.event"
+			v["event"] = "loyalty_rewards.error.event"
 		}
 	}
 	if err := v.OrNil(); err != nil {

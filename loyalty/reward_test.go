@@ -92,10 +92,10 @@ func TestCodeFile(t *testing.T) {
 		lines     []loyalty.CodeLine
 		reason    string
 	}{
-		{"empty code", "A1\n\nA2\n,x\n", []loyalty.CodeLine{{Line: 4, Reason: "rewards.codes.empty"}}, ""},
-		{"duplicate in file", "A1\nA2\n A1 \n", []loyalty.CodeLine{{Line: 3, Reason: "rewards.codes.duplicate", Code: "A1"}}, ""},
-		{"no codes", "", nil, "rewards.codes.none"},
-		{"too big", strings.Repeat("x", loyalty.MaxCodeFile+1), nil, "rewards.codes.too_big"},
+		{"empty code", "A1\n\nA2\n,x\n", []loyalty.CodeLine{{Line: 4, Reason: "loyalty_rewards.codes.empty"}}, ""},
+		{"duplicate in file", "A1\nA2\n A1 \n", []loyalty.CodeLine{{Line: 3, Reason: "loyalty_rewards.codes.duplicate", Code: "A1"}}, ""},
+		{"no codes", "", nil, "loyalty_rewards.codes.none"},
+		{"too big", strings.Repeat("x", loyalty.MaxCodeFile+1), nil, "loyalty_rewards.codes.too_big"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := r.l.UploadCodes(r.ctx, r.owner, rw.ID, strings.NewReader(c.csv))
@@ -113,7 +113,7 @@ func TestCodeFile(t *testing.T) {
 	}
 	_, err := r.l.UploadCodes(r.ctx, r.owner, rw.ID, strings.NewReader("B1\nA2\n"))
 	var fe *loyalty.CodeFileError
-	if !errors.As(err, &fe) || len(fe.Lines) != 1 || fe.Lines[0].Reason != "rewards.codes.in_pool" || fe.Lines[0].Line != 2 {
+	if !errors.As(err, &fe) || len(fe.Lines) != 1 || fe.Lines[0].Reason != "loyalty_rewards.codes.in_pool" || fe.Lines[0].Line != 2 {
 		t.Fatalf("a code in the pool: %v %+v", err, fe)
 	}
 	r.codes(rw.ID, "B1\n")

@@ -72,6 +72,9 @@ func dynamicKeys() []string {
 		add("pricing.plan.", string(src), string(src)+"_forever")
 	}
 	add("subscribers.status.", SubscriberStatuses...)
+	add("loyalty_rewards.kind.", RewardKinds...)
+	add("loyalty_rewards.kind_hint.", RewardKinds...)
+	add("loyalty_rewards.what.", "code", "gift")
 	add("campaigns.action.", CampaignActions...)
 	add("campaigns.action_hint.", CampaignActions...)
 	for _, src := range []membership.Source{membership.SourceNone, membership.SourcePaid, membership.SourceTrial,

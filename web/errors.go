@@ -8,6 +8,7 @@ import (
 	"fanclub/auth"
 	"fanclub/campaign"
 	"fanclub/community"
+	"fanclub/loyalty"
 	"fanclub/membership"
 	"fanclub/views"
 )
@@ -94,6 +95,12 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	case errors.Is(err, campaign.ErrAlreadyToday):
 		status, key, retry = fiber.StatusConflict, "campaigns.error.today", "/admin/campaigns"
 	case errors.As(err, new(campaign.ValidationError)):
+		status, key = fiber.StatusBadRequest, "error.bad_request"
+	case errors.Is(err, loyalty.ErrNotFound):
+		status, key = fiber.StatusNotFound, "error.404"
+	case errors.Is(err, loyalty.ErrForbidden):
+		status, key = fiber.StatusForbidden, "error.403"
+	case errors.As(err, new(loyalty.ValidationError)):
 		status, key = fiber.StatusBadRequest, "error.bad_request"
 	case errors.Is(err, membership.ErrNotFound):
 		status, key = fiber.StatusNotFound, "error.404"

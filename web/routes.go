@@ -77,6 +77,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/notifications", s.requireSignedIn, s.showNotifications)
 	app.Post("/notifications/read", s.requireSignedIn, s.readNotifications)
 	app.Get("/messages/:id", s.requireSignedIn, s.showMessage) // a campaign's message, to those it reached
+	app.Get("/rewards/redeem/:id", s.requireSignedIn, s.showRedeem)
+	app.Post("/rewards/redeem/:id", s.requireSignedIn, s.redeemReward) // token, and a gift's address
+	app.Get("/rewards/mine", s.requireSignedIn, s.showMyRewards)
 
 	app.Post("/membership/checkout", s.requireSignedIn, s.checkout) // tier, interval=month|year
 	app.Post("/membership/portal", s.requireSignedIn, s.openPortal)
@@ -200,4 +203,13 @@ func (s *server) routes(app *fiber.App) {
 	admin.Post("/team/admins/:account/remove", s.removeAdmin)
 	admin.Post("/team/owners/:account/demote", s.demoteOwner)
 	admin.Post("/team/transfer", s.transferOwnership) // email; confirm=1 hands the site on
+	admin.Get("/loyalty/rewards", s.showRewardsAdmin)
+	admin.Post("/loyalty/rewards", s.saveReward)
+	admin.Get("/loyalty/rewards/new", s.showNewReward) // before /loyalty/rewards/:id
+	admin.Get("/loyalty/rewards/:id", s.showReward)
+	admin.Post("/loyalty/rewards/:id", s.saveReward)
+	admin.Post("/loyalty/rewards/:id/archive", s.archiveReward) // confirm=1 archives, restore=1 offers it again; else asks
+	admin.Post("/loyalty/rewards/:id/codes", s.uploadCodes)     // multipart: codes, a CSV file
+	admin.Get("/loyalty/fulfilment", s.showFulfilment)
+	admin.Post("/loyalty/fulfilment/:id/sent", s.markGiftSent)
 }
