@@ -2,6 +2,7 @@ package loyalty
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -27,14 +28,7 @@ const (
 var Kinds = []Kind{KindCode, KindPremium, KindSeat, KindGift}
 
 // Valid reports whether k is one of Kinds.
-func (k Kind) Valid() bool {
-	for _, x := range Kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
 
 // Reward is something members redeem points for.
 type Reward struct {

@@ -128,26 +128,21 @@ func newRewardColls(db *mongodb.DB) rewardColls {
 		claims: db.Collection("reward_claims"), redemptions: db.Collection("redemptions")}
 }
 
-// ensureRewardIndexes creates the indexes the rewards' queries rely on.
+// ensureRewardIndexes creates the indexes the rewards' queries rely on;
+// claims are read by _id only.
 func (s *Service) ensureRewardIndexes(ctx context.Context) error {
-	idx := func(name string, keys ...string) mongo.IndexModel {
-		d := bson.D{}
-		for _, k := range keys {
-			dir := 1
-			if k[0] == '-' {
-				k, dir = k[1:], -1
-			}
-			d = append(d, bson.E{Key: k, Value: dir})
-		}
-		return mongo.IndexModel{Keys: d, Options: options.Index().SetName(name)}
-	}
-	for c, models := range map[*mongodb.Collection][]mongo.IndexModel{
-		s.rewards:     {idx("archived_price", "archived", "price", "_id")},
-		s.codes:       {idx("reward_slot", "reward", "slot")},
-		s.claims:      nil,
-		s.redemptions: {idx("account_at", "account", "-at"), idx("kind_sent_at", "kind", "state", "sent", "-at")},
+	asc := func(k string) bson.E { return bson.E{Key: k, Value: 1} }
+	newest := bson.E{Key: "at", Value: -1}
+	for c, m := range map[*mongodb.Collection][]mongo.IndexModel{
+		s.rewards: {{Keys: bson.D{asc("archived"), asc("price"), asc("_id")}, Options: options.Index().SetName("archived_price")}},
+		s.codes:   {{Keys: bson.D{asc("reward"), asc("slot")}, Options: options.Index().SetName("reward_slot")}},
+		s.claims:  nil,
+		s.redemptions: {
+			{Keys: bson.D{asc("account"), newest}, Options: options.Index().SetName("account_at")},
+			{Keys: bson.D{asc("kind"), asc("state"), asc("sent"), newest}, Options: options.Index().SetName("kind_sent_at")},
+		},
 	} {
-		if err := mongodb.EnsureIndexes(ctx, c, models...); err != nil {
+		if err := mongodb.EnsureIndexes(ctx, c, m...); err != nil {
 			return err
 		}
 	}
