@@ -189,6 +189,16 @@ func rewardWhat(ctx context.Context, r RewardRow) string {
 // balanceAfter is what the balance will be after redeeming.
 func balanceAfter(p RedeemForm) int64 { return p.Balance - p.Reward.Price }
 
+// redeemable says whether the form is worth showing: not while the
+// programme is off, the reward sold out or the balance short.
+func redeemable(p RedeemForm) bool {
+	switch p.Problem {
+	case "loyalty_rewards.problem.off", "loyalty_rewards.problem.sold_out", "loyalty_rewards.problem.short":
+		return false
+	}
+	return balanceAfter(p) >= 0
+}
+
 // kindChecked says whether the kind's radio is chosen; none is a code.
 func kindChecked(in RewardInput, kind string) bool {
 	if in.Kind == "" {

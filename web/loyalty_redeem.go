@@ -53,12 +53,18 @@ func (s *server) renderRedeem(c *fiber.Ctx, status int, id string, addr views.Ad
 	if err != nil {
 		return err
 	}
-	if problem == "" {
-		if rules, err := s.loyalty.Rules(ctx); err != nil {
-			return err
-		} else if !rules.On {
-			problem = "loyalty_rewards.problem.off"
-		}
+	rules, err := s.loyalty.Rules(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case problem != "":
+	case !rules.On:
+		problem = "loyalty_rewards.problem.off"
+	case r.Left == 0:
+		problem = "loyalty_rewards.problem.sold_out"
+	case st.Balance < r.Price:
+		problem = "loyalty_rewards.problem.short"
 	}
 	return render(c, status, views.RedeemPage(views.RedeemForm{Chrome: s.chrome(c), Reward: s.rewardDetail(ctx, r),
 		Balance: st.Balance, Token: loyalty.NewToken(), Address: addr, Errors: errs, Problem: problem}))

@@ -200,8 +200,12 @@ func TestRedeemCodeOverHTTP(t *testing.T) {
 	if strings.Count(mine.Body, `data-testid="redemption"`) != 1 {
 		t.Fatalf("want one redemption:\n%s", mine.Body)
 	}
-	// The pool is empty now: a clear message, the points intact.
-	r = rc.member.post("/rewards/redeem/"+id, url.Values{"token": {redeemToken(t, rc.member, id)}})
+	// The pool is empty now: the page says so and offers no form; a form
+	// sent anyway gets a clear message, the points intact.
+	page = rc.member.get("/rewards/redeem/" + id).Body
+	mustContain(t, page, "this reward is sold out")
+	mustNotContain(t, page, `data-testid="redeem-form"`)
+	r = rc.member.post("/rewards/redeem/"+id, url.Values{"token": {loyalty.NewToken()}})
 	if r.Status != http.StatusConflict {
 		t.Fatalf("sold out: %d", r.Status)
 	}
