@@ -155,12 +155,21 @@ func (s *Service) complete(ctx context.Context, member auth.Account, d rewardDoc
 	var undo []func(context.Context) error
 	fail := func(cause error) (Redemption, error) {
 		ctx := context.WithoutCancel(ctx) // give back whatever happens to the request
-		errs := []error{cause}
+		var errs []error
 		for i := len(undo) - 1; i >= 0; i-- {
 			errs = append(errs, undo[i](ctx))
 		}
 		errs = append(errs, s.failRedemption(ctx, rd.ID, failureOf(cause)))
-		return Redemption{}, errors.Join(errs...)
+		if err := errors.Join(errs...); err != nil {
+			s.log.ErrorContext(ctx, "redemption failed to give back", "redemption", rd.ID, "account", member.ID, "cause", cause, "err", err)
+		}
+		if failureOf(cause) == "failed" && !errors.Is(cause, ErrFailed) {
+			// A step failed for a reason of ours (the store, a tier gone):
+			// the member is told their points came back; staff read why.
+			s.log.ErrorContext(ctx, "redemption failed", "redemption", rd.ID, "reward", d.ID, "account", member.ID, "err", cause)
+			return Redemption{}, ErrFailed
+		}
+		return Redemption{}, cause
 	}
 	if d.Limit > 0 {
 		if err := s.claim(ctx, d.ID, member.ID, d.Limit); err != nil {

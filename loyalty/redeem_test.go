@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"fanclub/auth"
 	"fanclub/community"
 	"fanclub/loyalty"
@@ -146,6 +148,15 @@ func TestRedeemRules(t *testing.T) {
 	if err != nil || len(gifts) != 4 || gifts[0].Address.Name != "Kim" {
 		t.Fatalf("gifts to send = %d %v", len(gifts), err)
 	}
+	if err := r.l.ForgetRedemptions(r.ctx, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	gifts, _ = r.l.Gifts(r.ctx, r.owner, false)
+	for _, g := range gifts {
+		if g.Account == other.ID && (g.Address != (loyalty.Address{}) || g.Member != "") {
+			t.Fatalf("a deleted account's gift kept %+v", g)
+		}
+	}
 	sent, err := r.l.MarkSent(r.ctx, r.owner, gifts[0].ID)
 	if err != nil || !sent.Sent || sent.SentBy != r.owner.ID || sent.SentAt.IsZero() {
 		t.Fatalf("mark sent = %+v, %v", sent, err)
@@ -260,5 +271,30 @@ func TestRedeemEventSeat(t *testing.T) {
 	}
 	if got, _ := r.l.Reward(r.ctx, rw.ID); got.Taken != 1 || got.Redeemed != 1 {
 		t.Fatalf("reward = %+v, want the failed ones' stock given back", got)
+	}
+}
+
+// TestRedeemStepFails: a step after the points were taken fails (the
+// code's record is gone): the points come back, the limit is given
+// back, and the member is told.
+func TestRedeemStepFails(t *testing.T) {
+	r := newRig(t)
+	r.rules(0, nil)
+	m := r.member("m@example.com")
+	r.give(m, "100")
+	rw := r.reward(loyalty.RewardInput{Kind: loyalty.KindCode, Price: "60", Limit: "1"})
+	r.codes(rw.ID, "LOST\nFOUND\n")
+	if _, err := r.db.Collection("reward_codes").DeleteOne(r.ctx, bson.M{"code": "LOST"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.redeem(m, rw.ID); !errors.Is(err, loyalty.ErrFailed) {
+		t.Fatalf("a code gone: %v", err)
+	}
+	if b := r.balance(m); b != 100 || r.ledgerSum(m) != 100 {
+		t.Fatalf("balance %d after a failed step, want 100", b)
+	}
+	rd, err := r.redeem(m, rw.ID)
+	if err != nil || rd.Code != "FOUND" || r.balance(m) != 40 {
+		t.Fatalf("the next code (limit given back): %+v %v, balance %d", rd, err, r.balance(m))
 	}
 }
