@@ -11,6 +11,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/loyalty"
+	"fanclub/membership"
 )
 
 // rewardClub is a site with its owner and a member signed in, and the
@@ -244,4 +245,38 @@ func TestRedeemGiftOverHTTP(t *testing.T) {
 	if r := rc.member.post("/admin/loyalty/fulfilment/"+gid+"/sent", nil); r.Status != http.StatusNotFound {
 		t.Fatalf("a member marks a gift sent: %d", r.Status)
 	}
+}
+
+func TestRedeemPremiumOverHTTP(t *testing.T) {
+	rc := newRewardClub(t)
+	if err := rc.s.Membership.SeedTier(context.Background(), membership.Tier{Key: "premium", Name: "Premium", Rank: 1}); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"name": {"A month of Premium"}, "price": {"80"}, "kind": {"premium"}, "tier": {"premium"}, "days": {"0"}}
+	r := rc.owner.post("/admin/loyalty/rewards", form)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("0 days: %d", r.Status)
+	}
+	mustContain(t, r.Body, "The days are a whole number", `value="A month of Premium"`)
+	form.Set("days", "30")
+	id := rc.createReward(t, form)
+	// Editing keeps the kind and the counters.
+	form.Set("price", "90")
+	form.Set("kind", "gift")
+	if r := rc.owner.post("/admin/loyalty/rewards/"+id, form); r.Status != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", r.Status, r.Body)
+	}
+	rc.give(t, rc.member, "100")
+	mustContain(t, rc.member.get("/rewards/redeem/"+id).Body, "Premium for 30 days.", "90 points")
+	if r := rc.member.post("/rewards/redeem/"+id, url.Values{"token": {redeemToken(t, rc.member, id)}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("redeem: %d\n%s", r.Status, r.Body)
+	}
+	mustContain(t, rc.member.get("/rewards/mine").Body, "30 days of Premium, until")
+	e, err := rc.s.Membership.Entitlement(context.Background(), rc.member.ID)
+	if err != nil || e.Source != membership.SourceReward || e.Tier.Key != "premium" {
+		t.Fatalf("entitlement = %+v, %v", e, err)
+	}
+	mustContain(t, rc.member.get("/").Body, "Redeemed with points, until")
+	list := rc.owner.get("/admin/loyalty/rewards").Body
+	mustContain(t, list, "90 points", "Premium days", `data-testid="reward-redeemed">1<`)
 }
