@@ -34,7 +34,7 @@ func (a Address) clean() Address {
 // phone number (digits, with + - ( ) and spaces) are required.
 func (a Address) validate(v ValidationError) {
 	text := func(s string, most int) bool {
-		return s != "" && utf8.RuneCountInString(s) <= most && !strings.ContainsFunc(s, unicode.IsControl)
+		return s != "" && utf8.ValidString(s) && utf8.RuneCountInString(s) <= most && !strings.ContainsFunc(s, unicode.IsControl)
 	}
 	if !text(a.Name, MaxAddressName) {
 		v["name"] = "loyalty_rewards.error.address_name"

@@ -182,6 +182,8 @@ func TestGiftAddress(t *testing.T) {
 		field string
 	}{
 		{"no name", func(a *loyalty.Address) { a.Name = "  " }, "name"},
+		{"name not UTF-8", func(a *loyalty.Address) { a.Name = "Kim\xff" }, "name"},
+		{"control in line", func(a *loyalty.Address) { a.Line2 = "a\x00b" }, "line2"},
 		{"long line", func(a *loyalty.Address) { a.Line1 = strings.Repeat("가", 201) }, "line1"},
 		{"bad postal", func(a *loyalty.Address) { a.Postal = "04<780>" }, "postal"},
 		{"letters in phone", func(a *loyalty.Address) { a.Phone = "call me" }, "phone"},

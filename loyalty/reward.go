@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson/primitive"
@@ -89,7 +90,8 @@ func (in RewardInput) validate() (Reward, ValidationError) {
 	v := ValidationError{}
 	r := Reward{Name: strings.TrimSpace(in.Name), Description: in.Description, Kind: in.Kind, Stock: -1,
 		Tier: strings.TrimSpace(in.Tier), Event: community.EventID(strings.TrimSpace(in.Event))}
-	if r.Name == "" || utf8.RuneCountInString(r.Name) > MaxRewardName {
+	if r.Name == "" || utf8.RuneCountInString(r.Name) > MaxRewardName || !utf8.ValidString(r.Name) ||
+		strings.ContainsFunc(r.Name, unicode.IsControl) {
 		v["name"] = "loyalty_rewards.error.name"
 	}
 	if utf8.RuneCountInString(r.Description) > MaxRewardText || !utf8.ValidString(r.Description) {

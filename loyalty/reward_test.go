@@ -54,6 +54,8 @@ func TestRewardValidation(t *testing.T) {
 		{"negative price", loyalty.RewardInput{Name: "A", Price: "-5", Kind: loyalty.KindGift}, "price"},
 		{"price over max", loyalty.RewardInput{Name: "A", Price: "100001", Kind: loyalty.KindGift}, "price"},
 		{"no name", loyalty.RewardInput{Price: "5", Kind: loyalty.KindGift}, "name"},
+		{"name not UTF-8", loyalty.RewardInput{Name: "a\xffb", Price: "5", Kind: loyalty.KindGift}, "name"},
+		{"description not UTF-8", loyalty.RewardInput{Name: "A", Description: "a\xffb", Price: "5", Kind: loyalty.KindGift}, "description"},
 		{"no kind", loyalty.RewardInput{Name: "A", Price: "5"}, "kind"},
 		{"negative stock", loyalty.RewardInput{Name: "A", Price: "5", Kind: loyalty.KindGift, Stock: "-1"}, "stock"},
 		{"unknown tier", loyalty.RewardInput{Name: "A", Price: "5", Kind: loyalty.KindPremium, Tier: "gold", Days: "30"}, "tier"},
