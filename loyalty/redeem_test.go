@@ -300,3 +300,55 @@ func TestRedeemStepFails(t *testing.T) {
 		t.Fatalf("the next code (limit given back): %+v %v, balance %d", rd, err, r.balance(m))
 	}
 }
+
+// TestRedeemSeatsConcurrently: 20 members redeem seats at a 5-seat event
+// at once; 5 get one, the others are told it is full and keep their
+// points, and the reward's stock counts the 5 only.
+func TestRedeemSeatsConcurrently(t *testing.T) {
+	r := newRig(t)
+	r.rules(0, nil)
+	members := make([]auth.Account, 20)
+	for i := range members {
+		members[i] = r.member(fmt.Sprintf("s%02d@example.com", i))
+		r.give(members[i], "10")
+	}
+	r.group("club")
+	loc, _ := time.LoadLocation("Asia/Seoul")
+	start := r.clock.Now().Add(48 * time.Hour).In(loc)
+	ev, err := r.cm.CreateEvent(r.ctx, r.staff, "club", community.EventInput{Title: "Launch", Zone: "Asia/Seoul",
+		Start: start.Format(community.LocalTimeLayout), End: start.Add(2 * time.Hour).Format(community.LocalTimeLayout),
+		Venue: "Seoul", Capacity: "5", Access: community.AccessMembers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rw := r.reward(loyalty.RewardInput{Kind: loyalty.KindSeat, Event: string(ev.ID), Price: "10"})
+	errs := make([]error, len(members))
+	var wg sync.WaitGroup
+	for i, m := range members {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, errs[i] = r.redeem(m, rw.ID) }()
+	}
+	wg.Wait()
+	seated := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			seated++
+			if b := r.balance(members[i]); b != 0 {
+				t.Errorf("seated member %d has %d points", i, b)
+			}
+		case errors.Is(err, loyalty.ErrEventFull):
+			if b := r.balance(members[i]); b != 10 {
+				t.Errorf("member %d refused has %d points, want 10", i, b)
+			}
+		default:
+			t.Errorf("member %d: %v", i, err)
+		}
+	}
+	got, _ := r.l.Reward(r.ctx, rw.ID)
+	page, err := r.cm.EventPage(r.ctx, r.staff, "club", ev.ID)
+	if err != nil || seated != 5 || page.Event.Going != 5 || got.Taken != 5 || got.Redeemed != 5 {
+		t.Fatalf("%d seated, event going %d, reward taken %d redeemed %d (%v); want 5 each", seated, page.Event.Going,
+			got.Taken, got.Redeemed, err)
+	}
+}
