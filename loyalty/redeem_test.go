@@ -21,6 +21,21 @@ func (r *rig) redeem(a auth.Account, id string) (loyalty.Redemption, error) {
 	return r.l.Redeem(r.ctx, a, id, loyalty.RedeemInput{Token: loyalty.NewToken()})
 }
 
+// launch creates the event "Launch" in the group "club", in two days,
+// for two hours, with in's capacity and access.
+func (r *rig) launch(in community.EventInput) community.Event {
+	r.t.Helper()
+	loc, _ := time.LoadLocation("Asia/Seoul")
+	start := r.clock.Now().Add(48 * time.Hour).In(loc)
+	in.Title, in.Zone, in.Venue = "Launch", "Asia/Seoul", "Seoul"
+	in.Start, in.End = start.Format(community.LocalTimeLayout), start.Add(2*time.Hour).Format(community.LocalTimeLayout)
+	ev, err := r.cm.CreateEvent(r.ctx, r.staff, "club", in)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return ev
+}
+
 // balance is an account's balance.
 func (r *rig) balance(a auth.Account) int64 { r.t.Helper(); return r.statement(a).Balance }
 
@@ -244,14 +259,7 @@ func TestRedeemEventSeat(t *testing.T) {
 	r.rules(0, nil)
 	a, b := r.member("a@example.com"), r.member("b@example.com")
 	r.group("club", a, b)
-	loc, _ := time.LoadLocation("Asia/Seoul")
-	start := r.clock.Now().Add(48 * time.Hour).In(loc)
-	ev, err := r.cm.CreateEvent(r.ctx, r.staff, "club", community.EventInput{Title: "Launch", Zone: "Asia/Seoul",
-		Start: start.Format(community.LocalTimeLayout), End: start.Add(2 * time.Hour).Format(community.LocalTimeLayout),
-		Venue: "Seoul", Capacity: "1", Access: community.AccessTier, Tier: "premium"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := r.launch(community.EventInput{Capacity: "1", Access: community.AccessTier, Tier: "premium"})
 	rw := r.reward(loyalty.RewardInput{Kind: loyalty.KindSeat, Event: string(ev.ID)})
 	r.give(a, "50")
 	r.give(b, "50")
@@ -313,14 +321,7 @@ func TestRedeemSeatsConcurrently(t *testing.T) {
 		r.give(members[i], "10")
 	}
 	r.group("club")
-	loc, _ := time.LoadLocation("Asia/Seoul")
-	start := r.clock.Now().Add(48 * time.Hour).In(loc)
-	ev, err := r.cm.CreateEvent(r.ctx, r.staff, "club", community.EventInput{Title: "Launch", Zone: "Asia/Seoul",
-		Start: start.Format(community.LocalTimeLayout), End: start.Add(2 * time.Hour).Format(community.LocalTimeLayout),
-		Venue: "Seoul", Capacity: "5", Access: community.AccessMembers})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := r.launch(community.EventInput{Capacity: "5", Access: community.AccessMembers})
 	rw := r.reward(loyalty.RewardInput{Kind: loyalty.KindSeat, Event: string(ev.ID), Price: "10"})
 	errs := make([]error, len(members))
 	var wg sync.WaitGroup
