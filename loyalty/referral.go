@@ -215,7 +215,7 @@ func (s *Service) claimRewards(ctx context.Context, r Referral, from ReferralSta
 		return err
 	}
 	if err := s.awardBoth(ctx, r); err != nil {
-		return errors.Join(err, s.unclaim(ctx, r.Friend, from, at))
+		return errors.Join(err, s.unqualify(ctx, r.Friend, from, at))
 	}
 	return s.countReferrer(ctx, r.Referrer, "qualified")
 }

@@ -53,7 +53,7 @@ type referrerDoc struct {
 	Qualified int            `bson:"qualified"`
 }
 
-type codeDoc struct {
+type referralCodeDoc struct {
 	ID      string         `bson:"_id"`
 	Account auth.AccountID `bson:"account"`
 }
@@ -98,7 +98,7 @@ func (s *Service) referrerOf(ctx context.Context, account auth.AccountID) (refer
 		return d, err
 	}
 	code := newCode()
-	if _, err := s.ref.codes.InsertOne(ctx, codeDoc{ID: code, Account: account}); err != nil {
+	if _, err := s.ref.codes.InsertOne(ctx, referralCodeDoc{ID: code, Account: account}); err != nil {
 		return d, fmt.Errorf("loyalty: claim referral code: %w", err)
 	}
 	d = referrerDoc{ID: account, Code: code}
@@ -117,7 +117,7 @@ func (s *Service) codeOwner(ctx context.Context, code string) (auth.AccountID, e
 	if !validCode(code) {
 		return "", ErrNotFound
 	}
-	var d codeDoc
+	var d referralCodeDoc
 	err := s.ref.codes.FindOne(ctx, bson.M{"_id": code}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return "", ErrNotFound
@@ -217,10 +217,10 @@ func (s *Service) moveReferralFrom(ctx context.Context, friend auth.AccountID, f
 	return res.MatchedCount == 1, nil
 }
 
-// unclaim puts a referral whose awards failed back as it was before
+// unqualify puts a referral whose awards failed back as it was before
 // claimRewards moved it (at is the claim's awardedAt), for the friend's
 // next taking part to try again.
-func (s *Service) unclaim(ctx context.Context, friend auth.AccountID, from ReferralStatus, at time.Time) error {
+func (s *Service) unqualify(ctx context.Context, friend auth.AccountID, from ReferralStatus, at time.Time) error {
 	_, err := s.ref.referrals.UpdateOne(ctx, bson.M{"_id": friend, "awardedAt": at},
 		bson.M{"$set": bson.M{"status": from}, "$unset": bson.M{"awardedAt": ""}})
 	return err

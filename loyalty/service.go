@@ -34,7 +34,8 @@ type Service struct {
 	balances *mongodb.Collection // points: one per account, _id = the account
 	ledger   *mongodb.Collection // points_ledger: every movement, _id from what it is for
 	ref      referralColls
-	d        Deps
+	rewardColls
+	d Deps
 	// accountLocks serialise one account's movements within this
 	// process, by the account's hash.
 	accountLocks [64]sync.Mutex
@@ -45,7 +46,7 @@ type Service struct {
 // New returns the programme over db.
 func New(db *mongodb.DB, d Deps, now func() time.Time, log *slog.Logger) *Service {
 	return &Service{settings: db.Collection("loyalty"), balances: db.Collection("points"),
-		ledger: db.Collection("points_ledger"), ref: newReferralColls(db), d: d, now: now, log: log}
+		ledger: db.Collection("points_ledger"), ref: newReferralColls(db), rewardColls: newRewardColls(db), d: d, now: now, log: log}
 }
 
 // EnsureIndexes creates the indexes the queries rely on.
@@ -56,6 +57,9 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		}
 	}
 	if err := s.ref.ensureIndexes(ctx); err != nil {
+		return err
+	}
+	if err := s.ensureRewardIndexes(ctx); err != nil {
 		return err
 	}
 	// An admin reads one member's whole ledger, newest first; the

@@ -21,6 +21,8 @@ const (
 	SourceGrace Source = "grace" // a past-due subscription inside the grace period
 	SourceComp  Source = "comp"  // granted by an admin
 	SourceGift  Source = "gift"  // granted by an admin, as a gift
+	// SourceReward: days of a tier redeemed with loyalty points.
+	SourceReward Source = "reward"
 )
 
 // Entitlement is what an account may access now: the one answer every
@@ -145,7 +147,7 @@ func (s *Service) Entitlement(ctx context.Context, id auth.AccountID) (Entitleme
 
 // Entitlements returns the entitlement of each account, by _id lookups
 // only (see holderDoc): the account's subscription ids, each
-// subscription, and its comp. Accounts with nothing are Free.
+// subscription, its comp and its reward pass. Accounts with nothing are Free.
 func (s *Service) Entitlements(ctx context.Context, ids []auth.AccountID) (map[auth.AccountID]Entitlement, error) {
 	out := make(map[auth.AccountID]Entitlement, len(ids))
 	all, err := s.Tiers(ctx)
@@ -170,7 +172,11 @@ func (s *Service) Entitlements(ctx context.Context, ids []auth.AccountID) (map[a
 		} else if !errors.Is(err, mongo.ErrNoDocuments) {
 			return nil, err
 		}
-		out[id] = entitle(now, s.cfg.Grace, all, subs, comp)
+		pass, err := s.findPass(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = pass.entitle(now, all, entitle(now, s.cfg.Grace, all, subs, comp))
 	}
 	return out, nil
 }

@@ -52,6 +52,7 @@ type Service struct {
 	subs      *mongodb.Collection // subscriptions
 	holders   *mongodb.Collection // billing_accounts: each account's subscription ids, _id = account
 	comps     *mongodb.Collection // comp memberships, _id = account
+	passes    *mongodb.Collection // reward_passes: days of a tier redeemed with points, _id = account
 	events    *mongodb.Collection // stripe_events: the ids of applied events
 	stripe    *client.API         // nil when billing is off
 	cfg       Config
@@ -77,6 +78,7 @@ func New(db *mongodb.DB, cfg Config, now func() time.Time, log *slog.Logger) *Se
 		subs:      db.Collection("subscriptions"),
 		holders:   db.Collection("billing_accounts"),
 		comps:     db.Collection("comps"),
+		passes:    db.Collection("reward_passes"),
 		events:    db.Collection("stripe_events"),
 		cfg:       cfg,
 		now:       now,
@@ -125,7 +127,7 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		Options: options.Index().SetName("customer_1")}); err != nil {
 		return err
 	}
-	for _, c := range []*mongodb.Collection{s.tiers, s.subs, s.holders, s.comps, s.events} { // by _id
+	for _, c := range []*mongodb.Collection{s.tiers, s.subs, s.holders, s.comps, s.passes, s.events} { // by _id
 		if err := mongodb.EnsureIndexes(ctx, c); err != nil {
 			return err
 		}

@@ -76,6 +76,9 @@ func dynamicKeys() []string {
 		add("pricing.plan.", string(src), string(src)+"_forever")
 	}
 	add("subscribers.status.", SubscriberStatuses...)
+	add("loyalty_rewards.kind.", RewardKinds...)
+	add("loyalty_rewards.kind_hint.", RewardKinds...)
+	add("loyalty_rewards.what.", "code", "gift")
 	add("campaigns.action.", CampaignActions...)
 	for _, st := range ReferralStatuses {
 		keys = append(keys, referralStatusKey(st))

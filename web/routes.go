@@ -79,6 +79,9 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/notifications/read", s.requireSignedIn, s.readNotifications)
 	app.Get("/messages/:id", s.requireSignedIn, s.showMessage) // a campaign's message, to those it reached
 	app.Get("/rewards", s.requireSignedIn, s.showRewards)
+	app.Get("/rewards/redeem/:id", s.requireSignedIn, s.showRedeem)
+	app.Post("/rewards/redeem/:id", s.requireSignedIn, s.redeemReward) // token, and a gift's address
+	app.Get("/rewards/mine", s.requireSignedIn, s.showMyRewards)
 
 	app.Post("/membership/checkout", s.requireSignedIn, s.checkout) // tier, interval=month|year
 	app.Post("/membership/portal", s.requireSignedIn, s.openPortal)
@@ -213,4 +216,13 @@ func (s *server) routes(app *fiber.App) {
 	admin.Get("/loyalty/referrals", s.showReferrals) // the flagged to review, and the latest
 	admin.Post("/loyalty/referrals/:friend/approve", s.approveReferral)
 	admin.Post("/loyalty/referrals/:friend/cancel", s.cancelReferral) // confirm=1
+	admin.Get("/loyalty/rewards", s.showRewardsAdmin)
+	admin.Post("/loyalty/rewards", s.saveReward)
+	admin.Get("/loyalty/rewards/new", s.showNewReward) // before /loyalty/rewards/:id
+	admin.Get("/loyalty/rewards/:id", s.showReward)
+	admin.Post("/loyalty/rewards/:id", s.saveReward)
+	admin.Post("/loyalty/rewards/:id/archive", s.archiveReward) // confirm=1 archives, restore=1 offers it again; else asks
+	admin.Post("/loyalty/rewards/:id/codes", s.uploadCodes)     // multipart: codes, a CSV file
+	admin.Get("/loyalty/fulfilment", s.showFulfilment)
+	admin.Post("/loyalty/fulfilment/:id/sent", s.markGiftSent)
 }

@@ -191,6 +191,9 @@ func (s *server) deleteAccount(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
+	if err := s.loyalty.ForgetRedemptions(c.UserContext(), viewer(c).ID); err != nil {
+		return err
+	}
 	if err := s.auth.DeleteAccount(c.UserContext(), viewer(c).ID); err != nil {
 		return err
 	}

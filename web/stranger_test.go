@@ -35,7 +35,8 @@ func junkForms() []url.Values {
 		"required_tier", "hold_first_posts", "role", "days", "uses", "email", "answer", "on", "going", "account", "idea",
 		"q", "by", "people", "reason", "note", "status", "response", "into", "action", "duration", "reaction", "reply_to",
 		"return", "id", "mail", "identity", "avatar", "locale", "time_zone", "birth_month", "birth_day", "confirm", "token",
-		"key", "rank", "monthlyPrice", "yearlyPrice", "trialDays", "perks", "until", "gift", "interval", "slug", "true_fans"}
+		"key", "rank", "monthlyPrice", "yearlyPrice", "trialDays", "perks", "until", "gift", "interval", "slug", "true_fans",
+		"price", "kind", "stock", "limit", "event", "line1", "line2", "postal", "phone", "restore"}
 	numbers, text, short := url.Values{}, url.Values{}, url.Values{}
 	for _, f := range fields {
 		numbers[f] = []string{"-99999999999999999999999", "NaN"}

@@ -18,8 +18,8 @@ import (
 	"fanclub/internal/jobs"
 	"fanclub/internal/mail"
 	"fanclub/internal/mongodb"
-	"fanclub/loyalty"
 	"fanclub/internal/ratelimit"
+	"fanclub/loyalty"
 	"fanclub/membership"
 )
 

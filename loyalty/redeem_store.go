@@ -1,0 +1,166 @@
+package loyalty
+
+import (
+	"context"
+	"errors"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"fanclub/auth"
+	"fanclub/internal/mongodb"
+)
+
+// insertRedemption records a redemption under way; false if its token
+// was used before.
+func (s *Service) insertRedemption(ctx context.Context, rd Redemption) (bool, error) {
+	_, err := s.redemptions.InsertOne(ctx, rd)
+	if mongodb.IsDuplicateKey(err) {
+		return false, nil
+	}
+	return err == nil, wrap(err, "insert redemption")
+}
+
+func (s *Service) findRedemption(ctx context.Context, id string) (Redemption, error) {
+	var rd Redemption
+	err := s.redemptions.FindOne(ctx, bson.M{"_id": id}).Decode(&rd)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return rd, ErrNotFound
+	}
+	return rd, wrap(err, "find redemption")
+}
+
+func (s *Service) failRedemption(ctx context.Context, id, failure string) error {
+	_, err := s.redemptions.UpdateOne(ctx, bson.M{"_id": id, "state": StatePending},
+		bson.M{"$set": bson.M{"state": StateFailed, "failure": failure}})
+	return wrap(err, "fail redemption")
+}
+
+// finishRedemption records what a redemption gave, and counts it.
+func (s *Service) finishRedemption(ctx context.Context, rd Redemption) error {
+	if _, err := s.redemptions.ReplaceOne(ctx, bson.M{"_id": rd.ID, "state": StatePending}, rd); err != nil {
+		return wrap(err, "finish redemption")
+	}
+	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": rd.Reward}, bson.M{"$inc": bson.M{"redeemed": 1}})
+	return wrap(err, "count redemption")
+}
+
+// maxRedemptions bounds a list of redemptions.
+const maxRedemptions = 200
+
+// redemptionPage reads up to maxRedemptions matching filter, newest
+// first: served by "account_at" or "kind_sent_at".
+func (s *Service) redemptionPage(ctx context.Context, filter bson.M) ([]Redemption, error) {
+	cur, err := s.redemptions.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(maxRedemptions))
+	if err != nil {
+		return nil, wrap(err, "list redemptions")
+	}
+	var out []Redemption
+	return out, wrap(cur.All(ctx, &out), "list redemptions")
+}
+
+func (s *Service) markSent(ctx context.Context, id string, a auth.Account) (Redemption, error) {
+	var rd Redemption
+	err := s.redemptions.FindOneAndUpdate(ctx, bson.M{"_id": id, "kind": KindGift, "state": StateDone, "sent": false},
+		bson.M{"$set": bson.M{"sent": true, "sentAt": s.now(), "sentBy": a.ID, "sentByName": a.Name}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&rd)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		was, ferr := s.findRedemption(ctx, id)
+		if ferr != nil || was.Kind != KindGift || was.State != StateDone {
+			return Redemption{}, ErrNotFound
+		}
+		return Redemption{}, ErrAlreadySent
+	}
+	return rd, wrap(err, "mark sent")
+}
+
+// claim counts one more redemption of the reward by the member, if it
+// stays within limit: a conditional $inc, or the first claim's insert.
+func (s *Service) claim(ctx context.Context, reward string, account auth.AccountID, limit int) error {
+	id := reward + ":" + string(account)
+	for range 2 {
+		res, err := s.claims.UpdateOne(ctx, bson.M{"_id": id, "n": bson.M{"$lt": limit}}, bson.M{"$inc": bson.M{"n": 1}})
+		if err != nil {
+			return wrap(err, "claim")
+		}
+		if res.MatchedCount == 1 {
+			return nil
+		}
+		_, err = s.claims.InsertOne(ctx, bson.M{"_id": id, "n": 1})
+		if err == nil {
+			return nil
+		} else if !mongodb.IsDuplicateKey(err) {
+			return wrap(err, "claim")
+		}
+	}
+	return ErrLimitReached
+}
+
+func (s *Service) unclaim(ctx context.Context, reward string, account auth.AccountID) error {
+	_, err := s.claims.UpdateOne(ctx, bson.M{"_id": reward + ":" + string(account)}, bson.M{"$inc": bson.M{"n": -1}})
+	return wrap(err, "unclaim")
+}
+
+// takeStock takes one of the reward's stock, or for a code reward the
+// next slot of its pool, with a conditional $inc on the reward: never
+// more than the stock or the codes filled, under any concurrency. The
+// condition repeats what was read (the stock an edit may change, the
+// codes an upload adds to), so a change meanwhile means read and try
+// again. It returns the slot taken.
+func (s *Service) takeStock(ctx context.Context, d rewardDoc) (int, error) {
+	for range 5 {
+		filter := bson.M{"_id": d.ID, "archived": false}
+		switch {
+		case d.Kind == KindCode:
+			filter["taken"] = bson.M{"$lt": d.Codes}
+		case d.Stock >= 0:
+			filter["stock"], filter["taken"] = d.Stock, bson.M{"$lt": d.Stock}
+		default:
+			filter["stock"] = -1
+		}
+		var after rewardDoc
+		err := s.rewards.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{"taken": 1}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&after)
+		if err == nil {
+			return after.Taken - 1, nil
+		} else if !errors.Is(err, mongo.ErrNoDocuments) {
+			return 0, wrap(err, "take stock")
+		}
+		was := d
+		if d, err = s.findRewardDoc(ctx, d.ID); err != nil {
+			return 0, err
+		}
+		if d.Archived || (d.Kind == KindCode && d.Codes == was.Codes) || (d.Kind != KindCode && d.Stock == was.Stock) {
+			return 0, ErrSoldOut
+		}
+	}
+	return 0, ErrSoldOut
+}
+
+// giveStock gives back one taken by a redemption that failed after.
+func (s *Service) giveStock(ctx context.Context, reward string) error {
+	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": reward}, bson.M{"$inc": bson.M{"taken": -1}})
+	return wrap(err, "give stock back")
+}
+
+// handCode marks the code in slot as the redemption's and returns it: a
+// slot is taken once, so the condition only guards a replay.
+func (s *Service) handCode(ctx context.Context, reward string, slot int, redemption string) (string, error) {
+	var c codeDoc
+	err := s.codes.FindOneAndUpdate(ctx, bson.M{"_id": codeID(reward, slot), "redemption": ""},
+		bson.M{"$set": bson.M{"redemption": redemption, "handedAt": s.now()}}).Decode(&c)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return "", ErrFailed
+	}
+	return c.Code, wrap(err, "hand code")
+}
+
+// ForgetRedemptions erases what a deleted account's redemptions kept
+// about the person: the delivery address and the name. What was
+// redeemed stays, anonymous; a gift not sent yet cannot be sent.
+func (s *Service) ForgetRedemptions(ctx context.Context, account auth.AccountID) error {
+	_, err := s.redemptions.UpdateMany(ctx, bson.M{"account": account},
+		bson.M{"$set": bson.M{"address": Address{}, "member": ""}})
+	return wrap(err, "forget redemptions")
+}
