@@ -58,6 +58,18 @@ type RewardsPage struct {
 	// many friends signed up through it and took part in time.
 	ReferralURL       string
 	Joined, Qualified int
+	// Offers are the rewards to redeem, cheapest first.
+	Offers []RewardOffer
+}
+
+// RewardOffer is a reward in the member's catalogue.
+type RewardOffer struct {
+	ID          string
+	Name        string
+	Description string
+	Kind        string
+	Price       int64
+	Left        int // -1: no limit
 }
 
 // GradeView is a member's grade and the way to the next.

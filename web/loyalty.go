@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -49,6 +48,14 @@ func (s *server) showRewards(c *fiber.Ctx) error {
 		return err
 	}
 	if rules.On {
+		offers, err := s.loyalty.Rewards(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range offers {
+			p.Offers = append(p.Offers, views.RewardOffer{ID: o.ID, Name: o.Name, Description: o.Description, Kind: string(o.Kind),
+				Price: o.Price, Left: o.Left})
+		}
 		ref, err := s.loyalty.Referral(ctx, me.ID)
 		if err != nil {
 			return err
@@ -223,7 +230,7 @@ func (s *server) findLoyaltyMember(c *fiber.Ctx) error {
 
 // showMemberLedger renders a member's ledger, ?after= a page's cursor.
 func (s *server) showMemberLedger(c *fiber.Ctx) error {
-	return s.renderMemberLedger(c, fiber.StatusOK, newFormToken(), "", "", nil)
+	return s.renderMemberLedger(c, fiber.StatusOK, loyalty.NewToken(), "", "", nil)
 }
 
 // renderMemberLedger shows the ledger with the adjustment form as given.
@@ -257,7 +264,7 @@ func (s *server) adjustPoints(c *fiber.Ctx) error {
 	_, err := s.loyalty.Adjust(c.UserContext(), *viewer(c), account, token, in)
 	if invalid := (loyalty.ValidationError{}); errors.As(err, &invalid) {
 		if invalid["token"] != "" {
-			token = newFormToken()
+			token = loyalty.NewToken()
 		}
 		return s.renderMemberLedger(c, fiber.StatusUnprocessableEntity, token, in.Points, in.Note, invalid)
 	} else if err != nil {
@@ -274,10 +281,6 @@ func (s *server) pageZone(c *fiber.Ctx) *time.Location {
 	}
 	return siteOf(c).Location()
 }
-
-// newFormToken is a random token a form carries so that submitting it
-// twice acts once.
-func newFormToken() string { return rand.Text() }
 
 // itoaBlank is n as text, or "" for 0.
 func itoaBlank(n int) string {

@@ -207,3 +207,27 @@ func TestGradesOnTheRewardsPage(t *testing.T) {
 	mustContain(t, page, `data-testid="grade-badge">Bronze`, "Early access to drops", "Welcome to a new grade", "+5",
 		"75 more points in 12 months to reach Silver", "Grades are reviewed on 1 Jan 2027")
 }
+
+// TestRewardsPageOffersRewards: /rewards lists the rewards on offer,
+// cheapest first, with a link to redeem those the balance covers, what
+// is missing for the others, and "sold out" once the pool is empty.
+func TestRewardsPageOffersRewards(t *testing.T) {
+	rc := newRewardClub(t)
+	mustContain(t, rc.member.get("/rewards").Body, `data-testid="offers-empty"`)
+	id := rc.createReward(t, codeForm())
+	if r := rc.owner.postMultipart("/admin/loyalty/rewards/"+id+"/codes", url.Values{}, map[string][]byte{"codes": []byte("SAVE-1\n")}); r.Status != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", r.Status, r.Body)
+	}
+	rc.give(t, rc.member, "30")
+	page := rc.member.get("/rewards").Body
+	mustContain(t, page, "Shop coupon", "10% off in the shop", "20 more points to redeem")
+	mustNotContain(t, page, `data-testid="offer-redeem"`)
+	rc.give(t, rc.member, "30")
+	mustContain(t, rc.member.get("/rewards").Body, `href="/rewards/redeem/`+id+`"`, "Redeem Shop coupon")
+	token := redeemToken(t, rc.member, id)
+	if r := rc.member.post("/rewards/redeem/"+id, url.Values{"token": {token}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("redeem: %d\n%s", r.Status, r.Body)
+	}
+	mustContain(t, rc.member.get("/rewards").Body, `data-testid="offer-sold-out"`, `data-testid="points-balance">10 points`,
+		"Spent on a reward")
+}
