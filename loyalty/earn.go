@@ -55,8 +55,10 @@ func (s *Service) Award(ctx context.Context, account auth.AccountID, deeds ...De
 	if !slices.ContainsFunc(deeds, func(d Deed) bool { return rules.Rule(d.Earning).Points > 0 }) {
 		return false, nil // no read, no write: the programme is off, or these earn nothing
 	}
-	return s.apply(ctx, account, func(b *balanceDoc, at moveAt, done map[string]bool) ([]*Entry, error) {
+	var was, now string // the grade before and after
+	moved, err := s.apply(ctx, account, func(b *balanceDoc, at moveAt, done map[string]bool) ([]*Entry, error) {
 		var entries []*Entry
+		was = b.Grade
 		for _, d := range deeds {
 			rule := rules.Rule(d.Earning)
 			id := awardID(d.Earning, d.Thing)
@@ -73,8 +75,13 @@ func (s *Service) Award(ctx context.Context, account auth.AccountID, deeds ...De
 				entries = append(entries, e)
 			}
 		}
+		now = b.Grade
 		return entries, nil
 	})
+	if moved && was != now {
+		err = errors.Join(err, s.gradeTier(ctx, account, rules, now))
+	}
+	return moved, err
 }
 
 // Unaward takes back what a deed earned, once, if it earned anything:

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -220,7 +221,9 @@ func (s *Service) Review(ctx context.Context) (moved int, err error) {
 		if b.Grade == "" {
 			continue
 		}
+		var now string // the grade after
 		ok, err := s.apply(ctx, b.Account, func(b *balanceDoc, at moveAt, done map[string]bool) ([]*Entry, error) {
+			defer func() { now = b.Grade }()
 			// As of the review day, though a run may come later.
 			g := rules.Grades.For(earnedSince(*b, review.Format("2006-01"), 12))
 			key := ""
@@ -244,8 +247,25 @@ func (s *Service) Review(ctx context.Context) (moved int, err error) {
 		}
 		if ok {
 			moved++
+			if err := s.gradeTier(ctx, b.Account, rules, now); err != nil {
+				return moved, err
+			}
 		}
 	}
 	_, err = s.settings.UpdateOne(ctx, bson.M{"_id": rulesID}, bson.M{"$set": bson.M{"grades.reviewed": day}})
 	return moved, err
+}
+
+// gradeTier tells membership the tier the account's grade (key, "" for
+// none) includes now, if any grade includes one: the entitlement's
+// source "grade".
+func (s *Service) gradeTier(ctx context.Context, account auth.AccountID, rules Rules, key string) error {
+	if s.d.Membership == nil || !slices.ContainsFunc(rules.Grades.List, func(g Grade) bool { return g.Tier != "" }) {
+		return nil
+	}
+	tier := ""
+	if g := rules.Grades.Find(key); g != nil {
+		tier = g.Tier
+	}
+	return s.d.Membership.SetGradeTier(ctx, account, tier)
 }

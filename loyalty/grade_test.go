@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fanclub/loyalty"
+	"fanclub/membership"
 )
 
 // grades are Bronze at 100 points a year, Silver at 300 (with 50 entry
@@ -98,5 +99,45 @@ func TestGradeFormRefusesBadInput(t *testing.T) {
 		if _, err := r.l.SaveGrades(r.ctx, r.owner, in, func(k string) bool { return k == "premium" }); !errors.As(err, &v) {
 			t.Errorf("grades %+v: %v, want refused", in, err)
 		}
+	}
+}
+
+// TestGradeIncludesATier: "Gold includes Premium": reaching Gold gives
+// the premium tier with the source "grade", and the review that moves
+// the member down takes it away.
+func TestGradeIncludesATier(t *testing.T) {
+	r := newRig(t)
+	if err := r.ms.SeedTier(r.ctx, membership.Tier{Key: "premium", Name: "Premium", Rank: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ann := r.member("ann@example.com")
+	r.rules(0, map[loyalty.Earning][2]int{loyalty.EarnPost: {100, 0}})
+	in := loyalty.GradeInput{Names: [5]string{"Silver", "Gold"}, Thresholds: [5]string{"100", "200"},
+		Tiers: [5]string{"", "premium"}, Review: "01-01"}
+	if _, err := r.l.SaveGrades(r.ctx, r.owner, in, func(k string) bool { return k == "premium" }); err != nil {
+		t.Fatal(err)
+	}
+	entitled := func() membership.Entitlement {
+		t.Helper()
+		e, err := r.ms.Entitlement(r.ctx, ann.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	for _, thing := range []string{"p1", "p2"} {
+		if _, err := r.l.Award(r.ctx, ann.ID, loyalty.Deed{Earning: loyalty.EarnPost, Thing: thing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e := entitled(); e.Tier.Key != "premium" || e.Source != membership.SourceGrade {
+		t.Fatalf("at Gold: %+v, want premium from the grade", e)
+	}
+	r.clock.Set(time.Date(2028, 1, 1, 3, 0, 0, 0, time.UTC))
+	if _, err := r.l.Review(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e := entitled(); e.Premium() {
+		t.Fatalf("after the review moved her down: %+v, want free", e)
 	}
 }

@@ -95,7 +95,9 @@ func (s *Service) Adjust(ctx context.Context, a auth.Account, account auth.Accou
 		return Entry{}, err
 	}
 	e := &Entry{ID: "adjust:" + id, Account: account, Reason: ReasonAdjust, Points: int64(points), Note: note, By: a.ID}
-	_, err = s.apply(ctx, account, func(b *balanceDoc, at moveAt, done map[string]bool) ([]*Entry, error) {
+	var was, now string // the grade before and after
+	moved, err := s.apply(ctx, account, func(b *balanceDoc, at moveAt, done map[string]bool) ([]*Entry, error) {
+		was, now = b.Grade, b.Grade
 		if done[e.ID] {
 			return nil, nil
 		}
@@ -106,11 +108,16 @@ func (s *Service) Adjust(ctx context.Context, a auth.Account, account auth.Accou
 		}
 		e.Month, e.Expires = at.month, expiry(at.month, rules.ExpiryMonths, at.loc)
 		b.credit(at.month, int64(points))
-		if g := promote(b, at, rules, done); g != nil {
+		g := promote(b, at, rules, done)
+		now = b.Grade
+		if g != nil {
 			return []*Entry{e, g}, nil
 		}
 		return []*Entry{e}, nil
 	})
+	if moved && was != now {
+		err = errors.Join(err, s.gradeTier(ctx, account, rules, now))
+	}
 	return *e, err
 }
 

@@ -23,6 +23,8 @@ const (
 	SourceGift  Source = "gift"  // granted by an admin, as a gift
 	// SourceReward: days of a tier redeemed with loyalty points.
 	SourceReward Source = "reward"
+	// SourceGrade: a tier the member's loyalty grade includes.
+	SourceGrade Source = "grade"
 )
 
 // Entitlement is what an account may access now: the one answer every

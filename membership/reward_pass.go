@@ -30,6 +30,10 @@ type passDoc struct {
 	Seq     int64                `bson:"seq"` // the condition of every replace
 	Tiers   map[string]time.Time `bson:"tiers"`
 	Grants  []string             `bson:"grants"`
+	// Grade is the tier the member's loyalty grade includes, held while
+	// they keep the grade (no end: loyalty clears it when they move
+	// down); "" for none.
+	Grade string `bson:"grade,omitempty"`
 }
 
 func (s *Service) findPass(ctx context.Context, id auth.AccountID) (passDoc, error) {
@@ -41,9 +45,13 @@ func (s *Service) findPass(ctx context.Context, id auth.AccountID) (passDoc, err
 	return d, err
 }
 
-// entitle raises e to the pass's highest tier still running, if that
-// ranks above it: at equal rank what e holds (paid, comp) stands.
+// entitle raises e to the pass's highest tier still running, or its
+// grade's, if that ranks above it: at equal rank what e holds (paid,
+// comp) stands.
 func (d passDoc) entitle(now time.Time, all []Tier, e Entitlement) Entitlement {
+	if t, ok := tierByKey(all, d.Grade); ok && t.Rank > e.Tier.Rank {
+		e.Tier, e.Source, e.Until, e.Renews = t, SourceGrade, time.Time{}, false
+	}
 	for key, until := range d.Tiers {
 		t, ok := tierByKey(all, key)
 		if !ok || !until.After(now) || t.Rank <= e.Tier.Rank {
@@ -100,4 +108,42 @@ func (s *Service) GrantRewardPass(ctx context.Context, account auth.AccountID, g
 		return next.Tiers[tier], nil
 	}
 	return time.Time{}, fmt.Errorf("membership: pass kept changing")
+}
+
+// SetGradeTier records the tier account's loyalty grade includes ("" for
+// none): the entitlement's source "grade" while it lasts. loyalty calls
+// it when the member moves up or down a grade; a tier no longer defined
+// gives nothing. Set to what it holds, it writes nothing.
+func (s *Service) SetGradeTier(ctx context.Context, account auth.AccountID, tier string) error {
+	for range 10 {
+		d, err := s.findPass(ctx, account)
+		if err != nil {
+			return err
+		}
+		if d.Grade == tier {
+			return nil
+		}
+		next := d
+		next.Seq, next.Grade = d.Seq+1, tier
+		if next.Tiers == nil {
+			next.Tiers = map[string]time.Time{}
+		}
+		if next.Grants == nil {
+			next.Grants = []string{}
+		}
+		if d.Seq == 0 {
+			if _, err := s.passes.InsertOne(ctx, next); mongodb.IsDuplicateKey(err) {
+				continue
+			} else if err != nil {
+				return fmt.Errorf("membership: insert pass: %w", err)
+			}
+		} else if res, err := s.passes.ReplaceOne(ctx, bson.M{"_id": account, "seq": d.Seq}, next); err != nil {
+			return fmt.Errorf("membership: replace pass: %w", err)
+		} else if res.MatchedCount == 0 {
+			continue
+		}
+		s.forgetBadge(account)
+		return nil
+	}
+	return fmt.Errorf("membership: pass kept changing")
 }

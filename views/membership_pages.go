@@ -169,6 +169,8 @@ func planText(ctx context.Context, ch Chrome) string {
 		return T(ctx, "pricing.plan."+string(e.Source), "date", lastDay(ch, e.Until))
 	case membership.SourceReward:
 		return T(ctx, "loyalty_rewards.plan", "date", lastDay(ch, e.Until))
+	case membership.SourceGrade:
+		return T(ctx, "loyalty.plan_grade")
 	}
 	return T(ctx, "pricing.plan.free")
 }
