@@ -156,10 +156,10 @@ func (s *Service) handCode(ctx context.Context, reward string, slot int, redempt
 	return c.Code, wrap(err, "hand code")
 }
 
-// ForgetRedemptions erases what a deleted account's redemptions kept
+// forgetRedemptions erases what a deleted account's redemptions kept
 // about the person: the delivery address and the name. What was
 // redeemed stays, anonymous; a gift not sent yet cannot be sent.
-func (s *Service) ForgetRedemptions(ctx context.Context, account auth.AccountID) error {
+func (s *Service) forgetRedemptions(ctx context.Context, account auth.AccountID) error {
 	_, err := s.redemptions.UpdateMany(ctx, bson.M{"account": account},
 		bson.M{"$set": bson.M{"address": Address{}, "member": ""}})
 	return wrap(err, "forget redemptions")

@@ -163,7 +163,7 @@ func TestRedeemRules(t *testing.T) {
 	if err != nil || len(gifts) != 4 || gifts[0].Address.Name != "Kim" {
 		t.Fatalf("gifts to send = %d %v", len(gifts), err)
 	}
-	if err := r.l.ForgetRedemptions(r.ctx, other.ID); err != nil {
+	if err := r.l.ForgetAccount(r.ctx, other.ID); err != nil {
 		t.Fatal(err)
 	}
 	gifts, _ = r.l.Gifts(r.ctx, r.owner, false)

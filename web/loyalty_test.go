@@ -180,6 +180,14 @@ func TestAdjustPoints(t *testing.T) {
 	}
 	totals := lc.admin.get("/admin/loyalty").Body
 	mustContain(t, totals, `data-testid="total-issued">500`, `data-testid="total-outstanding">450`)
+	// Her data includes her points; deleting her account forgets them.
+	mustContain(t, lc.mina.get("/settings/export").Body, `"points":{"balance":450`, "Sorry the shop was down")
+	if r := lc.mina.post("/settings/delete", url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("delete: %d\n%s", r.Status, r.Body)
+	}
+	if n := lc.s.count("points_ledger", bson.M{"account": lc.mina.ID}) + lc.s.count("points", bson.M{"_id": lc.mina.ID}); n != 0 {
+		t.Fatalf("%d points documents left after the account was deleted", n)
+	}
 }
 
 // TestGradesOnTheRewardsPage: an admin sets grades (a bad threshold

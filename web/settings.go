@@ -8,6 +8,7 @@ import (
 
 	"fanclub/auth"
 	"fanclub/community"
+	"fanclub/loyalty"
 	"fanclub/views"
 )
 
@@ -126,9 +127,16 @@ func (s *server) exportData(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	points, err := s.loyalty.ExportAccount(c.UserContext(), viewer(c).ID)
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="fanclub-my-data.json"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(x)
+	return c.JSON(struct {
+		auth.Export
+		Points loyalty.Export `json:"points"`
+	}{x, points})
 }
 
 func (s *server) showDeleteAccount(c *fiber.Ctx) error {
@@ -191,7 +199,7 @@ func (s *server) deleteAccount(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	if err := s.loyalty.ForgetRedemptions(c.UserContext(), viewer(c).ID); err != nil {
+	if err := s.loyalty.ForgetAccount(c.UserContext(), viewer(c).ID); err != nil {
 		return err
 	}
 	if err := s.auth.DeleteAccount(c.UserContext(), viewer(c).ID); err != nil {

@@ -393,6 +393,13 @@ func (c *demo) pages(t *testing.T) []page {
 		in("insights", "/admin/insights"),
 		in("campaigns", "/admin/campaigns"),
 		in("new campaign", "/admin/campaigns/new?segment=at-risk"),
+		in("rewards", "/rewards"),
+		in("my rewards", "/rewards/mine"),
+		in("loyalty", "/admin/loyalty"),
+		in("loyalty rewards", "/admin/loyalty/rewards"),
+		in("new reward", "/admin/loyalty/rewards/new"),
+		in("fulfilment", "/admin/loyalty/fulfilment"),
+		in("referrals", "/admin/loyalty/referrals"),
 		in("members", "/groups/"+feed+"/members"),
 		{name: "404", path: notFound, signedIn: true, status: http.StatusNotFound},
 	}
