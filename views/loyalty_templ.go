@@ -995,7 +995,7 @@ func LoyaltyAdminPage(p LoyaltyAdmin) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = adminNav("loyalty").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = loyaltyNav("loyalty").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1804,7 +1804,7 @@ func MemberLedgerPage(p MemberLedger) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = adminNav("loyalty").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = loyaltyNav("loyalty").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -286,7 +286,7 @@ func AdminReferralsPage(p AdminReferrals) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = adminNav("loyalty").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = loyaltyNav("referrals").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
