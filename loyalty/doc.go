@@ -21,8 +21,29 @@
 // leaves an entry the balance lacks; Reconcile rebuilds balances from
 // the ledger.
 //
-// It orchestrates auth (accounts), community (notices, and the hook
-// through which posts, comments, ideas, votes and check-ins earn) and
-// membership (tiers a reward or a grade includes); only web and cmd
-// import it.
+// Around the ledger:
+//
+//   - rules (collection "loyalty", _id "rules"): points and a daily cap
+//     per earning, expiry in months, and the VIP grades with their
+//     yearly review day, read in one lookup by every award;
+//   - grades (grade.go): a member moves up the moment the last twelve
+//     months reach a grade, with its entry reward inside the same
+//     movement, and down only on the review day; a grade may include a
+//     tier, held on membership's reward pass as the source "grade";
+//   - rewards (reward*.go, redeem*.go, codes.go): codes from a pool the
+//     brand uploads (_id = reward:slot, handed out by a conditional $inc
+//     of the reward's next slot), premium days (membership's reward
+//     pass), a seat at an event (community.SeatByReward) and gifts to
+//     send; a redemption spends first and gives back on any later
+//     failure, its form token making a double submit one redemption;
+//   - referrals (referral*.go): each member's link, the friend's
+//     sign-up recorded with fraud flags an admin reviews, both rewards
+//     once the friend takes part within 30 days;
+//   - birthdays and anniversaries (birthday.go), in each member's zone,
+//     once a year, and expiry (expiry.go), both run by cmd under leases.
+//
+// It orchestrates auth (accounts), community (notices, event seats, and
+// the hook through which posts, comments, ideas, votes, check-ins and
+// shipped ideas earn) and membership (tiers a reward or a grade
+// includes); only web and cmd import it.
 package loyalty
