@@ -12,6 +12,9 @@ import (
 type Deed struct {
 	What  string
 	Thing string
+	// Source is what taking back undoes it, when that is not Thing: the
+	// post a first post in a group was.
+	Source string
 }
 
 // Points is the loyalty programme as community sees it: told, in the
@@ -24,8 +27,8 @@ type Points interface {
 
 // The deeds community reports.
 func postDeed(id PostID) Deed { return Deed{What: "post", Thing: string(id)} }
-func firstPostDeed(g GroupID, a auth.AccountID) Deed {
-	return Deed{What: "first_post", Thing: string(g) + ":" + string(a)}
+func firstPostDeed(p Post) Deed {
+	return Deed{What: "first_post", Thing: string(p.Group) + ":" + string(p.Author), Source: string(p.ID)}
 }
 func commentDeed(id CommentID) Deed { return Deed{What: "comment", Thing: string(id)} }
 func ideaDeed(id IdeaID) Deed       { return Deed{What: "idea", Thing: string(id)} }
@@ -68,15 +71,19 @@ func (s *Service) rewardShipment(ctx context.Context, idea IdeaID, author auth.A
 // postPublished and postWithdrawn follow a post into and out of what
 // members read: a post earns when it is published (at once, or when a
 // moderator approves it), and gives its points back when its author
-// deletes it or a moderator hides it. A post hidden and restored does
-// not earn again. first says it is the author's first published post in
+// deletes it or a moderator hides it, the first post in the group's
+// award with it. A post hidden and restored does not earn again. first
+// says it is the author's first published post in
 // the group, which earns once more.
 func (s *Service) postPublished(ctx context.Context, p Post, first bool) {
 	if first {
-		s.earn(ctx, p.Author, postDeed(p.ID), firstPostDeed(p.Group, p.Author))
+		s.earn(ctx, p.Author, postDeed(p.ID), firstPostDeed(p))
 		return
 	}
 	s.earn(ctx, p.Author, postDeed(p.ID))
 }
 
-func (s *Service) postWithdrawn(ctx context.Context, p Post) { s.unearn(ctx, p.Author, postDeed(p.ID)) }
+func (s *Service) postWithdrawn(ctx context.Context, p Post) {
+	s.unearn(ctx, p.Author, postDeed(p.ID))
+	s.unearn(ctx, p.Author, firstPostDeed(p)) // if it was the one that earned it
+}

@@ -38,6 +38,9 @@ func expiry(month string, months int, loc *time.Location) time.Time {
 type Deed struct {
 	Earning Earning
 	Thing   string
+	// Source, if set, is what taking back undoes the award: the post of
+	// a first post in a group (whose Thing is the group and member).
+	Source string
 }
 
 // Award gives account the points the rules give each deed, in one
@@ -66,9 +69,9 @@ func (s *Service) Award(ctx context.Context, account auth.AccountID, deeds ...De
 				continue
 			}
 			b.Today[d.Earning]++
-			b.credit(at.month, int64(rule.Points))
+			expires := b.earn(at, rules, int64(rule.Points))
 			entries = append(entries, &Entry{ID: id, Account: account, Reason: Reason(d.Earning), Thing: d.Thing,
-				Points: int64(rule.Points), Month: at.month, Expires: expiry(at.month, rules.ExpiryMonths, at.loc)})
+				Source: d.Source, Points: int64(rule.Points), Month: at.month, Expires: expires})
 		}
 		if len(entries) > 0 {
 			if e := promote(b, at, rules, done); e != nil {
@@ -94,16 +97,20 @@ func (s *Service) Unaward(ctx context.Context, account auth.AccountID, d Deed) (
 	} else if err != nil {
 		return false, err
 	}
-	if award.Account != account {
-		return false, nil
+	if award.Account != account || (award.Source != "" && award.Source != d.Source) {
+		return false, nil // another's award, or not the thing that earned it
 	}
 	return s.apply(ctx, account, func(b *balanceDoc, _ moveAt, done map[string]bool) ([]*Entry, error) {
 		id := undoID(award.ID)
 		if done[id] {
 			return nil, nil
 		}
-		b.credit(award.Month, -award.Points)
-		return []*Entry{{ID: id, Account: account, Reason: ReasonUndo, Thing: award.ID, Points: -award.Points, Month: award.Month}}, nil
+		points := award.Points
+		if award.Month <= b.ExpiredThrough {
+			points = 0 // they expired, or were spent, already: taking them again would take them twice
+		}
+		b.credit(award.Month, -points)
+		return []*Entry{{ID: id, Account: account, Reason: ReasonUndo, Thing: award.ID, Points: -points, Month: award.Month}}, nil
 	})
 }
 
@@ -115,7 +122,7 @@ func (s *Service) Unaward(ctx context.Context, account auth.AccountID, d Deed) (
 func (s *Service) Earn(ctx context.Context, account auth.AccountID, deeds ...community.Deed) {
 	ds := make([]Deed, len(deeds))
 	for i, d := range deeds {
-		ds[i] = Deed{Earning: Earning(d.What), Thing: d.Thing}
+		ds[i] = Deed{Earning: Earning(d.What), Thing: d.Thing, Source: d.Source}
 	}
 	if _, err := s.Award(ctx, account, ds...); err != nil {
 		s.log.ErrorContext(ctx, "points award failed", "account", account, "deeds", deeds, "err", err)
@@ -127,7 +134,7 @@ func (s *Service) Earn(ctx context.Context, account auth.AccountID, deeds ...com
 
 // Unearn takes back what a deed earned.
 func (s *Service) Unearn(ctx context.Context, account auth.AccountID, d community.Deed) {
-	if _, err := s.Unaward(ctx, account, Deed{Earning: Earning(d.What), Thing: d.Thing}); err != nil {
+	if _, err := s.Unaward(ctx, account, Deed{Earning: Earning(d.What), Thing: d.Thing, Source: d.Source}); err != nil {
 		s.log.ErrorContext(ctx, "points reversal failed", "account", account, "what", d.What, "thing", d.Thing, "err", err)
 	}
 }

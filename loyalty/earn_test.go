@@ -132,3 +132,34 @@ func TestShippingRewardsTheAuthorAndTheVoters(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstPostBonusGoesWithThatPost: deleting the post that was the
+// member's first in a group takes the first-post bonus back; deleting
+// a later one does not.
+func TestFirstPostBonusGoesWithThatPost(t *testing.T) {
+	r := newRig(t)
+	ann := r.member("ann@example.com")
+	r.group("tea", ann)
+	r.rules(0, map[loyalty.Earning][2]int{loyalty.EarnPost: {10, 0}, loyalty.EarnFirstPost: {50, 0}})
+	me := community.Actor{Account: ann}
+	first, err := r.cm.CreatePost(r.ctx, me, "tea", "First!")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := r.cm.CreatePost(r.ctx, me, "tea", "Second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.cm.DeletePost(r.ctx, me, "tea", second.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.statement(ann); st.Balance != 60 {
+		t.Fatalf("after deleting the second post: %d, want 60", st.Balance)
+	}
+	if err := r.cm.DeletePost(r.ctx, me, "tea", first.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.statement(ann); st.Balance != 0 || r.ledgerSum(ann) != 0 {
+		t.Fatalf("after deleting the first post: %d, ledger %d; want 0", st.Balance, r.ledgerSum(ann))
+	}
+}

@@ -23,8 +23,8 @@ const NoticeBefore = 14 * 24 * time.Hour
 // runs it under a lease as well.
 func (s *Service) Expire(ctx context.Context) (expired int, err error) {
 	rules, err := s.Rules(ctx)
-	if err != nil || rules.ExpiryMonths <= 0 {
-		return 0, err // points that never expire; or rules unreadable
+	if err != nil {
+		return 0, err
 	}
 	cur, err := s.balances.Find(ctx, bson.M{})
 	if err != nil {
@@ -65,7 +65,7 @@ func LastDay(at time.Time, loc *time.Location) time.Time {
 func due(b balanceDoc, months int, at moveAt) []string {
 	var out []string
 	for m := range b.Earned {
-		if m > b.ExpiredThrough && !expiry(m, months, at.loc).After(at.now) {
+		if l := b.lapseOf(m, months, at.loc); m > b.ExpiredThrough && !l.IsZero() && !l.After(at.now) {
 			out = append(out, m)
 		}
 	}

@@ -91,7 +91,7 @@ func (g Grades) NextReview(now time.Time, loc *time.Location) time.Time {
 // period (done holds the entries already in the ledger). Only earning
 // moves a member up; Review moves them down.
 func promote(b *balanceDoc, at moveAt, rules Rules, done map[string]bool) *Entry {
-	g := rules.Grades.For(earnedSince(*b, at.month, 12))
+	g := rules.Grades.For(gradePoints(*b, at.month))
 	if g == nil || rules.Grades.rank(g.Key) <= rules.Grades.rank(b.Grade) {
 		return nil
 	}
@@ -104,9 +104,10 @@ func promote(b *balanceDoc, at moveAt, rules Rules, done map[string]bool) *Entry
 	if done[id] {
 		return nil
 	}
-	b.credit(at.month, g.Entry)
+	expires := b.earn(at, rules, g.Entry)
+	b.Bonus[at.month] += g.Entry
 	return &Entry{ID: id, Account: b.Account, Reason: ReasonGrade, Thing: g.Key, Points: g.Entry, Month: at.month,
-		Expires: expiry(at.month, rules.ExpiryMonths, at.loc)}
+		Expires: expires}
 }
 
 // GradeInput is the grades form as an admin typed it: up to MaxGrades
@@ -225,7 +226,7 @@ func (s *Service) Review(ctx context.Context) (moved int, err error) {
 		ok, err := s.apply(ctx, b.Account, func(b *balanceDoc, at moveAt, done map[string]bool) ([]*Entry, error) {
 			defer func() { now = b.Grade }()
 			// As of the review day, though a run may come later.
-			g := rules.Grades.For(earnedSince(*b, review.Format("2006-01"), 12))
+			g := rules.Grades.For(gradePoints(*b, review.Format("2006-01")))
 			key := ""
 			if g != nil {
 				key = g.Key

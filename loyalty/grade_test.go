@@ -54,8 +54,9 @@ func TestGradesGoUpAtOnceAndDownOnlyAtTheReview(t *testing.T) {
 		t.Fatalf("at 300 points: %q with %d, want Silver with 350", g, b)
 	}
 	st := r.statement(ann)
-	if st.Next == nil || st.Next.Name != "Gold" || st.ToNext != 1000-350 {
-		t.Fatalf("next grade %+v, %d to go; want Gold, 650", st.Next, st.ToNext)
+	// Silver's entry points are points to spend, not towards Gold.
+	if st.Next == nil || st.Next.Name != "Gold" || st.ToNext != 1000-300 {
+		t.Fatalf("next grade %+v, %d to go; want Gold, 700", st.Next, st.ToNext)
 	}
 	// Spending does not move a grade: it is what was earned.
 	if _, err := r.l.Spend(r.ctx, ann.ID, "redeem:1", "x", 300); err != nil {
@@ -139,5 +140,41 @@ func TestGradeIncludesATier(t *testing.T) {
 	}
 	if e := entitled(); e.Premium() {
 		t.Fatalf("after the review moved her down: %+v, want free", e)
+	}
+}
+
+// TestEntryRewardsDoNotLiftTheGrade: a grade's entry points are points
+// to spend, not points towards the next grade: one post cannot cascade
+// a member up, and taking the post back leaves them no grade at the
+// review.
+func TestEntryRewardsDoNotLiftTheGrade(t *testing.T) {
+	r := newRig(t)
+	ann := r.member("ann@example.com")
+	r.rules(0, map[loyalty.Earning][2]int{loyalty.EarnPost: {100, 0}})
+	in := loyalty.GradeInput{Names: [5]string{"Bronze", "Silver"}, Thresholds: [5]string{"100", "500"},
+		Entries: [5]string{"500", "500"}, Review: "01-01"}
+	if _, err := r.l.SaveGrades(r.ctx, r.owner, in, func(string) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	for _, thing := range []string{"p1", "p2"} {
+		if _, err := r.l.Award(r.ctx, ann.ID, loyalty.Deed{Earning: loyalty.EarnPost, Thing: thing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := r.statement(ann)
+	if st.Grade == nil || st.Grade.Name != "Bronze" || st.Earned12 != 200 || st.Balance != 700 {
+		t.Fatalf("grade %+v, earned %d, balance %d; want Bronze on 200, 700 to spend", st.Grade, st.Earned12, st.Balance)
+	}
+	for _, thing := range []string{"p1", "p2"} {
+		if _, err := r.l.Unaward(r.ctx, ann.ID, loyalty.Deed{Earning: loyalty.EarnPost, Thing: thing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.clock.Set(time.Date(2027, 1, 1, 3, 0, 0, 0, time.UTC))
+	if _, err := r.l.Review(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.statement(ann); st.Grade != nil {
+		t.Fatalf("after the posts were taken back and the review: %+v, want no grade", st.Grade)
 	}
 }

@@ -37,8 +37,11 @@ type Entry struct {
 	Account auth.AccountID `bson:"account"`
 	Reason  Reason         `bson:"reason"`
 	Thing   string         `bson:"thing,omitempty"` // what it was for: a post, a vote, a reward…
-	Points  int64          `bson:"points"`          // signed
-	At      time.Time      `bson:"at"`
+	// Source is, when the thing is not itself taken back, what is: a
+	// first post in a group's award is undone with that post.
+	Source string    `bson:"source,omitempty"`
+	Points int64     `bson:"points"` // signed
+	At     time.Time `bson:"at"`
 	// Month is the month (in the site's zone, "2006-01") whose earnings
 	// it moves: an award's, or for an undo the award's.
 	Month   string         `bson:"month,omitempty"`
@@ -67,6 +70,15 @@ type balanceDoc struct {
 	// have expired.
 	Earned         map[string]int64 `bson:"earned,omitempty"`
 	ExpiredThrough string           `bson:"expiredThrough,omitempty"`
+	// Bonus is the part of each month's Earned that grades gave (entry
+	// rewards): it expires like the rest but does not count towards a
+	// grade, or one grade's reward would lift the member to the next.
+	Bonus map[string]int64 `bson:"bonus,omitempty"`
+	// Lapse is, for each month with earnings, the month at whose start
+	// they expire ("never" for never), fixed by the rules when the month
+	// first earned: a later change of the rules applies to points earned
+	// after it, never to points already held.
+	Lapse map[string]string `bson:"lapse,omitempty"`
 	// Grade is the key of the grade held, and since when.
 	Grade      string            `bson:"grade,omitempty"`
 	GradeSince time.Time         `bson:"gradeSince,omitempty"`
@@ -78,8 +90,15 @@ type balanceDoc struct {
 
 func (b balanceDoc) clone() balanceDoc {
 	b.Earned, b.Today, b.Recent = maps.Clone(b.Earned), maps.Clone(b.Today), maps.Clone(b.Recent)
+	b.Bonus, b.Lapse = maps.Clone(b.Bonus), maps.Clone(b.Lapse)
 	if b.Earned == nil {
 		b.Earned = map[string]int64{}
+	}
+	if b.Bonus == nil {
+		b.Bonus = map[string]int64{}
+	}
+	if b.Lapse == nil {
+		b.Lapse = map[string]string{}
 	}
 	if b.Today == nil {
 		b.Today = map[Earning]int{}
@@ -98,6 +117,35 @@ func (b *balanceDoc) credit(month string, points int64) {
 	b.Issued += points
 	b.Balance += points
 	b.Earned[month] += points
+}
+
+// earn credits points earned in at's month under rules, fixing when that
+// month's points expire if this is its first earning, and returns when
+// they expire (zero for never).
+func (b *balanceDoc) earn(at moveAt, rules Rules, points int64) time.Time {
+	if _, ok := b.Lapse[at.month]; !ok {
+		b.Lapse[at.month] = "never"
+		if rules.ExpiryMonths > 0 {
+			b.Lapse[at.month] = monthsBefore(at.month, -(rules.ExpiryMonths + 1))
+		}
+	}
+	b.credit(at.month, points)
+	return b.lapseOf(at.month, rules.ExpiryMonths, at.loc)
+}
+
+// lapseOf is when month's points expire: as fixed when they were earned,
+// else (earned before lapses were kept, or rebuilt) as the rules say
+// now; zero for never.
+func (b balanceDoc) lapseOf(month string, months int, loc *time.Location) time.Time {
+	l, ok := b.Lapse[month]
+	if !ok {
+		return expiry(month, months, loc)
+	}
+	t, err := time.ParseInLocation("2006-01", l, loc)
+	if err != nil {
+		return time.Time{} // "never"
+	}
+	return t
 }
 
 func (s *Service) findBalance(ctx context.Context, account auth.AccountID) (balanceDoc, bool, error) {
@@ -139,6 +187,11 @@ var errSkip = errors.New("loyalty: nothing to move")
 // reports whether anything moved.
 func (s *Service) apply(ctx context.Context, account auth.AccountID,
 	change func(b *balanceDoc, at moveAt, done map[string]bool) ([]*Entry, error)) (bool, error) {
+	// Once the first write is made the rest must follow, whether or not
+	// the member is still waiting: a cancelled request must not leave an
+	// entry its balance lacks.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
 	unlock := s.lockAccount(account)
 	defer unlock()
 	done := map[string]bool{}

@@ -279,3 +279,55 @@ func TestAdjust(t *testing.T) {
 		t.Fatalf("totals %+v (%v)", tot, err)
 	}
 }
+
+// TestTakingBackExpiredPointsTakesNothingMore: a post whose points
+// already expired, deleted afterwards, takes nothing more from the
+// balance (it would take the same points twice).
+func TestTakingBackExpiredPointsTakesNothingMore(t *testing.T) {
+	r := newRig(t)
+	ann := r.member("ann@example.com")
+	r.rules(1, map[loyalty.Earning][2]int{loyalty.EarnPost: {100, 0}, loyalty.EarnVote: {10, 0}})
+	if _, err := r.l.Award(r.ctx, ann.ID, loyalty.Deed{Earning: loyalty.EarnPost, Thing: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Set(time.Date(2027, 2, 15, 3, 0, 0, 0, time.UTC))
+	if _, err := r.l.Award(r.ctx, ann.ID, loyalty.Deed{Earning: loyalty.EarnVote, Thing: "new"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.l.Expire(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.l.Unaward(r.ctx, ann.ID, loyalty.Deed{Earning: loyalty.EarnPost, Thing: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	st := r.statement(ann)
+	if st.Balance != 10 || r.ledgerSum(ann) != 10 || len(st.Expiring) != 1 || st.Expiring[0].Points != 10 {
+		t.Fatalf("balance %d, ledger %d, expiring %v; want 10, 10, the vote's 10", st.Balance, r.ledgerSum(ann), st.Expiring)
+	}
+}
+
+// TestExpiryKeepsTheRuleItWasEarnedUnder: shortening the expiry applies
+// to points earned afterwards; those held keep their date.
+func TestExpiryKeepsTheRuleItWasEarnedUnder(t *testing.T) {
+	r := newRig(t)
+	ann := r.member("ann@example.com")
+	r.rules(12, map[loyalty.Earning][2]int{loyalty.EarnPost: {100, 0}})
+	if _, err := r.l.Award(r.ctx, ann.ID, loyalty.Deed{Earning: loyalty.EarnPost, Thing: "p1"}); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Set(time.Date(2027, 2, 15, 3, 0, 0, 0, time.UTC))
+	r.rules(1, map[loyalty.Earning][2]int{loyalty.EarnPost: {100, 0}})
+	if _, err := r.l.Award(r.ctx, ann.ID, loyalty.Deed{Earning: loyalty.EarnPost, Thing: "p2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.l.Expire(r.ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := r.statement(ann)
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	if st.Balance != 200 || len(st.Expiring) != 2 ||
+		!st.Expiring[0].At.Equal(time.Date(2027, 4, 1, 0, 0, 0, 0, seoul)) ||
+		!st.Expiring[1].At.Equal(time.Date(2028, 1, 1, 0, 0, 0, 0, seoul)) {
+		t.Fatalf("balance %d, expiring %v; want 200: February's at April, December's at January 2028", st.Balance, st.Expiring)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
 )
@@ -17,7 +18,7 @@ const settle = time.Minute
 // sums are the balance's figures as the ledger makes them.
 type sums struct {
 	issued, redeemed, expired, removed int64
-	earned                             map[string]int64
+	earned, bonus                      map[string]int64
 	expiredThrough                     string
 	newest                             time.Time
 }
@@ -38,9 +39,12 @@ func (x *sums) add(e Entry) {
 			return
 		}
 		fallthrough
-	default: // awards, undos and additions
+	default: // awards, undos, additions and grades' entry rewards
 		x.issued += e.Points
 		x.earned[e.Month] += e.Points
+		if e.Reason == ReasonGrade {
+			x.bonus[e.Month] += e.Points
+		}
 	}
 }
 
@@ -60,6 +64,11 @@ func (x sums) same(b balanceDoc) bool {
 			return false
 		}
 	}
+	for m, p := range x.bonus {
+		if b.Bonus[m] != p {
+			return false
+		}
+	}
 	return true
 }
 
@@ -67,9 +76,25 @@ func (x sums) same(b balanceDoc) bool {
 // crash between a movement's entry and its balance), and reports how
 // many it mended. It reads the ledger whole, once: cmd runs it daily
 // under a lease. An account whose newest entry is under a minute old is
-// left for the next run, its movement perhaps still under way.
+// left for the next run, its movement perhaps still under way; and so
+// is one whose balance moved after the balances were read, before the
+// ledger was (that movement's entries may be missing from the sums).
 func (s *Service) Reconcile(ctx context.Context) (int, error) {
-	scanned := s.now()
+	seqs := map[auth.AccountID]int64{}
+	bcur, err := s.balances.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"seq": 1}))
+	if err != nil {
+		return 0, err
+	}
+	for bcur.Next(ctx) {
+		var b balanceDoc
+		if err := bcur.Decode(&b); err != nil {
+			return 0, err
+		}
+		seqs[b.Account] = b.Seq
+	}
+	if err := bcur.Err(); err != nil {
+		return 0, err
+	}
 	cur, err := s.ledger.Find(ctx, bson.M{})
 	if err != nil {
 		return 0, err
@@ -82,7 +107,7 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 		}
 		x := byAccount[e.Account]
 		if x == nil {
-			x = &sums{earned: map[string]int64{}}
+			x = &sums{earned: map[string]int64{}, bonus: map[string]int64{}}
 			byAccount[e.Account] = x
 		}
 		x.add(e)
@@ -92,7 +117,7 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	}
 	mended := 0
 	for account, x := range byAccount {
-		ok, err := s.mend(ctx, account, *x, scanned)
+		ok, err := s.mend(ctx, account, *x, seqs[account])
 		if err != nil {
 			return mended, err
 		}
@@ -104,15 +129,14 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 }
 
 // mend replaces the account's balance figures with the ledger's, if
-// they differ, the ledger has settled, and the balance has not moved
-// since the ledger was read at scanned (that movement's entry would be
-// missing from x).
-func (s *Service) mend(ctx context.Context, account auth.AccountID, x sums, scanned time.Time) (bool, error) {
+// they differ, the ledger has settled, and the balance is still at seq,
+// as read before the ledger (0: there was none).
+func (s *Service) mend(ctx context.Context, account auth.AccountID, x sums, seq int64) (bool, error) {
 	if s.now().Sub(x.newest) < settle {
 		return false, nil
 	}
 	b, found, err := s.findBalance(ctx, account)
-	if err != nil || (found && x.same(b)) || b.UpdatedAt.After(scanned) {
+	if err != nil || (found && x.same(b)) || b.Seq != seq {
 		return false, err
 	}
 	s.log.WarnContext(ctx, "points balance disagreed with its ledger; rebuilt", "account", account,
@@ -124,7 +148,7 @@ func (s *Service) mend(ctx context.Context, account auth.AccountID, x sums, scan
 		b := next
 		b.Issued, b.Redeemed, b.Expired, b.Removed = x.issued, x.redeemed, x.expired, x.removed
 		b.Balance = x.issued - x.redeemed - x.expired - x.removed
-		b.Earned, b.ExpiredThrough = x.earned, x.expiredThrough
+		b.Earned, b.Bonus, b.ExpiredThrough = x.earned, x.bonus, x.expiredThrough
 		return []*Entry{}, nil
 	})
 }

@@ -223,10 +223,10 @@ func (s *Service) claimRewards(ctx context.Context, r Referral, from ReferralSta
 // awardBoth gives the friend and the referrer their rewards: each once,
 // whatever retries.
 func (s *Service) awardBoth(ctx context.Context, r Referral) error {
-	if _, err := s.Award(ctx, r.Friend, Deed{EarnReferral, string(r.Friend) + ":friend"}); err != nil {
+	if _, err := s.Award(ctx, r.Friend, Deed{Earning: EarnReferral, Thing: string(r.Friend) + ":friend"}); err != nil {
 		return err
 	}
-	_, err := s.Award(ctx, r.Referrer, Deed{EarnReferral, string(r.Friend) + ":referrer"})
+	_, err := s.Award(ctx, r.Referrer, Deed{Earning: EarnReferral, Thing: string(r.Friend) + ":referrer"})
 	return err
 }
 

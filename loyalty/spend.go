@@ -106,8 +106,7 @@ func (s *Service) Adjust(ctx context.Context, a auth.Account, account auth.Accou
 			b.Removed -= int64(points)
 			return []*Entry{e}, nil
 		}
-		e.Month, e.Expires = at.month, expiry(at.month, rules.ExpiryMonths, at.loc)
-		b.credit(at.month, int64(points))
+		e.Month, e.Expires = at.month, b.earn(at, rules, int64(points))
 		g := promote(b, at, rules, done)
 		now = b.Grade
 		if g != nil {

@@ -58,7 +58,7 @@ func (s *Service) Statement(ctx context.Context, account auth.AccountID) (Statem
 	}
 	at := s.moment(ctx)
 	st := Statement{Balance: b.Balance, Issued: b.Issued, Redeemed: b.Redeemed, Expired: b.Expired,
-		Expiring: expiring(b, rules.ExpiryMonths, at), Earned12: earnedSince(b, at.month, 12), Today: map[Earning]int{}}
+		Expiring: expiring(b, rules.ExpiryMonths, at), Earned12: gradePoints(b, at.month), Today: map[Earning]int{}}
 	if b.Day == at.day {
 		st.Today = b.Today
 	}
@@ -87,13 +87,11 @@ func (s *Service) Statement(ctx context.Context, account auth.AccountID) (Statem
 	return st, nil
 }
 
-// expiring works out, oldest month first, what each month's earnings
-// still hold of the balance once everything spent, expired or taken
-// away is charged to the oldest, and when they expire.
+// expiring works out what each month's earnings still hold of the
+// balance once everything spent, expired or taken away is charged to
+// the oldest month first, and when they expire, soonest first; points
+// that never expire are left out.
 func expiring(b balanceDoc, months int, at moveAt) []Expiring {
-	if months <= 0 {
-		return nil
-	}
 	keys := make([]string, 0, len(b.Earned))
 	for m := range b.Earned {
 		if m > b.ExpiredThrough {
@@ -106,11 +104,13 @@ func expiring(b balanceDoc, months int, at moveAt) []Expiring {
 	for _, m := range keys {
 		left := b.Earned[m] - max(owed, 0)
 		owed -= b.Earned[m]
-		if left <= 0 {
-			continue
+		if l := b.lapseOf(m, months, at.loc); left > 0 && !l.IsZero() {
+			out = append(out, Expiring{Points: left, At: l})
 		}
-		out = append(out, Expiring{Points: left, At: expiry(m, months, at.loc)})
 	}
+	// Soonest first: after a change of the rules a later month may
+	// expire before an earlier one.
+	slices.SortStableFunc(out, func(x, y Expiring) int { return x.At.Compare(y.At) })
 	return out
 }
 
@@ -125,11 +125,17 @@ func earnedThrough(b balanceDoc, through string) int64 {
 	return n
 }
 
-// earnedSince sums the n months ending with month.
-func earnedSince(b balanceDoc, month string, n int) int64 {
+// gradePoints is what grades are measured by: the points earned in the
+// twelve months ending with month, less grades' own entry rewards.
+func gradePoints(b balanceDoc, month string) int64 {
+	return monthsSum(b.Earned, month, 12) - monthsSum(b.Bonus, month, 12)
+}
+
+// monthsSum sums the n months of byMonth ending with month.
+func monthsSum(byMonth map[string]int64, month string, n int) int64 {
 	from := monthsBefore(month, n-1)
 	var sum int64
-	for m, p := range b.Earned {
+	for m, p := range byMonth {
 		if m >= from && m <= month {
 			sum += p
 		}
