@@ -60,6 +60,12 @@ const (
 	// A campaign sent to a segment of members, which the campaign package
 	// makes: the reason holds the audience's size.
 	AuditCampaign AuditAction = "campaign.send"
+	// The loyalty programme's staff actions, which the loyalty package
+	// makes and the web layer logs: a member's points adjusted (the
+	// reason holds the points and the note), the rules or grades saved.
+	AuditPointsAdjust  AuditAction = "loyalty.adjust"
+	AuditLoyaltyRules  AuditAction = "loyalty.rules"
+	AuditLoyaltyGrades AuditAction = "loyalty.grades"
 )
 
 // AuditEntry is one logged action: who did what, to what, when and why.
@@ -127,7 +133,8 @@ var AuditActions = []AuditAction{AuditGroupCreate, AuditGroupEdit, AuditJoinAppr
 	AuditLock, AuditUnlock, AuditPin, AuditUnpin, AuditDismissReport, AuditInviteLink, AuditRevokeLink, AuditRevokeInvitation,
 	AuditIdeaStatus, AuditIdeaRespond, AuditIdeaMerge, AuditIdeaTags, AuditEventCreate, AuditEventEdit, AuditEventCancel,
 	AuditEventInvite, AuditCompGrant, AuditCompRevoke,
-	AuditStaffOwner, AuditStaffAdmin, AuditStaffRemove, AuditSiteSettings, AuditCampaign}
+	AuditStaffOwner, AuditStaffAdmin, AuditStaffRemove, AuditSiteSettings, AuditCampaign, AuditPointsAdjust, AuditLoyaltyRules,
+	AuditLoyaltyGrades}
 
 // AuditFilter narrows the log to one action or one actor, older than a
 // cursor.

@@ -88,3 +88,17 @@ func TestParseRules(t *testing.T) {
 		})
 	}
 }
+
+// TestSignedNumber: an adjustment's points, with either minus sign.
+func TestSignedNumber(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{{"50", 50, true}, {"+50", 50, true}, {"-50", -50, true}, {"−50", -50, true}, {" 7 ", 7, true},
+		{"", 0, false}, {"-", 0, false}, {"5-", 0, false}, {"1e3", 0, false}, {"100001", 0, false}} {
+		if got, ok := signedNumber(tc.in, MaxPoints); got != tc.want || ok != tc.ok {
+			t.Errorf("signedNumber(%q) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -122,10 +122,11 @@ func (s *Service) Adjust(ctx context.Context, a auth.Account, account auth.Accou
 
 // signedNumber reads a whole number between -most and most.
 func signedNumber(s string, most int) (int, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.Replace(strings.TrimSpace(s), "−", "-", 1) // a typographic minus, as a Korean keyboard may give
 	neg := strings.HasPrefix(s, "-")
-	n, ok := wholeNumber(strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+"), most)
-	if !ok || s == "" {
+	digits := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	n, ok := wholeNumber(digits, most)
+	if !ok || digits == "" {
 		return 0, false
 	}
 	if neg {

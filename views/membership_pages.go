@@ -105,6 +105,9 @@ func Money(locale string, amount int64, currency string) string {
 }
 
 func groupThousands(n int64) string {
+	if n < 0 {
+		return "-" + groupThousands(-n)
+	}
 	s := strconv.FormatInt(n, 10)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

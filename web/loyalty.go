@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fanclub/auth"
+	"fanclub/community"
 	"fanclub/loyalty"
 	"fanclub/membership"
 	"fanclub/views"
@@ -163,6 +164,9 @@ func (s *server) saveLoyaltyRules(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
+	if err := s.community.RecordSiteAction(c.UserContext(), actor(c), community.AuditLoyaltyRules, "site", "loyalty", "", ""); err != nil {
+		return err
+	}
 	return s.redirectWithFlash(c, "/admin/loyalty", "ok", "flash.loyalty_rules_saved")
 }
 
@@ -209,6 +213,9 @@ func (s *server) saveLoyaltyGrades(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
+	if err := s.community.RecordSiteAction(ctx, actor(c), community.AuditLoyaltyGrades, "site", "loyalty", "", ""); err != nil {
+		return err
+	}
 	return s.redirectWithFlash(c, "/admin/loyalty", "ok", "flash.loyalty_grades_saved")
 }
 
@@ -221,7 +228,7 @@ func (s *server) findLoyaltyMember(c *fiber.Ctx) error {
 		if rerr != nil {
 			return rerr
 		}
-		return s.renderLoyaltyAdmin(c, fiber.StatusNotFound, rulesForm(rules), views.GradesForm{}, email, "loyalty.error.no_account")
+		return s.renderLoyaltyAdmin(c, fiber.StatusUnprocessableEntity, rulesForm(rules), views.GradesForm{}, email, "loyalty.error.no_account")
 	} else if err != nil {
 		return err
 	}
@@ -261,13 +268,21 @@ func (s *server) renderMemberLedger(c *fiber.Ctx, status int, token, points, not
 func (s *server) adjustPoints(c *fiber.Ctx) error {
 	account := auth.AccountID(strings.Clone(c.Params("account")))
 	token, in := c.FormValue("token"), loyalty.AdjustInput{Points: c.FormValue("points"), Note: c.FormValue("note")}
-	_, err := s.loyalty.Adjust(c.UserContext(), *viewer(c), account, token, in)
+	e, err := s.loyalty.Adjust(c.UserContext(), *viewer(c), account, token, in)
 	if invalid := (loyalty.ValidationError{}); errors.As(err, &invalid) {
 		if invalid["token"] != "" {
 			token = loyalty.NewToken()
 		}
 		return s.renderMemberLedger(c, fiber.StatusUnprocessableEntity, token, in.Points, in.Note, invalid)
 	} else if err != nil {
+		return err
+	}
+	who, err := s.auth.AccountByID(c.UserContext(), account)
+	if err != nil {
+		return err
+	}
+	if err := s.community.RecordSiteAction(c.UserContext(), actor(c), community.AuditPointsAdjust, "member", string(account),
+		nameOrEmail(who), strconv.FormatInt(e.Points, 10)+": "+e.Note); err != nil {
 		return err
 	}
 	return s.redirectWithFlash(c, views.MemberLedgerPath(account), "ok", "flash.loyalty_adjusted")

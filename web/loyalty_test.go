@@ -143,8 +143,8 @@ func TestLoyaltyRulesRefuseBadInput(t *testing.T) {
 func TestAdjustPoints(t *testing.T) {
 	lc := newLoyaltyClub(t)
 	r := lc.admin.get("/admin/loyalty/members?email=nobody@example.com")
-	if r.Status != http.StatusNotFound {
-		t.Fatalf("finding an unknown email: %d, want 404", r.Status)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("finding an unknown email: %d, want 422", r.Status)
 	}
 	mustContain(t, r.Body, "No member has this email address.", `value="nobody@example.com"`)
 	r = lc.admin.get("/admin/loyalty/members?email=mina@example.com")
@@ -171,6 +171,7 @@ func TestAdjustPoints(t *testing.T) {
 	}
 	page = lc.admin.follow(ledger).Body
 	mustContain(t, page, `data-testid="member-balance">450 points`, "Sorry the shop was down", "Double award", "by admin")
+	mustContain(t, lc.owner.get("/moderation/audit").Body, "adjusted the points of", "500: Sorry the shop was down", "-50: Double award")
 	mustContain(t, lc.mina.get("/rewards").Body, `data-testid="points-balance">450 points`, "Adjusted by the club", "Sorry the shop was down")
 	if r := lc.admin.get("/admin/loyalty/members/nobody"); r.Status != http.StatusNotFound {
 		t.Fatalf("an unknown member's ledger: %d, want 404", r.Status)
@@ -213,7 +214,7 @@ func TestGradesOnTheRewardsPage(t *testing.T) {
 	}
 	page := lc.mina.get("/rewards").Body
 	mustContain(t, page, `data-testid="grade-badge">Bronze`, "Early access to drops", "Welcome to a new grade", "+5",
-		"75 more points in 12 months to reach Silver", "Grades are reviewed on 1 Jan 2027")
+		"80 more points in 12 months to reach Silver", "Grades are reviewed on 1 Jan 2027")
 }
 
 // TestRewardsPageOffersRewards: /rewards lists the rewards on offer,
