@@ -52,7 +52,7 @@ func (b *mailbox) Send(_ context.Context, m mail.Message) error {
 // rig is a site's services on a fresh database, wired as cmd/fanclub
 // wires them, with the site's zone Asia/Seoul (the default).
 type rig struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	db    *mongodb.DB
 	au    *auth.Service
@@ -72,7 +72,7 @@ func newRig(t *testing.T) *rig {
 }
 
 // newRigOn is a rig on db (an observed one, say).
-func newRigOn(t *testing.T, db *mongodb.DB) *rig {
+func newRigOn(t testing.TB, db *mongodb.DB) *rig {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
