@@ -426,6 +426,17 @@ func reconcile(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	log.Info("reconciled", "groups_repaired", len(fixed), "unread_counts_repaired", bells)
+	// Points balances from their ledger (accounts that moved in the last
+	// minute are left for the daily run).
+	au, err := auth.New(conn.DB, auth.Config{}, mail.Log{Logger: log}, time.Now, log)
+	if err != nil {
+		return err
+	}
+	lp := loyalty.New(conn.DB, loyalty.Deps{Accounts: au, Community: cm, Zone: au.Zone}, time.Now, log)
+	balances, err := lp.Reconcile(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("reconciled", "groups_repaired", len(fixed), "unread_counts_repaired", bells, "points_balances_repaired", balances)
 	return nil
 }

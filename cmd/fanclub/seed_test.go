@@ -401,10 +401,20 @@ func TestReconcileRepairsDrift(t *testing.T) {
 	if _, err := db.Collection("ideas").UpdateOne(ctx, bson.M{"group": g.ID}, bson.M{"$inc": bson.M{"votes": 7}}); err != nil {
 		t.Fatal(err)
 	}
+	var points struct {
+		ID      string `bson:"_id"`
+		Balance int64
+	}
+	if err := db.Collection("points").FindOne(ctx, bson.M{}).Decode(&points); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("points").UpdateOne(ctx, bson.M{"_id": points.ID}, bson.M{"$inc": bson.M{"balance": 40}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := run(ctx, []string{"reconcile"}, getenv, log); err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
-	for _, want := range []string{"groups_repaired=1", "groups=1 posts=1", "ideas=1 ballots=0"} {
+	for _, want := range []string{"groups_repaired=1", "groups=1 posts=1", "ideas=1 ballots=0", "points_balances_repaired=1"} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("reconcile log lacks %q:\n%s", want, log)
 		}
@@ -413,6 +423,11 @@ func TestReconcileRepairsDrift(t *testing.T) {
 	_ = db.Collection("groups").FindOne(ctx, bson.M{"_id": g.ID}).Decode(&after)
 	if after.Members != g.Members {
 		t.Errorf("members %d after reconcile, want %d", after.Members, g.Members)
+	}
+	var mended struct{ Balance int64 }
+	_ = db.Collection("points").FindOne(ctx, bson.M{"_id": points.ID}).Decode(&mended)
+	if mended.Balance != points.Balance {
+		t.Errorf("points balance %d after reconcile, want %d", mended.Balance, points.Balance)
 	}
 }
 
