@@ -37,13 +37,46 @@ func (s *Service) failRedemption(ctx context.Context, id, failure string) error 
 	return wrap(err, "fail redemption")
 }
 
-// finishRedemption records what a redemption gave, and counts it.
-func (s *Service) finishRedemption(ctx context.Context, rd Redemption) error {
-	if _, err := s.redemptions.ReplaceOne(ctx, bson.M{"_id": rd.ID, "state": StatePending}, rd); err != nil {
-		return wrap(err, "finish redemption")
+// progressDoc is a redemption as stored, with what its own record must
+// tell of its progress: the code slot it took, and whether it gave the
+// reward. The other steps leave its id on what they took.
+type progressDoc struct {
+	Redemption `bson:",inline"`
+	Slot       *int `bson:"slot,omitempty"`
+	Given      bool `bson:"given"`
+}
+
+// recordSlot records the code slot a redemption took.
+func (s *Service) recordSlot(ctx context.Context, id string, slot int) error {
+	_, err := s.redemptions.UpdateOne(ctx, bson.M{"_id": id, "state": StatePending}, bson.M{"$set": bson.M{"slot": slot}})
+	return wrap(err, "record slot")
+}
+
+// recordGiven records what a redemption gave, before it is counted.
+func (s *Service) recordGiven(ctx context.Context, rd Redemption) error {
+	_, err := s.redemptions.UpdateOne(ctx, bson.M{"_id": rd.ID, "state": StatePending}, bson.M{"$set": bson.M{
+		"given": true, "code": rd.Code, "tier": rd.Tier, "days": rd.Days, "until": rd.Until, "event": rd.Event,
+		"eventTitle": rd.EventTitle}})
+	return wrap(err, "record redemption given")
+}
+
+// finishRedemption counts a redemption that gave its reward and marks it
+// done: the reward's count and the member's claim move only if they
+// still hold the redemption's id, so a second run counts nothing more.
+func (s *Service) finishRedemption(ctx context.Context, rd Redemption, claimed bool) error {
+	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": rd.Reward, "held": rd.ID},
+		bson.M{"$inc": bson.M{"redeemed": 1}, "$pull": bson.M{"held": rd.ID}})
+	if err != nil {
+		return wrap(err, "count redemption")
 	}
-	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": rd.Reward}, bson.M{"$inc": bson.M{"redeemed": 1}})
-	return wrap(err, "count redemption")
+	if claimed {
+		if _, err := s.claims.UpdateOne(ctx, bson.M{"_id": claimID(rd.Reward, rd.Account), "held": rd.ID},
+			bson.M{"$pull": bson.M{"held": rd.ID}}); err != nil {
+			return wrap(err, "settle claim")
+		}
+	}
+	_, err = s.redemptions.UpdateOne(ctx, bson.M{"_id": rd.ID, "state": StatePending}, bson.M{"$set": bson.M{"state": StateDone}})
+	return wrap(err, "finish redemption")
 }
 
 // maxRedemptions bounds a list of redemptions.
@@ -75,19 +108,23 @@ func (s *Service) markSent(ctx context.Context, id string, a auth.Account) (Rede
 	return rd, wrap(err, "mark sent")
 }
 
+func claimID(reward string, account auth.AccountID) string { return reward + ":" + string(account) }
+
 // claim counts one more redemption of the reward by the member, if it
 // stays within limit: a conditional $inc, or the first claim's insert.
-func (s *Service) claim(ctx context.Context, reward string, account auth.AccountID, limit int) error {
-	id := reward + ":" + string(account)
+// The claim holds the redemption's id until it is done or given back.
+func (s *Service) claim(ctx context.Context, reward string, account auth.AccountID, limit int, redemption string) error {
+	id := claimID(reward, account)
 	for range 2 {
-		res, err := s.claims.UpdateOne(ctx, bson.M{"_id": id, "n": bson.M{"$lt": limit}}, bson.M{"$inc": bson.M{"n": 1}})
+		res, err := s.claims.UpdateOne(ctx, bson.M{"_id": id, "n": bson.M{"$lt": limit}},
+			bson.M{"$inc": bson.M{"n": 1}, "$push": bson.M{"held": redemption}})
 		if err != nil {
 			return wrap(err, "claim")
 		}
 		if res.MatchedCount == 1 {
 			return nil
 		}
-		_, err = s.claims.InsertOne(ctx, bson.M{"_id": id, "n": 1})
+		_, err = s.claims.InsertOne(ctx, bson.M{"_id": id, "n": 1, "held": bson.A{redemption}})
 		if err == nil {
 			return nil
 		} else if !mongodb.IsDuplicateKey(err) {
@@ -97,8 +134,10 @@ func (s *Service) claim(ctx context.Context, reward string, account auth.Account
 	return ErrLimitReached
 }
 
-func (s *Service) unclaim(ctx context.Context, reward string, account auth.AccountID) error {
-	_, err := s.claims.UpdateOne(ctx, bson.M{"_id": reward + ":" + string(account)}, bson.M{"$inc": bson.M{"n": -1}})
+// unclaim gives back the claim a redemption holds, if it holds one.
+func (s *Service) unclaim(ctx context.Context, reward string, account auth.AccountID, redemption string) error {
+	_, err := s.claims.UpdateOne(ctx, bson.M{"_id": claimID(reward, account), "held": redemption},
+		bson.M{"$inc": bson.M{"n": -1}, "$pull": bson.M{"held": redemption}})
 	return wrap(err, "unclaim")
 }
 
@@ -107,8 +146,9 @@ func (s *Service) unclaim(ctx context.Context, reward string, account auth.Accou
 // more than the stock or the codes filled, under any concurrency. The
 // condition repeats what was read (the stock an edit may change, the
 // codes an upload adds to), so a change meanwhile means read and try
-// again. It returns the slot taken.
-func (s *Service) takeStock(ctx context.Context, d rewardDoc) (int, error) {
+// again. The reward holds the redemption's id until it is done or given
+// back. It returns the slot taken.
+func (s *Service) takeStock(ctx context.Context, d rewardDoc, redemption string) (int, error) {
 	for range 5 {
 		filter := bson.M{"_id": d.ID, "archived": false}
 		switch {
@@ -120,7 +160,7 @@ func (s *Service) takeStock(ctx context.Context, d rewardDoc) (int, error) {
 			filter["stock"] = -1
 		}
 		var after rewardDoc
-		err := s.rewards.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{"taken": 1}},
+		err := s.rewards.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{"taken": 1}, "$push": bson.M{"held": redemption}},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&after)
 		if err == nil {
 			return after.Taken - 1, nil
@@ -138,9 +178,15 @@ func (s *Service) takeStock(ctx context.Context, d rewardDoc) (int, error) {
 	return 0, ErrSoldOut
 }
 
-// giveStock gives back one taken by a redemption that failed after.
-func (s *Service) giveStock(ctx context.Context, reward string) error {
-	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": reward}, bson.M{"$inc": bson.M{"taken": -1}})
+// giveStock gives back the stock a redemption that failed holds, if it
+// holds one; a code slot is not given back (slots are taken in turn),
+// the redemption only lets go of it.
+func (s *Service) giveStock(ctx context.Context, reward, redemption string, kind Kind) error {
+	update := bson.M{"$pull": bson.M{"held": redemption}}
+	if kind != KindCode {
+		update["$inc"] = bson.M{"taken": -1}
+	}
+	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": reward, "held": redemption}, update)
 	return wrap(err, "give stock back")
 }
 

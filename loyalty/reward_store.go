@@ -140,6 +140,7 @@ func (s *Service) ensureRewardIndexes(ctx context.Context) error {
 		s.redemptions: {
 			{Keys: bson.D{asc("account"), newest}, Options: options.Index().SetName("account_at")},
 			{Keys: bson.D{asc("kind"), asc("state"), asc("sent"), newest}, Options: options.Index().SetName("kind_sent_at")},
+			{Keys: bson.D{asc("state"), asc("at")}, Options: options.Index().SetName("state_at")},
 		},
 	} {
 		if err := mongodb.EnsureIndexes(ctx, c, m...); err != nil {
