@@ -289,9 +289,10 @@ func (s *Service) redeemedBefore(ctx context.Context, account auth.AccountID, to
 	return Redemption{}, ErrBusy
 }
 
-// MyRedemptions lists the member's redemptions, newest first.
+// MyRedemptions lists the member's latest redemptions (up to 100),
+// newest first.
 func (s *Service) MyRedemptions(ctx context.Context, account auth.AccountID) ([]Redemption, error) {
-	return s.redemptionPage(ctx, map[string]any{"account": account, "state": StateDone})
+	return s.latestRedemptions(ctx, account)
 }
 
 // Gifts lists the gifts redeemed for staff to send: those still to send,

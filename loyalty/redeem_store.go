@@ -3,6 +3,7 @@ package loyalty
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -75,15 +76,75 @@ func (s *Service) finishRedemption(ctx context.Context, rd Redemption, claimed b
 			return wrap(err, "settle claim")
 		}
 	}
+	if err := s.remember(ctx, rd.Account, rd.ID); err != nil {
+		return err
+	}
 	_, err = s.redemptions.UpdateOne(ctx, bson.M{"_id": rd.ID, "state": StatePending}, bson.M{"$set": bson.M{"state": StateDone}})
 	return wrap(err, "finish redemption")
+}
+
+// maxRemembered is how many of a member's latest redemptions their page
+// lists.
+const maxRemembered = 100
+
+// redeemerDoc keeps a member's latest redemptions (collection
+// "redeemers", _id = the account), oldest first, so their page reads
+// them by _id.
+type redeemerDoc struct {
+	Account auth.AccountID `bson:"_id"`
+	IDs     []string       `bson:"ids"`
+}
+
+// remember adds a redemption to the member's latest, once; the oldest
+// beyond maxRemembered drop off.
+func (s *Service) remember(ctx context.Context, account auth.AccountID, id string) error {
+	for range 2 {
+		var d redeemerDoc
+		err := s.redeemers.FindOneAndUpdate(ctx, bson.M{"_id": account, "ids": bson.M{"$ne": id}},
+			bson.M{"$push": bson.M{"ids": id}}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+		if err == nil {
+			return s.forgetOldest(ctx, d)
+		} else if !errors.Is(err, mongo.ErrNoDocuments) {
+			return wrap(err, "remember redemption")
+		}
+		_, err = s.redeemers.InsertOne(ctx, redeemerDoc{Account: account, IDs: []string{id}})
+		if !mongodb.IsDuplicateKey(err) {
+			return wrap(err, "remember redemption")
+		}
+	}
+	return nil // remembered already
+}
+
+// forgetOldest drops the oldest of a member's latest beyond
+// maxRemembered: the embedded store takes no $slice.
+func (s *Service) forgetOldest(ctx context.Context, d redeemerDoc) error {
+	for range len(d.IDs) - maxRemembered {
+		if _, err := s.redeemers.UpdateOne(ctx, bson.M{"_id": d.Account, "ids." + strconv.Itoa(maxRemembered): bson.M{"$exists": true}},
+			bson.M{"$pop": bson.M{"ids": -1}}); err != nil {
+			return wrap(err, "forget oldest redemption")
+		}
+	}
+	return nil
+}
+
+// latestRedemptions reads the member's latest redemptions, newest first:
+// lookups by _id.
+func (s *Service) latestRedemptions(ctx context.Context, account auth.AccountID) ([]Redemption, error) {
+	var d redeemerDoc
+	err := s.redeemers.FindOne(ctx, bson.M{"_id": account}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && len(d.IDs) == 0) {
+		return nil, nil
+	} else if err != nil {
+		return nil, wrap(err, "find redeemer")
+	}
+	return s.redemptionPage(ctx, bson.M{"_id": bson.M{"$in": d.IDs}, "state": StateDone})
 }
 
 // maxRedemptions bounds a list of redemptions.
 const maxRedemptions = 200
 
 // redemptionPage reads up to maxRedemptions matching filter, newest
-// first: served by "account_at" or "kind_sent_at".
+// first: by _id, or served by "account_at" or "kind_sent_at".
 func (s *Service) redemptionPage(ctx context.Context, filter bson.M) ([]Redemption, error) {
 	cur, err := s.redemptions.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(maxRedemptions))
 	if err != nil {
@@ -208,5 +269,9 @@ func (s *Service) handCode(ctx context.Context, reward string, slot int, redempt
 func (s *Service) forgetRedemptions(ctx context.Context, account auth.AccountID) error {
 	_, err := s.redemptions.UpdateMany(ctx, bson.M{"account": account},
 		bson.M{"$set": bson.M{"address": Address{}, "member": ""}})
-	return wrap(err, "forget redemptions")
+	if err != nil {
+		return wrap(err, "forget redemptions")
+	}
+	_, err = s.redeemers.DeleteOne(ctx, bson.M{"_id": account})
+	return wrap(err, "forget redeemer")
 }

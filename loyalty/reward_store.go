@@ -122,16 +122,18 @@ type rewardColls struct {
 	codeValues  *mongodb.Collection // reward_code_values: _id = a code (codeKey), in one pool only
 	claims      *mongodb.Collection // reward_claims: redemptions per member, _id = "<reward>:<account>"
 	redemptions *mongodb.Collection // redemptions: _id = the form's token
+	redeemers   *mongodb.Collection // redeemers: a member's latest redemptions, _id = the account
 }
 
 func newRewardColls(db *mongodb.DB) rewardColls {
 	return rewardColls{rewards: db.Collection("rewards"), codes: db.Collection("reward_codes"),
 		codeValues: db.Collection("reward_code_values"),
-		claims:     db.Collection("reward_claims"), redemptions: db.Collection("redemptions")}
+		claims:     db.Collection("reward_claims"), redemptions: db.Collection("redemptions"),
+		redeemers: db.Collection("redeemers")}
 }
 
 // ensureRewardIndexes creates the indexes the rewards' queries rely on;
-// claims are read by _id only.
+// claims and redeemers are read by _id only.
 func (s *Service) ensureRewardIndexes(ctx context.Context) error {
 	asc := func(k string) bson.E { return bson.E{Key: k, Value: 1} }
 	newest := bson.E{Key: "at", Value: -1}
