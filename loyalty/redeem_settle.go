@@ -26,9 +26,10 @@ var errStopped = errors.New("loyalty: stopped for a test")
 func (s *Service) stopsAfter(step string) bool { return s.stopAfter != "" && s.stopAfter == step }
 
 // SettleRedemptions settles the redemptions a process left under way (it
-// died, or the store failed, midway): one that gave its reward is
-// counted and done; any other gives back what it took, points included,
-// and fails. Each step is conditional on what the redemption holds, so
+// died, or the store failed, midway): one that gave its reward (or, for
+// premium days, took its stock: the pass is given once per redemption,
+// so it is given now if it was not) is counted and done; any other gives
+// back what it took, points included, and fails. Each step is conditional on what the redemption holds, so
 // a sweep run twice, or over a redemption half given back, moves nothing
 // twice. It returns how many it settled. A daily job: the filter on
 // state reads the whole collection on the embedded store.
@@ -70,10 +71,39 @@ func (s *Service) settle(ctx context.Context, p progressDoc) error {
 			}
 		}
 	}
+	if !p.Given && rd.Kind == KindPremium {
+		given, err := s.passAgain(ctx, &rd)
+		if err != nil {
+			return err
+		}
+		p.Given = given
+	}
 	if p.Given {
 		s.log.InfoContext(ctx, "redemption completed by the sweep", "redemption", rd.ID, "account", rd.Account)
 		return s.finishRedemption(ctx, rd, true)
 	}
 	s.log.WarnContext(ctx, "redemption given back by the sweep", "redemption", rd.ID, "account", rd.Account)
 	return s.undoRedemption(ctx, rd, "failed")
+}
+
+// passAgain gives a premium redemption that took its stock (and so its
+// points) its pass: the grant is once per redemption, so this gives it
+// if the crash came before, and changes nothing if after. It reports
+// whether the pass is given.
+func (s *Service) passAgain(ctx context.Context, rd *Redemption) (bool, error) {
+	n, err := s.rewards.CountDocuments(ctx, bson.M{"_id": rd.Reward, "held": rd.ID})
+	if err != nil || n == 0 {
+		return false, wrap(err, "find held stock")
+	}
+	d, err := s.findRewardDoc(ctx, rd.Reward)
+	if err != nil {
+		return false, err
+	}
+	until, err := s.d.Membership.GrantRewardPass(ctx, rd.Account, rd.ID, d.Tier, d.Days)
+	if err != nil {
+		s.log.WarnContext(ctx, "the sweep could not give a pass; giving the points back", "redemption", rd.ID, "err", err)
+		return false, nil
+	}
+	rd.Tier, rd.Days, rd.Until = d.Tier, d.Days, until
+	return true, s.recordGiven(ctx, *rd)
 }

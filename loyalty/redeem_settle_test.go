@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/loyalty"
+	"fanclub/membership"
 )
 
 // TestSettleRedemptions: a redemption whose process died after each step
@@ -27,17 +28,24 @@ func TestSettleRedemptions(t *testing.T) {
 		{"stock", loyalty.KindCode, false},
 		{"give", loyalty.KindCode, true}, // the code handed, not recorded
 		{"given", loyalty.KindGift, true},
+		{"spend", loyalty.KindPremium, false},
+		{"stock", loyalty.KindPremium, true}, // the pass given by the sweep
+		{"give", loyalty.KindPremium, true},  // the pass given, not recorded
 	} {
 		t.Run(c.step+"/"+string(c.kind), func(t *testing.T) {
 			r := newRig(t)
 			r.rules(0, nil)
 			m := r.member("m@example.com")
 			r.give(m, "100")
-			in := loyalty.RewardInput{Kind: c.kind, Price: "30", Stock: "5", Limit: "1"}
+			if err := r.ms.SeedTier(r.ctx, membership.Tier{Key: "premium", Name: "Premium", Rank: 1}); err != nil {
+				t.Fatal(err)
+			}
+			in := loyalty.RewardInput{Kind: c.kind, Price: "30", Stock: "5", Limit: "1", Tier: "premium", Days: "30"}
 			rw := r.reward(in)
 			if c.kind == loyalty.KindCode {
 				r.codes(rw.ID, "A\nB\n")
 			}
+			start := r.clock.Now()
 			token := loyalty.NewToken()
 			redeem := func(l *loyalty.Service, token string) (loyalty.Redemption, error) {
 				return l.Redeem(r.ctx, m, rw.ID, loyalty.RedeemInput{Token: token, Address: gift})
@@ -59,6 +67,9 @@ func TestSettleRedemptions(t *testing.T) {
 				t.Fatalf("settled %d redemptions under way for less than the wait", n)
 			}
 			r.clock.Add(11 * time.Minute)
+			if c.step == "stock" {
+				start = r.clock.Now() // the pass given by the sweep starts then
+			}
 			if n := settle(); n != 1 {
 				t.Fatalf("settled %d, want 1", n)
 			}
@@ -74,6 +85,12 @@ func TestSettleRedemptions(t *testing.T) {
 						got.Redeemed != 1 || claims != 1 || len(mine) != 1 || (c.kind == loyalty.KindCode && rd.Code != "A") {
 						t.Fatalf("%s: %+v %v, balance %d, reward %+v, claims %d, mine %d; want it done", when, rd, err,
 							r.balance(m), got, claims, len(mine))
+					}
+					if c.kind == loyalty.KindPremium {
+						e, err := r.ms.Entitlement(r.ctx, m.ID)
+						if until := start.AddDate(0, 0, 30); err != nil || !e.Until.Equal(until) || !rd.Until.Equal(until) {
+							t.Fatalf("%s: entitlement %+v, redemption until %v (%v); want one pass of 30 days", when, e, rd.Until, err)
+						}
 					}
 					return
 				}
