@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"fanclub/auth"
@@ -57,24 +59,28 @@ type codeDoc struct {
 
 func codeID(reward string, slot int) string { return fmt.Sprintf("%s:%d", reward, slot) }
 
+// codeKey is a code as its uniqueness goes: trimmed, and letters in one
+// case, as shops mostly read codes.
+func codeKey(code string) string { return strings.ToUpper(strings.TrimSpace(code)) }
+
 // parseCodes reads a code file: one code a row, the first column,
-// trimmed; blank lines are skipped (as CSV does). It refuses the file if a code is empty, too long, twice in
-// the file or in pool already.
-func parseCodes(r io.Reader, pool map[string]bool) ([]string, error) {
+// trimmed; blank lines are skipped (as CSV does). It refuses the file if
+// a code is empty, too long or twice in the file, and returns the codes
+// with the line of each.
+func parseCodes(r io.Reader) (codes []string, lines []int, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxCodeFile+1))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(data) > MaxCodeFile {
-		return nil, &CodeFileError{Reason: "loyalty_rewards.codes.too_big"}
+		return nil, nil, &CodeFileError{Reason: "loyalty_rewards.codes.too_big"}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a spreadsheet's byte-order mark
 	if !utf8.Valid(data) {
-		return nil, &CodeFileError{Reason: "loyalty_rewards.codes.not_text"}
+		return nil, nil, &CodeFileError{Reason: "loyalty_rewards.codes.not_text"}
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord, cr.LazyQuotes = -1, true
-	var codes []string
 	var bad []CodeLine
 	seen := map[string]int{}
 	for {
@@ -82,7 +88,7 @@ func parseCodes(r io.Reader, pool map[string]bool) ([]string, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return nil, &CodeFileError{Reason: "loyalty_rewards.codes.not_csv"}
+			return nil, nil, &CodeFileError{Reason: "loyalty_rewards.codes.not_csv"}
 		}
 		line, _ := cr.FieldPos(0)
 		code := strings.TrimSpace(rec[0])
@@ -92,10 +98,8 @@ func parseCodes(r io.Reader, pool map[string]bool) ([]string, error) {
 			fault = "loyalty_rewards.codes.empty"
 		case utf8.RuneCountInString(code) > MaxCodeChars:
 			fault = "loyalty_rewards.codes.too_long"
-		case seen[code] > 0:
+		case seen[codeKey(code)] > 0:
 			fault = "loyalty_rewards.codes.duplicate"
-		case pool[code]:
-			fault = "loyalty_rewards.codes.in_pool"
 		}
 		if fault != "" {
 			if len(bad) < maxLinesReported {
@@ -103,18 +107,18 @@ func parseCodes(r io.Reader, pool map[string]bool) ([]string, error) {
 			}
 			continue
 		}
-		seen[code] = line
-		codes = append(codes, code)
+		seen[codeKey(code)] = line
+		codes, lines = append(codes, code), append(lines, line)
 	}
 	switch {
 	case len(bad) > 0:
-		return nil, &CodeFileError{Lines: bad}
+		return nil, nil, &CodeFileError{Lines: bad}
 	case len(codes) == 0:
-		return nil, &CodeFileError{Reason: "loyalty_rewards.codes.none"}
+		return nil, nil, &CodeFileError{Reason: "loyalty_rewards.codes.none"}
 	case len(codes) > MaxCodes:
-		return nil, &CodeFileError{Reason: "loyalty_rewards.codes.too_many"}
+		return nil, nil, &CodeFileError{Reason: "loyalty_rewards.codes.too_many"}
 	}
-	return codes, nil
+	return codes, lines, nil
 }
 
 // uploadLease is how long an upload holds a pool against another.
@@ -138,21 +142,20 @@ func (s *Service) UploadCodes(ctx context.Context, a auth.Account, id string, fi
 	unlock := bson.M{"$set": bson.M{"lockUntil": time.Time{}}}
 	defer s.rewards.UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id, "lockUntil": until}, unlock) //nolint:errcheck // the lease ends anyway
 	// Slots past the pool's count are an upload that died midway.
-	if _, err := s.codes.DeleteMany(ctx, bson.M{"reward": id, "slot": bson.M{"$gte": d.Codes}}); err != nil {
-		return 0, wrap(err, "clear pool")
+	if err := s.clearPool(ctx, id, d.Codes); err != nil {
+		return 0, err
 	}
-	pool, err := s.poolCodes(ctx, id)
+	codes, lines, err := parseCodes(file)
 	if err != nil {
 		return 0, err
 	}
-	codes, err := parseCodes(file, pool)
-	if err != nil {
+	if err := s.claimCodes(ctx, id, d.Codes, codes, lines); err != nil {
 		return 0, err
 	}
 	now := s.now()
-	for start := 0; start < len(codes); start += 1000 {
-		batch := make([]any, 0, 1000)
-		for i := start; i < min(start+1000, len(codes)); i++ {
+	for start := 0; start < len(codes); start += codeBatch {
+		batch := make([]any, 0, codeBatch)
+		for i := start; i < min(start+codeBatch, len(codes)); i++ {
 			slot := d.Codes + i
 			batch = append(batch, codeDoc{ID: codeID(id, slot), Reward: id, Slot: slot, Code: codes[i], At: now})
 		}
@@ -188,21 +191,93 @@ func (s *Service) lockPool(ctx context.Context, id string) (rewardDoc, time.Time
 	return d, until, ErrBusy
 }
 
-// poolCodes reads the codes of a pool, to refuse one uploaded again: a
-// scan of the pool on an upload (rare, staff), never on a redemption.
-// Served by index "reward_slot".
-func (s *Service) poolCodes(ctx context.Context, id string) (map[string]bool, error) {
-	cur, err := s.codes.Find(ctx, bson.M{"reward": id}, options.Find().SetProjection(bson.M{"code": 1}))
+// codeBatch is how many codes one insert writes.
+const codeBatch = 1000
+
+// codeValueDoc holds a code's value across the site (collection
+// "reward_code_values", _id = codeKey of the code), so each code is
+// handed out once, ever, whichever pool it was uploaded to.
+type codeValueDoc struct {
+	ID     string `bson:"_id"`
+	Reward string `bson:"reward"`
+	Slot   int    `bson:"slot"`
+}
+
+// clearPool deletes the codes, and their values, of slots from on: what
+// an upload that died midway left. A scan of the values, on an upload
+// (rare, staff).
+func (s *Service) clearPool(ctx context.Context, reward string, from int) error {
+	past := bson.M{"reward": reward, "slot": bson.M{"$gte": from}}
+	if _, err := s.codeValues.DeleteMany(ctx, past); err != nil {
+		return wrap(err, "clear pool")
+	}
+	_, err := s.codes.DeleteMany(ctx, past)
+	return wrap(err, "clear pool")
+}
+
+// claimCodes inserts the value of each code, for slots from on: a unique
+// _id, so a code in any pool already is refused, by line, and the values
+// this upload inserted are deleted again (all or none).
+func (s *Service) claimCodes(ctx context.Context, reward string, from int, codes []string, lines []int) error {
+	var taken []int // indexes into codes
+	for start := 0; start < len(codes); start += codeBatch {
+		batch := make([]any, 0, codeBatch)
+		for i := start; i < min(start+codeBatch, len(codes)); i++ {
+			batch = append(batch, codeValueDoc{ID: codeKey(codes[i]), Reward: reward, Slot: from + i})
+		}
+		_, err := s.codeValues.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
+			for _, we := range bwe.WriteErrors {
+				if we.Code != duplicateKey {
+					return wrap(err, "insert code values")
+				}
+				taken = append(taken, start+we.Index)
+			}
+		} else if err != nil {
+			return wrap(err, "insert code values")
+		}
+	}
+	if len(taken) == 0 {
+		return nil
+	}
+	if err := s.clearPool(ctx, reward, from); err != nil {
+		return err
+	}
+	return s.codesTaken(ctx, reward, codes, lines, taken)
+}
+
+// duplicateKey is the server's code for a unique key refused.
+const duplicateKey = 11000
+
+// codesTaken refuses the file for the codes at taken (indexes into
+// codes), each already in a pool: this one, or another reward's.
+func (s *Service) codesTaken(ctx context.Context, reward string, codes []string, lines []int, taken []int) error {
+	taken = taken[:min(len(taken), maxLinesReported)]
+	keys := make([]string, len(taken))
+	for i, t := range taken {
+		keys[i] = codeKey(codes[t])
+	}
+	cur, err := s.codeValues.Find(ctx, bson.M{"_id": bson.M{"$in": keys}})
 	if err != nil {
-		return nil, wrap(err, "read pool")
+		return wrap(err, "read code values")
 	}
-	var docs []codeDoc
+	var docs []codeValueDoc
 	if err := cur.All(ctx, &docs); err != nil {
-		return nil, wrap(err, "read pool")
+		return wrap(err, "read code values")
 	}
-	pool := make(map[string]bool, len(docs))
+	owner := make(map[string]string, len(docs))
 	for _, d := range docs {
-		pool[d.Code] = true
+		owner[d.ID] = d.Reward
 	}
-	return pool, nil
+	fe := &CodeFileError{}
+	for i, t := range taken {
+		reason := "loyalty_rewards.codes.other_reward"
+		if owner[keys[i]] == reward {
+			reason = "loyalty_rewards.codes.in_pool"
+		}
+		fe.Lines = append(fe.Lines, CodeLine{Line: lines[t], Reason: reason, Code: codes[t]})
+	}
+	slices.SortFunc(fe.Lines, func(a, b CodeLine) int { return a.Line - b.Line })
+	return fe
 }

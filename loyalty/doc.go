@@ -32,10 +32,14 @@
 //     tier, held on membership's reward pass as the source "grade";
 //   - rewards (reward*.go, redeem*.go, codes.go): codes from a pool the
 //     brand uploads (_id = reward:slot, handed out by a conditional $inc
-//     of the reward's next slot), premium days (membership's reward
-//     pass), a seat at an event (community.SeatByReward) and gifts to
-//     send; a redemption spends first and gives back on any later
-//     failure, its form token making a double submit one redemption;
+//     of the reward's next slot; each code's value a unique _id across
+//     the site), premium days (membership's reward pass), a seat at an
+//     event (community.SeatByReward) and gifts to send; a redemption
+//     spends first and gives back on any later failure, its form token
+//     making a double submit one redemption; each step leaves the
+//     redemption's id on what it took, so giving back is once, and the
+//     daily SettleRedemptions settles those a crash left under way; a
+//     member's latest 100 are listed by _id (redeemers);
 //   - referrals (referral*.go): each member's link, the friend's
 //     sign-up recorded with fraud flags an admin reviews, both rewards
 //     once the friend takes part within 30 days;

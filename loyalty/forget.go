@@ -61,6 +61,8 @@ func (s *Service) ExportAccount(ctx context.Context, account auth.AccountID) (Ex
 	if err := cur.All(ctx, &x.Ledger); err != nil {
 		return Export{}, wrap(err, "export ledger")
 	}
-	x.Redemptions, err = s.MyRedemptions(ctx, account)
+	// All of them, not only the latest the member's page lists: a scan
+	// (rare, on the member's request).
+	x.Redemptions, err = s.redemptionPage(ctx, bson.M{"account": account, "state": StateDone})
 	return x, err
 }

@@ -150,17 +150,15 @@ func (s *Service) Redeem(ctx context.Context, member auth.Account, rewardID stri
 }
 
 // complete takes the limit, the points and the stock, then gives the
-// reward; on a failure it gives back what it took and records why.
+// reward; on a failure it gives back what it took and records why. Each
+// step leaves the redemption's id on what it took (the claim, the
+// ledger, the reward's held stock, the code), so giving back is
+// conditional on it, and safe to repeat: SettleRedemptions finishes the
+// work of a process that died midway.
 func (s *Service) complete(ctx context.Context, member auth.Account, d rewardDoc, rd Redemption) (Redemption, error) {
-	var undo []func(context.Context) error
 	fail := func(cause error) (Redemption, error) {
 		ctx := context.WithoutCancel(ctx) // give back whatever happens to the request
-		var errs []error
-		for i := len(undo) - 1; i >= 0; i-- {
-			errs = append(errs, undo[i](ctx))
-		}
-		errs = append(errs, s.failRedemption(ctx, rd.ID, failureOf(cause)))
-		if err := errors.Join(errs...); err != nil {
+		if err := s.undoRedemption(ctx, rd, failureOf(cause)); err != nil {
 			s.log.ErrorContext(ctx, "redemption failed to give back", "redemption", rd.ID, "account", member.ID, "cause", cause, "err", err)
 		}
 		if failureOf(cause) == "failed" && !errors.Is(cause, ErrFailed) {
@@ -172,28 +170,61 @@ func (s *Service) complete(ctx context.Context, member auth.Account, d rewardDoc
 		return Redemption{}, cause
 	}
 	if d.Limit > 0 {
-		if err := s.claim(ctx, d.ID, member.ID, d.Limit); err != nil {
+		if err := s.claim(ctx, d.ID, member.ID, d.Limit, rd.ID); err != nil {
 			return fail(err)
 		}
-		undo = append(undo, func(ctx context.Context) error { return s.unclaim(ctx, d.ID, member.ID) })
 	}
-	spendID := "redeem:" + rd.ID
-	if _, err := s.Spend(ctx, member.ID, spendID, "reward:"+d.ID, d.Price); err != nil {
+	if s.stopsAfter("claim") {
+		return Redemption{}, errStopped
+	}
+	if _, err := s.Spend(ctx, member.ID, spendID(rd.ID), "reward:"+d.ID, d.Price); err != nil {
 		return fail(err)
 	}
-	undo = append(undo, func(ctx context.Context) error { _, err := s.Refund(ctx, member.ID, spendID); return err })
-	slot, err := s.takeStock(ctx, d)
+	if s.stopsAfter("spend") {
+		return Redemption{}, errStopped
+	}
+	slot, err := s.takeStock(ctx, d, rd.ID)
 	if err != nil {
 		return fail(err)
 	}
-	if d.Kind != KindCode {
-		undo = append(undo, func(ctx context.Context) error { return s.giveStock(ctx, d.ID) })
+	if d.Kind == KindCode {
+		if err := s.recordSlot(ctx, rd.ID, slot); err != nil {
+			return fail(err)
+		}
+	}
+	if s.stopsAfter("stock") {
+		return Redemption{}, errStopped
 	}
 	if err := s.give(ctx, member, d, slot, &rd); err != nil {
 		return fail(err)
 	}
+	if s.stopsAfter("give") {
+		return Redemption{}, errStopped
+	}
+	if err := s.recordGiven(ctx, rd); err != nil {
+		return Redemption{}, err // given: the sweep completes it
+	}
+	if s.stopsAfter("given") {
+		return Redemption{}, errStopped
+	}
 	rd.State = StateDone
-	return rd, s.finishRedemption(ctx, rd)
+	return rd, s.finishRedemption(ctx, rd, d.Limit > 0)
+}
+
+// spendID is the ledger id of a redemption's points.
+func spendID(redemption string) string { return "redeem:" + redemption }
+
+// undoRedemption gives back what a redemption took, each step only if
+// it holds the redemption's id (so once, however often it runs), and
+// records the failure.
+func (s *Service) undoRedemption(ctx context.Context, rd Redemption, failure string) error {
+	errs := []error{s.giveStock(ctx, rd.Reward, rd.ID, rd.Kind)}
+	_, err := s.Refund(ctx, rd.Account, spendID(rd.ID))
+	errs = append(errs, err, s.unclaim(ctx, rd.Reward, rd.Account, rd.ID))
+	if err := errors.Join(errs...); err != nil {
+		return err // the next sweep tries again
+	}
+	return s.failRedemption(ctx, rd.ID, failure)
 }
 
 // give hands over what the reward gives, into rd.
@@ -258,9 +289,10 @@ func (s *Service) redeemedBefore(ctx context.Context, account auth.AccountID, to
 	return Redemption{}, ErrBusy
 }
 
-// MyRedemptions lists the member's redemptions, newest first.
+// MyRedemptions lists the member's latest redemptions (up to 100),
+// newest first.
 func (s *Service) MyRedemptions(ctx context.Context, account auth.AccountID) ([]Redemption, error) {
-	return s.redemptionPage(ctx, map[string]any{"account": account, "state": StateDone})
+	return s.latestRedemptions(ctx, account)
 }
 
 // Gifts lists the gifts redeemed for staff to send: those still to send,

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -37,20 +38,113 @@ func (s *Service) failRedemption(ctx context.Context, id, failure string) error 
 	return wrap(err, "fail redemption")
 }
 
-// finishRedemption records what a redemption gave, and counts it.
-func (s *Service) finishRedemption(ctx context.Context, rd Redemption) error {
-	if _, err := s.redemptions.ReplaceOne(ctx, bson.M{"_id": rd.ID, "state": StatePending}, rd); err != nil {
-		return wrap(err, "finish redemption")
+// progressDoc is a redemption as stored, with what its own record must
+// tell of its progress: the code slot it took, and whether it gave the
+// reward. The other steps leave its id on what they took.
+type progressDoc struct {
+	Redemption `bson:",inline"`
+	Slot       *int `bson:"slot,omitempty"`
+	Given      bool `bson:"given"`
+}
+
+// recordSlot records the code slot a redemption took.
+func (s *Service) recordSlot(ctx context.Context, id string, slot int) error {
+	_, err := s.redemptions.UpdateOne(ctx, bson.M{"_id": id, "state": StatePending}, bson.M{"$set": bson.M{"slot": slot}})
+	return wrap(err, "record slot")
+}
+
+// recordGiven records what a redemption gave, before it is counted.
+func (s *Service) recordGiven(ctx context.Context, rd Redemption) error {
+	_, err := s.redemptions.UpdateOne(ctx, bson.M{"_id": rd.ID, "state": StatePending}, bson.M{"$set": bson.M{
+		"given": true, "code": rd.Code, "tier": rd.Tier, "days": rd.Days, "until": rd.Until, "event": rd.Event,
+		"eventTitle": rd.EventTitle}})
+	return wrap(err, "record redemption given")
+}
+
+// finishRedemption counts a redemption that gave its reward and marks it
+// done: the reward's count and the member's claim move only if they
+// still hold the redemption's id, so a second run counts nothing more.
+func (s *Service) finishRedemption(ctx context.Context, rd Redemption, claimed bool) error {
+	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": rd.Reward, "held": rd.ID},
+		bson.M{"$inc": bson.M{"redeemed": 1}, "$pull": bson.M{"held": rd.ID}})
+	if err != nil {
+		return wrap(err, "count redemption")
 	}
-	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": rd.Reward}, bson.M{"$inc": bson.M{"redeemed": 1}})
-	return wrap(err, "count redemption")
+	if claimed {
+		if _, err := s.claims.UpdateOne(ctx, bson.M{"_id": claimID(rd.Reward, rd.Account), "held": rd.ID},
+			bson.M{"$pull": bson.M{"held": rd.ID}}); err != nil {
+			return wrap(err, "settle claim")
+		}
+	}
+	if err := s.remember(ctx, rd.Account, rd.ID); err != nil {
+		return err
+	}
+	_, err = s.redemptions.UpdateOne(ctx, bson.M{"_id": rd.ID, "state": StatePending}, bson.M{"$set": bson.M{"state": StateDone}})
+	return wrap(err, "finish redemption")
+}
+
+// maxRemembered is how many of a member's latest redemptions their page
+// lists.
+const maxRemembered = 100
+
+// redeemerDoc keeps a member's latest redemptions (collection
+// "redeemers", _id = the account), oldest first, so their page reads
+// them by _id.
+type redeemerDoc struct {
+	Account auth.AccountID `bson:"_id"`
+	IDs     []string       `bson:"ids"`
+}
+
+// remember adds a redemption to the member's latest, once; the oldest
+// beyond maxRemembered drop off.
+func (s *Service) remember(ctx context.Context, account auth.AccountID, id string) error {
+	for range 2 {
+		var d redeemerDoc
+		err := s.redeemers.FindOneAndUpdate(ctx, bson.M{"_id": account, "ids": bson.M{"$ne": id}},
+			bson.M{"$push": bson.M{"ids": id}}, options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+		if err == nil {
+			return s.forgetOldest(ctx, d)
+		} else if !errors.Is(err, mongo.ErrNoDocuments) {
+			return wrap(err, "remember redemption")
+		}
+		_, err = s.redeemers.InsertOne(ctx, redeemerDoc{Account: account, IDs: []string{id}})
+		if !mongodb.IsDuplicateKey(err) {
+			return wrap(err, "remember redemption")
+		}
+	}
+	return nil // remembered already
+}
+
+// forgetOldest drops the oldest of a member's latest beyond
+// maxRemembered: the embedded store takes no $slice.
+func (s *Service) forgetOldest(ctx context.Context, d redeemerDoc) error {
+	for range len(d.IDs) - maxRemembered {
+		if _, err := s.redeemers.UpdateOne(ctx, bson.M{"_id": d.Account, "ids." + strconv.Itoa(maxRemembered): bson.M{"$exists": true}},
+			bson.M{"$pop": bson.M{"ids": -1}}); err != nil {
+			return wrap(err, "forget oldest redemption")
+		}
+	}
+	return nil
+}
+
+// latestRedemptions reads the member's latest redemptions, newest first:
+// lookups by _id.
+func (s *Service) latestRedemptions(ctx context.Context, account auth.AccountID) ([]Redemption, error) {
+	var d redeemerDoc
+	err := s.redeemers.FindOne(ctx, bson.M{"_id": account}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && len(d.IDs) == 0) {
+		return nil, nil
+	} else if err != nil {
+		return nil, wrap(err, "find redeemer")
+	}
+	return s.redemptionPage(ctx, bson.M{"_id": bson.M{"$in": d.IDs}, "state": StateDone})
 }
 
 // maxRedemptions bounds a list of redemptions.
 const maxRedemptions = 200
 
 // redemptionPage reads up to maxRedemptions matching filter, newest
-// first: served by "account_at" or "kind_sent_at".
+// first: by _id, or served by "account_at" or "kind_sent_at".
 func (s *Service) redemptionPage(ctx context.Context, filter bson.M) ([]Redemption, error) {
 	cur, err := s.redemptions.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(maxRedemptions))
 	if err != nil {
@@ -75,19 +169,23 @@ func (s *Service) markSent(ctx context.Context, id string, a auth.Account) (Rede
 	return rd, wrap(err, "mark sent")
 }
 
+func claimID(reward string, account auth.AccountID) string { return reward + ":" + string(account) }
+
 // claim counts one more redemption of the reward by the member, if it
 // stays within limit: a conditional $inc, or the first claim's insert.
-func (s *Service) claim(ctx context.Context, reward string, account auth.AccountID, limit int) error {
-	id := reward + ":" + string(account)
+// The claim holds the redemption's id until it is done or given back.
+func (s *Service) claim(ctx context.Context, reward string, account auth.AccountID, limit int, redemption string) error {
+	id := claimID(reward, account)
 	for range 2 {
-		res, err := s.claims.UpdateOne(ctx, bson.M{"_id": id, "n": bson.M{"$lt": limit}}, bson.M{"$inc": bson.M{"n": 1}})
+		res, err := s.claims.UpdateOne(ctx, bson.M{"_id": id, "n": bson.M{"$lt": limit}},
+			bson.M{"$inc": bson.M{"n": 1}, "$push": bson.M{"held": redemption}})
 		if err != nil {
 			return wrap(err, "claim")
 		}
 		if res.MatchedCount == 1 {
 			return nil
 		}
-		_, err = s.claims.InsertOne(ctx, bson.M{"_id": id, "n": 1})
+		_, err = s.claims.InsertOne(ctx, bson.M{"_id": id, "n": 1, "held": bson.A{redemption}})
 		if err == nil {
 			return nil
 		} else if !mongodb.IsDuplicateKey(err) {
@@ -97,8 +195,10 @@ func (s *Service) claim(ctx context.Context, reward string, account auth.Account
 	return ErrLimitReached
 }
 
-func (s *Service) unclaim(ctx context.Context, reward string, account auth.AccountID) error {
-	_, err := s.claims.UpdateOne(ctx, bson.M{"_id": reward + ":" + string(account)}, bson.M{"$inc": bson.M{"n": -1}})
+// unclaim gives back the claim a redemption holds, if it holds one.
+func (s *Service) unclaim(ctx context.Context, reward string, account auth.AccountID, redemption string) error {
+	_, err := s.claims.UpdateOne(ctx, bson.M{"_id": claimID(reward, account), "held": redemption},
+		bson.M{"$inc": bson.M{"n": -1}, "$pull": bson.M{"held": redemption}})
 	return wrap(err, "unclaim")
 }
 
@@ -107,8 +207,9 @@ func (s *Service) unclaim(ctx context.Context, reward string, account auth.Accou
 // more than the stock or the codes filled, under any concurrency. The
 // condition repeats what was read (the stock an edit may change, the
 // codes an upload adds to), so a change meanwhile means read and try
-// again. It returns the slot taken.
-func (s *Service) takeStock(ctx context.Context, d rewardDoc) (int, error) {
+// again. The reward holds the redemption's id until it is done or given
+// back. It returns the slot taken.
+func (s *Service) takeStock(ctx context.Context, d rewardDoc, redemption string) (int, error) {
 	for range 5 {
 		filter := bson.M{"_id": d.ID, "archived": false}
 		switch {
@@ -120,7 +221,7 @@ func (s *Service) takeStock(ctx context.Context, d rewardDoc) (int, error) {
 			filter["stock"] = -1
 		}
 		var after rewardDoc
-		err := s.rewards.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{"taken": 1}},
+		err := s.rewards.FindOneAndUpdate(ctx, filter, bson.M{"$inc": bson.M{"taken": 1}, "$push": bson.M{"held": redemption}},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&after)
 		if err == nil {
 			return after.Taken - 1, nil
@@ -138,9 +239,15 @@ func (s *Service) takeStock(ctx context.Context, d rewardDoc) (int, error) {
 	return 0, ErrSoldOut
 }
 
-// giveStock gives back one taken by a redemption that failed after.
-func (s *Service) giveStock(ctx context.Context, reward string) error {
-	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": reward}, bson.M{"$inc": bson.M{"taken": -1}})
+// giveStock gives back the stock a redemption that failed holds, if it
+// holds one; a code slot is not given back (slots are taken in turn),
+// the redemption only lets go of it.
+func (s *Service) giveStock(ctx context.Context, reward, redemption string, kind Kind) error {
+	update := bson.M{"$pull": bson.M{"held": redemption}}
+	if kind != KindCode {
+		update["$inc"] = bson.M{"taken": -1}
+	}
+	_, err := s.rewards.UpdateOne(ctx, bson.M{"_id": reward, "held": redemption}, update)
 	return wrap(err, "give stock back")
 }
 
@@ -162,5 +269,9 @@ func (s *Service) handCode(ctx context.Context, reward string, slot int, redempt
 func (s *Service) forgetRedemptions(ctx context.Context, account auth.AccountID) error {
 	_, err := s.redemptions.UpdateMany(ctx, bson.M{"account": account},
 		bson.M{"$set": bson.M{"address": Address{}, "member": ""}})
-	return wrap(err, "forget redemptions")
+	if err != nil {
+		return wrap(err, "forget redemptions")
+	}
+	_, err = s.redeemers.DeleteOne(ctx, bson.M{"_id": account})
+	return wrap(err, "forget redeemer")
 }

@@ -119,27 +119,33 @@ func (s *Service) rewardList(ctx context.Context, archived bool) ([]Reward, erro
 type rewardColls struct {
 	rewards     *mongodb.Collection // rewards: _id = the reward
 	codes       *mongodb.Collection // reward_codes: _id = "<reward>:<slot>"
+	codeValues  *mongodb.Collection // reward_code_values: _id = a code (codeKey), in one pool only
 	claims      *mongodb.Collection // reward_claims: redemptions per member, _id = "<reward>:<account>"
 	redemptions *mongodb.Collection // redemptions: _id = the form's token
+	redeemers   *mongodb.Collection // redeemers: a member's latest redemptions, _id = the account
 }
 
 func newRewardColls(db *mongodb.DB) rewardColls {
 	return rewardColls{rewards: db.Collection("rewards"), codes: db.Collection("reward_codes"),
-		claims: db.Collection("reward_claims"), redemptions: db.Collection("redemptions")}
+		codeValues: db.Collection("reward_code_values"),
+		claims:     db.Collection("reward_claims"), redemptions: db.Collection("redemptions"),
+		redeemers: db.Collection("redeemers")}
 }
 
 // ensureRewardIndexes creates the indexes the rewards' queries rely on;
-// claims are read by _id only.
+// claims and redeemers are read by _id only.
 func (s *Service) ensureRewardIndexes(ctx context.Context) error {
 	asc := func(k string) bson.E { return bson.E{Key: k, Value: 1} }
 	newest := bson.E{Key: "at", Value: -1}
 	for c, m := range map[*mongodb.Collection][]mongo.IndexModel{
-		s.rewards: {{Keys: bson.D{asc("archived"), asc("price"), asc("_id")}, Options: options.Index().SetName("archived_price")}},
-		s.codes:   {{Keys: bson.D{asc("reward"), asc("slot")}, Options: options.Index().SetName("reward_slot")}},
-		s.claims:  nil,
+		s.rewards:    {{Keys: bson.D{asc("archived"), asc("price"), asc("_id")}, Options: options.Index().SetName("archived_price")}},
+		s.codes:      {{Keys: bson.D{asc("reward"), asc("slot")}, Options: options.Index().SetName("reward_slot")}},
+		s.claims:     nil,
+		s.codeValues: {{Keys: bson.D{asc("reward"), asc("slot")}, Options: options.Index().SetName("reward_slot")}},
 		s.redemptions: {
 			{Keys: bson.D{asc("account"), newest}, Options: options.Index().SetName("account_at")},
 			{Keys: bson.D{asc("kind"), asc("state"), asc("sent"), newest}, Options: options.Index().SetName("kind_sent_at")},
+			{Keys: bson.D{asc("state"), asc("at")}, Options: options.Index().SetName("state_at")},
 		},
 	} {
 		if err := mongodb.EnsureIndexes(ctx, c, m...); err != nil {

@@ -126,3 +126,39 @@ func TestCodeFile(t *testing.T) {
 		t.Fatalf("upload to no reward: %v", err)
 	}
 }
+
+// TestCodeOnceOnTheSite: a code uploaded to one reward is refused in any
+// other's file, by line (letters in either case), and the refused file
+// adds nothing: uploaded again without the code, each of its codes goes
+// in.
+func TestCodeOnceOnTheSite(t *testing.T) {
+	r := newRig(t)
+	a := r.reward(loyalty.RewardInput{Kind: loyalty.KindCode})
+	b := r.reward(loyalty.RewardInput{Kind: loyalty.KindCode})
+	r.codes(a.ID, "X1\nX2\n")
+	_, err := r.l.UploadCodes(r.ctx, r.owner, b.ID, strings.NewReader("Y1\nx2\nY2\nX1\n"))
+	var fe *loyalty.CodeFileError
+	want := []loyalty.CodeLine{{Line: 2, Reason: "loyalty_rewards.codes.other_reward", Code: "x2"},
+		{Line: 4, Reason: "loyalty_rewards.codes.other_reward", Code: "X1"}}
+	if !errors.As(err, &fe) || len(fe.Lines) != 2 || fe.Lines[0] != want[0] || fe.Lines[1] != want[1] {
+		t.Fatalf("codes of another reward: %v %+v", err, fe)
+	}
+	if got, _ := r.l.Reward(r.ctx, b.ID); got.Codes != 0 {
+		t.Fatalf("the refused file added %d codes", got.Codes)
+	}
+	if n := r.codes(b.ID, "Y1\nY2\n"); n != 2 {
+		t.Fatalf("added %d, want 2", n)
+	}
+	_, err = r.l.UploadCodes(r.ctx, r.owner, a.ID, strings.NewReader("X3\nY2\nX2\n"))
+	want = []loyalty.CodeLine{{Line: 2, Reason: "loyalty_rewards.codes.other_reward", Code: "Y2"},
+		{Line: 3, Reason: "loyalty_rewards.codes.in_pool", Code: "X2"}}
+	if !errors.As(err, &fe) || len(fe.Lines) != 2 || fe.Lines[0] != want[0] || fe.Lines[1] != want[1] {
+		t.Fatalf("codes in both pools: %v %+v", err, fe)
+	}
+	if n := r.codes(a.ID, "X3\n"); n != 1 {
+		t.Fatalf("added %d, want 1", n)
+	}
+	if got, _ := r.l.Reward(r.ctx, a.ID); got.Codes != 3 {
+		t.Fatalf("pool a = %+v, want 3 codes", got)
+	}
+}

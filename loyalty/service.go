@@ -41,6 +41,9 @@ type Service struct {
 	accountLocks [64]sync.Mutex
 	now          func() time.Time
 	log          *slog.Logger
+	// stopAfter, set by tests only, stops each redemption after that
+	// step as if its process died there.
+	stopAfter string
 }
 
 // New returns the programme over db.

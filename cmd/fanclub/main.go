@@ -322,9 +322,9 @@ func keepUp(ctx context.Context, au *auth.Service, cm *community.Service, ms *me
 			} else if n > 0 {
 				log.Info("activity record trimmed", "accounts", n)
 			}
-			// Points expire, grades are reviewed on their day, and
-			// balances a crash left apart from their ledger are rebuilt,
-			// by one instance a day.
+			// Points expire, grades are reviewed on their day, balances a
+			// crash left apart from their ledger are rebuilt, and
+			// redemptions it left under way settled, by one instance a day.
 			if _, err := queue.Exclusive(ctx, "loyalty-daily", func(ctx context.Context) error {
 				expired, err := lp.Expire(ctx)
 				if err != nil {
@@ -337,6 +337,12 @@ func keepUp(ctx context.Context, au *auth.Service, cm *community.Service, ms *me
 				mended, err := lp.Reconcile(ctx)
 				log.Info("points expired, grades reviewed, balances reconciled", "accounts_expired", expired,
 					"grades_moved", moved, "balances_mended", mended)
+				if err != nil {
+					return err
+				}
+				// Redemptions a crash left under way are completed or given back.
+				settled, err := lp.SettleRedemptions(ctx)
+				log.Info("redemptions settled", "redemptions", settled)
 				return err
 			}); err != nil && ctx.Err() == nil {
 				log.Warn("could not expire or reconcile points; trying again tomorrow", "err", err)
