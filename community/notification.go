@@ -38,8 +38,9 @@ const (
 
 	NoticePointsExpiring NoticeKind = "points_expiring" // some of my points expire soon
 
-	NoticeBirthday    NoticeKind = "birthday"    // happy birthday: the club's birthday points
-	NoticeAnniversary NoticeKind = "anniversary" // a year (or more) since I joined: the anniversary points
+	NoticeBirthday     NoticeKind = "birthday"      // happy birthday: the club's birthday points
+	NoticeBirthdayGift NoticeKind = "birthday_gift" // happy birthday: the club's birthday reward
+	NoticeAnniversary  NoticeKind = "anniversary"   // a year (or more) since I joined: the anniversary points
 )
 
 // Notice is an in-app notification for one account.
@@ -146,6 +147,13 @@ func (s *Service) NotifyPointsExpiring(ctx context.Context, account auth.Account
 func (s *Service) NotifyBirthday(ctx context.Context, account auth.AccountID, year int, points int64) error {
 	return s.notifyOnce(ctx, Notice{ID: eventID("birthday:"+strconv.Itoa(year), account), Account: account,
 		Kind: NoticeBirthday, Points: points})
+}
+
+// NotifyBirthdayGift tells the account that the club gave it a reward
+// (named gift) for its birthday in year; once a year.
+func (s *Service) NotifyBirthdayGift(ctx context.Context, account auth.AccountID, year int, gift string) error {
+	return s.notifyOnce(ctx, Notice{ID: eventID("birthday-gift:"+strconv.Itoa(year), account), Account: account,
+		Kind: NoticeBirthdayGift, Subject: gift})
 }
 
 // NotifyAnniversary tells the account that the anniversary of its

@@ -2,6 +2,8 @@ package loyalty
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strconv"
 	"time"
@@ -103,12 +105,13 @@ func (s *Service) Celebrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if rules.Rule(EarnBirthday).Points <= 0 && rules.Rule(EarnAnniversary).Points <= 0 {
+	gift := rules.On && rules.BirthdayGift != ""
+	if rules.Rule(EarnBirthday).Points <= 0 && rules.Rule(EarnAnniversary).Points <= 0 && !gift {
 		return 0, nil
 	}
 	site, now := s.zone(ctx), s.now()
 	type due struct {
-		account auth.AccountID
+		account auth.Account
 		c       celebration
 	}
 	var dues []due
@@ -116,8 +119,8 @@ func (s *Service) Celebrate(ctx context.Context) (int, error) {
 	// write waits on the read.
 	err = s.d.Accounts.EachAccount(ctx, func(a auth.Account) error {
 		for _, c := range celebrations(a, memberZone(a, site), now, CelebrateLate) {
-			if rules.Rule(c.Earning).Points > 0 {
-				dues = append(dues, due{a.ID, c})
+			if rules.Rule(c.Earning).Points > 0 || (gift && c.Earning == EarnBirthday) {
+				dues = append(dues, due{a, c})
 			}
 		}
 		return nil
@@ -127,15 +130,42 @@ func (s *Service) Celebrate(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, d := range dues {
-		gave, err := s.celebrate(ctx, d.account, d.c)
+		gave, err := s.celebrate(ctx, d.account.ID, d.c)
 		if err != nil {
 			return n, err
+		}
+		if d.c.Earning == EarnBirthday && gift {
+			given, err := s.birthdayGift(ctx, d.account, d.c, rules.BirthdayGift)
+			if err != nil {
+				return n, err
+			}
+			gave = gave || given
 		}
 		if gave {
 			n++
 		}
 	}
 	return n, nil
+}
+
+// birthdayGift gives the member the birthday's reward, free, once a
+// year (its redemption's token comes from the member and the year), and
+// tells them. A reward sold out or archived meanwhile gives nothing and
+// is logged: the birthday's points, if any, stand.
+func (s *Service) birthdayGift(ctx context.Context, member auth.Account, c celebration, reward string) (bool, error) {
+	sum := sha256.Sum256([]byte("birthday-gift:" + c.thing(member.ID)))
+	rd, err := s.Grant(ctx, member, reward, hex.EncodeToString(sum[:16]))
+	if errors.Is(err, ErrSoldOut) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrLimitReached) || errors.Is(err, ErrFailed) ||
+		errors.Is(err, ErrEventFull) || errors.Is(err, ErrAlreadyGoing) || errors.Is(err, ErrEventClosed) {
+		s.log.WarnContext(ctx, "birthday gift not given", "account", member.ID, "reward", reward, "err", err)
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if rd.State != StateDone {
+		return false, nil
+	}
+	return true, s.d.Community.NotifyBirthdayGift(ctx, member.ID, c.Year, rd.Name)
 }
 
 // celebrate gives account celebration c's reward, once, and tells them.

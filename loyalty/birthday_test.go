@@ -1,6 +1,7 @@
 package loyalty_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -110,4 +111,44 @@ func TestBirthdaysAndAnniversaries(t *testing.T) {
 	expect(joe, 600, 1, 1)
 	expect(mina, 1100, 2, 1)
 	expect(sam, 600, 1, 1)
+}
+
+// TestBirthdayGift: the birthday's reward, a code given free, once a
+// year however often the job runs, with a notice leading to My rewards;
+// a gift to send cannot be the birthday's, as it needs an address.
+func TestBirthdayGift(t *testing.T) {
+	r := newRig(t)
+	seoul, _ := auth.LoadZone("Asia/Seoul")
+	mina := r.member("mina@example.com")
+	if err := r.au.UpdateProfile(r.ctx, mina.ID, auth.ProfileInput{Name: "Mina", BirthMonth: "3", BirthDay: "3"}); err != nil {
+		t.Fatal(err)
+	}
+	coupon := r.reward(loyalty.RewardInput{Name: "Birthday cake coupon", Kind: loyalty.KindCode, Price: "500"})
+	r.codes(coupon.ID, "CAKE-1\nCAKE-2\n")
+	post := r.reward(loyalty.RewardInput{Name: "Mug", Kind: loyalty.KindGift})
+	in := loyalty.RulesInput{On: true, BirthdayGift: post.ID}
+	var v loyalty.ValidationError
+	if _, err := r.l.SaveRules(r.ctx, r.owner, in); !errors.As(err, &v) || v["birthday_gift"] == "" {
+		t.Fatalf("a gift to send as the birthday's: %v, want refused", err)
+	}
+	in.BirthdayGift = coupon.ID
+	if _, err := r.l.SaveRules(r.ctx, r.owner, in); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Set(time.Date(2027, 3, 3, 9, 0, 0, 0, seoul))
+	for i := 0; i < 2; i++ {
+		if _, err := r.l.Celebrate(r.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mine, err := r.l.MyRedemptions(r.ctx, mina.ID)
+	if err != nil || len(mine) != 1 || mine[0].Code != "CAKE-1" {
+		t.Fatalf("mina's rewards %+v (%v), want one code", mine, err)
+	}
+	if b := r.balance(mina); b != 0 {
+		t.Fatalf("balance %d: a gift costs no points", b)
+	}
+	if n := r.count("notifications", bson.M{"account": mina.ID, "kind": community.NoticeBirthdayGift}); n != 1 {
+		t.Fatalf("%d birthday gift notices, want 1", n)
+	}
 }

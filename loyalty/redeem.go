@@ -149,6 +149,25 @@ func (s *Service) Redeem(ctx context.Context, member auth.Account, rewardID stri
 	return s.complete(ctx, member, d, rd)
 }
 
+// Grant gives a member a reward free, as the club's gift (a birthday's),
+// once for the token: the same steps as Redeem but the points, the
+// reward's stock and per-member limit counting as ever. A gift to send
+// cannot be granted: it needs the member's address.
+func (s *Service) Grant(ctx context.Context, member auth.Account, rewardID, token string) (Redemption, error) {
+	d, err := s.findRewardDoc(ctx, rewardID)
+	if err != nil || d.Archived || d.Kind == KindGift || !validToken(token) {
+		return Redemption{}, orNotFound(err)
+	}
+	rd := Redemption{ID: token, Account: member.ID, Member: member.Name, Reward: d.ID, Name: d.Name, Kind: d.Kind,
+		State: StatePending, At: s.now()}
+	if fresh, err := s.insertRedemption(ctx, rd); err != nil {
+		return Redemption{}, err
+	} else if !fresh {
+		return s.redeemedBefore(ctx, member.ID, token)
+	}
+	return s.complete(ctx, member, d, rd)
+}
+
 // complete takes the limit, the points and the stock, then gives the
 // reward; on a failure it gives back what it took and records why. Each
 // step leaves the redemption's id on what it took (the claim, the
@@ -177,8 +196,10 @@ func (s *Service) complete(ctx context.Context, member auth.Account, d rewardDoc
 	if s.stopsAfter("claim") {
 		return Redemption{}, errStopped
 	}
-	if _, err := s.Spend(ctx, member.ID, spendID(rd.ID), "reward:"+d.ID, d.Price); err != nil {
-		return fail(err)
+	if rd.Price > 0 { // a gift from the club (Grant) costs nothing
+		if _, err := s.Spend(ctx, member.ID, spendID(rd.ID), "reward:"+d.ID, rd.Price); err != nil {
+			return fail(err)
+		}
 	}
 	if s.stopsAfter("spend") {
 		return Redemption{}, errStopped

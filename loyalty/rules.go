@@ -63,7 +63,10 @@ type Rules struct {
 	Earn         map[Earning]Rule
 	// Grades are the VIP grades, lowest first (grade.go); none: the
 	// programme has no grades.
-	Grades    Grades
+	Grades Grades
+	// BirthdayGift is a reward given free on a member's birthday, with
+	// the birthday's points (or instead of them); "" for none.
+	BirthdayGift string
 	UpdatedAt time.Time
 	By        auth.AccountID
 }
@@ -90,6 +93,8 @@ type RulesInput struct {
 	ExpiryMonths string
 	Points       map[Earning]string
 	Caps         map[Earning]string
+	// BirthdayGift is the id of a reward given on birthdays, or "".
+	BirthdayGift string
 }
 
 type rulesDoc struct {
@@ -98,6 +103,7 @@ type rulesDoc struct {
 	ExpiryMonths int              `bson:"expiryMonths"`
 	Earn         map[Earning]Rule `bson:"earn"`
 	Grades       Grades           `bson:"grades"`
+	BirthdayGift string           `bson:"birthdayGift,omitempty"`
 	UpdatedAt    time.Time        `bson:"updatedAt"`
 	By           auth.AccountID   `bson:"by"`
 }
@@ -116,7 +122,8 @@ func (s *Service) Rules(ctx context.Context) (Rules, error) {
 	if d.Earn == nil {
 		d.Earn = map[Earning]Rule{}
 	}
-	return Rules{On: d.On, ExpiryMonths: d.ExpiryMonths, Earn: d.Earn, Grades: d.Grades, UpdatedAt: d.UpdatedAt, By: d.By}, nil
+	return Rules{On: d.On, ExpiryMonths: d.ExpiryMonths, Earn: d.Earn, Grades: d.Grades, BirthdayGift: d.BirthdayGift,
+		UpdatedAt: d.UpdatedAt, By: d.By}, nil
 }
 
 // SaveRules replaces the rules with what an admin typed.
@@ -125,14 +132,27 @@ func (s *Service) SaveRules(ctx context.Context, a auth.Account, in RulesInput) 
 		return Rules{}, ErrForbidden
 	}
 	r, err := parseRules(in)
-	if err != nil {
+	var v ValidationError
+	if err != nil && !errors.As(err, &v) {
+		return Rules{}, err
+	}
+	if r.BirthdayGift = strings.TrimSpace(in.BirthdayGift); r.BirthdayGift != "" {
+		d, ferr := s.findRewardDoc(ctx, r.BirthdayGift)
+		if ferr != nil || d.Archived || d.Kind == KindGift { // a gift to send needs the address the member types
+			if v == nil {
+				v = ValidationError{}
+			}
+			v["birthday_gift"] = "loyalty.error.birthday_gift"
+		}
+	}
+	if err := v.OrNil(); err != nil {
 		return Rules{}, err
 	}
 	r.UpdatedAt, r.By = s.now(), a.ID
 	// $set, not a replace: the grades live in the same document, so that
 	// an award reads everything it needs in one lookup.
 	_, err = s.settings.UpdateOne(ctx, bson.M{"_id": rulesID}, bson.M{"$set": bson.M{"on": r.On, "expiryMonths": r.ExpiryMonths,
-		"earn": r.Earn, "updatedAt": r.UpdatedAt, "by": r.By}}, options.Update().SetUpsert(true))
+		"earn": r.Earn, "birthdayGift": r.BirthdayGift, "updatedAt": r.UpdatedAt, "by": r.By}}, options.Update().SetUpsert(true))
 	return r, err
 }
 

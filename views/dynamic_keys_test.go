@@ -53,7 +53,7 @@ func dynamicKeys() []string {
 	for _, k := range []community.NoticeKind{community.NoticeReply, community.NoticeMention, community.NoticeJoinApproved,
 		community.NoticeJoinDeclined, community.NoticeJoinRequest, community.NoticeInvited, community.NoticeIdeaStatus, community.NoticeIdeaResponse,
 		community.NoticeIdeaMerged, community.NoticeIdeaComment, community.NoticeBrandMessage, community.NoticePointsExpiring,
-		community.NoticeBirthday, community.NoticeAnniversary} {
+		community.NoticeBirthday, community.NoticeAnniversary, community.NoticeBirthdayGift} {
 		add("notifications.kind.", string(k))
 	}
 	add("notifications.kind.", "anniversary_one")

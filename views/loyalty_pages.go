@@ -112,6 +112,8 @@ type RulesForm struct {
 	ExpiryMonths string
 	Points       map[string]string
 	Caps         map[string]string
+	BirthdayGift string        // the reward's id, or ""
+	Gifts        []RewardOffer // the rewards it may be
 	Errors       map[string]string
 }
 

@@ -19,6 +19,8 @@ func NoticeLink(n community.Notice) string {
 	switch {
 	case n.Kind == community.NoticeBrandMessage:
 		return "/messages/" + url.PathEscape(n.Campaign)
+	case n.Kind == community.NoticeBirthdayGift:
+		return "/rewards/mine"
 	case n.Kind == community.NoticePointsExpiring, n.Kind == community.NoticeBirthday, n.Kind == community.NoticeAnniversary:
 		return "/rewards"
 	case n.Kind == community.NoticeJoinRequest:

@@ -117,7 +117,7 @@ func (s *server) showLoyaltyAdmin(c *fiber.Ctx) error {
 // rulesForm is the rules as the form shows them.
 func rulesForm(rules loyalty.Rules) views.RulesForm {
 	form := views.RulesForm{On: rules.On, ExpiryMonths: itoaBlank(rules.ExpiryMonths), Points: map[string]string{},
-		Caps: map[string]string{}}
+		Caps: map[string]string{}, BirthdayGift: rules.BirthdayGift}
 	for e, r := range rules.Earn {
 		form.Points[string(e)], form.Caps[string(e)] = itoaBlank(r.Points), itoaBlank(r.Cap)
 	}
@@ -133,6 +133,15 @@ func (s *server) renderLoyaltyAdmin(c *fiber.Ctx, status int, form views.RulesFo
 	rules, err := s.loyalty.Rules(c.UserContext())
 	if err != nil {
 		return err
+	}
+	offers, err := s.loyalty.Rewards(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for _, o := range offers {
+		if o.Kind != loyalty.KindGift {
+			form.Gifts = append(form.Gifts, views.RewardOffer{ID: o.ID, Name: o.Name, Kind: string(o.Kind), Price: o.Price, Left: o.Left})
+		}
 	}
 	if grades.Errors == nil {
 		grades = gradesForm(rules.Grades)
@@ -151,8 +160,9 @@ func (s *server) renderLoyaltyAdmin(c *fiber.Ctx, status int, form views.RulesFo
 // form as typed.
 func (s *server) saveLoyaltyRules(c *fiber.Ctx) error {
 	in := loyalty.RulesInput{On: c.FormValue("on") != "", ExpiryMonths: c.FormValue("expiry"),
-		Points: map[loyalty.Earning]string{}, Caps: map[loyalty.Earning]string{}}
-	form := views.RulesForm{On: in.On, ExpiryMonths: in.ExpiryMonths, Points: map[string]string{}, Caps: map[string]string{}}
+		Points: map[loyalty.Earning]string{}, Caps: map[loyalty.Earning]string{}, BirthdayGift: c.FormValue("birthday_gift")}
+	form := views.RulesForm{On: in.On, ExpiryMonths: in.ExpiryMonths, Points: map[string]string{}, Caps: map[string]string{},
+		BirthdayGift: in.BirthdayGift}
 	for _, e := range loyalty.Earnings {
 		in.Points[e], in.Caps[e] = c.FormValue("points_"+string(e)), c.FormValue("cap_"+string(e))
 		form.Points[string(e)], form.Caps[string(e)] = in.Points[e], in.Caps[e]

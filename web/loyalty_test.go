@@ -240,3 +240,24 @@ func TestRewardsPageOffersRewards(t *testing.T) {
 	mustContain(t, rc.member.get("/rewards").Body, `data-testid="offer-sold-out"`, `data-testid="points-balance">10 points`,
 		"Spent on a reward")
 }
+
+// TestBirthdayGiftChoice: the rules form offers the rewards that need no
+// address as the birthday's gift; a gift to send, sent anyway, comes
+// back refused.
+func TestBirthdayGiftChoice(t *testing.T) {
+	rc := newRewardClub(t)
+	coupon := rc.createReward(t, codeForm())
+	mug := rc.createReward(t, url.Values{"name": {"Mug"}, "price": {"30"}, "kind": {"gift"}})
+	page := rc.owner.get("/admin/loyalty").Body
+	mustContain(t, page, `<option value="`+coupon+`">Shop coupon</option>`)
+	mustNotContain(t, page, `<option value="`+mug+`">`)
+	form := url.Values{"on": {"1"}, "birthday_gift": {mug}}
+	if r := rc.owner.post("/admin/loyalty/rules", form); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("a gift to send: %d, want 422", r.Status)
+	}
+	form.Set("birthday_gift", coupon)
+	if r := rc.owner.post("/admin/loyalty/rules", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("the coupon: %d", r.Status)
+	}
+	mustContain(t, rc.owner.get("/admin/loyalty").Body, `<option value="`+coupon+`" selected>Shop coupon</option>`)
+}
