@@ -67,8 +67,8 @@ type Rules struct {
 	// BirthdayGift is a reward given free on a member's birthday, with
 	// the birthday's points (or instead of them); "" for none.
 	BirthdayGift string
-	UpdatedAt time.Time
-	By        auth.AccountID
+	UpdatedAt    time.Time
+	By           auth.AccountID
 }
 
 // Rule returns the rule for e; a programme that is off earns nothing.
