@@ -35,6 +35,19 @@ func (s *Service) ForgetAccount(ctx context.Context, account auth.AccountID) err
 	} else if !errors.Is(err, mongo.ErrNoDocuments) {
 		return wrap(err, "forget referrer")
 	}
+	if _, err := s.findReferral(ctx, account); err == nil {
+		// Referred: keep hashes of how they signed in, so that signing up
+		// again through a link does not pass for a new friend.
+		traces, err := s.d.Accounts.TracesOf(ctx, account)
+		if err != nil && !errors.Is(err, auth.ErrNotFound) {
+			return err
+		}
+		if err := s.rememberReferred(ctx, traces); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
 	_, err = s.ref.referrals.DeleteOne(ctx, bson.M{"_id": account})
 	return wrap(err, "forget referral")
 }

@@ -145,6 +145,17 @@ func (s *Service) Refer(ctx context.Context, in Signup) (Referral, error) {
 		return Referral{}, err
 	}
 	r.Flags = append(r.Flags, samePerson(theirs, ours)...)
+	if in.Created && len(r.Flags) == 0 {
+		// A referred friend who deleted their account and signs up again
+		// is not new: the same mailbox or sign-in was referred before.
+		before, err := s.referredBefore(ctx, ours)
+		if err != nil {
+			return Referral{}, err
+		}
+		if before {
+			r.Flags = append(r.Flags, Flag{Key: FlagHadAnAccount})
+		}
+	}
 	if r.Network != "" {
 		n, err := s.countNetwork(ctx, r.Network, now)
 		if err != nil {

@@ -3,6 +3,8 @@ package loyalty
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,17 +24,22 @@ type referralColls struct {
 	referrers *mongodb.Collection // referrers: _id = the member; their code and counts
 	codes     *mongodb.Collection // referral_codes: _id = a code; its member
 	networks  *mongodb.Collection // referral_networks: _id = network|day; referrals counted
+	// gone: a hash of each mailbox and sign-in of a referred friend who
+	// deleted their account, _id = the hash, so their next sign-up
+	// through a link is flagged as someone who had an account.
+	gone *mongodb.Collection // referred_before
 }
 
 func newReferralColls(db *mongodb.DB) referralColls {
 	return referralColls{referrals: db.Collection("referrals"), referrers: db.Collection("referrers"),
-		codes: db.Collection("referral_codes"), networks: db.Collection("referral_networks")}
+		codes: db.Collection("referral_codes"), networks: db.Collection("referral_networks"),
+		gone: db.Collection("referred_before")}
 }
 
 // ensureIndexes: the review's two lists are read by status and date and
 // by date, the network counts swept by day; everything else by _id.
 func (rc referralColls) ensureIndexes(ctx context.Context) error {
-	for _, c := range []*mongodb.Collection{rc.referrers, rc.codes} {
+	for _, c := range []*mongodb.Collection{rc.referrers, rc.codes, rc.gone} {
 		if err := mongodb.EnsureIndexes(ctx, c); err != nil {
 			return err
 		}
@@ -246,4 +253,44 @@ func (s *Service) listReferrals(ctx context.Context, filter bson.M, sort bson.D,
 		return nil, fmt.Errorf("loyalty: list referrals: %w", err)
 	}
 	return out, nil
+}
+
+// traceKeys are the hashes that stand for a person's mailboxes (as
+// mailbox() folds them) and sign-ins: no address or subject is kept of
+// an account that was deleted.
+func traceKeys(t auth.Traces) []string {
+	var keys []string
+	add := func(s string) {
+		sum := sha256.Sum256([]byte(s))
+		keys = append(keys, hex.EncodeToString(sum[:]))
+	}
+	for _, e := range t.Emails {
+		add("mailbox:" + mailbox(e.Address))
+	}
+	for _, id := range t.Identities {
+		add("identity:" + id)
+	}
+	return keys
+}
+
+// rememberReferred keeps the hashes of a referred friend's traces as
+// their account goes.
+func (s *Service) rememberReferred(ctx context.Context, t auth.Traces) error {
+	for _, k := range traceKeys(t) {
+		if _, err := s.ref.gone.InsertOne(ctx, bson.M{"_id": k, "at": s.now()}); err != nil && !mongodb.IsDuplicateKey(err) {
+			return wrap(err, "remember a referred friend")
+		}
+	}
+	return nil
+}
+
+// referredBefore reports whether any of t's traces belonged to a
+// referred friend who deleted their account: lookups by _id.
+func (s *Service) referredBefore(ctx context.Context, t auth.Traces) (bool, error) {
+	keys := traceKeys(t)
+	if len(keys) == 0 {
+		return false, nil
+	}
+	n, err := s.ref.gone.CountDocuments(ctx, bson.M{"_id": bson.M{"$in": keys}})
+	return n > 0, wrap(err, "look up referred friends")
 }

@@ -339,3 +339,33 @@ func mustCode(t *testing.T, r *rig, a auth.Account) string {
 	}
 	return sum.Code
 }
+
+// TestReferredFriendWhoComesBackIsFlagged: a referred friend deletes
+// their account and signs up again, with the same address, through the
+// link: not a new friend, but one who had an account, for an admin to
+// review; what is kept of the first account is a hash, not the address.
+func TestReferredFriendWhoComesBackIsFlagged(t *testing.T) {
+	r := newReferRig(t)
+	bob := r.member("bob@example.com")
+	if ref := r.refer(bob, true, "198.51.100.7"); ref.Status != loyalty.ReferralPending {
+		t.Fatalf("bob's first referral: %+v, want pending", ref)
+	}
+	if err := r.l.ForgetAccount(r.ctx, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.au.DeleteAccount(r.ctx, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	again := r.member("bob@example.com")
+	ref := r.refer(again, true, "198.51.100.7")
+	if ref.Status != loyalty.ReferralFlagged || len(ref.Flags) != 1 || ref.Flags[0].Key != loyalty.FlagHadAnAccount {
+		t.Fatalf("bob again: %+v, want flagged as having had an account", ref)
+	}
+	if n := r.count("referred_before", bson.M{"_id": "bob@example.com"}); n != 0 {
+		t.Fatal("the address itself was kept")
+	}
+	carol := r.member("carol@example.com")
+	if ref := r.refer(carol, true, "198.51.100.8"); ref.Status != loyalty.ReferralPending {
+		t.Fatalf("a new friend: %+v, want pending", ref)
+	}
+}
