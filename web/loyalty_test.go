@@ -2,14 +2,19 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/bson"
 
 	"fanclub/community"
+	"fanclub/internal/mongodb"
+	"fanclub/internal/mongotest"
 	"fanclub/loyalty"
 	"fanclub/views"
 )
@@ -260,4 +265,67 @@ func TestBirthdayGiftChoice(t *testing.T) {
 		t.Fatalf("the coupon: %d", r.Status)
 	}
 	mustContain(t, rc.owner.get("/admin/loyalty").Body, `<option value="`+coupon+`" selected>Shop coupon</option>`)
+}
+
+// TestRewardsPageCostIsBounded: /rewards asks the database the same
+// number of times with 3 entries in the member's history or 300, and
+// with 1 reward on offer or 20; it scans only the rewards on offer (a
+// collection of at most 200).
+func TestRewardsPageCostIsBounded(t *testing.T) {
+	var counting atomic.Bool
+	var ops atomic.Int64
+	var scanned sync.Map
+	db := mongotest.NewObserved(t, func(op mongodb.Op) {
+		if counting.Load() {
+			ops.Add(1)
+			if op.Scan && op.Collection != "rewards" {
+				scanned.Store(op.Name+" "+op.Collection, true)
+			}
+		}
+	})
+	s := newSite(t, siteOptions{db: db, limits: crowd().limits, authLimits: crowd().authLimits})
+	owner := s.signUp(t, "owner@example.com")
+	fan := s.signUp(t, "fan@example.com")
+	staff, err := s.Auth.AccountByID(context.Background(), owner.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := owner.post("/admin/loyalty/rules", url.Values{"on": {"1"}, "points_vote": {"1"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("rules: %d", r.Status)
+	}
+	grow := func(from, to, rewards int) {
+		for i := from; i < to; i++ {
+			if _, err := s.Loyalty.Award(context.Background(), fan.ID, loyalty.Deed{Earning: loyalty.EarnVote, Thing: fmt.Sprint(i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := 0; i < rewards; i++ {
+			if _, err := s.Loyalty.SaveReward(context.Background(), staff, "", loyalty.RewardInput{Name: fmt.Sprint("Reward ", from, i),
+				Price: "5", Kind: loyalty.KindCode}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	measure := func() int64 {
+		t.Helper()
+		fan.get("/rewards") // warm
+		ops.Store(0)
+		counting.Store(true)
+		res := fan.get("/rewards")
+		counting.Store(false)
+		if res.Status != http.StatusOK {
+			t.Fatalf("/rewards: %d", res.Status)
+		}
+		mustContain(t, res.Body, `data-testid="points-balance"`, `data-testid="referral-link"`)
+		return ops.Load()
+	}
+	grow(0, 3, 1)
+	small := measure()
+	grow(3, 300, 19)
+	big := measure()
+	scanned.Range(func(k, _ any) bool { t.Errorf("/rewards scans: %s", k); return true })
+	if big != small {
+		t.Errorf("round trips grow with the history: %d with 3 entries, %d with 300", small, big)
+	}
+	t.Logf("/rewards: %d database commands", big)
 }
