@@ -28,6 +28,13 @@ import (
 // members vote, surveys twice a while apart and repairs only what both
 // surveys found alike, which a write caught in its few milliseconds
 // between the two would have changed.
+//
+// A survey reads documents and counters apart, seconds apart on a busy
+// embedded store: a vote landing between the votes and the ideas read is
+// a drift that is none, and one in each survey's gap, taken back between
+// the two, makes both surveys alike. So an idea's counters and the
+// ballots are read before their documents too, and compared only if they
+// did not move meanwhile (surveyIdeas).
 
 // Repairs counts the counters a repair found wrong and set right.
 type Repairs struct {
@@ -317,12 +324,18 @@ func (s *Service) survey(ctx context.Context, g GroupID) ([]drift, error) {
 		ballots = bson.M{"_id": bson.M{"$regex": "^" + string(g) + ":"}}
 	}
 	var out []drift
+	// The ideas' counters and the ballots as they were before their votes
+	// and comments were read: see surveyIdeas.
+	before, err := s.surveyIdeasBefore(ctx, filter, ballots)
+	if err != nil {
+		return nil, err
+	}
 	content, ideaComments, err := s.surveyContent(ctx, filter, groups)
 	if err != nil {
 		return nil, err
 	}
 	out = append(out, content...)
-	ideas, err := s.surveyIdeas(ctx, filter, ballots, ideaComments)
+	ideas, err := s.surveyIdeas(ctx, filter, ballots, ideaComments, before)
 	if err != nil {
 		return nil, err
 	}
@@ -485,7 +498,15 @@ func (s *Service) surveyContent(ctx context.Context, filter, groups bson.M) ([]d
 // surveyIdeas lists the drifted counters and scores of ideas, given
 // their published comments, and the ballots that list other ideas than
 // their account's votes.
-func (s *Service) surveyIdeas(ctx context.Context, filter, ballots bson.M, comments map[IdeaID]int) ([]drift, error) {
+//
+// The votes and comments are read first, the ideas and ballots after, a
+// while later on a busy site (seconds, on the embedded store): a vote
+// landing in between is in the counter or ballot but not in the votes
+// read, a drift that is none. Two surveys alike do not rule it out (a
+// vote in each survey's gap, taken back between them, makes them alike),
+// so a counter or ballot is compared only if it holds what it held
+// before its documents were read (before).
+func (s *Service) surveyIdeas(ctx context.Context, filter, ballots bson.M, comments map[IdeaID]int, before ideasBefore) ([]drift, error) {
 	votes := map[IdeaID]int{}
 	voted := map[string][]string{} // by ballot
 	groupOf := map[string]GroupID{}
@@ -499,15 +520,20 @@ func (s *Service) surveyIdeas(ctx context.Context, filter, ballots bson.M, comme
 	}
 	var out []drift
 	if err := each(ctx, s.ideas, filter, func(d ideaDoc) {
+		was, known := before.ideas[d.ID]
 		n := votes[d.ID]
 		score := trendingScore(n, d.CreatedAt)
-		if c, ok := counter(driftIdea, d.Group, s.ideas, d.ID, "votes", d.Votes, n); ok {
+		if !known || was.Votes != d.Votes {
+			// voted for while the votes were read: the next survey
+		} else if c, ok := counter(driftIdea, d.Group, s.ideas, d.ID, "votes", d.Votes, n); ok {
 			c.also = bson.M{"score": score}
 			out = append(out, c)
 		} else if d.Score != score {
 			out = append(out, drift{kind: driftIdea, group: d.Group, coll: s.ideas, id: d.ID, field: "score", have: d.Score, want: score})
 		}
-		if c, ok := counter(driftIdea, d.Group, s.ideas, d.ID, "comments", d.Comments, comments[d.ID]); ok {
+		if !known || was.Comments != d.Comments {
+			// commented on while the comments were read
+		} else if c, ok := counter(driftIdea, d.Group, s.ideas, d.ID, "comments", d.Comments, comments[d.ID]); ok {
 			out = append(out, c)
 		}
 	}); err != nil {
@@ -517,6 +543,10 @@ func (s *Service) surveyIdeas(ctx context.Context, filter, ballots bson.M, comme
 		have := make([]string, len(d.Ideas))
 		for i, id := range d.Ideas {
 			have[i] = string(id)
+		}
+		if was, known := before.ballots[d.ID]; !known || !slices.Equal(was, d.Ideas) {
+			delete(voted, d.ID) // marked while the votes were read: the next survey
+			return
 		}
 		g, _, _ := strings.Cut(d.ID, ":")
 		if l, ok := list(driftBallot, GroupID(g), s.ballots, d.ID, have, voted[d.ID], nil); ok {
@@ -531,6 +561,24 @@ func (s *Service) surveyIdeas(ctx context.Context, filter, ballots bson.M, comme
 		out = append(out, l)
 	}
 	return out, nil
+}
+
+// ideasBefore is the ideas' counters and the ballots, read before their
+// votes and comments.
+type ideasBefore struct {
+	ideas   map[IdeaID]ideaDoc
+	ballots map[string][]IdeaID
+}
+
+func (s *Service) surveyIdeasBefore(ctx context.Context, filter, ballots bson.M) (ideasBefore, error) {
+	b := ideasBefore{ideas: map[IdeaID]ideaDoc{}, ballots: map[string][]IdeaID{}}
+	if err := each(ctx, s.ideas, filter, func(d ideaDoc) {
+		b.ideas[d.ID] = ideaDoc{Votes: d.Votes, Comments: d.Comments}
+	}); err != nil {
+		return b, err
+	}
+	err := each(ctx, s.ballots, ballots, func(d ballotDoc) { b.ballots[d.ID] = d.Ideas })
+	return b, err
 }
 
 // surveyEvents lists the drifted going, waiting and attended counters of
