@@ -406,6 +406,7 @@ func (s *Service) setCommentState(ctx context.Context, c Comment, to ContentStat
 		defer s.unearn(ctx, c.Author, commentDeed(c.ID))
 		return s.countComments(ctx, c.Group, c.On(), -1)
 	case c.State != Published && to == Published:
+		defer s.reearn(ctx, c.Author, commentDeed(c.ID)) // restored by a moderator
 		return s.countComments(ctx, c.Group, c.On(), 1)
 	}
 	return nil

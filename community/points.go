@@ -23,6 +23,8 @@ type Deed struct {
 type Points interface {
 	Earn(ctx context.Context, account auth.AccountID, deeds ...Deed)
 	Unearn(ctx context.Context, account auth.AccountID, deed Deed)
+	// Reearn gives back what Unearn took: a post or comment restored.
+	Reearn(ctx context.Context, account auth.AccountID, deed Deed)
 }
 
 // The deeds community reports.
@@ -43,6 +45,13 @@ func checkInDeed(e EventID, a auth.AccountID) Deed {
 func (s *Service) earn(ctx context.Context, account auth.AccountID, deeds ...Deed) {
 	if s.delivery.Points != nil {
 		s.delivery.Points.Earn(ctx, account, deeds...)
+	}
+}
+
+// reearn tells it that a deed taken back came back.
+func (s *Service) reearn(ctx context.Context, account auth.AccountID, d Deed) {
+	if s.delivery.Points != nil {
+		s.delivery.Points.Reearn(ctx, account, d)
 	}
 }
 
@@ -72,7 +81,7 @@ func (s *Service) rewardShipment(ctx context.Context, idea IdeaID, author auth.A
 // members read: a post earns when it is published (at once, or when a
 // moderator approves it), and gives its points back when its author
 // deletes it or a moderator hides it, the first post in the group's
-// award with it. A post hidden and restored does not earn again. first
+// award with it, and gets them back when a moderator restores it. first
 // says it is the author's first published post in
 // the group, which earns once more.
 func (s *Service) postPublished(ctx context.Context, p Post, first bool) {
@@ -86,4 +95,9 @@ func (s *Service) postPublished(ctx context.Context, p Post, first bool) {
 func (s *Service) postWithdrawn(ctx context.Context, p Post) {
 	s.unearn(ctx, p.Author, postDeed(p.ID))
 	s.unearn(ctx, p.Author, firstPostDeed(p)) // if it was the one that earned it
+}
+
+func (s *Service) postRestored(ctx context.Context, p Post) {
+	s.reearn(ctx, p.Author, postDeed(p.ID))
+	s.reearn(ctx, p.Author, firstPostDeed(p))
 }

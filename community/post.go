@@ -236,6 +236,8 @@ func (s *Service) setPostState(ctx context.Context, p Post, to ContentState) err
 	switch {
 	case p.State == Held && to == Published:
 		defer s.postPublished(ctx, p, false)
+	case p.State == Hidden && to == Published:
+		defer s.postRestored(ctx, p)
 	case p.State == Published && to != Published:
 		defer s.postWithdrawn(ctx, p)
 	}

@@ -7,8 +7,10 @@
 // "vote:<idea>:<account>", "undo:post:<id>"), so a retried job or a
 // double click moves points once, and a thing taken back (a post
 // deleted, a vote withdrawn) takes its points back once. An award taken
-// back is not given again when the thing comes back: voting, unvoting
-// and voting again earns one vote's points, then none.
+// back is not given again when the thing comes back — voting, unvoting
+// and voting again earns one vote's points, then none — except by a
+// moderator's restore of a hidden post or comment, which gives it back
+// (rounds of undo and redo entries, earn.go).
 //
 // Each account has one balance document (collection "points") holding
 // the ledger's sums: the balance, what was issued, redeemed, expired and

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -16,9 +17,6 @@ import (
 // awardID is the ledger _id of an award: the earning and the thing, so
 // each thing earns once.
 func awardID(e Earning, thing string) string { return string(e) + ":" + thing }
-
-// undoID is the ledger _id of an award's reversal.
-func undoID(award string) string { return "undo:" + award }
 
 // expiry is when points earned in month expire under rules: the end of
 // the month ExpiryMonths after it; zero for never.
@@ -87,30 +85,106 @@ func (s *Service) Award(ctx context.Context, account auth.AccountID, deeds ...De
 	return moved, err
 }
 
-// Unaward takes back what a deed earned, once, if it earned anything:
-// its thing was deleted, removed or withdrawn.
-func (s *Service) Unaward(ctx context.Context, account auth.AccountID, d Deed) (bool, error) {
+// An award taken back and given back again (a post a moderator hid,
+// then restored) moves through rounds, each an entry whose id says
+// which: undo:<award>, redo:<award>, undo:<award>#2, redo:<award>#2…,
+// so each step happens once however often it is asked.
+const maxRounds = 10
+
+func roundID(step, award string, round int) string {
+	if round == 1 {
+		return step + ":" + award
+	}
+	return fmt.Sprintf("%s:%s#%d", step, award, round)
+}
+
+// rounds reads how often an award was taken back and given back: one
+// lookup of the possible ids.
+func (s *Service) rounds(ctx context.Context, award string) (undone, redone int, err error) {
+	var ids []string
+	for r := 1; r <= maxRounds; r++ {
+		ids = append(ids, roundID("undo", award, r), roundID("redo", award, r))
+	}
+	cur, err := s.ledger.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
+	if err != nil {
+		return 0, 0, err
+	}
+	var es []Entry
+	if err := cur.All(ctx, &es); err != nil {
+		return 0, 0, err
+	}
+	for _, e := range es {
+		for r := 1; r <= maxRounds; r++ {
+			switch e.ID {
+			case roundID("undo", award, r):
+				undone = max(undone, r)
+			case roundID("redo", award, r):
+				redone = max(redone, r)
+			}
+		}
+	}
+	return undone, redone, nil
+}
+
+// ownAward reads the award a deed earned, if it is account's and came
+// from the deed's source.
+func (s *Service) ownAward(ctx context.Context, account auth.AccountID, d Deed) (Entry, bool, error) {
 	var award Entry
 	err := s.ledger.FindOne(ctx, bson.M{"_id": awardID(d.Earning, d.Thing)}).Decode(&award)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil // it earned nothing: the programme was off, or the cap reached
+		return award, false, nil // it earned nothing: the programme was off, or the cap reached
 	} else if err != nil {
-		return false, err
+		return award, false, err
 	}
 	if award.Account != account || (award.Source != "" && award.Source != d.Source) {
-		return false, nil // another's award, or not the thing that earned it
+		return award, false, nil // another's award, or not the thing that earned it
 	}
-	return s.apply(ctx, account, func(b *balanceDoc, _ moveAt, done map[string]bool) ([]*Entry, error) {
-		id := undoID(award.ID)
+	return award, true, nil
+}
+
+// Unaward takes back what a deed earned, once, if it earned anything:
+// its thing was deleted, removed or withdrawn.
+func (s *Service) Unaward(ctx context.Context, account auth.AccountID, d Deed) (bool, error) {
+	award, ok, err := s.ownAward(ctx, account, d)
+	if err != nil || !ok {
+		return false, err
+	}
+	undone, redone, err := s.rounds(ctx, award.ID)
+	if err != nil || undone > redone || undone >= maxRounds {
+		return false, err // taken back already
+	}
+	return s.round(ctx, award, roundID("undo", award.ID, undone+1), ReasonUndo, -1)
+}
+
+// Reaward gives back, once, what a deed earned and Unaward took back: a
+// post or comment a moderator restored. Votes are not given back (an
+// unvote and a vote again earns nothing more).
+func (s *Service) Reaward(ctx context.Context, account auth.AccountID, d Deed) (bool, error) {
+	award, ok, err := s.ownAward(ctx, account, d)
+	if err != nil || !ok {
+		return false, err
+	}
+	undone, redone, err := s.rounds(ctx, award.ID)
+	if err != nil || undone != redone+1 {
+		return false, err // not taken back, or given back already
+	}
+	return s.round(ctx, award, roundID("redo", award.ID, redone+1), ReasonRedo, 1)
+}
+
+// round takes back (sign -1) or gives back (1) award's points under id,
+// in the award's month: nothing of a month whose points have expired,
+// or it would take (or give) them twice.
+func (s *Service) round(ctx context.Context, award Entry, id string, reason Reason, sign int64) (bool, error) {
+	return s.apply(ctx, award.Account, func(b *balanceDoc, _ moveAt, done map[string]bool) ([]*Entry, error) {
 		if done[id] {
 			return nil, nil
 		}
-		points := award.Points
+		points := sign * award.Points
 		if award.Month <= b.ExpiredThrough {
-			points = 0 // they expired, or were spent, already: taking them again would take them twice
+			points = 0
 		}
-		b.credit(award.Month, -points)
-		return []*Entry{{ID: id, Account: account, Reason: ReasonUndo, Thing: award.ID, Points: -points, Month: award.Month}}, nil
+		b.credit(award.Month, points)
+		return []*Entry{{ID: id, Account: award.Account, Reason: reason, Thing: award.ID, Points: points, Month: award.Month}}, nil
 	})
 }
 
@@ -129,6 +203,13 @@ func (s *Service) Earn(ctx context.Context, account auth.AccountID, deeds ...com
 	}
 	if err := s.tookPart(ctx, account, ds); err != nil {
 		s.log.ErrorContext(ctx, "referral check failed", "account", account, "err", err)
+	}
+}
+
+// Reearn gives back what a deed earned and Unearn took back.
+func (s *Service) Reearn(ctx context.Context, account auth.AccountID, d community.Deed) {
+	if _, err := s.Reaward(ctx, account, Deed{Earning: Earning(d.What), Thing: d.Thing, Source: d.Source}); err != nil {
+		s.log.ErrorContext(ctx, "points given back failed", "account", account, "what", d.What, "thing", d.Thing, "err", err)
 	}
 }
 

@@ -163,3 +163,36 @@ func TestFirstPostBonusGoesWithThatPost(t *testing.T) {
 		t.Fatalf("after deleting the first post: %d, ledger %d; want 0", st.Balance, r.ledgerSum(ann))
 	}
 }
+
+// TestRestoredPostEarnsAgain: a post a moderator hides gives its points
+// back, and gets them again when restored, each time once however
+// often asked; a vote withdrawn and given again does not.
+func TestRestoredPostEarnsAgain(t *testing.T) {
+	r := newRig(t)
+	ann := r.member("ann@example.com")
+	r.group("tea", ann)
+	r.rules(0, map[loyalty.Earning][2]int{loyalty.EarnPost: {10, 0}})
+	p, err := r.cm.CreatePost(r.ctx, community.Actor{Account: ann}, "tea", "Hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, step := range []struct {
+		action community.ModAction
+		want   int64
+	}{{community.ModHide, 0}, {community.ModRestore, 10}, {community.ModHide, 0}, {community.ModRestore, 10}} {
+		if err := r.cm.ModeratePost(r.ctx, r.staff, "tea", p.ID, step.action, "review"); err != nil {
+			t.Fatal(err)
+		}
+		// Told twice, as a retried job would tell it: once.
+		again := r.l.Reaward
+		if step.action == community.ModHide {
+			again = r.l.Unaward
+		}
+		if ok, err := again(r.ctx, ann.ID, loyalty.Deed{Earning: loyalty.EarnPost, Thing: string(p.ID)}); err != nil || ok {
+			t.Fatalf("step %d told again: moved %v (%v), want nothing", i, ok, err)
+		}
+		if st := r.statement(ann); st.Balance != step.want || r.ledgerSum(ann) != step.want {
+			t.Fatalf("step %d (%s): balance %d, ledger %d; want %d", i, step.action, st.Balance, r.ledgerSum(ann), step.want)
+		}
+	}
+}

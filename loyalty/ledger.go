@@ -24,6 +24,7 @@ type Reason string
 // The reasons besides the earnings (an award's reason is its Earning).
 const (
 	ReasonUndo   Reason = "undo"   // the thing an award was for was taken back
+	ReasonRedo   Reason = "redo"   // and came back (a post restored): the award given back
 	ReasonAdjust Reason = "adjust" // an admin added or took away points, with a note
 	ReasonRedeem Reason = "redeem" // spent on a reward
 	ReasonRefund Reason = "refund" // a redemption that could not be completed, given back

@@ -61,7 +61,7 @@ func dynamicKeys() []string {
 		keys = append(keys, roleBadgeKey(r))
 	}
 	add("loyalty.earning.", Earnings...)
-	add("loyalty.reason.", "undo", "adjust", "redeem", "refund", "expire", "grade")
+	add("loyalty.reason.", "undo", "redo", "adjust", "redeem", "refund", "expire", "grade")
 	add("idea.sort.", community.BoardSorts...)
 	for _, st := range community.IdeaStatuses {
 		keys = append(keys, statusKey(st))

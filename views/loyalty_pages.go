@@ -162,8 +162,8 @@ func pointsText(n int64) string {
 // entryText says what a ledger line was for, in the reader's language.
 func entryText(ctx context.Context, e PointsEntry) string {
 	switch e.Reason {
-	case "undo":
-		return T(ctx, "loyalty.reason.undo", "what", T(ctx, key("loyalty.earning.", e.Of)))
+	case "undo", "redo":
+		return T(ctx, key("loyalty.reason.", e.Reason), "what", T(ctx, key("loyalty.earning.", e.Of)))
 	case "adjust", "redeem", "refund", "expire", "grade":
 		return T(ctx, key("loyalty.reason.", e.Reason))
 	}

@@ -97,7 +97,7 @@ func pointsEntries(es []loyalty.Entry, loc *time.Location, names map[auth.Accoun
 	for i, e := range es {
 		out[i] = views.PointsEntry{At: e.At.In(loc), Reason: string(e.Reason), Points: e.Points, Note: e.Note,
 			ByName: names[e.By].Name}
-		if e.Reason == loyalty.ReasonUndo {
+		if e.Reason == loyalty.ReasonUndo || e.Reason == loyalty.ReasonRedo {
 			of, _, _ := strings.Cut(e.Thing, ":")
 			out[i].Of = of
 		}
