@@ -107,11 +107,7 @@ func pointsEntries(es []loyalty.Entry, loc *time.Location, names map[auth.Accoun
 
 // showLoyaltyAdmin renders the totals and the rules as stored.
 func (s *server) showLoyaltyAdmin(c *fiber.Ctx) error {
-	rules, err := s.loyalty.Rules(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return s.renderLoyaltyAdmin(c, fiber.StatusOK, rulesForm(rules), views.GradesForm{}, "", "")
+	return s.renderLoyaltyAdmin(c, fiber.StatusOK, views.RulesForm{}, views.GradesForm{}, "", "")
 }
 
 // rulesForm is the rules as the form shows them.
@@ -124,7 +120,8 @@ func rulesForm(rules loyalty.Rules) views.RulesForm {
 	return form
 }
 
-// renderLoyaltyAdmin shows the page with the rules form as given.
+// renderLoyaltyAdmin shows the page with the rules and grades forms as
+// typed, or as stored where a form is the zero value (nothing typed).
 func (s *server) renderLoyaltyAdmin(c *fiber.Ctx, status int, form views.RulesForm, grades views.GradesForm, find, findErr string) error {
 	t, err := s.loyalty.Totals(c.UserContext(), *viewer(c))
 	if err != nil {
@@ -133,6 +130,9 @@ func (s *server) renderLoyaltyAdmin(c *fiber.Ctx, status int, form views.RulesFo
 	rules, err := s.loyalty.Rules(c.UserContext())
 	if err != nil {
 		return err
+	}
+	if form.Points == nil {
+		form = rulesForm(rules)
 	}
 	offers, err := s.loyalty.Rewards(c.UserContext())
 	if err != nil {
@@ -213,13 +213,9 @@ func (s *server) saveLoyaltyGrades(c *fiber.Ctx) error {
 	}
 	_, err = s.loyalty.SaveGrades(ctx, *viewer(c), in, exists)
 	if invalid := (loyalty.ValidationError{}); errors.As(err, &invalid) {
-		rules, rerr := s.loyalty.Rules(ctx)
-		if rerr != nil {
-			return rerr
-		}
 		form := views.GradesForm{Names: in.Names, Thresholds: in.Thresholds, Entries: in.Entries, Tiers: in.Tiers, Perks: in.Perks,
 			Review: in.Review, Errors: invalid}
-		return s.renderLoyaltyAdmin(c, fiber.StatusUnprocessableEntity, rulesForm(rules), form, "", "")
+		return s.renderLoyaltyAdmin(c, fiber.StatusUnprocessableEntity, views.RulesForm{}, form, "", "")
 	} else if err != nil {
 		return err
 	}
@@ -234,11 +230,7 @@ func (s *server) findLoyaltyMember(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.Query("email"))
 	a, err := s.auth.AccountByEmail(c.UserContext(), email)
 	if errors.Is(err, auth.ErrNotFound) || email == "" {
-		rules, rerr := s.loyalty.Rules(c.UserContext())
-		if rerr != nil {
-			return rerr
-		}
-		return s.renderLoyaltyAdmin(c, fiber.StatusUnprocessableEntity, rulesForm(rules), views.GradesForm{}, email, "loyalty.error.no_account")
+		return s.renderLoyaltyAdmin(c, fiber.StatusUnprocessableEntity, views.RulesForm{}, views.GradesForm{}, email, "loyalty.error.no_account")
 	} else if err != nil {
 		return err
 	}
