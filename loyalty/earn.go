@@ -98,29 +98,29 @@ func roundID(step, award string, round int) string {
 	return fmt.Sprintf("%s:%s#%d", step, award, round)
 }
 
-// rounds reads how often an award was taken back and given back: one
-// lookup of the possible ids.
+// rounds reads how often an award was taken back and given back, a
+// round (its undo and redo ids) at a time: an unvote, whose award was
+// never taken back, costs one lookup of two ids, not of every round's.
 func (s *Service) rounds(ctx context.Context, award string) (undone, redone int, err error) {
-	var ids []string
 	for r := 1; r <= maxRounds; r++ {
-		ids = append(ids, roundID("undo", award, r), roundID("redo", award, r))
-	}
-	cur, err := s.ledger.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
-	if err != nil {
-		return 0, 0, err
-	}
-	var es []Entry
-	if err := cur.All(ctx, &es); err != nil {
-		return 0, 0, err
-	}
-	for _, e := range es {
-		for r := 1; r <= maxRounds; r++ {
-			switch e.ID {
-			case roundID("undo", award, r):
-				undone = max(undone, r)
-			case roundID("redo", award, r):
-				redone = max(redone, r)
+		undo, redo := roundID("undo", award, r), roundID("redo", award, r)
+		cur, err := s.ledger.Find(ctx, bson.M{"_id": bson.M{"$in": bson.A{undo, redo}}})
+		if err != nil {
+			return 0, 0, err
+		}
+		var es []Entry
+		if err := cur.All(ctx, &es); err != nil {
+			return 0, 0, err
+		}
+		for _, e := range es {
+			if e.ID == undo {
+				undone = r
+			} else if e.ID == redo {
+				redone = r
 			}
+		}
+		if redone < r { // this round is not over: none after it
+			return undone, redone, nil
 		}
 	}
 	return undone, redone, nil
